@@ -1,0 +1,249 @@
+package analytics
+
+import "time"
+
+// Report is the quarterly report model: every number the dashboard, the PDF
+// and the email show comes from here. It is built by Build from the embedded
+// SQL queries and serialised as-is by `pir metrics --format json`.
+type Report struct {
+	// Quarter is the report quarter, e.g. "2024-Q1".
+	Quarter string `json:"quarter"`
+	// Quarters are the trailing quarters, oldest first, ending with Quarter.
+	Quarters    []string  `json:"quarters"`
+	TimeZone    string    `json:"time_zone"`
+	Cohort      string    `json:"cohort"` // "detection" or "closure"
+	GeneratedAt time.Time `json:"generated_at"`
+	// AsOf is the date overdue action items are measured against: the end of
+	// the report quarter, or the generation time if that is earlier.
+	AsOf    time.Time `json:"as_of"`
+	Version string    `json:"pir_version"`
+
+	// Organisation and Marking come from the config (PDF header, email).
+	Organisation string `json:"organisation,omitempty"`
+	Marking      string `json:"marking,omitempty"`
+
+	// Definitions are the metric definitions in use, in display order.
+	Definitions []MetricDef `json:"definitions"`
+	// Metrics hold, per metric in definition order, one Stat per trailing
+	// quarter (a Stat with N = 0 where a quarter had no counted case).
+	Metrics []MetricSeries `json:"metrics"`
+	// KPIs are the report quarter's figures per metric with changes.
+	KPIs []KPI `json:"kpis"`
+
+	// Cases counts the cases of the report quarter's cohort.
+	Cases int `json:"cases"`
+	// Volume is case volume per quarter by category and by severity.
+	Volume Volume `json:"volume"`
+	// OpenAgeing counts cases open at each quarter's end by age bucket.
+	OpenAgeing []AgeBucket `json:"open_ageing"`
+
+	RootCauses  []RootCause     `json:"root_causes"`
+	Techniques  []Technique     `json:"techniques"` // report quarter, most cases first
+	Tactics     []TacticCount   `json:"tactics"`    // every trailing quarter
+	ATTACK      ATTACKInfo      `json:"attack"`
+	Actions     []ActionSummary `json:"action_items"` // every trailing quarter
+	Overdue     []OverdueItem   `json:"overdue"`      // as of AsOf, most overdue first
+	Notable     []NotableCase   `json:"notable"`      // critical and high cases of the quarter
+	DataQuality DataQuality     `json:"data_quality"`
+	Inputs      []InputFile     `json:"inputs"`
+	// Summary are the generated sentences of the executive summary.
+	Summary []string `json:"summary"`
+}
+
+// MetricDef names a duration: end milestone minus start milestone, in hours.
+type MetricDef struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// MetricSeries is one metric's statistics over the trailing quarters.
+type MetricSeries struct {
+	Metric string `json:"metric"`
+	Label  string `json:"label"`
+	Stats  []Stat `json:"stats"` // aligned with Report.Quarters
+}
+
+// Stat is one metric in one quarter. Durations are hours; nil when N = 0.
+type Stat struct {
+	Quarter     string   `json:"quarter"`
+	N           int      `json:"n"`
+	Mean        *float64 `json:"mean_hours"`
+	Median      *float64 `json:"median_hours"`
+	P90         *float64 `json:"p90_hours"`
+	Min         *float64 `json:"min_hours"`
+	Max         *float64 `json:"max_hours"`
+	Excluded    Excluded `json:"excluded"`
+	SmallSample bool     `json:"small_sample"` // N < 5
+}
+
+// Excluded counts the cases left out of a metric, by reason.
+type Excluded struct {
+	MissingStart int `json:"missing_start"`
+	MissingEnd   int `json:"missing_end"`
+	OutOfOrder   int `json:"out_of_order"`
+	ExcludedCase int `json:"excluded_case"`
+}
+
+// KPI is one metric for the report quarter, with the same metric in the
+// previous quarter and in the same quarter a year earlier.
+type KPI struct {
+	Metric   string `json:"metric"`
+	Label    string `json:"label"`
+	Current  Stat   `json:"current"`
+	Previous *Stat  `json:"previous"` // nil when that quarter is outside the data
+	YearAgo  *Stat  `json:"year_ago"`
+	QoQ      Change `json:"qoq"` // change of the median vs Previous
+	YoY      Change `json:"yoy"` // change of the median vs YearAgo
+}
+
+// Change compares two medians. Lower durations are better.
+type Change struct {
+	From *float64 `json:"from_hours"`
+	To   *float64 `json:"to_hours"`
+	Abs  *float64 `json:"abs_hours"`
+	Pct  *float64 `json:"pct"` // nil when From is nil or 0
+	// Direction is "better", "worse", "same" or "n/a" (a side is missing).
+	Direction string `json:"direction"`
+}
+
+// Volume counts cases per quarter.
+type Volume struct {
+	ByCategory []QuarterCount `json:"by_category"`
+	BySeverity []QuarterCount `json:"by_severity"`
+	Total      []QuarterCount `json:"total"` // Key is "all"
+}
+
+// QuarterCount is a count of cases for one key in one quarter.
+type QuarterCount struct {
+	Quarter string `json:"quarter"`
+	Key     string `json:"key"`
+	Cases   int    `json:"cases"`
+}
+
+// AgeBucket counts cases open at the end of Quarter by age:
+// "<7d", "7-30d", "30-90d", ">90d".
+type AgeBucket struct {
+	Quarter string `json:"quarter"`
+	Bucket  string `json:"bucket"`
+	Cases   int    `json:"cases"`
+}
+
+// RootCause is one root-cause category in one quarter.
+type RootCause struct {
+	Quarter  string  `json:"quarter"`
+	Category string  `json:"category"`
+	Cases    int     `json:"cases"`
+	Share    float64 `json:"share"`     // of the quarter's cases with a root cause
+	MeanWhys float64 `json:"mean_whys"` // mean 5-Whys depth
+	// Recurrences counts cases whose category had an earlier case whose
+	// action items were all done before this case's detection.
+	Recurrences int `json:"recurrences"`
+}
+
+// Technique is an ATT&CK technique seen in the report quarter.
+type Technique struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Tactics []string `json:"tactics"`
+	Parent  string   `json:"parent,omitempty"` // for sub-techniques
+	Cases   int      `json:"cases"`           // distinct cases
+	CaseIDs []string `json:"case_ids"`
+	// Known is false for IDs not in the embedded ATT&CK list.
+	Known bool `json:"known"`
+	// RevokedFrom lists the revoked IDs in the data that map to this one.
+	RevokedFrom []string `json:"revoked_from,omitempty"`
+}
+
+// TacticCount counts distinct cases per tactic per quarter.
+type TacticCount struct {
+	Quarter string `json:"quarter"`
+	Tactic  string `json:"tactic"` // shortname, e.g. "initial-access"
+	Name    string `json:"name"`   // e.g. "Initial Access"
+	Cases   int    `json:"cases"`
+}
+
+// ATTACKInfo says which ATT&CK release the names come from.
+type ATTACKInfo struct {
+	Version string `json:"version"`
+	Notice  string `json:"notice"`
+	// ParentRollup counts distinct cases per parent technique in the report
+	// quarter (sub-techniques rolled up), most cases first.
+	ParentRollup []Technique `json:"parent_rollup"`
+	// Unknown counts technique IDs in the quarter not in the list.
+	Unknown []string `json:"unknown"`
+}
+
+// ActionSummary is action-item follow-through for the items of the cases in
+// one quarter.
+type ActionSummary struct {
+	Quarter        string   `json:"quarter"`
+	Created        int      `json:"created"`
+	Completed      int      `json:"completed"`
+	Overdue        int      `json:"overdue"`
+	CompletionRate *float64 `json:"completion_rate"` // 0..1, nil when Created = 0
+	OnTimeRate     *float64 `json:"on_time_rate"`    // completed by due date / completed with a due date
+	MedianDays     *float64 `json:"median_days_to_complete"`
+}
+
+// OverdueItem is an open action item past its due date at Report.AsOf.
+type OverdueItem struct {
+	CaseID      string `json:"case_id"`
+	Source      string `json:"source"`
+	ItemID      string `json:"item_id"`
+	Summary     string `json:"summary"`
+	Owner       string `json:"owner"`
+	Priority    string `json:"priority"`
+	Due         string `json:"due"` // YYYY-MM-DD
+	DaysOverdue int    `json:"days_overdue"`
+	Status      string `json:"status"`
+}
+
+// NotableCase is a critical or high case of the report quarter.
+type NotableCase struct {
+	CaseID    string `json:"case_id"`
+	Source    string `json:"source"`
+	Title     string `json:"title"`
+	Severity  string `json:"severity"`
+	Category  string `json:"category"`
+	Status    string `json:"status"`
+	RootCause string `json:"root_cause"`
+	// Hours per metric name; a metric the case does not count in is absent.
+	Hours map[string]float64 `json:"hours"`
+}
+
+// DataQuality describes how complete and plausible the quarter's data is.
+type DataQuality struct {
+	Cases    int                 `json:"cases"`
+	Coverage []MilestoneCoverage `json:"coverage"`
+	Findings []Finding           `json:"findings"`
+	// Headline is one sentence for the dashboard header.
+	Headline string `json:"headline"`
+}
+
+// MilestoneCoverage is the share of the quarter's cases with a milestone.
+type MilestoneCoverage struct {
+	Milestone string  `json:"milestone"`
+	Present   int     `json:"present"`
+	Share     float64 `json:"share"`
+}
+
+// Finding is one data-quality problem with the cases behind it.
+// Kind is "out_of_order", "unknown_technique", "future_timestamp",
+// "before_1990" or "excluded".
+type Finding struct {
+	Kind    string   `json:"kind"`
+	Detail  string   `json:"detail"`
+	Count   int      `json:"count"`
+	CaseIDs []string `json:"case_ids"`
+}
+
+// InputFile is a file that was ingested, for provenance.
+type InputFile struct {
+	Path       string    `json:"path"`
+	SHA256     string    `json:"sha256"`
+	Format     string    `json:"format"`
+	Records    int       `json:"records"`
+	IngestedAt time.Time `json:"ingested_at"`
+}

@@ -1,0 +1,156 @@
+// Package ingest parses case exports (one file per format), validates them
+// into the canonical case model, and loads them into the pir database in one
+// transaction per invocation.
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"time"
+)
+
+// Milestones are the lifecycle milestones of an incident, in order.
+var Milestones = []string{"compromise", "detection", "triage", "containment", "eradication", "recovery", "closure"}
+
+// Severities are the accepted severities, most severe first.
+var Severities = []string{"critical", "high", "medium", "low", "informational"}
+
+// ActionStatuses are the accepted action-item statuses.
+var ActionStatuses = []string{"open", "in-progress", "done", "wont-do"}
+
+// Case is one incident in the canonical model ("pir case v1"). Every importer
+// produces Cases; the loader stores them.
+type Case struct {
+	ID       string `json:"id"`
+	Source   string `json:"source"`
+	Title    string `json:"title,omitempty"`
+	Severity string `json:"severity,omitempty"`
+	Category string `json:"category,omitempty"`
+	Status   string `json:"status"`
+	Tags     []string `json:"tags,omitempty"`
+	Excluded bool     `json:"exclude_from_metrics,omitempty"`
+	Timeline Timeline `json:"timeline"`
+	// Techniques are upper-case ATT&CK IDs, unique, in first-seen order.
+	Techniques     []string        `json:"techniques,omitempty"`
+	RootCause      RootCause       `json:"root_cause"`
+	ActionItems    []ActionItem    `json:"action_items,omitempty"`
+	Lessons        Lessons         `json:"lessons"`
+	DetectionRules []DetectionRule `json:"detection_rules,omitempty"`
+	// Extra keeps unknown fields verbatim (a JSON object), or is empty.
+	Extra json.RawMessage `json:"extra,omitempty"`
+	// MilestoneSources says which source field (or state transition) each
+	// present milestone came from, e.g. "detection": "_createdAt".
+	MilestoneSources map[string]string `json:"-"`
+}
+
+// Timeline holds the milestones as instants; nil means absent.
+type Timeline struct {
+	Compromise  *time.Time `json:"compromise,omitempty"`
+	Detection   *time.Time `json:"detection,omitempty"`
+	Triage      *time.Time `json:"triage,omitempty"`
+	Containment *time.Time `json:"containment,omitempty"`
+	Eradication *time.Time `json:"eradication,omitempty"`
+	Recovery    *time.Time `json:"recovery,omitempty"`
+	Closure     *time.Time `json:"closure,omitempty"`
+}
+
+// Ptr returns a pointer to the field of the named milestone, nil for an
+// unknown name.
+func (t *Timeline) Ptr(name string) **time.Time {
+	switch name {
+	case "compromise":
+		return &t.Compromise
+	case "detection":
+		return &t.Detection
+	case "triage":
+		return &t.Triage
+	case "containment":
+		return &t.Containment
+	case "eradication":
+		return &t.Eradication
+	case "recovery":
+		return &t.Recovery
+	case "closure":
+		return &t.Closure
+	}
+	return nil
+}
+
+// Get returns the named milestone or nil.
+func (t Timeline) Get(name string) *time.Time {
+	if p := t.Ptr(name); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// RootCause is the outcome of the 5 Whys.
+type RootCause struct {
+	Category string   `json:"category,omitempty"`
+	Summary  string   `json:"summary,omitempty"`
+	Whys     []string `json:"whys,omitempty"`
+}
+
+// ActionItem is a follow-up agreed in the review.
+type ActionItem struct {
+	ID        string     `json:"id"`
+	Summary   string     `json:"summary,omitempty"`
+	Owner     string     `json:"owner,omitempty"`
+	Priority  string     `json:"priority,omitempty"`
+	Due       *Date      `json:"due,omitempty"`
+	Status    string     `json:"status"`
+	Completed *time.Time `json:"completed,omitempty"`
+}
+
+// Lessons are the review's "what worked" and "what failed".
+type Lessons struct {
+	WentWell         []string `json:"went_well,omitempty"`
+	NeedsImprovement []string `json:"needs_improvement,omitempty"`
+}
+
+// DetectionRule is a rule written because of the incident (e.g. Sigma).
+type DetectionRule struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title,omitempty"`
+	Techniques []string `json:"techniques,omitempty"`
+}
+
+// Date is a calendar date (no time of day), serialised as YYYY-MM-DD.
+type Date struct{ time.Time }
+
+// MarshalJSON writes YYYY-MM-DD.
+func (d Date) MarshalJSON() ([]byte, error) {
+	return json.Marshal(d.Format("2006-01-02"))
+}
+
+// String returns YYYY-MM-DD.
+func (d Date) String() string { return d.Format("2006-01-02") }
+
+// ContentHash is a stable digest of everything stored for the case. The
+// loader compares it to decide inserted / updated / unchanged.
+func (c *Case) ContentHash() string {
+	type hashed struct {
+		Case
+		MS [][2]string `json:"ms,omitempty"`
+	}
+	h := hashed{Case: *c}
+	for k, v := range c.MilestoneSources {
+		h.MS = append(h.MS, [2]string{k, v})
+	}
+	sort.Slice(h.MS, func(i, j int) bool { return h.MS[i][0] < h.MS[j][0] })
+	// Instants are hashed in UTC so the same moment written with another
+	// offset is unchanged.
+	utc := h.Case.Timeline
+	for _, m := range Milestones {
+		if p := utc.Ptr(m); *p != nil {
+			u := (*p).UTC()
+			*p = &u
+		}
+	}
+	h.Case.Timeline = utc
+	b, _ := json.Marshal(h)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,150 @@
+// Package sql owns pir's DuckDB database: opening it (the only place the DuckDB
+// driver is imported), the ordered schema migrations, and the embedded queries
+// that the ingest and analytics packages run.
+package sql
+
+import (
+	"context"
+	stdsql "database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// ErrInUse is returned by Open when another process holds the database file.
+var ErrInUse = errors.New("database is in use by another pir process")
+
+// ErrNotInitialized is returned by Open in read-only mode when the file has no
+// pir schema (for example a path with a typo).
+var ErrNotInitialized = errors.New("database has no pir schema (run `pir ingest` first)")
+
+// Options say how to open the database.
+type Options struct {
+	// ReadOnly opens the file with access_mode=read_only: any write fails.
+	ReadOnly bool
+	// TimeZone is the IANA zone set as the session TimeZone on every
+	// connection, so quarters and date parts never follow the machine's zone.
+	// Empty means UTC.
+	TimeZone string
+	// Safe turns off DuckDB's access to external files and URLs
+	// (enable_external_access=false), for use behind a shared service.
+	Safe bool
+	// MemoryLimit caps DuckDB's memory (e.g. "2GB"); empty keeps the default.
+	MemoryLimit string
+	// Threads caps DuckDB's worker threads; 0 keeps the default.
+	Threads int
+}
+
+// DB is an open pir database. It embeds *database/sql.DB so callers can run
+// queries directly; every pooled connection carries the session settings.
+type DB struct {
+	*stdsql.DB
+	Path     string
+	TimeZone string
+	ReadOnly bool
+}
+
+// Open opens (or creates) the DuckDB file at path and, unless read-only,
+// applies pending migrations. path ":memory:" or "" opens an in-memory
+// database (used by tests).
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	tz := opts.TimeZone
+	if tz == "" {
+		tz = "UTC"
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", tz, err)
+	}
+	dsn := path
+	if path == ":memory:" {
+		dsn = ""
+	}
+	params := url.Values{}
+	if opts.ReadOnly && dsn != "" {
+		params.Set("access_mode", "read_only")
+	}
+	if opts.Safe {
+		params.Set("enable_external_access", "false")
+	}
+	if opts.MemoryLimit != "" {
+		params.Set("memory_limit", opts.MemoryLimit)
+	}
+	if opts.Threads > 0 {
+		params.Set("threads", fmt.Sprint(opts.Threads))
+	}
+	if len(params) > 0 {
+		dsn += "?" + params.Encode()
+	}
+	init := func(ex driver.ExecerContext) error {
+		stmts := []string{
+			"SET TimeZone = '" + strings.ReplaceAll(tz, "'", "''") + "'",
+			"SET autoinstall_known_extensions = false",
+			"SET autoload_known_extensions = false",
+		}
+		for _, s := range stmts {
+			if _, err := ex.ExecContext(ctx, s, nil); err != nil {
+				return fmt.Errorf("%s: %w", s, err)
+			}
+		}
+		return nil
+	}
+	conn, err := duckdb.NewConnector(dsn, init)
+	if err != nil {
+		return nil, classifyOpenError(path, err)
+	}
+	sdb := stdsql.OpenDB(conn)
+	db := &DB{DB: sdb, Path: path, TimeZone: tz, ReadOnly: opts.ReadOnly}
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, classifyOpenError(path, err)
+	}
+	if opts.ReadOnly {
+		v, err := db.SchemaVersion(ctx)
+		if err != nil || v == 0 {
+			sdb.Close()
+			return nil, fmt.Errorf("open %s: %w", path, ErrNotInitialized)
+		}
+		return db, nil
+	}
+	if err := db.Migrate(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// classifyOpenError turns DuckDB's lock conflict into ErrInUse so the CLI can
+// print one clear sentence and a distinct exit code.
+func classifyOpenError(path string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "Could not set lock on file") || strings.Contains(msg, "Conflicting lock") {
+		return fmt.Errorf("open %s: %w", path, ErrInUse)
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}
+
+// AppendRows bulk-loads rows into table (schema-qualified names allowed,
+// e.g. "store.cases") through DuckDB's Appender on the given connection, so
+// the rows take part in whatever transaction that connection has open.
+func AppendRows(conn *stdsql.Conn, schema, table string, rows func(append func(values ...driver.Value) error) error) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("append %s: unexpected driver connection %T", table, dc)
+		}
+		ap, err := duckdb.NewAppenderFromConn(c, schema, table)
+		if err != nil {
+			return fmt.Errorf("append %s: %w", table, err)
+		}
+		err = rows(ap.AppendRow)
+		if cerr := ap.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("append %s: %w", table, cerr)
+		}
+		return err
+	})
+}
