@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is pir.toml: everything `pir run` needs, and the metric definitions
+// and report settings that `pir metrics` and `pir report` read with --config.
+// Only cmd reads it; packages receive plain values. examples/pir.toml is a
+// complete, documented example.
+type Config struct {
+	// DB is the DuckDB file, relative to the config file's directory.
+	DB string `toml:"db"`
+	// TimeZone is the IANA zone for quarters and naive timestamps.
+	TimeZone string `toml:"time_zone"`
+	// Cohort is "detection" (default) or "closure".
+	Cohort   string `toml:"cohort"`
+	Quarters int    `toml:"quarters"` // trailing quarters in reports (default 8)
+
+	Organisation string `toml:"organisation"`
+	// Marking is the classification marking on every page (default TLP:AMBER).
+	Marking string `toml:"marking"`
+	// OutDir receives dashboard-<Q>.html and report-<Q>.pdf.
+	OutDir string `toml:"out_dir"`
+	// Rules is an optional folder of Sigma rules for the coverage section.
+	Rules string `toml:"rules"`
+
+	Sources []SourceConfig `toml:"source"`
+	Metrics []MetricConfig `toml:"metric"`
+	Email   EmailConfig    `toml:"email"`
+
+	// dir is the directory of the config file; relative paths resolve there.
+	dir string
+}
+
+// SourceConfig is one input: paths or globs, their format and an optional
+// mapping file (importer field names).
+type SourceConfig struct {
+	Paths   []string `toml:"paths"`
+	Format  string   `toml:"format"` // auto (default), pir, thehive, servicenow, sentinel, iris, veris
+	Mapping string   `toml:"mapping"`
+}
+
+// MetricConfig defines (or redefines, by name) a metric: end − start.
+type MetricConfig struct {
+	Name  string `toml:"name"`
+	Label string `toml:"label"`
+	Start string `toml:"start"`
+	End   string `toml:"end"`
+}
+
+// EmailConfig says where the quarterly report goes. The password is never
+// in the config: PasswordEnv names an environment variable, PasswordFile a
+// file (which must not be group- or world-readable).
+type EmailConfig struct {
+	From         string   `toml:"from"`
+	To           []string `toml:"to"`
+	Cc           []string `toml:"cc"`
+	Subject      string   `toml:"subject"` // template; {{.Quarter}}, {{.Organisation}}
+	Host         string   `toml:"host"`
+	Port         int      `toml:"port"`
+	TLS          string   `toml:"tls"` // mandatory (default), implicit, opportunistic, none
+	Username     string   `toml:"username"`
+	PasswordEnv  string   `toml:"password_env"`
+	PasswordFile string   `toml:"password_file"`
+	AttachHTML   bool     `toml:"attach_html"`
+	Timeout      string   `toml:"timeout"` // Go duration, default 30s
+}
+
+// loadConfig reads a TOML config; unknown keys are an error (a typo must not
+// silently fall back to a default), and a "password" key is refused.
+func loadConfig(path string) (*Config, error) {
+	var cfg Config
+	md, err := toml.DecodeFile(path, &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+			if strings.EqualFold(k[len(k)-1], "password") {
+				return nil, fmt.Errorf("config %s: %s: passwords are not read from the config; use password_env or password_file", path, k)
+			}
+		}
+		return nil, fmt.Errorf("config %s: unknown keys: %s", path, strings.Join(keys, ", "))
+	}
+	cfg.dir = filepath.Dir(path)
+	if cfg.Cohort == "" {
+		cfg.Cohort = "detection"
+	}
+	if cfg.Cohort != "detection" && cfg.Cohort != "closure" {
+		return nil, fmt.Errorf("config %s: cohort %q: want detection or closure", path, cfg.Cohort)
+	}
+	if cfg.Marking == "" {
+		cfg.Marking = "TLP:AMBER"
+	}
+	if cfg.Quarters == 0 {
+		cfg.Quarters = 8
+	}
+	for i, m := range cfg.Metrics {
+		if m.Name == "" || m.Start == "" || m.End == "" {
+			return nil, fmt.Errorf("config %s: metric %d: name, start and end are required", path, i+1)
+		}
+	}
+	if cfg.Email.PasswordFile != "" {
+		if err := checkSecretFile(cfg.resolve(cfg.Email.PasswordFile)); err != nil {
+			return nil, fmt.Errorf("config %s: email.password_file: %w", path, err)
+		}
+	}
+	return &cfg, nil
+}
+
+// resolve makes p relative to the config file's directory.
+func (c *Config) resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.dir == "" {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// checkSecretFile refuses a secret file that others can read.
+func checkSecretFile(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("%s is readable by group or others (mode %04o): chmod 600 it", path, st.Mode().Perm())
+	}
+	return nil
+}

@@ -1,0 +1,8 @@
+package ingest
+
+// builtinFormats lists every importer; add one line per new format file.
+func builtinFormats() []Format {
+	return []Format{
+		Canonical{},
+	}
+}
