@@ -154,7 +154,7 @@ SELECT case_id, source, milestone, source_field FROM store.milestone_sources;
 
 -- case_milestones: the milestones in long form, one row per present milestone.
 CREATE VIEW case_milestones AS
-SELECT case_id, source, milestone, at FROM (
+SELECT case_id, source, milestone, "at" FROM (
     UNPIVOT (SELECT case_id, source,
                     compromise_at AS compromise, detected_at AS detection,
                     triaged_at AS triage, contained_at AS containment,
@@ -162,7 +162,7 @@ SELECT case_id, source, milestone, at FROM (
                     closed_at AS closure
              FROM store.cases)
     ON compromise, detection, triage, containment, eradication, recovery, closure
-    INTO NAME milestone VALUE at);
+    INTO NAME milestone VALUE "at");
 
 -- milestone_at(name, …): the column of a case named by a milestone name.
 CREATE MACRO milestone_at(name, compromise, detection, triage, containment, eradication, recovery, closure) AS
