@@ -1,20 +1,815 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
-// Canonical is the "pir case v1" format: JSON array, JSON Lines or CSV.
+// Canonical is the "pir case v1" format: a JSON array of cases, JSON Lines
+// (one case per line), or CSV (one row per case, dotted column names).
 type Canonical struct{}
 
 // Name implements Format.
 func (Canonical) Name() string { return "pir" }
 
-// Detect implements Format.
-func (Canonical) Detect(name string, head []byte) bool { return true }
+// Detect implements Format: a .json/.jsonl/.ndjson/.csv file, or content
+// that starts like JSON. Auto-detection tries it last.
+func (Canonical) Detect(name string, head []byte) bool {
+	switch strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz"))) {
+	case ".json", ".jsonl", ".ndjson", ".csv":
+		return true
+	}
+	h := bytes.TrimLeft(head, " \t\r\n")
+	return len(h) > 0 && (h[0] == '[' || h[0] == '{')
+}
 
 // Parse implements Format.
 func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
-	return errors.New("canonical parser: in progress")
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case len(trimmed) == 0:
+		return nil // an empty file holds no cases
+	case trimmed[0] == '[':
+		return parseJSONArray(p, br, emit, decodeCanonical)
+	case trimmed[0] == '{':
+		return parseJSONLines(p, br, emit, decodeCanonical)
+	default:
+		return parseCanonicalCSV(p, br, emit)
+	}
+}
+
+// recordDecoder turns one generic record into a Case.
+type recordDecoder func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError)
+
+// parseJSONArray reads a JSON array of objects; refs are "record N (line L)".
+func parseJSONArray(p *ParseContext, r io.Reader, emit func(Record) error, decode recordDecoder) error {
+	lim := p.Limits.WithDefaults()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.File, err)
+	}
+	if !utf8.Valid(data) {
+		off := invalidUTF8Offset(data)
+		return &RecordError{File: p.File, Ref: strconv.Itoa(lineAt(data, off)), Reason: "invalid UTF-8 (the file must be UTF-8 encoded)"}
+	}
+	if d := maxDepth(data); d > lim.MaxDepth {
+		return &RecordError{File: p.File, Ref: "1", Reason: fmt.Sprintf("JSON nested %d levels deep (limit %d)", d, lim.MaxDepth)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if _, err := dec.Token(); err != nil { // '['
+		return &RecordError{File: p.File, Ref: "1", Reason: "invalid JSON: " + err.Error()}
+	}
+	for i := 1; dec.More(); i++ {
+		start := dec.InputOffset()
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			line := lineAt(data, int(dec.InputOffset()))
+			return &RecordError{File: p.File, Ref: fmt.Sprintf("record %d (line %d)", i, line), Reason: "invalid JSON: " + jsonErrText(err)}
+		}
+		ref := fmt.Sprintf("record %d (line %d)", i, lineAt(data, int(start)+leadingSpace(data[start:])))
+		if err := emitRaw(p, raw, ref, lim, emit, decode); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // ']'
+		return &RecordError{File: p.File, Ref: fmt.Sprintf("line %d", lineAt(data, int(dec.InputOffset()))), Reason: "invalid JSON: " + jsonErrText(err)}
+	}
+	return nil
+}
+
+// parseJSONLines reads one JSON object per line; refs are line numbers.
+// Blank lines are skipped. A file that is a single pretty-printed object is
+// read as one record.
+func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, decode recordDecoder) error {
+	lim := p.Limits.WithDefaults()
+	line := 0
+	for {
+		b, err := readLine(br, lim.MaxRecordBytes)
+		if len(b) > 0 || err == nil {
+			line++
+		}
+		if errors.Is(err, errLineTooLong) {
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: strconv.Itoa(line), Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}); e != nil {
+				return e
+			}
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("%s: line %d: %w", p.File, line, err)
+		}
+		trimmed := bytes.TrimSpace(b)
+		if len(trimmed) > 0 {
+			if line == 1 && !json.Valid(trimmed) {
+				// Maybe one pretty-printed object spanning lines.
+				rest, rerr := io.ReadAll(io.LimitReader(br, int64(lim.MaxRecordBytes)))
+				if rerr == nil {
+					whole := append(append(append([]byte{}, b...), '\n'), rest...)
+					if json.Valid(whole) {
+						return emitRaw(p, bytes.TrimSpace(whole), "1", lim, emit, decode)
+					}
+				}
+				return emitRaw(p, trimmed, "1", lim, emit, decode)
+			}
+			if e := emitRaw(p, trimmed, strconv.Itoa(line), lim, emit, decode); e != nil {
+				return e
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine returns the next line without its newline, reading at most max
+// bytes of it; a longer line is consumed and reported as errLineTooLong.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > max {
+			// Drain the rest of the line.
+			for err == bufio.ErrBufferFull {
+				_, err = br.ReadSlice('\n')
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return nil, errLineTooLong
+		}
+		buf = append(buf, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimRight(buf, "\r\n"), err
+	}
+}
+
+// emitRaw validates and decodes one JSON record and emits it.
+func emitRaw(p *ParseContext, raw []byte, ref string, lim Limits, emit func(Record) error, decode recordDecoder) error {
+	rec, rerr := parseObject(p, raw, ref, lim)
+	if rerr != nil {
+		rerr.Raw = truncate(string(raw), 4096)
+		return emit(Record{Err: rerr})
+	}
+	c, rerr := decode(p, rec, ref)
+	if rerr != nil {
+		rerr.Raw = truncate(string(raw), 4096)
+		return emit(Record{Err: rerr})
+	}
+	return emit(Record{Case: c})
+}
+
+// parseObject checks one JSON record (size, UTF-8, depth, syntax) and
+// decodes it with json.Number for numbers.
+func parseObject(p *ParseContext, raw []byte, ref string, lim Limits) (map[string]any, *RecordError) {
+	bad := func(reason string) *RecordError { return &RecordError{File: p.File, Ref: ref, Reason: reason} }
+	if len(raw) > lim.MaxRecordBytes {
+		return nil, bad(fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes))
+	}
+	if !utf8.Valid(raw) {
+		return nil, bad("invalid UTF-8 (the file must be UTF-8 encoded)")
+	}
+	if d := maxDepth(raw); d > lim.MaxDepth {
+		return nil, bad(fmt.Sprintf("JSON nested %d levels deep (limit %d)", d, lim.MaxDepth))
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, bad("invalid JSON: " + jsonErrText(err))
+	}
+	if dec.More() {
+		return nil, bad("invalid JSON: more than one value on the line")
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, bad("want a JSON object, got " + jsonType(v))
+	}
+	return m, nil
+}
+
+func jsonErrText(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return se.Error()
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unexpected end of input (truncated?)"
+	}
+	return err.Error()
+}
+
+// maxDepth is the deepest nesting of objects and arrays, strings skipped.
+func maxDepth(b []byte) int {
+	depth, max := 0, 0
+	inStr, esc := false, false
+	for _, c := range b {
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+			if depth > max {
+				max = depth
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return max
+}
+
+func lineAt(data []byte, off int) int {
+	if off > len(data) {
+		off = len(data)
+	}
+	if off < 0 {
+		off = 0
+	}
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
+
+func leadingSpace(b []byte) int {
+	n := 0
+	for n < len(b) && (b[n] == ' ' || b[n] == '\t' || b[n] == '\r' || b[n] == '\n' || b[n] == ',') {
+		n++
+	}
+	return n
+}
+
+func invalidUTF8Offset(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// csvListFields are the canonical CSV columns that hold ;-separated lists.
+var csvListFields = map[string]bool{"tags": true, "techniques": true, "root_cause.whys": true}
+
+// jsonOnlyFields cannot be expressed in canonical CSV.
+var jsonOnlyFields = map[string]bool{"action_items": true, "lessons": true, "detection_rules": true}
+
+// parseCanonicalCSV reads one case per row; nested fields are dotted column
+// names, lists are ;-separated, empty cells are absent values.
+func parseCanonicalCSV(p *ParseContext, r io.Reader, emit func(Record) error) error {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
+	}
+	for i, h := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		top, _, _ := strings.Cut(header[i], ".")
+		if jsonOnlyFields[top] {
+			return &RecordError{File: p.File, Ref: "1", Field: header[i], Reason: "action items, lessons and detection rules are JSON-only; use JSON or JSON Lines"}
+		}
+	}
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		ref := strconv.Itoa(line)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				ref = strconv.Itoa(pe.StartLine)
+			}
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err), Raw: strings.Join(row, ",")}}); e != nil {
+				return e
+			}
+			var pe2 *csv.ParseError
+			if errors.As(err, &pe2) && pe2.Err == csv.ErrFieldCount {
+				continue
+			}
+			return nil // a quoting error: the rest of the file cannot be trusted
+		}
+		rec := map[string]any{}
+		var rerr *RecordError
+		for i, cell := range row {
+			if !utf8.ValidString(cell) {
+				rerr = &RecordError{File: p.File, Ref: ref, Field: header[i], Reason: "invalid UTF-8"}
+				break
+			}
+			if strings.TrimSpace(cell) == "" {
+				continue
+			}
+			var v any = cell
+			if csvListFields[header[i]] {
+				var items []any
+				for _, part := range strings.Split(cell, ";") {
+					if s := strings.TrimSpace(part); s != "" {
+						items = append(items, s)
+					}
+				}
+				v = items
+			}
+			setDotted(rec, header[i], v)
+		}
+		if rerr == nil {
+			var c *Case
+			c, rerr = decodeCanonicalCSV(p, rec, ref)
+			if rerr == nil {
+				if e := emit(Record{Case: c}); e != nil {
+					return e
+				}
+				continue
+			}
+		}
+		rerr.Raw = truncate(strings.Join(row, ","), 4096)
+		if e := emit(Record{Err: rerr}); e != nil {
+			return e
+		}
+	}
+}
+
+func csvErrText(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// setDotted stores v at a dotted path, creating objects on the way.
+func setDotted(m map[string]any, path string, v any) {
+	parts := strings.Split(path, ".")
+	for _, k := range parts[:len(parts)-1] {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[k] = next
+		}
+		m = next
+	}
+	m[parts[len(parts)-1]] = v
+}
+
+func decodeCanonical(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
+	d := &caseDecoder{p: p, ref: ref}
+	return d.decode(rec)
+}
+
+func decodeCanonicalCSV(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
+	d := &caseDecoder{p: p, ref: ref, lenient: true}
+	return d.decode(rec)
+}
+
+// caseDecoder validates a generic record field by field. lenient accepts
+// strings for booleans (CSV has no types).
+type caseDecoder struct {
+	p       *ParseContext
+	ref     string
+	lenient bool
+}
+
+func (d *caseDecoder) fail(field, format string, args ...any) *RecordError {
+	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+func (d *caseDecoder) str(field string, v any) (string, *RecordError) {
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return CleanText(x), nil
+	}
+	return "", d.fail(field, "want a string, got %s", jsonType(v))
+}
+
+func (d *caseDecoder) strList(field string, v any) ([]string, *RecordError) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		out := make([]string, 0, len(x))
+		for i, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, d.fail(fmt.Sprintf("%s[%d]", field, i), "want a string, got %s", jsonType(e))
+			}
+			if s = CleanText(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
+	return nil, d.fail(field, "want a list of strings, got %s", jsonType(v))
+}
+
+func (d *caseDecoder) boolean(field string, v any) (bool, *RecordError) {
+	switch x := v.(type) {
+	case nil:
+		return false, nil
+	case bool:
+		return x, nil
+	case string:
+		if d.lenient {
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "true", "yes", "1", "y":
+				return true, nil
+			case "false", "no", "0", "n", "":
+				return false, nil
+			}
+		}
+	}
+	return false, d.fail(field, "want true or false, got %s", jsonType(v))
+}
+
+func (d *caseDecoder) obj(field string, v any) (map[string]any, *RecordError) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return x, nil
+	}
+	return nil, d.fail(field, "want an object, got %s", jsonType(v))
+}
+
+func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
+	c := &Case{MilestoneSources: map[string]string{}}
+	var err *RecordError
+	extra := map[string]any{}
+	for _, k := range sortedKeys(rec) {
+		v := rec[k]
+		switch k {
+		case "id":
+			switch x := v.(type) {
+			case string:
+				c.ID = CleanText(x)
+			case nil:
+			default:
+				return nil, d.fail("id", "want a string, got %s", jsonType(v))
+			}
+		case "source":
+			if c.Source, err = d.str(k, v); err != nil {
+				return nil, err
+			}
+		case "title":
+			if c.Title, err = d.str(k, v); err != nil {
+				return nil, err
+			}
+		case "severity":
+			var s string
+			switch x := v.(type) {
+			case json.Number:
+				s = x.String()
+			default:
+				if s, err = d.str(k, v); err != nil {
+					return nil, err
+				}
+			}
+			sv, e := NormalizeSeverity(s)
+			if e != nil {
+				return nil, d.fail(k, "%v", e)
+			}
+			c.Severity = sv
+		case "category":
+			s, err := d.str(k, v)
+			if err != nil {
+				return nil, err
+			}
+			c.Category = NormalizeCategory(s)
+		case "status":
+			s, err := d.str(k, v)
+			if err != nil {
+				return nil, err
+			}
+			switch st := strings.ToLower(s); st {
+			case "open", "closed", "":
+				c.Status = st
+			default:
+				return nil, d.fail(k, "unknown status %q (want open or closed)", truncate(s, 40))
+			}
+		case "tags":
+			if c.Tags, err = d.strList(k, v); err != nil {
+				return nil, err
+			}
+		case "exclude_from_metrics":
+			if c.Excluded, err = d.boolean(k, v); err != nil {
+				return nil, err
+			}
+		case "timeline":
+			if err = d.timeline(c, v); err != nil {
+				return nil, err
+			}
+		case "techniques":
+			ids, err := d.strList(k, v)
+			if err != nil {
+				return nil, err
+			}
+			for i, s := range ids {
+				id, e := NormalizeTechnique(s)
+				if e != nil {
+					return nil, d.fail(fmt.Sprintf("techniques[%d]", i), "%v", e)
+				}
+				c.Techniques = AddTechnique(c.Techniques, id)
+			}
+		case "root_cause":
+			if err = d.rootCause(c, v); err != nil {
+				return nil, err
+			}
+		case "action_items":
+			if err = d.actionItems(c, v); err != nil {
+				return nil, err
+			}
+		case "lessons":
+			m, err := d.obj(k, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, lk := range sortedKeys(m) {
+				lv := m[lk]
+				switch lk {
+				case "went_well":
+					c.Lessons.WentWell, err = d.strList("lessons.went_well", lv)
+				case "needs_improvement":
+					c.Lessons.NeedsImprovement, err = d.strList("lessons.needs_improvement", lv)
+				default:
+					err = d.fail("lessons."+lk, "unknown field (want went_well or needs_improvement)")
+				}
+				if err != nil {
+					return nil, err
+				}
+			}
+		case "detection_rules":
+			if err = d.detectionRules(c, v); err != nil {
+				return nil, err
+			}
+		default:
+			extra[k] = v
+		}
+	}
+	if c.ID == "" {
+		return nil, d.fail("id", "required")
+	}
+	if c.Source == "" {
+		c.Source = "pir"
+	}
+	if c.Timeline.Detection == nil {
+		return nil, d.fail("timeline.detection", "required")
+	}
+	if c.Status == "" {
+		c.Status = "open"
+		if c.Timeline.Closure != nil {
+			c.Status = "closed"
+		}
+	}
+	if len(extra) > 0 {
+		b, e := json.Marshal(extra)
+		if e != nil {
+			return nil, d.fail("", "unknown fields: %v", e)
+		}
+		c.Extra = b
+	}
+	return c, nil
+}
+
+func (d *caseDecoder) timeline(c *Case, v any) *RecordError {
+	m, err := d.obj("timeline", v)
+	if err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(m) {
+		tv := m[k]
+		p := c.Timeline.Ptr(k)
+		if p == nil {
+			return d.fail("timeline."+k, "unknown milestone (want one of %s)", strings.Join(Milestones, ", "))
+		}
+		if tv == nil {
+			continue
+		}
+		if s, ok := tv.(string); ok && strings.TrimSpace(s) == "" {
+			continue
+		}
+		t, e := ParseTimestamp(tv, d.p.Location)
+		if e != nil {
+			return d.fail("timeline."+k, "%v", e)
+		}
+		*p = &t
+		c.MilestoneSources[k] = "timeline." + k
+	}
+	return nil
+}
+
+func (d *caseDecoder) rootCause(c *Case, v any) *RecordError {
+	m, err := d.obj("root_cause", v)
+	if err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(m) {
+		rv := m[k]
+		switch k {
+		case "category":
+			s, err := d.str("root_cause.category", rv)
+			if err != nil {
+				return err
+			}
+			c.RootCause.Category = NormalizeCategory(s)
+		case "summary":
+			if c.RootCause.Summary, err = d.str("root_cause.summary", rv); err != nil {
+				return err
+			}
+		case "whys":
+			if c.RootCause.Whys, err = d.strList("root_cause.whys", rv); err != nil {
+				return err
+			}
+		default:
+			return d.fail("root_cause."+k, "unknown field (want category, summary or whys)")
+		}
+	}
+	return nil
+}
+
+func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
+	list, ok := v.([]any)
+	if v == nil {
+		return nil
+	}
+	if !ok {
+		return d.fail("action_items", "want a list of objects, got %s", jsonType(v))
+	}
+	seen := map[string]bool{}
+	for i, e := range list {
+		field := fmt.Sprintf("action_items[%d]", i)
+		m, err := d.obj(field, e)
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			return d.fail(field, "want an object, got null")
+		}
+		ai := ActionItem{}
+		for _, k := range sortedKeys(m) {
+			av := m[k]
+			f := field + "." + k
+			switch k {
+			case "id":
+				switch x := av.(type) {
+				case string:
+					ai.ID = CleanText(x)
+				case json.Number:
+					ai.ID = x.String()
+				case nil:
+				default:
+					return d.fail(f, "want a string, got %s", jsonType(av))
+				}
+			case "summary":
+				ai.Summary, err = d.str(f, av)
+			case "owner":
+				ai.Owner, err = d.str(f, av)
+			case "priority":
+				var s string
+				if s, err = d.str(f, av); err == nil {
+					ai.Priority = NormalizeCategory(s)
+				}
+			case "status":
+				var s string
+				if s, err = d.str(f, av); err == nil {
+					st, e := NormalizeActionStatus(s)
+					if e != nil {
+						return d.fail(f, "%v", e)
+					}
+					ai.Status = st
+				}
+			case "due":
+				if av == nil {
+					continue
+				}
+				t, e := ParseDate(av, d.p.Location)
+				if e != nil {
+					return d.fail(f, "%v", e)
+				}
+				ai.Due = &Date{t}
+			case "completed":
+				if av == nil {
+					continue
+				}
+				t, e := ParseTimestamp(av, d.p.Location)
+				if e != nil {
+					return d.fail(f, "%v", e)
+				}
+				ai.Completed = &t
+			default:
+				return d.fail(f, "unknown field (want id, summary, owner, priority, due, status, completed)")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if ai.ID == "" {
+			ai.ID = fmt.Sprintf("%d", i+1)
+		}
+		if seen[ai.ID] {
+			return d.fail(field+".id", "duplicate action-item id %q in this case", truncate(ai.ID, 40))
+		}
+		seen[ai.ID] = true
+		if ai.Status == "" {
+			ai.Status = "open"
+			if ai.Completed != nil {
+				ai.Status = "done"
+			}
+		}
+		c.ActionItems = append(c.ActionItems, ai)
+	}
+	return nil
+}
+
+func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
+	list, ok := v.([]any)
+	if v == nil {
+		return nil
+	}
+	if !ok {
+		return d.fail("detection_rules", "want a list of objects, got %s", jsonType(v))
+	}
+	for i, e := range list {
+		field := fmt.Sprintf("detection_rules[%d]", i)
+		m, err := d.obj(field, e)
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			return d.fail(field, "want an object, got null")
+		}
+		r := DetectionRule{}
+		for _, k := range sortedKeys(m) {
+			rv := m[k]
+			f := field + "." + k
+			switch k {
+			case "id":
+				r.ID, err = d.str(f, rv)
+			case "title":
+				r.Title, err = d.str(f, rv)
+			case "techniques":
+				var ids []string
+				if ids, err = d.strList(f, rv); err == nil {
+					for j, s := range ids {
+						id, e := NormalizeTechnique(s)
+						if e != nil {
+							return d.fail(fmt.Sprintf("%s[%d]", f, j), "%v", e)
+						}
+						r.Techniques = AddTechnique(r.Techniques, id)
+					}
+				}
+			default:
+				return d.fail(f, "unknown field (want id, title, techniques)")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if r.ID == "" {
+			return d.fail(field+".id", "required")
+		}
+		c.DetectionRules = append(c.DetectionRules, r)
+	}
+	return nil
+}
+
+// sortedKeys makes error reporting deterministic when a record has several
+// problems.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -23,12 +23,12 @@ var ActionStatuses = []string{"open", "in-progress", "done", "wont-do"}
 // Case is one incident in the canonical model ("pir case v1"). Every importer
 // produces Cases; the loader stores them.
 type Case struct {
-	ID       string `json:"id"`
-	Source   string `json:"source"`
-	Title    string `json:"title,omitempty"`
-	Severity string `json:"severity,omitempty"`
-	Category string `json:"category,omitempty"`
-	Status   string `json:"status"`
+	ID       string   `json:"id"`
+	Source   string   `json:"source"`
+	Title    string   `json:"title,omitempty"`
+	Severity string   `json:"severity,omitempty"`
+	Category string   `json:"category,omitempty"`
+	Status   string   `json:"status"`
 	Tags     []string `json:"tags,omitempty"`
 	Excluded bool     `json:"exclude_from_metrics,omitempty"`
 	Timeline Timeline `json:"timeline"`

@@ -128,23 +128,11 @@ func classifyOpenError(path string, err error) error {
 	return fmt.Errorf("open %s: %w", path, err)
 }
 
-// AppendRows bulk-loads rows into table (schema-qualified names allowed,
-// e.g. "store.cases") through DuckDB's Appender on the given connection, so
-// the rows take part in whatever transaction that connection has open.
-func AppendRows(conn *stdsql.Conn, schema, table string, rows func(append func(values ...driver.Value) error) error) error {
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("append %s: unexpected driver connection %T", table, dc)
-		}
-		ap, err := duckdb.NewAppenderFromConn(c, schema, table)
-		if err != nil {
-			return fmt.Errorf("append %s: %w", table, err)
-		}
-		err = rows(ap.AppendRow)
-		if cerr := ap.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("append %s: %w", table, cerr)
-		}
-		return err
-	})
+// Location is the session time zone as a *time.Location.
+func (db *DB) Location() *time.Location {
+	loc, err := time.LoadLocation(db.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }

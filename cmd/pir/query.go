@@ -1,5 +1,302 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
 
-func queryCommand(e *env) *cli.Command { return notYet("query") }
+	"github.com/urfave/cli/v2"
+)
+
+func queryCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "query",
+		Usage:     "run analyst SQL against the database (read-only)",
+		ArgsUsage: "[SQL | -]",
+		Description: `Runs one SQL statement against the database opened READ-ONLY: a write
+fails with DuckDB's error and changes nothing. Query the documented views
+(cases, case_techniques, action_items, case_durations, quarterly_metrics,
+technique_frequency, root_cause_frequency, action_item_summary, …; see
+docs/schema.md): they are what the reports use, so every report number can be
+reproduced here. Quarters and dates follow --tz (default UTC).
+
+Note: DuckDB table functions (read_csv, read_json, …) can read any file you
+can read. Use --safe behind a shared service to turn that off.
+
+Examples:
+   pir query "SELECT quarter, count(*) AS cases FROM cases GROUP BY ALL ORDER BY 1"
+   pir query --format csv --tz America/New_York "SELECT * FROM quarterly_metrics"
+   pir query --file top-techniques.sql --format markdown
+   echo "SELECT * FROM action_items WHERE status = 'open'" | pir query -`,
+		Flags: []cli.Flag{
+			dbFlag(), tzFlag(), safeFlag(),
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, csv, json or markdown"},
+			&cli.StringFlag{Name: "file", Usage: "read the SQL from `FILE`"},
+		},
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			switch format {
+			case "table", "csv", "json", "markdown":
+			default:
+				return usagef("pir query --format csv SQL", "--format %q: want table, csv, json or markdown", format)
+			}
+			query, err := readQuery(c, e)
+			if err != nil {
+				return err
+			}
+			db, err := openDB(c, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rows, err := db.QueryContext(c.Context, query)
+			if err != nil {
+				return fmt.Errorf("query: %v", cleanDuckDBError(err))
+			}
+			defer rows.Close()
+			res, err := collectRows(rows, db.Location())
+			if err != nil {
+				return fmt.Errorf("query: %v", cleanDuckDBError(err))
+			}
+			return writeResult(e.stdout, format, res)
+		},
+	}
+}
+
+func readQuery(c *cli.Context, e *env) (string, error) {
+	var q string
+	switch {
+	case c.String("file") != "":
+		if c.NArg() > 0 {
+			return "", usagef("pir query --file q.sql", "give the SQL either as an argument or with --file, not both")
+		}
+		b, err := os.ReadFile(c.String("file"))
+		if err != nil {
+			return "", fmt.Errorf("query: %w", err)
+		}
+		q = string(b)
+	case c.NArg() == 1 && c.Args().First() == "-":
+		b, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return "", fmt.Errorf("query: stdin: %w", err)
+		}
+		q = string(b)
+	case c.NArg() == 1:
+		q = c.Args().First()
+	case c.NArg() == 0:
+		return "", usagef(`pir query "SELECT * FROM quarterly_metrics"`, "query needs SQL (an argument, --file F, or - for stdin)")
+	default:
+		return "", usagef(`pir query "SELECT count(*) FROM cases"`, "query takes one SQL argument; quote it")
+	}
+	if strings.TrimSpace(q) == "" {
+		return "", usagef(`pir query "SELECT count(*) FROM cases"`, "empty SQL")
+	}
+	return q, nil
+}
+
+// cleanDuckDBError drops driver noise, keeping DuckDB's own message.
+func cleanDuckDBError(err error) string {
+	return strings.TrimSpace(err.Error())
+}
+
+type result struct {
+	cols  []string
+	types []string // DuckDB type names, e.g. DATE, TIMESTAMPTZ
+	rows  [][]any
+	loc   *time.Location
+}
+
+func collectRows(rows *sql.Rows, loc *time.Location) (*result, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	res := &result{cols: cols, loc: loc}
+	if cts, err := rows.ColumnTypes(); err == nil {
+		for _, ct := range cts {
+			res.types = append(res.types, ct.DatabaseTypeName())
+		}
+	}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			vals[i] = res.value(i, v)
+		}
+		res.rows = append(res.rows, vals)
+	}
+	return res, rows.Err()
+}
+
+// value normalises column i of a row: DATE as YYYY-MM-DD, instants in the
+// session time zone.
+func (r *result) value(i int, v any) any {
+	t, ok := v.(time.Time)
+	if !ok {
+		return v
+	}
+	if i < len(r.types) && r.types[i] == "DATE" {
+		return t.Format("2006-01-02")
+	}
+	return t.In(r.loc)
+}
+
+// cellText renders a value for table, CSV and Markdown output.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		return x.Format(time.RFC3339)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Sprint(x)
+		}
+		return fmt.Sprintf("%.6g", x)
+	case []byte:
+		return string(x)
+	case []any, map[string]any:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}
+
+func writeResult(w io.Writer, format string, res *result) error {
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(res.cols)
+		for _, r := range res.rows {
+			rec := make([]string, len(r))
+			for i, v := range r {
+				rec[i] = cellText(v)
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		return cw.Error()
+	case "json":
+		out := make([]map[string]any, 0, len(res.rows))
+		for _, r := range res.rows {
+			m := make(map[string]any, len(r))
+			for i, v := range r {
+				m[res.cols[i]] = jsonValue(v)
+			}
+			out = append(out, m)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(orderedRows{cols: res.cols, rows: out})
+	case "markdown":
+		fmt.Fprintf(w, "| %s |\n", strings.Join(mapStrings(res.cols, mdEscape), " | "))
+		seps := make([]string, len(res.cols))
+		for i := range seps {
+			seps[i] = "---"
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(seps, " | "))
+		for _, r := range res.rows {
+			cells := make([]string, len(r))
+			for i, v := range r {
+				cells[i] = mdEscape(cellText(v))
+			}
+			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+		}
+		return nil
+	default:
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(res.cols, "\t"))
+		under := make([]string, len(res.cols))
+		for i, c := range res.cols {
+			under[i] = strings.Repeat("-", max(3, utf8.RuneCountInString(c)))
+		}
+		fmt.Fprintln(tw, strings.Join(under, "\t"))
+		for _, r := range res.rows {
+			cells := make([]string, len(r))
+			for i, v := range r {
+				cells[i] = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(cellText(v))
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "(%d rows)\n", len(res.rows))
+		return nil
+	}
+}
+
+// orderedRows encodes rows as JSON objects with keys in column order.
+type orderedRows struct {
+	cols []string
+	rows []map[string]any
+}
+
+func (o orderedRows) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, r := range o.rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('{')
+		for j, c := range o.cols {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(c)
+			v, err := json.Marshal(r[c])
+			if err != nil {
+				return nil, err
+			}
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(v)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte(']')
+	return []byte(b.String()), nil
+}
+
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+	case []byte:
+		return string(x)
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
+	case fmt.Stringer:
+		return x.String()
+	}
+	return v
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
+func mapStrings(in []string, f func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
+}

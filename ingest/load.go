@@ -1,0 +1,469 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	pirsql "github.com/pirhq/pir/sql"
+)
+
+// Input is one argument of `pir ingest`: a file, a directory (walked for
+// case files) or "-" for standard input.
+type Input struct {
+	Path    string
+	Format  string            // "auto" or a format name
+	Mapping map[string]string // importer field mapping overrides
+}
+
+// Options control a Load.
+type Options struct {
+	Formats     Formats
+	Location    *time.Location // for naive timestamps; nil = UTC
+	SkipInvalid bool           // load valid records, keep rejects; else stop at the first
+	Limits      Limits
+	Now         func() time.Time
+	Stdin       io.Reader
+	// Progress, when set, is called as bytes are read (done of total).
+	Progress func(done, total int64)
+}
+
+// FileSummary is what one file contributed.
+type FileSummary struct {
+	Path    string
+	Format  string
+	SHA256  string
+	Records int
+	Rejects int
+}
+
+// Summary is the outcome of one ingest invocation.
+type Summary struct {
+	Files      []FileSummary
+	Records    int // valid records read (before de-duplication)
+	Inserted   int
+	Updated    int
+	Unchanged  int
+	Rejected   int
+	Duplicates int // records that repeated a (source, id) within this run; the last one wins
+	Rejects    []*RecordError
+	Elapsed    time.Duration
+	RunID      int64
+}
+
+// ErrInvalidRecord wraps the first bad record when SkipInvalid is off.
+var ErrInvalidRecord = errors.New("invalid record")
+
+// Load parses every input and loads the cases in ONE transaction: either all
+// of it commits or the database is exactly as before.
+func Load(ctx context.Context, db *pirsql.DB, inputs []Input, o Options) (*Summary, error) {
+	start := time.Now()
+	if o.Formats == nil {
+		o.Formats = DefaultFormats()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	o.Limits = o.Limits.WithDefaults()
+	files, err := expandInputs(inputs, o.Limits.MaxFiles)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, f := range files {
+		total += f.size
+	}
+
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return nil, fmt.Errorf("ingest: begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, pirsql.IngestStage); err != nil {
+		return nil, fmt.Errorf("ingest: staging tables: %w", err)
+	}
+	var runID int64
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) + 1 FROM (SELECT run_id FROM store.ingest_runs UNION ALL SELECT run_id FROM store.rejects)`).Scan(&runID); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+
+	sum := &Summary{RunID: runID}
+	now := o.Now()
+	var done atomic.Int64
+	st := &stager{now: now}
+	err = pirsql.WithAppenders(conn, "temp", "main", []string{"stage_cases", "stage_techniques", "stage_actions", "stage_rules", "stage_sources", "stage_rejects", "stage_files"},
+		func(app map[string]func(...driver.Value) error) error {
+			st.app = app
+			for _, f := range files {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				fs, err := st.loadFile(ctx, f, o, runID, sum, func(n int64) {
+					if o.Progress != nil {
+						o.Progress(done.Add(n), total)
+					}
+				})
+				if err != nil {
+					return err
+				}
+				sum.Files = append(sum.Files, *fs)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, pirsql.IngestLatest); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	row := conn.QueryRowContext(ctx, pirsql.IngestClassify)
+	if err := row.Scan(&sum.Inserted, &sum.Updated, &sum.Unchanged, &sum.Duplicates); err != nil {
+		return nil, fmt.Errorf("ingest: classify: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, pirsql.IngestMerge); err != nil {
+		return nil, fmt.Errorf("ingest: merge: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, pirsql.IngestRun, runID, now, o.Now(), int32(len(files)), int32(sum.Inserted), int32(sum.Updated), int32(sum.Unchanged), int32(sum.Rejected)); err != nil {
+		return nil, fmt.Errorf("ingest: record run: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return nil, fmt.Errorf("ingest: commit: %w", err)
+	}
+	committed = true
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// stager appends parsed records to the staging tables.
+type stager struct {
+	app map[string]func(...driver.Value) error
+	seq int64
+	now time.Time
+}
+
+func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int64, sum *Summary, progress func(int64)) (*FileSummary, error) {
+	var rc io.ReadCloser
+	if f.path == "-" {
+		if o.Stdin == nil {
+			return nil, fmt.Errorf("ingest -: no standard input")
+		}
+		rc = io.NopCloser(o.Stdin)
+	} else {
+		fh, err := os.Open(f.path)
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", f.path, err)
+		}
+		rc = fh
+	}
+	defer rc.Close()
+	h := sha256.New()
+	cr := &countingReader{r: io.TeeReader(rc, h), progress: progress}
+	var r io.Reader = cr
+	br := bufio.NewReaderSize(r, 64<<10)
+	if strings.HasSuffix(strings.ToLower(f.path), ".gz") {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: gzip: %w", f.path, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	head, _ := br.Peek(64 << 10)
+	head, bomErr := stripBOM(br, head)
+	if bomErr != nil {
+		return nil, &RecordError{File: f.path, Ref: "1", Reason: bomErr.Error()}
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return nil, &RecordError{File: f.path, Ref: "1", Reason: "NUL bytes: not a text file (UTF-16? save it as UTF-8)"}
+	}
+	format := f.format
+	var fmtr Format
+	if format == "" || format == "auto" {
+		d, err := o.Formats.Detect(f.path, head)
+		if err != nil {
+			return nil, err
+		}
+		fmtr = d
+	} else {
+		d, ok := o.Formats[format]
+		if !ok {
+			return nil, fmt.Errorf("ingest %s: unknown format %q (want auto or one of %v)", f.path, format, o.Formats.Names())
+		}
+		fmtr = d
+	}
+	fs := &FileSummary{Path: f.path, Format: fmtr.Name()}
+	pc := &ParseContext{File: f.path, Location: o.Location, Mapping: f.mapping, Limits: o.Limits, Now: o.Now}
+	var firstErr error
+	emit := func(rec Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if rec.Err != nil {
+			fs.Rejects++
+			sum.Rejected++
+			if !o.SkipInvalid {
+				firstErr = rec.Err
+				return rec.Err
+			}
+			if len(sum.Rejects) < 1000 {
+				sum.Rejects = append(sum.Rejects, rec.Err)
+			}
+			return s.app["stage_rejects"](runID, rec.Err.File, rec.Err.Ref, nullStr(rec.Err.Field), rec.Err.Reason, nullStr(rec.Err.Raw), s.now)
+		}
+		fs.Records++
+		sum.Records++
+		return s.stageCase(rec.Case, fs.Path, fmtr.Name())
+	}
+	if err := fmtr.Parse(pc, br, emit); err != nil {
+		if firstErr != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidRecord, firstErr)
+		}
+		var re *RecordError
+		if errors.As(err, &re) {
+			if !o.SkipInvalid {
+				return nil, fmt.Errorf("%w: %w", ErrInvalidRecord, re)
+			}
+			fs.Rejects++
+			sum.Rejected++
+			sum.Rejects = append(sum.Rejects, re)
+			if err := s.app["stage_rejects"](runID, re.File, re.Ref, nullStr(re.Field), re.Reason, nullStr(re.Raw), s.now); err != nil {
+				return nil, err
+			}
+		} else {
+			return nil, err
+		}
+	}
+	// Drain what the parser did not read so the digest covers the file.
+	if _, err := io.Copy(io.Discard, cr); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", f.path, err)
+	}
+	fs.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if err := s.app["stage_files"](runID, fs.Path, fs.SHA256, fs.Format, int32(fs.Records), int32(fs.Rejects), s.now); err != nil {
+		return nil, err
+	}
+	// The file digest is known only now; stage rows carry the path and the
+	// merge joins stage_files for it.
+	return fs, nil
+}
+
+func (s *stager) stageCase(c *Case, path, format string) error {
+	s.seq++
+	seq := s.seq
+	tl := c.Timeline
+	var extra any
+	if len(c.Extra) > 0 {
+		extra = string(c.Extra)
+	}
+	if err := s.app["stage_cases"](seq, c.Source, c.ID, nullStr(c.Title), nullStr(c.Severity), nullStr(c.Category), c.Status, c.Excluded,
+		strList(c.Tags), ts(tl.Compromise), ts(tl.Detection), ts(tl.Triage), ts(tl.Containment), ts(tl.Eradication), ts(tl.Recovery), ts(tl.Closure),
+		nullStr(c.RootCause.Category), nullStr(c.RootCause.Summary), strList(c.RootCause.Whys),
+		strList(c.Lessons.WentWell), strList(c.Lessons.NeedsImprovement), extra, c.ContentHash(), path, format); err != nil {
+		return fmt.Errorf("stage case %s: %w", c.ID, err)
+	}
+	for _, t := range c.Techniques {
+		if err := s.app["stage_techniques"](seq, t); err != nil {
+			return err
+		}
+	}
+	for i, a := range c.ActionItems {
+		var due any
+		if a.Due != nil {
+			due = a.Due.Time
+		}
+		if err := s.app["stage_actions"](seq, int32(i+1), a.ID, nullStr(a.Summary), nullStr(a.Owner), nullStr(a.Priority), due, a.Status, ts(a.Completed)); err != nil {
+			return err
+		}
+	}
+	for _, r := range c.DetectionRules {
+		if err := s.app["stage_rules"](seq, r.ID, nullStr(r.Title), strList(r.Techniques)); err != nil {
+			return err
+		}
+	}
+	keys := make([]string, 0, len(c.MilestoneSources))
+	for k := range c.MilestoneSources {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := s.app["stage_sources"](seq, k, c.MilestoneSources[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ts(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func strList(l []string) any {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+type countingReader struct {
+	r        io.Reader
+	progress func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.progress(int64(n))
+	}
+	return n, err
+}
+
+// stripBOM drops a UTF-8 byte-order mark and refuses UTF-16/32.
+func stripBOM(br *bufio.Reader, head []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		return head[3:], nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return nil, errors.New("UTF-16 encoded file: save it as UTF-8")
+	}
+	return head, nil
+}
+
+type inputFile struct {
+	path    string
+	format  string
+	mapping map[string]string
+	size    int64
+}
+
+// caseFileExt are the files a directory walk picks up.
+var caseFileExt = map[string]bool{".json": true, ".jsonl": true, ".ndjson": true, ".csv": true}
+
+// expandInputs resolves files and directories (walked recursively, in name
+// order, without following symlinks, hidden entries skipped).
+func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
+	var out []inputFile
+	seen := map[string]bool{}
+	add := func(f inputFile) error {
+		if f.path != "-" {
+			abs, err := filepath.Abs(f.path)
+			if err == nil {
+				if seen[abs] {
+					return nil
+				}
+				seen[abs] = true
+			}
+		}
+		if len(out) >= maxFiles {
+			return fmt.Errorf("ingest: more than %d files (raise --max-files)", maxFiles)
+		}
+		out = append(out, f)
+		return nil
+	}
+	for _, in := range inputs {
+		if in.Path == "-" {
+			if err := add(inputFile{path: "-", format: in.Format, mapping: in.Mapping}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		st, err := os.Stat(in.Path)
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", in.Path, unwrapPathErr(err))
+		}
+		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				return nil, fmt.Errorf("ingest %s: not a regular file", in.Path)
+			}
+			if err := add(inputFile{path: in.Path, format: in.Format, mapping: in.Mapping, size: st.Size()}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		var found []inputFile
+		err = filepath.WalkDir(in.Path, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("ingest %s: %w", p, unwrapPathErr(err))
+			}
+			name := d.Name()
+			if p != in.Path && strings.HasPrefix(name, ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil // directories are walked; symlinks and devices skipped
+			}
+			ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz")))
+			if !caseFileExt[ext] {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return fmt.Errorf("ingest %s: %w", p, err)
+			}
+			found = append(found, inputFile{path: p, format: in.Format, mapping: in.Mapping, size: info.Size()})
+			if len(found) > maxFiles {
+				return fmt.Errorf("ingest %s: more than %d files (raise --max-files)", in.Path, maxFiles)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
+		for _, f := range found {
+			if err := add(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,52 @@
+-- ingest_merge: replaces every new or changed case (with all its child rows)
+-- by its staged version, records the files and rejects, and drops the
+-- staging tables. Runs inside the ingest transaction. No parameters.
+CREATE OR REPLACE TEMP TABLE stage_apply AS
+SELECT * FROM temp.stage_latest WHERE NOT existed OR NOT same;
+
+DELETE FROM store.cases t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.case_techniques t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.action_items t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.detection_rules t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.milestone_sources t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
+
+INSERT INTO store.cases
+SELECT a.source, a.case_id, a.title, a.severity, a.category, a.status, a.excluded, a.tags,
+       a.compromise_at, a.detected_at, a.triaged_at, a.contained_at, a.eradicated_at,
+       a.recovered_at, a.closed_at, a.root_cause_category, a.root_cause_summary,
+       a.root_cause_whys, a.went_well, a.needs_improvement, a.extra, a.content_sha256,
+       a.source_file, f.sha256, a.source_format, f.ingested_at
+FROM temp.stage_apply a JOIN temp.stage_files f ON f.path = a.source_file;
+
+INSERT INTO store.case_techniques
+SELECT a.source, a.case_id, t.technique_id
+FROM temp.stage_apply a JOIN temp.stage_techniques t ON t.seq = a.seq;
+
+INSERT INTO store.action_items
+SELECT a.source, a.case_id, t.position, t.item_id, t.summary, t.owner, t.priority,
+       t.due_date, t.status, t.completed_at
+FROM temp.stage_apply a JOIN temp.stage_actions t ON t.seq = a.seq;
+
+INSERT INTO store.detection_rules
+SELECT a.source, a.case_id, t.rule_id, t.title, t.techniques
+FROM temp.stage_apply a JOIN temp.stage_rules t ON t.seq = a.seq;
+
+INSERT INTO store.milestone_sources
+SELECT a.source, a.case_id, t.milestone, t.source_field
+FROM temp.stage_apply a JOIN temp.stage_sources t ON t.seq = a.seq;
+
+INSERT INTO store.ingest_files
+SELECT run_id, path, sha256, format, records, rejects FROM temp.stage_files;
+
+INSERT INTO store.rejects
+SELECT run_id, path, record, field, reason, raw, rejected_at FROM temp.stage_rejects;
+
+DROP TABLE temp.stage_apply;
+DROP TABLE temp.stage_latest;
+DROP TABLE temp.stage_cases;
+DROP TABLE temp.stage_techniques;
+DROP TABLE temp.stage_actions;
+DROP TABLE temp.stage_rules;
+DROP TABLE temp.stage_sources;
+DROP TABLE temp.stage_rejects;
+DROP TABLE temp.stage_files;

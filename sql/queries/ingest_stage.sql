@@ -1,0 +1,23 @@
+-- ingest_stage: creates the connection's temporary staging tables that one
+-- `pir ingest` appends to inside its transaction. seq orders records as
+-- read, so the last occurrence of a (source, case_id) wins. No parameters.
+CREATE OR REPLACE TEMP TABLE stage_cases (
+    seq BIGINT, source VARCHAR, case_id VARCHAR, title VARCHAR, severity VARCHAR,
+    category VARCHAR, status VARCHAR, excluded BOOLEAN, tags VARCHAR[],
+    compromise_at TIMESTAMPTZ, detected_at TIMESTAMPTZ, triaged_at TIMESTAMPTZ,
+    contained_at TIMESTAMPTZ, eradicated_at TIMESTAMPTZ, recovered_at TIMESTAMPTZ,
+    closed_at TIMESTAMPTZ, root_cause_category VARCHAR, root_cause_summary VARCHAR,
+    root_cause_whys VARCHAR[], went_well VARCHAR[], needs_improvement VARCHAR[],
+    extra VARCHAR, content_sha256 VARCHAR, source_file VARCHAR, source_format VARCHAR);
+CREATE OR REPLACE TEMP TABLE stage_techniques (seq BIGINT, technique_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE stage_actions (
+    seq BIGINT, position INTEGER, item_id VARCHAR, summary VARCHAR, owner VARCHAR,
+    priority VARCHAR, due_date DATE, status VARCHAR, completed_at TIMESTAMPTZ);
+CREATE OR REPLACE TEMP TABLE stage_rules (seq BIGINT, rule_id VARCHAR, title VARCHAR, techniques VARCHAR[]);
+CREATE OR REPLACE TEMP TABLE stage_sources (seq BIGINT, milestone VARCHAR, source_field VARCHAR);
+CREATE OR REPLACE TEMP TABLE stage_rejects (
+    run_id BIGINT, path VARCHAR, record VARCHAR, field VARCHAR, reason VARCHAR,
+    raw VARCHAR, rejected_at TIMESTAMPTZ);
+CREATE OR REPLACE TEMP TABLE stage_files (
+    run_id BIGINT, path VARCHAR, sha256 VARCHAR, format VARCHAR, records INTEGER,
+    rejects INTEGER, ingested_at TIMESTAMPTZ);
