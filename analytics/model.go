@@ -15,8 +15,11 @@ type Report struct {
 	GeneratedAt time.Time `json:"generated_at"`
 	// AsOf is the date overdue action items are measured against: the end of
 	// the report quarter, or the generation time if that is earlier.
-	AsOf    time.Time `json:"as_of"`
-	Version string    `json:"pir_version"`
+	AsOf time.Time `json:"as_of"`
+	// AsOfDate is the last day AsOf covers (YYYY-MM-DD, in TimeZone): an
+	// action item due that day is not yet overdue.
+	AsOfDate string `json:"as_of_date"`
+	Version  string `json:"pir_version"`
 
 	// Organisation and Marking come from the config (PDF header, email).
 	Organisation string `json:"organisation,omitempty"`
@@ -32,6 +35,9 @@ type Report struct {
 
 	// Cases counts the cases of the report quarter's cohort.
 	Cases int `json:"cases"`
+	// ExcludedCases counts those of Cases excluded from metrics (exercises,
+	// tests, false positives).
+	ExcludedCases int `json:"excluded_cases"`
 	// Volume is case volume per quarter by category and by severity.
 	Volume Volume `json:"volume"`
 	// OpenAgeing counts cases open at each quarter's end by age bucket.
@@ -112,7 +118,9 @@ type Change struct {
 type Volume struct {
 	ByCategory []QuarterCount `json:"by_category"`
 	BySeverity []QuarterCount `json:"by_severity"`
-	Total      []QuarterCount `json:"total"` // Key is "all"
+	Total      []QuarterCount `json:"total"` // Key is "all"; every quarter
+	// Excluded counts cases excluded from metrics; Key is "excluded".
+	Excluded []QuarterCount `json:"excluded"`
 }
 
 // QuarterCount is a count of cases for one key in one quarter.
@@ -148,12 +156,16 @@ type Technique struct {
 	Name    string   `json:"name"`
 	Tactics []string `json:"tactics"`
 	Parent  string   `json:"parent,omitempty"` // for sub-techniques
-	Cases   int      `json:"cases"`           // distinct cases
+	Cases   int      `json:"cases"`            // distinct cases
 	CaseIDs []string `json:"case_ids"`
 	// Known is false for IDs not in the embedded ATT&CK list.
 	Known bool `json:"known"`
 	// RevokedFrom lists the revoked IDs in the data that map to this one.
 	RevokedFrom []string `json:"revoked_from,omitempty"`
+	// Status is "active", "deprecated" (no replacement), "newer" (an ID
+	// from a later ATT&CK release than the embedded one: named, tactics
+	// unknown) or "unknown" (not in the list; Known is false).
+	Status string `json:"status"`
 }
 
 // TacticCount counts distinct cases per tactic per quarter.
@@ -209,6 +221,8 @@ type NotableCase struct {
 	Category  string `json:"category"`
 	Status    string `json:"status"`
 	RootCause string `json:"root_cause"`
+	// Detected is the detection instant (compromise when there is none).
+	Detected time.Time `json:"detected_at"`
 	// Hours per metric name; a metric the case does not count in is absent.
 	Hours map[string]float64 `json:"hours"`
 }
@@ -230,8 +244,11 @@ type MilestoneCoverage struct {
 }
 
 // Finding is one data-quality problem with the cases behind it.
-// Kind is "out_of_order", "unknown_technique", "future_timestamp",
-// "before_1990" or "excluded".
+// Kind is "out_of_order", "future_timestamp", "before_1990",
+// "unknown_technique", "newer_technique", "revoked_technique",
+// "deprecated_technique", "missing_root_cause" or "excluded";
+// future_timestamp and before_1990 cover every case in the database, the
+// others the report quarter's cases (docs/metrics.md).
 type Finding struct {
 	Kind    string   `json:"kind"`
 	Detail  string   `json:"detail"`
