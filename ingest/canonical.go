@@ -304,9 +304,11 @@ func parseCanonicalCSV(p *ParseContext, r io.Reader, emit func(Record) error) er
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
-		ref := strconv.Itoa(line)
-		if err != nil {
+		var ref string
+		if err == nil {
+			line, _ := cr.FieldPos(0)
+			ref = strconv.Itoa(line)
+		} else {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				ref = strconv.Itoa(pe.StartLine)

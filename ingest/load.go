@@ -243,7 +243,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		sum.Records++
 		return s.stageCase(rec.Case, fs.Path, fmtr.Name())
 	}
-	if err := fmtr.Parse(pc, br, emit); err != nil {
+	if err := safeParse(fmtr, pc, br, emit); err != nil {
 		if firstErr != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidRecord, firstErr)
 		}
@@ -466,4 +466,15 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// safeParse runs a parser and turns a panic (a parser bug on hostile input)
+// into an error naming the file, so the process never crashes on input.
+func safeParse(f Format, pc *ParseContext, r io.Reader, emit func(Record) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("ingest %s: %s parser failed on this input (please report): %v", pc.File, f.Name(), v)
+		}
+	}()
+	return f.Parse(pc, r, emit)
 }

@@ -1,0 +1,76 @@
+package ingest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzCanonical feeds arbitrary bytes to the canonical parser: it must never
+// panic, every record is either a valid case or an error naming the file,
+// and every case it accepts satisfies the format's invariants.
+func FuzzCanonical(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/canonical/*")
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{
+		`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"}}`,
+		`[{"id":"x","timeline":{"detection":1704067200000}}]`,
+		"id,timeline.detection\nx,2024-01-01 10:00\n",
+		`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"action_items":[{"due":"2024-13-01"}]}`,
+		`[{"id":1},`, "\"a\nb\",c\n", "{", "[", `{"a":` + strings.Repeat("[", 200),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := &ParseContext{File: "fuzz.jsonl", Location: time.UTC, Now: time.Now, Limits: Limits{MaxRecordBytes: 1 << 20}}
+		err := Canonical{}.Parse(p, bytes.NewReader(data), func(r Record) error {
+			if (r.Case == nil) == (r.Err == nil) {
+				t.Fatalf("record with case %v and error %v", r.Case, r.Err)
+			}
+			if r.Err != nil {
+				if !strings.HasPrefix(r.Err.Error(), "fuzz.jsonl:") {
+					t.Fatalf("error does not name the file: %q", r.Err)
+				}
+				return nil
+			}
+			c := r.Case
+			if c.ID == "" || c.Source == "" || c.Timeline.Detection == nil || (c.Status != "open" && c.Status != "closed") {
+				t.Fatalf("accepted an invalid case: %+v", c)
+			}
+			for _, id := range c.Techniques {
+				if !techniqueRE.MatchString(id) {
+					t.Fatalf("accepted technique %q", id)
+				}
+			}
+			_ = c.ContentHash()
+			return nil
+		})
+		if err != nil {
+			if re, ok := err.(*RecordError); ok && !strings.HasPrefix(re.Error(), "fuzz.jsonl:") {
+				t.Fatalf("file error does not name the file: %q", err)
+			}
+		}
+	})
+}
+
+// FuzzParseTimestamp: no panic; an accepted instant is plausible.
+func FuzzParseTimestamp(f *testing.F) {
+	for _, s := range []string{"2024-01-01T00:00:00Z", "2024-01-01 10:00", "1704067200000", "1704067200", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-02-30 10:00", "-1", "1e400", "2024-01-01T00:00:00+25:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, v := range []any{s, jsonNumber(s)} {
+			ts, err := ParseTimestamp(v, time.UTC)
+			if err == nil && (ts.Before(minPlausible) || !ts.Before(maxPlausible)) {
+				t.Fatalf("accepted implausible %v from %q", ts, s)
+			}
+		}
+	})
+}

@@ -1,0 +1,55 @@
+package ingest
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func jsonNumber(s string) json.Number { return json.Number(s) }
+
+func TestParseTimestamp(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	tests := []struct {
+		name string
+		in   any
+		loc  *time.Location
+		want string // RFC 3339 UTC, or "" for an error
+	}{
+		{"RFC3339Z", "2024-03-01T10:00:00Z", nil, "2024-03-01T10:00:00Z"},
+		{"RFC3339Offset", "2024-03-01T10:00:00+02:00", nil, "2024-03-01T08:00:00Z"},
+		{"RFC3339Fraction", "2024-03-01T10:00:00.250Z", nil, "2024-03-01T10:00:00.25Z"},
+		{"SpaceSeparatedOffset", "2024-03-01 10:00:00+02:00", nil, "2024-03-01T08:00:00Z"},
+		{"NaiveUTC", "2024-03-01 10:00", nil, "2024-03-01T10:00:00Z"},
+		{"NaiveNewYorkDST", "2024-03-31 23:30:00", ny, "2024-04-01T03:30:00Z"},
+		{"NaiveNewYorkWinter", "2024-01-15T08:00", ny, "2024-01-15T13:00:00Z"},
+		{"EpochMillisNumber", jsonNumber("1709287200000"), nil, "2024-03-01T10:00:00Z"},
+		{"EpochMillisString", "1709287200000", nil, "2024-03-01T10:00:00Z"},
+		{"EpochMillisFloat", jsonNumber("1.7092872e12"), nil, "2024-03-01T10:00:00Z"},
+		{"ErrEpochSeconds", jsonNumber("1709287200"), nil, ""},
+		{"ErrFractionalMillis", jsonNumber("1709287200000.5"), nil, ""},
+		{"ErrYear0", "0000-01-01T00:00:00Z", nil, ""},
+		{"ErrYear9999", "9999-01-01T00:00:00Z", nil, ""},
+		{"ErrGarbage", "yesterday", nil, ""},
+		{"ErrDateOnly", "2024-03-01", nil, ""},
+		{"ErrBool", true, nil, ""},
+		{"ErrEmpty", " ", nil, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseTimestamp(tc.in, tc.loc)
+			if tc.want == "" {
+				if err == nil {
+					t.Fatalf("got %v, want an error", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got.UTC().Format(time.RFC3339Nano); s != tc.want {
+				t.Errorf("got %s, want %s", s, tc.want)
+			}
+		})
+	}
+}
