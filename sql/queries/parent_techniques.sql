@@ -1,12 +1,16 @@
 -- parent_techniques: one row per parent technique with its sub-techniques
 -- rolled up (a case with T1566.001 and T1566.002 counts once for T1566), for
 -- the cases of quarters $2..$3 (cohort $1), excluded cases left out: name,
--- tactics (JSON), whether the parent is in the catalogue, distinct cases and
--- their case_ref list (JSON). $1 cohort; $2 first and $3 last quarter.
+-- tactics (JSON), status of the parent (active, deprecated, newer, unknown),
+-- distinct cases and their case_ref list (JSON). $1 cohort; $2 first and $3
+-- last quarter, inclusive.
 SELECT coalesce(o.parent_id, o.technique_id) AS technique_id,
        any_value(p.name) AS name,
        to_json(coalesce(any_value(p.tactics), []::VARCHAR[]))::VARCHAR AS tactics,
-       any_value(p.technique_id) IS NOT NULL AS known,
+       CASE WHEN any_value(p.technique_id) IS NULL THEN 'unknown'
+            WHEN any_value(p.deprecated) THEN 'deprecated'
+            WHEN any_value(p.release) <> (SELECT max(version) FROM attack_release) THEN 'newer'
+            ELSE 'active' END AS status,
        count(DISTINCT (o.source, o.case_id)) AS cases,
        to_json(list(DISTINCT case_ref(o.source, o.case_id) ORDER BY case_ref(o.source, o.case_id)))::VARCHAR AS case_ids
 FROM technique_observations_of($1::VARCHAR) o

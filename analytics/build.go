@@ -1,0 +1,206 @@
+// Package analytics runs pir's embedded SQL queries (package sql) and
+// returns the quarterly report model that the dashboard, the PDF and the
+// email render. Every number it returns comes from the documented views and
+// macros, so analysts can reproduce it with `pir query`.
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	pirsql "github.com/pirhq/pir/sql"
+)
+
+// Cohorts are the ways cases are assigned to a quarter: by the quarter of
+// their detection (default) or of their closure.
+var Cohorts = []string{"detection", "closure"}
+
+// ErrBadCohort is returned for a cohort other than detection or closure.
+var ErrBadCohort = errors.New("cohort must be detection or closure")
+
+// ErrFutureQuarter is returned when the report quarter has not started yet.
+var ErrFutureQuarter = errors.New("quarter has not started yet")
+
+// SmallSample is the number of counted cases below which a statistic is
+// flagged as too small a sample to compare.
+const SmallSample = 5
+
+// Options say which report to build.
+type Options struct {
+	// Quarter is the report quarter ("2024-Q1"); empty means the last
+	// complete quarter in the database's time zone.
+	Quarter string
+	// Quarters is how many trailing quarters (ending with Quarter) the
+	// trends cover; 0 means 8.
+	Quarters int
+	// Cohort is "detection" (default when empty) or "closure".
+	Cohort string
+	// Definitions are the metrics to compute; nil means the default set
+	// from the metric_definitions table.
+	Definitions []MetricDef
+	// Now is the clock (time.Now when nil): generation time, the as-of
+	// instant of the current quarter and what "in the future" means.
+	Now func() time.Time
+	// Version, Organisation and Marking are copied into the report.
+	Version      string
+	Organisation string
+	Marking      string
+}
+
+// querier is what the section builders run queries on: the report's
+// read transaction, or the database itself.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// scanner is one result row.
+type scanner interface{ Scan(dest ...any) error }
+
+// each runs an embedded query and calls scan for every row; errors name the
+// query file.
+func each(ctx context.Context, q querier, name, query string, args []any, scan func(scanner) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("query %s: %w", name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("query %s: %w", name, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query %s: %w", name, err)
+	}
+	return nil
+}
+
+// span is what the queries of one report share.
+type span struct {
+	cohort   string
+	quarter  Quarter
+	quarters []Quarter
+	loc      *time.Location
+	now      time.Time
+	asOf     time.Time // min(end of quarter, now)
+	asOfDate string    // YYYY-MM-DD of the last day covered by asOf
+	defs     []MetricDef
+	defsJSON string
+}
+
+func (s *span) first() string { return s.quarters[0].String() }
+func (s *span) last() string  { return s.quarter.String() }
+
+// ts formats an instant for a $n::TIMESTAMPTZ parameter (the driver binds
+// time.Time without a zone, which the session zone would then shift).
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// Build runs every report query in one read transaction and returns the
+// complete report model for opts.Quarter and its trailing quarters.
+func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
+	sp, err := newSpan(db.TimeZone, opts)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("build report: %w", err)
+	}
+	defer tx.Rollback() // read only: nothing to commit
+	if sp.defs == nil {
+		if sp.defs, err = defaultDefinitions(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	if err := ValidateDefinitions(sp.defs); err != nil {
+		return nil, err
+	}
+	sp.defsJSON = definitionsJSON(sp.defs)
+
+	r := &Report{
+		Quarter:      sp.quarter.String(),
+		TimeZone:     sp.loc.String(),
+		Cohort:       sp.cohort,
+		GeneratedAt:  sp.now.In(sp.loc),
+		AsOf:         sp.asOf.In(sp.loc),
+		AsOfDate:     sp.asOfDate,
+		Version:      opts.Version,
+		Organisation: opts.Organisation,
+		Marking:      opts.Marking,
+		Definitions:  sp.defs,
+	}
+	for _, q := range sp.quarters {
+		r.Quarters = append(r.Quarters, q.String())
+	}
+	steps := []func(context.Context, querier, *span, *Report) error{
+		buildMetrics, buildVolume, buildAgeing, buildRootCauses, buildAttack,
+		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs,
+	}
+	for _, step := range steps {
+		if err := step(ctx, tx, sp, r); err != nil {
+			return nil, fmt.Errorf("build report %s: %w", r.Quarter, err)
+		}
+	}
+	r.Summary = summarize(r)
+	return r, nil
+}
+
+func newSpan(tz string, opts Options) (*span, error) {
+	if tz == "" {
+		tz = "UTC"
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", tz, err)
+	}
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
+	}
+	sp := &span{cohort: opts.Cohort, loc: loc, now: now, defs: opts.Definitions}
+	if sp.cohort == "" {
+		sp.cohort = "detection"
+	}
+	if sp.cohort != "detection" && sp.cohort != "closure" {
+		return nil, fmt.Errorf("%q: %w", opts.Cohort, ErrBadCohort)
+	}
+	qs := opts.Quarter
+	if qs == "" {
+		qs = LastCompleteQuarter(now, loc)
+	}
+	if sp.quarter, err = ParseQuarter(qs); err != nil {
+		return nil, err
+	}
+	if sp.quarter.Start(loc).After(now) {
+		return nil, fmt.Errorf("%s (starts %s): %w", sp.quarter, sp.quarter.Start(loc).Format("2006-01-02"), ErrFutureQuarter)
+	}
+	n := opts.Quarters
+	if n <= 0 {
+		n = 8
+	}
+	sp.quarters = Trailing(sp.quarter, n)
+	sp.asOf = sp.quarter.End(loc)
+	if now.Before(sp.asOf) {
+		sp.asOf = now
+	}
+	sp.asOfDate = sp.asOf.Add(-time.Nanosecond).In(loc).Format("2006-01-02")
+	return sp, nil
+}
+
+// round keeps 4 decimals: well under a second for hours, and stable JSON
+// whatever order DuckDB summed in.
+func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+func roundPtr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	v := round(n.Float64)
+	return &v
+}
+
+func ptr(v float64) *float64 { return &v }
