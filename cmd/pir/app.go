@@ -88,6 +88,12 @@ Examples:
 			return usagef("pir --help", "%v", err)
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("pir --help", "unknown command %q", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 		Commands:       commands(e),
 	}
 	return app
