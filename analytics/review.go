@@ -1,0 +1,537 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	pirsql "github.com/pirhq/pir/sql"
+)
+
+// ErrCaseNotFound is returned by BuildReview when no case has the ID (in
+// the source, when one is given).
+var ErrCaseNotFound = errors.New("no such case")
+
+// ErrAmbiguousCase is returned by BuildReview when the ID exists in several
+// sources and none was chosen.
+var ErrAmbiguousCase = errors.New("case ID exists in several sources")
+
+// Review is the model of one case's blameless post-incident review: what
+// `pir review` renders as Markdown, HTML and PDF. It follows the 90-minute
+// review agenda (Agenda) and holds facts, durations and comparisons; the
+// renderers add no numbers of their own. Blameless: people are named only
+// as owners of action items, nowhere else.
+type Review struct {
+	CaseID string `json:"case_id"`
+	Source string `json:"source"`
+	// Ref is how lists name the case: the ID alone for source "pir", else
+	// "source:id".
+	Ref      string   `json:"ref"`
+	Title    string   `json:"title"`
+	Severity string   `json:"severity"`
+	Category string   `json:"category"`
+	Status   string   `json:"status"`
+	Excluded bool     `json:"excluded"` // left out of metrics (exercise, test, false positive)
+	Tags     []string `json:"tags"`
+	// Quarter is the detection-cohort quarter the case is compared with;
+	// QuarterCases counts that quarter's cases.
+	Quarter      string `json:"quarter"`
+	QuarterCases int    `json:"quarter_cases"`
+
+	TimeZone    string    `json:"time_zone"`
+	GeneratedAt time.Time `json:"generated_at"`
+	// AsOfDate is the day action items are measured against (the generation
+	// date in TimeZone): an item due that day is not yet overdue.
+	AsOfDate     string `json:"as_of_date"`
+	Version      string `json:"pir_version"`
+	Organisation string `json:"organisation,omitempty"`
+	Marking      string `json:"marking,omitempty"`
+
+	// Agenda is the review meeting's structure, in order.
+	Agenda []AgendaItem `json:"agenda"`
+	// Lead is one generated sentence summarising the incident.
+	Lead string `json:"lead"`
+	// Timeline lists the recorded milestones in lifecycle order.
+	Timeline []ReviewMilestone `json:"timeline"`
+	// Definitions are the metrics compared, in display order; Metrics holds
+	// one comparison per definition, in the same order.
+	Definitions []MetricDef    `json:"definitions"`
+	Metrics     []ReviewMetric `json:"metrics"`
+
+	WentWell         []string        `json:"went_well"`
+	NeedsImprovement []string        `json:"needs_improvement"`
+	RootCause        ReviewRootCause `json:"root_cause"`
+	Actions          []ReviewAction  `json:"action_items"`
+	// OverdueActions counts the Actions overdue at AsOfDate.
+	OverdueActions int               `json:"overdue_action_items"`
+	DetectionRules []ReviewRule      `json:"detection_rules"`
+	Techniques     []ReviewTechnique `json:"techniques"`
+	// ATTACK names the catalogue the technique names come from.
+	ATTACK ATTACKInfo `json:"attack"`
+}
+
+// AgendaItem is one part of the review meeting, with its time box.
+type AgendaItem struct {
+	Number  int    `json:"number"`
+	Title   string `json:"title"`
+	Minutes int    `json:"minutes"`
+}
+
+// ReviewAgenda is the standard 90-minute post-incident review agenda the
+// review document follows, section by section.
+func ReviewAgenda() []AgendaItem {
+	return []AgendaItem{
+		{1, "Incident summary", 10},
+		{2, "Timeline walkthrough", 20},
+		{3, "What worked well", 10},
+		{4, "What needs improvement", 15},
+		{5, "Root cause analysis", 15},
+		{6, "Action items", 15},
+		{7, "Playbook and detection updates", 5},
+	}
+}
+
+// ReviewMilestone is one recorded lifecycle milestone.
+type ReviewMilestone struct {
+	// Milestone is the lifecycle name ("detection"); Label is for display
+	// ("Detection").
+	Milestone string    `json:"milestone"`
+	Label     string    `json:"label"`
+	At        time.Time `json:"at"` // in Review.TimeZone
+	// Previous is the milestone recorded before this one in lifecycle
+	// order ("" for the first) and SincePrevious the hours since it
+	// (negative when out of order).
+	Previous      string   `json:"previous,omitempty"`
+	SincePrevious *float64 `json:"since_previous_hours"`
+	// SinceDetection is the hours since detection (nil without one).
+	SinceDetection *float64 `json:"since_detection_hours"`
+	// OutOfOrder is true when this milestone is earlier than Previous.
+	OutOfOrder bool `json:"out_of_order"`
+}
+
+// ReviewMetric compares one of the case's durations with its quarter.
+type ReviewMetric struct {
+	Metric string `json:"metric"`
+	Label  string `json:"label"`
+	// Hours is the case's duration (end − start when both are recorded and
+	// in order), also for a case excluded from metrics; nil otherwise.
+	Hours *float64 `json:"hours"`
+	// Exclusion says why the case does not count in the quarter's metric:
+	// "missing_start", "missing_end", "out_of_order", "excluded_case";
+	// "" when it counts.
+	Exclusion string `json:"exclusion,omitempty"`
+	// N, Median and P90 are the quarter's statistics for the metric (as in
+	// quarterly_metrics; this case included when it counts).
+	N      int      `json:"quarter_n"`
+	Median *float64 `json:"quarter_median_hours"`
+	P90    *float64 `json:"quarter_p90_hours"`
+	// Others counts the quarter's other counted cases; Shorter and Longer
+	// how many of them took less and more time than this case.
+	Others  int `json:"others"`
+	Shorter int `json:"shorter"`
+	Longer  int `json:"longer"`
+	// SlowerThan is Shorter/Others and FasterThan Longer/Others (0..1), the
+	// case's percentile rank among the quarter's other cases, computed in
+	// SQL; nil without a duration or without other cases.
+	SlowerThan *float64 `json:"slower_than"`
+	FasterThan *float64 `json:"faster_than"`
+	// SmallSample is true when the quarter has fewer than SmallSample
+	// counted cases for the metric.
+	SmallSample bool `json:"small_sample"`
+	// Sentence states the comparison in words, e.g. "Time to contain was
+	// 9.5 h: slower than 80% of the other 24 cases of 2025-Q4 (median 4.1 h,
+	// p90 12.0 h)."
+	Sentence string `json:"sentence"`
+}
+
+// ReviewRootCause is the root-cause analysis: the category, a summary and
+// the 5 Whys chain in order.
+type ReviewRootCause struct {
+	Category string   `json:"category"`
+	Summary  string   `json:"summary"`
+	Whys     []string `json:"whys"`
+}
+
+// ReviewAction is one action item with its state at Review.AsOfDate.
+type ReviewAction struct {
+	ID        string     `json:"id"`
+	Summary   string     `json:"summary"`
+	Owner     string     `json:"owner"`
+	Priority  string     `json:"priority"`
+	Due       string     `json:"due"` // YYYY-MM-DD or ""
+	Status    string     `json:"status"`
+	Completed *time.Time `json:"completed_at"`
+	// Done is true when the item was completed by the as-of instant.
+	Done        bool `json:"done"`
+	Overdue     bool `json:"overdue"`
+	DaysOverdue int  `json:"days_overdue"`
+}
+
+// ReviewRule is a detection rule written because of the incident.
+type ReviewRule struct {
+	ID         string         `json:"id"`
+	Title      string         `json:"title"`
+	Techniques []TechniqueRef `json:"techniques"`
+}
+
+// TechniqueRef is an ATT&CK technique ID with its name ("" when the ID is
+// not in the catalogue).
+type TechniqueRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// ReviewTechnique is an ATT&CK technique recorded on the case.
+type ReviewTechnique struct {
+	// ID is the recorded ID; CountsAs is MITRE's replacement when the ID is
+	// revoked, else the ID itself.
+	ID       string   `json:"id"`
+	CountsAs string   `json:"counts_as"`
+	Name     string   `json:"name"`
+	Tactics  []string `json:"tactics"` // tactic names in matrix order
+	Parent   string   `json:"parent,omitempty"`
+	// Status is "active", "revoked", "deprecated", "newer" or "unknown".
+	Status string `json:"status"`
+}
+
+// ReviewOptions say which case to review and how.
+type ReviewOptions struct {
+	// Source picks the case's source; empty means the only source that has
+	// the ID (ErrAmbiguousCase when there are several).
+	Source string
+	// Definitions are the metrics to compare; nil means the default set.
+	Definitions []MetricDef
+	// Now is the clock (time.Now when nil): generation time and the date
+	// action items are measured against.
+	Now func() time.Time
+	// Version, Organisation and Marking are copied into the review.
+	Version      string
+	Organisation string
+	Marking      string
+}
+
+// milestoneLabels are the display names of the lifecycle milestones.
+var milestoneLabels = map[string]string{
+	"compromise": "Compromise", "detection": "Detection", "triage": "Triage",
+	"containment": "Containment", "eradication": "Eradication",
+	"recovery": "Recovery", "closure": "Closure",
+}
+
+// MilestoneLabel is the display name of a lifecycle milestone
+// ("containment" is "Containment"); other names are returned as they are.
+func MilestoneLabel(m string) string {
+	if l, ok := milestoneLabels[m]; ok {
+		return l
+	}
+	return m
+}
+
+// BuildReview runs the review queries for one case in one read transaction
+// and returns the review model.
+func BuildReview(ctx context.Context, db *pirsql.DB, caseID string, opts ReviewOptions) (*Review, error) {
+	loc := db.Location()
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("review %s: %w", caseID, err)
+	}
+	defer tx.Rollback() // read only: nothing to commit
+
+	rv, err := reviewCase(ctx, tx, caseID, opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	rv.TimeZone = loc.String()
+	rv.GeneratedAt = now.In(loc)
+	rv.AsOfDate = now.In(loc).Format("2006-01-02")
+	rv.Version, rv.Organisation, rv.Marking = opts.Version, opts.Organisation, opts.Marking
+	rv.Agenda = ReviewAgenda()
+
+	defs := opts.Definitions
+	if defs == nil {
+		if defs, err = defaultDefinitions(ctx, tx); err != nil {
+			return nil, fmt.Errorf("review %s: %w", rv.Ref, err)
+		}
+	}
+	if err := ValidateDefinitions(defs); err != nil {
+		return nil, err
+	}
+	rv.Definitions = defs
+
+	steps := []func(context.Context, querier, *Review, time.Time, *time.Location) error{
+		reviewTimeline, reviewMetrics, reviewActions, reviewRules, reviewTechniques,
+	}
+	for _, step := range steps {
+		if err := step(ctx, tx, rv, now, loc); err != nil {
+			return nil, fmt.Errorf("review %s: %w", rv.Ref, err)
+		}
+	}
+	if rv.ATTACK, err = attackRelease(ctx, tx); err != nil {
+		return nil, fmt.Errorf("review %s: %w", rv.Ref, err)
+	}
+	rv.ATTACK.ParentRollup, rv.ATTACK.Unknown = nil, nil
+	rv.Lead = reviewLead(rv)
+	return rv, nil
+}
+
+// reviewCase reads the case's facts, resolving the source.
+func reviewCase(ctx context.Context, q querier, caseID, source string) (*Review, error) {
+	var found []*Review
+	err := each(ctx, q, "review_case", pirsql.ReviewCase, []any{source, caseID}, func(s scanner) error {
+		rv := &Review{}
+		var tags, whys, well, improve string
+		if err := s.Scan(&rv.Source, &rv.CaseID, &rv.Ref, &rv.Title, &rv.Severity, &rv.Category,
+			&rv.Status, &rv.Excluded, &rv.Quarter, &tags, &rv.RootCause.Category, &rv.RootCause.Summary,
+			&whys, &well, &improve, &rv.QuarterCases); err != nil {
+			return err
+		}
+		for _, l := range []struct {
+			name string
+			src  string
+			dst  *[]string
+		}{{"tags", tags, &rv.Tags}, {"whys", whys, &rv.RootCause.Whys}, {"went_well", well, &rv.WentWell}, {"needs_improvement", improve, &rv.NeedsImprovement}} {
+			if err := unmarshalList(l.src, l.dst); err != nil {
+				return fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
+		found = append(found, rv)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("review %s: %w", caseID, err)
+	}
+	switch {
+	case len(found) == 0 && source != "":
+		return nil, fmt.Errorf("review %s (source %s): %w", caseID, source, ErrCaseNotFound)
+	case len(found) == 0:
+		return nil, fmt.Errorf("review %s: %w", caseID, ErrCaseNotFound)
+	case len(found) > 1:
+		srcs := make([]string, len(found))
+		for i, f := range found {
+			srcs[i] = f.Source
+		}
+		return nil, fmt.Errorf("review %s: %w (%s): choose one with --source", caseID, ErrAmbiguousCase, strings.Join(srcs, ", "))
+	}
+	return found[0], nil
+}
+
+func reviewTimeline(ctx context.Context, q querier, rv *Review, _ time.Time, loc *time.Location) error {
+	rv.Timeline = []ReviewMilestone{}
+	return each(ctx, q, "review_milestones", pirsql.ReviewMilestones, []any{rv.Source, rv.CaseID}, func(s scanner) error {
+		var m ReviewMilestone
+		var prev sql.NullString
+		var since, sinceDet sql.NullFloat64
+		if err := s.Scan(&m.Milestone, &m.At, &prev, &since, &sinceDet); err != nil {
+			return err
+		}
+		m.Label = MilestoneLabel(m.Milestone)
+		m.At = m.At.In(loc)
+		m.Previous = prev.String
+		m.SincePrevious = roundPtr(since)
+		m.SinceDetection = roundPtr(sinceDet)
+		m.OutOfOrder = since.Valid && since.Float64 < 0
+		rv.Timeline = append(rv.Timeline, m)
+		return nil
+	})
+}
+
+func reviewMetrics(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
+	byName := map[string]ReviewMetric{}
+	err := each(ctx, q, "review_metrics", pirsql.ReviewMetrics, []any{definitionsJSON(rv.Definitions), rv.Source, rv.CaseID}, func(s scanner) error {
+		var m ReviewMetric
+		var h, med, p90, slower, faster sql.NullFloat64
+		var excl sql.NullString
+		if err := s.Scan(&m.Metric, &h, &excl, &m.N, &med, &p90, &m.Others, &m.Shorter, &m.Longer, &slower, &faster); err != nil {
+			return err
+		}
+		m.Hours, m.Median, m.P90 = roundPtr(h), roundPtr(med), roundPtr(p90)
+		m.SlowerThan, m.FasterThan = roundPtr(slower), roundPtr(faster)
+		m.Exclusion = excl.String
+		m.SmallSample = m.N < SmallSample
+		byName[m.Metric] = m
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rv.Metrics = make([]ReviewMetric, 0, len(rv.Definitions))
+	for _, d := range rv.Definitions {
+		m, ok := byName[d.Name]
+		if !ok { // a case with no quarter: nothing to compare
+			m = ReviewMetric{Metric: d.Name, SmallSample: true}
+		}
+		m.Label = d.Label
+		m.Sentence = metricComparison(rv, d, m)
+		rv.Metrics = append(rv.Metrics, m)
+	}
+	return nil
+}
+
+func reviewActions(ctx context.Context, q querier, rv *Review, now time.Time, loc *time.Location) error {
+	rv.Actions = []ReviewAction{}
+	return each(ctx, q, "review_actions", pirsql.ReviewActions, []any{rv.Source, rv.CaseID, ts(now), rv.AsOfDate}, func(s scanner) error {
+		var a ReviewAction
+		var completed sql.NullTime
+		var days sql.NullInt64
+		if err := s.Scan(&a.ID, &a.Summary, &a.Owner, &a.Priority, &a.Due, &a.Status, &completed, &a.Done, &a.Overdue, &days); err != nil {
+			return err
+		}
+		if completed.Valid {
+			t := completed.Time.In(loc)
+			a.Completed = &t
+		}
+		a.DaysOverdue = int(days.Int64)
+		if a.Overdue {
+			rv.OverdueActions++
+		}
+		rv.Actions = append(rv.Actions, a)
+		return nil
+	})
+}
+
+func reviewRules(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
+	rv.DetectionRules = []ReviewRule{}
+	return each(ctx, q, "review_rules", pirsql.ReviewRules, []any{rv.Source, rv.CaseID}, func(s scanner) error {
+		var r ReviewRule
+		var techs string
+		if err := s.Scan(&r.ID, &r.Title, &techs); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(techs), &r.Techniques); err != nil {
+			return fmt.Errorf("rule %s: techniques: %w", r.ID, err)
+		}
+		if r.Techniques == nil {
+			r.Techniques = []TechniqueRef{}
+		}
+		rv.DetectionRules = append(rv.DetectionRules, r)
+		return nil
+	})
+}
+
+func reviewTechniques(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
+	rv.Techniques = []ReviewTechnique{}
+	return each(ctx, q, "review_techniques", pirsql.ReviewTechniques, []any{rv.Source, rv.CaseID}, func(s scanner) error {
+		var t ReviewTechnique
+		var tactics string
+		if err := s.Scan(&t.ID, &t.CountsAs, &t.Name, &tactics, &t.Parent, &t.Status); err != nil {
+			return err
+		}
+		if err := unmarshalList(tactics, &t.Tactics); err != nil {
+			return fmt.Errorf("technique %s: tactics: %w", t.ID, err)
+		}
+		rv.Techniques = append(rv.Techniques, t)
+		return nil
+	})
+}
+
+// metricComparison states a case's duration against its quarter in one
+// blameless sentence: it describes the timeline, never who did what.
+func metricComparison(rv *Review, d MetricDef, m ReviewMetric) string {
+	label := d.Label
+	if m.Hours == nil {
+		switch m.Exclusion {
+		case "missing_start":
+			return fmt.Sprintf("%s: not measured, no %s time is recorded.", label, d.Start)
+		case "missing_end":
+			return fmt.Sprintf("%s: not measured, no %s time is recorded.", label, d.End)
+		case "out_of_order":
+			return fmt.Sprintf("%s: not measured, %s is recorded before %s.", label, d.End, d.Start)
+		}
+		return fmt.Sprintf("%s: not measured.", label)
+	}
+	x := *m.Hours
+	var b strings.Builder
+	ref := x
+	if m.Median != nil {
+		ref = math.Max(ref, *m.Median)
+	}
+	fmt.Fprintf(&b, "%s was %s", label, hours(x, ref))
+	quarter := rv.Quarter
+	switch {
+	case m.Others == 0:
+		fmt.Fprintf(&b, ", the only measured case of %s, so there is nothing to compare it with", quarter)
+	case m.Others == 1 && m.Shorter == 1:
+		fmt.Fprintf(&b, ": slower than the only other measured case of %s", quarter)
+	case m.Others == 1 && m.Longer == 1:
+		fmt.Fprintf(&b, ": faster than the only other measured case of %s", quarter)
+	case m.Others == 1:
+		fmt.Fprintf(&b, ": the same as the only other measured case of %s", quarter)
+	case m.SlowerThan != nil && m.Shorter > m.Longer:
+		fmt.Fprintf(&b, ": slower than %s of the other %s of %s", percent(*m.SlowerThan), plural(m.Others, "measured case", "measured cases"), quarter)
+	case m.FasterThan != nil && m.Longer > m.Shorter:
+		fmt.Fprintf(&b, ": faster than %s of the other %s of %s", percent(*m.FasterThan), plural(m.Others, "measured case", "measured cases"), quarter)
+	default:
+		fmt.Fprintf(&b, ": in the middle of the other %s of %s", plural(m.Others, "measured case", "measured cases"), quarter)
+	}
+	if m.Median != nil && m.Others > 0 {
+		p90 := ""
+		if m.P90 != nil {
+			p90 = ", p90 " + hours(*m.P90, math.Max(*m.P90, ref))
+		}
+		fmt.Fprintf(&b, " (median %s%s)", hours(*m.Median, ref), p90)
+	}
+	if m.Exclusion == "excluded_case" {
+		b.WriteString("; the case itself is excluded from the quarter's metrics")
+	}
+	if m.Others > 0 && m.SmallSample {
+		b.WriteString("; too few cases to conclude")
+	}
+	return b.String() + "."
+}
+
+// reviewLead is the one-sentence incident summary.
+func reviewLead(rv *Review) string {
+	var b strings.Builder
+	kind := "incident"
+	if rv.Category != "" {
+		kind = humanize(rv.Category) + " incident"
+	}
+	if rv.Severity != "" {
+		kind = rv.Severity + " " + kind
+	}
+	fmt.Fprintf(&b, "%s %s", article(kind), kind)
+	var det, closed *ReviewMilestone
+	for i := range rv.Timeline {
+		switch rv.Timeline[i].Milestone {
+		case "detection":
+			det = &rv.Timeline[i]
+		case "closure":
+			closed = &rv.Timeline[i]
+		}
+	}
+	if det != nil {
+		fmt.Fprintf(&b, ", detected %s", det.At.Format("2 January 2006 15:04 MST"))
+		if rv.Quarter != "" {
+			fmt.Fprintf(&b, " (%s)", rv.Quarter)
+		}
+	}
+	switch {
+	case closed != nil && closed.SinceDetection != nil:
+		fmt.Fprintf(&b, " and closed %s later", hours(*closed.SinceDetection, *closed.SinceDetection))
+	case rv.Status == "open":
+		b.WriteString("; the case is still open")
+	case rv.Status != "":
+		fmt.Fprintf(&b, "; status %s", rv.Status)
+	}
+	b.WriteString(".")
+	if rv.Excluded {
+		b.WriteString(" The case is excluded from quarterly metrics (an exercise, test or false positive).")
+	}
+	return b.String()
+}
+
+// article is "an" before a vowel sound (by its first letter), else "A".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "An"
+	}
+	return "A"
+}
