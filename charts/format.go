@@ -132,8 +132,8 @@ func RoundDisplay(v float64) float64 {
 	return math.Round(v*p) / p
 }
 
-// FormatNumber shows a measurement with 2 decimals below 1, 1 below 100 and
-// none from 100, with an ASCII minus so tables paste into spreadsheets.
+// FormatNumber shows a measurement with up to 2 decimals below 1, 1 below
+// 100 and none from 100, with an ASCII minus so tables paste into spreadsheets.
 // Zero is "0".
 func FormatNumber(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -143,7 +143,11 @@ func FormatNumber(v float64) string {
 	if v == 0 {
 		return "0"
 	}
-	return strconv.FormatFloat(v, 'f', digits(v), 64)
+	out := strconv.FormatFloat(v, 'f', digits(v), 64)
+	if math.Abs(v) < 1 { // 0.8, not 0.80; 1.0 and up keep their decimal
+		out = strings.TrimSuffix(out, "0")
+	}
+	return out
 }
 
 // FormatCount shows a count with thousands separators: 12,345.
@@ -200,9 +204,14 @@ func FormatPct(p *float64) string {
 	}
 }
 
-// ChangeUnit is the unit for a change: the one its two medians are shown in,
-// so "5.0 d, down 1.5 d" never mixes units.
-func ChangeUnit(c analytics.Change) Unit { return UnitForPtrs(c.From, c.To, c.Abs) }
+// ChangeUnit is the unit for a change: the unit the newer median is shown
+// in (FormatHours), so a tile reads "6.6 d, -1.1 d" and never mixes units.
+func ChangeUnit(c analytics.Change) Unit {
+	if c.To != nil {
+		return UnitFor(*c.To)
+	}
+	return UnitForPtrs(c.Abs)
+}
 
 // FormatChange shows a change of medians as signed absolute and percent
 // change, e.g. "-1.5 d (-23%)", "+2.0 h (+10%)"; "n/a" when a side is

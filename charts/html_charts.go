@@ -1,0 +1,606 @@
+package charts
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"strings"
+
+	ec "github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/pirhq/pir/analytics"
+)
+
+// chartView is one chart card: the option for ECharts, and the same numbers
+// as a table for readers without JavaScript (and for copying into tickets).
+type chartView struct {
+	ID       string // DOM id of the chart container: stable, [a-z0-9-]
+	Title    string
+	Subtitle string // what is plotted and in which unit
+	Height   int    // px
+	// Unit is appended to values in tooltips ("h", "d"); empty for counts.
+	Unit   string
+	Option template.JS // HTML-safe JSON, see encodeOption
+	// Empty, when set, replaces the chart: there is nothing to draw.
+	Empty string
+	Note  string
+	Table tableView
+}
+
+// Colours and type shared by every chart; the CSS uses the same values.
+const (
+	colInk     = "#1f2937"
+	colMuted   = "#6b7280"
+	colGrid    = "#e5e7eb"
+	colAxis    = "#9ca3af"
+	colMedian  = "#1d4ed8"
+	colP90     = "#f59e0b"
+	colBar     = "#4f46e5"
+	colCreated = "#94a3b8"
+	colDone    = "#10b981"
+	colOverdue = "#ef4444"
+	fontStack  = `system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif`
+)
+
+// optioner is a go-echarts chart: Validate completes it, JSON is its option.
+type optioner interface {
+	Validate()
+	JSON() map[string]interface{}
+}
+
+// finishOption turns a go-echarts chart into the option JSON for the page,
+// applying the shared look, then patch for what go-echarts has no field for.
+func finishOption(c optioner, patch func(m map[string]any)) (template.JS, error) {
+	c.Validate()
+	raw, err := json.Marshal(c.JSON())
+	if err != nil {
+		return "", fmt.Errorf("chart option: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return "", fmt.Errorf("chart option: %w", err)
+	}
+	delete(m, "toolbox")
+	delete(m, "title") // the card's <h3> is the title, in HTML
+	m["animation"] = false
+	m["backgroundColor"] = "transparent"
+	m["textStyle"] = map[string]any{"fontFamily": fontStack, "color": colInk, "fontSize": 12}
+	if t, ok := m["tooltip"].(map[string]any); ok {
+		t["confine"] = true
+		t["textStyle"] = map[string]any{"fontSize": 12}
+	}
+	for _, name := range []string{"xAxis", "yAxis"} {
+		axes, _ := m[name].([]any)
+		for _, a := range axes {
+			if ax, ok := a.(map[string]any); ok {
+				ax["nameTextStyle"] = map[string]any{"color": colMuted, "fontSize": 11}
+				ax["axisLine"] = map[string]any{"lineStyle": map[string]any{"color": colAxis}}
+				ax["axisTick"] = map[string]any{"show": false}
+			}
+		}
+	}
+	if patch != nil {
+		patch(m)
+	}
+	return encodeOption(m)
+}
+
+// axisAt returns the index'th axis object of an option ("xAxis", "yAxis").
+func axisAt(m map[string]any, name string, index int) map[string]any {
+	axes, _ := m[name].([]any)
+	if index < len(axes) {
+		if ax, ok := axes[index].(map[string]any); ok {
+			return ax
+		}
+	}
+	return map[string]any{}
+}
+
+func initOpts(id string) ec.GlobalOpts {
+	return ec.WithInitializationOpts(opts.Initialization{ChartID: id})
+}
+
+func legendTop() ec.GlobalOpts {
+	return ec.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Top: "0", Left: "center", ItemWidth: 14, ItemHeight: 10})
+}
+
+func axisTooltip(pointer string) ec.GlobalOpts {
+	return ec.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: pointer}})
+}
+
+// quarterAxis is the category x axis of the per-quarter charts.
+func quarterAxis(quarters []string) ec.GlobalOpts {
+	return ec.WithXAxisOpts(opts.XAxis{
+		Type: "category", Data: quarters, Name: "Quarter", NameLocation: "middle", NameGap: 28,
+		AxisLabel: &opts.AxisLabel{Color: colMuted, HideOverlap: opts.Bool(true)},
+	})
+}
+
+// valueAxis is a y axis with its name (and unit) along it.
+func valueAxis(name string, integer bool) ec.GlobalOpts {
+	y := opts.YAxis{
+		Type: "value", Name: name, NameLocation: "middle", NameGap: 42,
+		AxisLabel: &opts.AxisLabel{Color: colMuted},
+		SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colGrid}},
+	}
+	if integer {
+		y.MinInterval = 1
+	}
+	return ec.WithYAxisOpts(y)
+}
+
+func gridOpts(left, bottom int) ec.GlobalOpts {
+	return ec.WithGridOpts(opts.Grid{Left: fmt.Sprint(left), Right: "16", Top: "34", Bottom: fmt.Sprint(bottom)})
+}
+
+// trendChart is the median and p90 of one metric over the trailing quarters.
+func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*chartView, error) {
+	cv := &chartView{ID: id, Title: orDefault(s.Label, s.Metric), Height: 230}
+	byQ := statsByQuarter(r, s)
+	var all []float64
+	for _, q := range r.Quarters {
+		if st, ok := byQ[q]; ok && st.N > 0 {
+			for _, v := range []*float64{st.Median, st.P90} {
+				if v != nil {
+					all = append(all, *v)
+				}
+			}
+		}
+	}
+	unit := UnitFor(all...)
+	cv.Unit = unit.Symbol()
+	cv.Subtitle = "Median and p90, " + unit.Name() + "; hollow points: fewer than 5 cases"
+	cv.Table = tableView{
+		Head: []headCell{th("Quarter"), thNum("Cases (n)"), thNum("Median (" + unit.Name() + ")"), thNum("p90 (" + unit.Name() + ")"), th("Note")},
+	}
+	median := make([]opts.LineData, len(r.Quarters))
+	p90 := make([]opts.LineData, len(r.Quarters))
+	for i, q := range r.Quarters {
+		st, ok := byQ[q]
+		median[i], p90[i] = opts.LineData{Value: "-"}, opts.LineData{Value: "-"}
+		row := []cell{tdMono(q), tdCount(st.N), {Text: NoValue, Class: "num muted"}, {Text: NoValue, Class: "num muted"}, tdMuted("")}
+		if ok && st.N > 0 {
+			sym := "circle"
+			if st.SmallSample {
+				sym = "emptyCircle"
+				row[4] = tdMuted("small sample")
+			}
+			if st.Median != nil {
+				median[i] = opts.LineData{Value: unit.Value(*st.Median), Symbol: sym}
+				row[2] = tdNum(FormatNumber(unit.Convert(*st.Median)))
+			}
+			if st.P90 != nil {
+				p90[i] = opts.LineData{Value: unit.Value(*st.P90), Symbol: sym}
+				row[3] = tdNum(FormatNumber(unit.Convert(*st.P90)))
+			}
+		}
+		cv.Table.Rows = append(cv.Table.Rows, row)
+	}
+	if len(all) == 0 {
+		cv.Empty = "No case counted in this metric in the trailing quarters."
+		return cv, nil
+	}
+	line := ec.NewLine()
+	line.SetGlobalOptions(initOpts(id), axisTooltip("line"), legendTop(), quarterAxis(r.Quarters),
+		valueAxis(titleCase(unit.Name()), false), gridOpts(52, 44),
+		ec.WithColorsOpts(opts.Colors{colMedian, colP90}))
+	line.SetXAxis(r.Quarters).
+		AddSeries("Median", median, ec.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 7, ShowSymbol: opts.Bool(true)}),
+			ec.WithLineStyleOpts(opts.LineStyle{Width: 2.5})).
+		AddSeries("p90", p90, ec.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 6, ShowSymbol: opts.Bool(true)}),
+			ec.WithLineStyleOpts(opts.LineStyle{Width: 2, Type: "dashed"}))
+	var err error
+	cv.Option, err = finishOption(line, func(m map[string]any) {
+		axisAt(m, "xAxis", 0)["boundaryGap"] = false
+	})
+	return cv, err
+}
+
+// statsByQuarter indexes a metric's stats by quarter; a Stat without a
+// quarter takes the quarter at its position.
+func statsByQuarter(r *analytics.Report, s analytics.MetricSeries) map[string]analytics.Stat {
+	out := map[string]analytics.Stat{}
+	for i, st := range s.Stats {
+		q := st.Quarter
+		if q == "" && i < len(r.Quarters) {
+			q = r.Quarters[i]
+		}
+		out[q] = st
+	}
+	return out
+}
+
+// countsByKey pivots quarter counts into key → quarter → cases.
+func countsByKey(rows []analytics.QuarterCount) (map[string]map[string]int, map[string]int) {
+	by := map[string]map[string]int{}
+	totals := map[string]int{}
+	for _, c := range rows {
+		if by[c.Key] == nil {
+			by[c.Key] = map[string]int{}
+		}
+		by[c.Key][c.Quarter] += c.Cases
+		totals[c.Key] += c.Cases
+	}
+	return by, totals
+}
+
+// stackedBars draws per-quarter counts by key, stacked, with the pivot table.
+func stackedBars(id string, quarters, keys []string, labels map[string]string, colors []string,
+	by map[string]map[string]int, yName string) (template.JS, error) {
+	bar := ec.NewBar()
+	bar.SetGlobalOptions(initOpts(id), axisTooltip("shadow"), legendTop(), quarterAxis(quarters),
+		valueAxis(yName, true), gridOpts(52, 44), ec.WithColorsOpts(opts.Colors(colors)))
+	bar.SetXAxis(quarters)
+	for _, k := range keys {
+		data := make([]opts.BarData, len(quarters))
+		for i, q := range quarters {
+			data[i] = opts.BarData{Value: by[k][q]}
+		}
+		name := k
+		if l, ok := labels[k]; ok {
+			name = l
+		}
+		bar.AddSeries(name, data, ec.WithBarChartOpts(opts.BarChart{Stack: "total", BarWidth: "55%"}))
+	}
+	return finishOption(bar, func(m map[string]any) {
+		series, _ := m["series"].([]any)
+		for _, s := range series {
+			if sm, ok := s.(map[string]any); ok {
+				sm["emphasis"] = map[string]any{"focus": "series"}
+			}
+		}
+	})
+}
+
+// pivotTable is keys × quarters, with an optional total row.
+func pivotTable(keyHead string, quarters, keys []string, labels map[string]string,
+	by map[string]map[string]int, total map[string]int) tableView {
+	t := tableView{Head: []headCell{th(keyHead)}}
+	for _, q := range quarters {
+		t.Head = append(t.Head, thNum(q))
+	}
+	for _, k := range keys {
+		name := orDefault(k, "(none)")
+		if l, ok := labels[k]; ok {
+			name = l
+		}
+		row := []cell{tdText(name)}
+		for _, q := range quarters {
+			row = append(row, tdCount(by[k][q]))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	if total != nil {
+		row := []cell{{Text: "All cases", Class: "strong"}}
+		for _, q := range quarters {
+			row = append(row, cell{Text: FormatCount(total[q]), Class: "num strong"})
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// volumeChart is cases per quarter by category, stacked.
+func volumeChart(r *analytics.Report, id string) (*chartView, error) {
+	cv := &chartView{ID: id, Title: "Cases per quarter by category", Subtitle: "Cases, stacked by category (" + cohortLabel(r.Cohort) + ")", Height: 340}
+	by, totals := countsByKey(r.Volume.ByCategory)
+	keys := orderedKeys(totals)
+	total := map[string]int{}
+	for _, c := range r.Volume.Total {
+		total[c.Quarter] += c.Cases
+	}
+	cv.Table = pivotTable("Category", r.Quarters, keys, nil, by, total)
+	if len(keys) == 0 {
+		cv.Empty = "No cases in the trailing quarters."
+		return cv, nil
+	}
+	var err error
+	cv.Option, err = stackedBars(id, r.Quarters, keys, nil, Palette(), by, "Cases")
+	return cv, err
+}
+
+// rootCauseChart is cases per root-cause category per quarter, stacked.
+func rootCauseChart(r *analytics.Report, id string) (*chartView, error) {
+	cv := &chartView{ID: id, Title: "Root causes per quarter", Subtitle: "Cases with a root cause, stacked by root-cause category", Height: 340}
+	by := map[string]map[string]int{}
+	totals := map[string]int{}
+	current := map[string]analytics.RootCause{}
+	for _, rc := range r.RootCauses {
+		if by[rc.Category] == nil {
+			by[rc.Category] = map[string]int{}
+		}
+		by[rc.Category][rc.Quarter] += rc.Cases
+		totals[rc.Category] += rc.Cases
+		if rc.Quarter == r.Quarter {
+			current[rc.Category] = rc
+		}
+	}
+	keys := orderedKeys(totals)
+	cv.Table = pivotTable("Root cause", r.Quarters, keys, nil, by, nil)
+	cv.Table.Head = append(cv.Table.Head,
+		headCell{Text: "Share " + r.Quarter, Num: true, Title: "Share of the quarter's cases with a root cause"},
+		headCell{Text: "Mean 5-Whys", Num: true, Title: "Mean 5-Whys depth in " + r.Quarter},
+		headCell{Text: "Recurrences", Num: true, Title: "Cases in " + r.Quarter + " whose category had an earlier case with all action items done"})
+	for i, k := range keys {
+		rc, ok := current[k]
+		if !ok {
+			cv.Table.Rows[i] = append(cv.Table.Rows[i], tdMuted(NoValue), tdMuted(NoValue), tdMuted(NoValue))
+			continue
+		}
+		cv.Table.Rows[i] = append(cv.Table.Rows[i], tdNum(FormatShare(rc.Share)), tdNum(FormatNumber(rc.MeanWhys)), tdCount(rc.Recurrences))
+	}
+	if len(keys) == 0 {
+		cv.Empty = "No root causes recorded in the trailing quarters."
+		return cv, nil
+	}
+	labels := map[string]string{}
+	for _, k := range keys {
+		if k == "" {
+			labels[k] = "(none)"
+		}
+	}
+	var err error
+	cv.Option, err = stackedBars(id, r.Quarters, keys, labels, Palette(), by, "Cases")
+	return cv, err
+}
+
+// ageingChart is cases open at each quarter's end by age bucket.
+func ageingChart(r *analytics.Report, id string) (*chartView, error) {
+	cv := &chartView{ID: id, Title: "Open cases by age at quarter end", Subtitle: "Cases open on the last day of each quarter, by age", Height: 340}
+	by := map[string]map[string]int{}
+	seen := map[string]bool{}
+	keys := AgeBucketOrder()
+	for _, k := range keys {
+		seen[k] = true
+	}
+	any := false
+	for _, b := range r.OpenAgeing {
+		if by[b.Bucket] == nil {
+			by[b.Bucket] = map[string]int{}
+		}
+		by[b.Bucket][b.Quarter] += b.Cases
+		if b.Cases > 0 {
+			any = true
+		}
+		if !seen[b.Bucket] {
+			seen[b.Bucket] = true
+			keys = append(keys, b.Bucket)
+		}
+	}
+	labels := map[string]string{}
+	colors := make([]string, len(keys))
+	for i, k := range keys {
+		labels[k] = AgeBucketLabel(k)
+		colors[i] = AgeBucketColor(k)
+	}
+	cv.Table = pivotTable("Age", r.Quarters, keys, labels, by, nil)
+	if !any {
+		cv.Empty = "No case was open at the end of any trailing quarter."
+		return cv, nil
+	}
+	var err error
+	cv.Option, err = stackedBars(id, r.Quarters, keys, labels, colors, by, "Open cases")
+	return cv, err
+}
+
+// techniqueChart is the report quarter's most frequent techniques as
+// horizontal bars, most cases on top.
+func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error) {
+	cv := &chartView{ID: id, Title: fmt.Sprintf("Top %d ATT&CK techniques, %s", top, r.Quarter),
+		Subtitle: "Distinct cases per technique (sub-techniques listed as recorded)"}
+	cv.Table = tableView{Head: []headCell{thNum("#"), th("Technique"), th("Name"), th("Tactics"), thNum("Cases"), th("Case IDs")}}
+	for i, t := range r.Techniques {
+		name := t.Name
+		if !t.Known {
+			name = "not in ATT&CK " + r.ATTACK.Version
+		}
+		if len(t.RevokedFrom) > 0 {
+			name += fmt.Sprintf(" (recorded as revoked %s)", joinComma(t.RevokedFrom))
+		}
+		cv.Table.Rows = append(cv.Table.Rows, []cell{
+			tdNum(fmt.Sprint(i + 1)), tdMono(t.ID), tdText(name), tdText(joinComma(t.Tactics)), tdCount(t.Cases),
+			{Text: joinComma(t.CaseIDs), Class: "mono ids"},
+		})
+	}
+	if len(r.ATTACK.Unknown) > 0 {
+		cv.Note = "Technique IDs not in ATT&CK " + r.ATTACK.Version + ": " + joinComma(r.ATTACK.Unknown) + "."
+	}
+	shown := r.Techniques
+	if len(shown) > top {
+		shown = shown[:top]
+	}
+	if len(shown) < top {
+		cv.Title = fmt.Sprintf("ATT&CK techniques, %s", r.Quarter)
+	}
+	if len(shown) == 0 {
+		cv.Empty = "No ATT&CK technique recorded in " + r.Quarter + "."
+		return cv, nil
+	}
+	cv.Height = 70 + 24*len(shown)
+	labels := make([]string, len(shown))
+	data := make([]opts.BarData, len(shown))
+	for i, t := range shown { // reversed: the first category is drawn at the bottom
+		j := len(shown) - 1 - i
+		labels[j] = TechniqueLabel(t)
+		data[j] = opts.BarData{Value: t.Cases}
+		if !t.Known {
+			data[j].ItemStyle = &opts.ItemStyle{Color: colAxis}
+		}
+	}
+	bar := ec.NewBar()
+	bar.SetGlobalOptions(initOpts(id),
+		ec.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
+		ec.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		ec.WithXAxisOpts(opts.XAxis{Type: "value", Name: "Cases", NameLocation: "middle", NameGap: 26, MinInterval: 1,
+			AxisLabel: &opts.AxisLabel{Color: colMuted},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colGrid}}}),
+		ec.WithYAxisOpts(opts.YAxis{Type: "category", Name: "Technique", NameLocation: "end",
+			AxisLabel: &opts.AxisLabel{Color: colInk, Width: 280, Overflow: "truncate", Interval: "0"}}),
+		ec.WithGridOpts(opts.Grid{Left: "8", Right: "36", Top: "28", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		ec.WithColorsOpts(opts.Colors{colBar}))
+	bar.SetXAxis(labels).AddSeries("Cases", data,
+		ec.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Color: colInk}),
+		ec.WithBarChartOpts(opts.BarChart{BarWidth: "60%"}))
+	bar.XYReversal()
+	var err error
+	cv.Option, err = finishOption(bar, func(m map[string]any) {
+		y := axisAt(m, "yAxis", 0)
+		y["nameTextStyle"] = map[string]any{"color": colMuted, "fontSize": 11, "align": "left"}
+	})
+	return cv, err
+}
+
+// tacticChart is distinct cases per tactic per quarter as a heat map.
+func tacticChart(r *analytics.Report, id string) (*chartView, error) {
+	cv := &chartView{ID: id, Title: "ATT&CK tactics by quarter", Subtitle: "Distinct cases per tactic and quarter (darker: more cases)"}
+	var tactics []string
+	names := map[string]string{}
+	by := map[string]map[string]int{}
+	max := 0
+	for _, t := range r.Tactics {
+		if _, ok := names[t.Tactic]; !ok {
+			tactics = append(tactics, t.Tactic)
+			names[t.Tactic] = tacticName(t)
+			by[t.Tactic] = map[string]int{}
+		}
+		by[t.Tactic][t.Quarter] += t.Cases
+		if v := by[t.Tactic][t.Quarter]; v > max {
+			max = v
+		}
+	}
+	cv.Table = pivotTable("Tactic", r.Quarters, tactics, names, by, nil)
+	if len(tactics) == 0 || max == 0 {
+		cv.Empty = "No ATT&CK tactic recorded in the trailing quarters."
+		return cv, nil
+	}
+	cv.Height = 110 + 26*len(tactics)
+	labels := make([]string, len(tactics))
+	qIndex := map[string]int{}
+	for i, q := range r.Quarters {
+		qIndex[q] = i
+	}
+	var data []opts.HeatMapData
+	for y, t := range tactics {
+		labels[y] = names[t]
+		for _, q := range r.Quarters {
+			if v := by[t][q]; v > 0 {
+				data = append(data, opts.HeatMapData{Value: [3]int{qIndex[q], y, v}})
+			}
+		}
+	}
+	hm := ec.NewHeatMap()
+	hm.SetGlobalOptions(initOpts(id),
+		ec.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		ec.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		ec.WithXAxisOpts(opts.XAxis{Type: "category", Data: r.Quarters, Name: "Quarter", NameLocation: "middle", NameGap: 28,
+			AxisLabel: &opts.AxisLabel{Color: colMuted, HideOverlap: opts.Bool(true)},
+			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+		ec.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Name: "Tactic", NameLocation: "end", Inverse: opts.Bool(true),
+			AxisLabel: &opts.AxisLabel{Color: colInk, Interval: "0"},
+			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+		ec.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: "84", ContainLabel: opts.Bool(true)}),
+		ec.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(false), Min: 0, Max: float32(max),
+			Orient: "horizontal", Left: "center", Bottom: "0", Text: []string{"more cases", "fewer"},
+			InRange: &opts.VisualMapInRange{Color: []string{"#eff6ff", "#93c5fd", "#2563eb", "#1e3a8a"}}}))
+	hm.AddSeries("Cases", data, ec.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: 11}))
+	var err error
+	cv.Option, err = finishOption(hm, func(m map[string]any) {
+		y := axisAt(m, "yAxis", 0)
+		y["nameTextStyle"] = map[string]any{"color": colMuted, "fontSize": 11, "align": "left"}
+		if vm, ok := m["visualMap"].([]any); ok && len(vm) > 0 {
+			if v, ok := vm[0].(map[string]any); ok {
+				v["itemHeight"] = 160
+				v["itemWidth"] = 12
+				v["textStyle"] = map[string]any{"color": colMuted, "fontSize": 11}
+			}
+		}
+		if s, ok := m["series"].([]any); ok && len(s) > 0 {
+			if sm, ok := s[0].(map[string]any); ok {
+				sm["itemStyle"] = map[string]any{"borderColor": "#ffffff", "borderWidth": 2}
+				sm["emphasis"] = map[string]any{"itemStyle": map[string]any{"borderColor": colInk, "borderWidth": 1}}
+			}
+		}
+	})
+	return cv, err
+}
+
+// tacticName is the display name of a tactic, from its shortname when the
+// report has no name ("command-and-control" → "Command And Control").
+func tacticName(t analytics.TacticCount) string {
+	if t.Name != "" {
+		return t.Name
+	}
+	return titleCaseWords(t.Tactic)
+}
+
+// actionChart is action items created, completed and overdue per quarter.
+func actionChart(r *analytics.Report, id string) (*chartView, error) {
+	cv := &chartView{ID: id, Title: "Action items per quarter", Subtitle: "Items of the quarter's cases: created, completed, and overdue as of " + formatDate(r.AsOf, r.TimeZone), Height: 340}
+	byQ := map[string]analytics.ActionSummary{}
+	for _, a := range r.Actions {
+		byQ[a.Quarter] = a
+	}
+	cv.Table = tableView{Head: []headCell{th("Quarter"), thNum("Created"), thNum("Completed"), thNum("Overdue"),
+		thNum("Completion rate"), thNum("On time"), thNum("Median days to complete")}}
+	created := make([]opts.BarData, len(r.Quarters))
+	done := make([]opts.BarData, len(r.Quarters))
+	overdue := make([]opts.BarData, len(r.Quarters))
+	total := 0
+	for i, q := range r.Quarters {
+		a := byQ[q]
+		total += a.Created + a.Completed + a.Overdue
+		created[i], done[i], overdue[i] = opts.BarData{Value: a.Created}, opts.BarData{Value: a.Completed}, opts.BarData{Value: a.Overdue}
+		md := NoValue
+		if a.MedianDays != nil {
+			md = FormatNumber(*a.MedianDays)
+		}
+		cv.Table.Rows = append(cv.Table.Rows, []cell{tdMono(q), tdCount(a.Created), tdCount(a.Completed), tdCount(a.Overdue),
+			tdNum(FormatRate(a.CompletionRate)), tdNum(FormatRate(a.OnTimeRate)), tdNum(md)})
+	}
+	if total == 0 {
+		cv.Empty = "No action items in the trailing quarters."
+		return cv, nil
+	}
+	bar := ec.NewBar()
+	bar.SetGlobalOptions(initOpts(id), axisTooltip("shadow"), legendTop(), quarterAxis(r.Quarters),
+		valueAxis("Action items", true), gridOpts(52, 44), ec.WithColorsOpts(opts.Colors{colCreated, colDone, colOverdue}))
+	bar.SetXAxis(r.Quarters).
+		AddSeries("Created", created, ec.WithBarChartOpts(opts.BarChart{BarGap: "10%"})).
+		AddSeries("Completed", done, ec.WithBarChartOpts(opts.BarChart{BarGap: "10%"})).
+		AddSeries("Overdue", overdue, ec.WithBarChartOpts(opts.BarChart{BarGap: "10%"}))
+	var err error
+	cv.Option, err = finishOption(bar, nil)
+	return cv, err
+}
+
+func joinComma(s []string) string { return strings.Join(s, ", ") }
+
+// titleCase upper-cases the first letter: "hours" → "Hours".
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// titleCaseWords turns a hyphenated short name into words with capitals.
+func titleCaseWords(s string) string {
+	out := []byte{}
+	up := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' || c == '_':
+			out = append(out, ' ')
+			up = true
+		case up && c >= 'a' && c <= 'z':
+			out = append(out, c-'a'+'A')
+			up = false
+		default:
+			out = append(out, c)
+			up = false
+		}
+	}
+	return string(out)
+}
