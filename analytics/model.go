@@ -54,6 +54,9 @@ type Report struct {
 	Inputs      []InputFile     `json:"inputs"`
 	// Summary are the generated sentences of the executive summary.
 	Summary []string `json:"summary"`
+	// Coverage compares the quarter's incident techniques with a folder of
+	// Sigma rules (BuildCoverage); nil unless rules are configured.
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.
