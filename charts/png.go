@@ -120,8 +120,17 @@ func (p *png) title() gacharts.TitleOption {
 }
 
 func (p *png) legend(names []string) gacharts.LegendOption {
+	// The library spaces legend items in unscaled pixels; trailing spaces
+	// keep items apart at print scale.
+	spaced := make([]string, len(names))
+	for i, n := range names {
+		spaced[i] = n
+		if i < len(names)-1 {
+			spaced[i] += "   "
+		}
+	}
 	return gacharts.LegendOption{
-		SeriesNames: names,
+		SeriesNames: spaced,
 		FontStyle:   p.fontStyle(9.5, colorInk),
 		Offset:      gacharts.OffsetStr{Left: gacharts.PositionRight},
 		Align:       gacharts.AlignLeft,
@@ -155,32 +164,46 @@ func (p *png) valueAxis(unit string, formatter gacharts.ValueFormatter) gacharts
 	}
 }
 
-// countAxis is a zero-based axis of whole counts up to at least maxVal, with
-// at most six labels on round steps (1, 2, 5, 10, 20, 25, 50, …).
-func (p *png) countAxis(unit string, maxVal float64) gacharts.ValueAxisOption {
-	step := 1.0
-	for mag := 1.0; ; mag *= 10 {
-		found := false
+// niceStep is the smallest round step (1, 2, 2.5 or 5 times a power of ten)
+// that covers maxVal in at most five intervals; whole steps only for counts.
+func niceStep(maxVal float64, whole bool) float64 {
+	if maxVal <= 0 || math.IsNaN(maxVal) || math.IsInf(maxVal, 0) {
+		return 1
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(maxVal/5)))
+	for {
 		for _, base := range []float64{1, 2, 2.5, 5} {
 			s := base * mag
-			if s != math.Trunc(s) {
+			if whole && s != math.Trunc(s) {
 				continue
 			}
-			if math.Ceil(maxVal/s) <= 5 {
-				step, found = s, true
-				break
+			if maxVal/s <= 5+1e-9 {
+				return s
 			}
 		}
-		if found || mag > 1e12 {
-			break
-		}
+		mag *= 10
 	}
-	top := math.Max(step, step*math.Ceil(maxVal/step))
-	a := p.valueAxis(unit, axisInteger)
+}
+
+// zeroAxis is a value axis from zero to a round top at least maxVal, with a
+// label on every round step.
+func (p *png) zeroAxis(unit string, maxVal float64, whole bool) gacharts.ValueAxisOption {
+	step := niceStep(maxVal, whole)
+	top := math.Max(step, step*math.Ceil(maxVal/step-1e-9))
+	f := axisNumber
+	if whole {
+		f = axisInteger
+	}
+	a := p.valueAxis(unit, f)
 	a.Max = gacharts.Ptr(top)
-	a.LabelCount = int(top/step) + 1
+	a.LabelCount = int(math.Round(top/step)) + 1
 	a.PreferNiceIntervals = gacharts.Ptr(false)
 	return a
+}
+
+// countAxis is a zero-based axis of whole counts.
+func (p *png) countAxis(unit string, maxVal float64) gacharts.ValueAxisOption {
+	return p.zeroAxis(unit, maxVal, true)
 }
 
 // maxOf is the largest value in vs, or the largest column sum when stacked.
@@ -228,6 +251,7 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 		return nil, fmt.Errorf("trend chart %s: %w", s.Metric, ErrNoData)
 	}
 	unit := UnitFor(maxH)
+	top := 0.0
 	null := gacharts.GetNullValue()
 	median := make([]float64, len(quarters))
 	p90 := make([]float64, len(quarters))
@@ -236,9 +260,11 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 		median[i], p90[i] = null, null
 		if ok && st.N > 0 && st.Median != nil {
 			median[i] = unit.Value(*st.Median)
+			top = math.Max(top, median[i])
 		}
 		if ok && st.N > 0 && st.P90 != nil {
 			p90[i] = unit.Value(*st.P90)
+			top = math.Max(top, p90[i])
 		}
 	}
 	opt := gacharts.NewLineChartOptionWithData([][]float64{median, p90})
@@ -246,9 +272,9 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 	opt.Padding = p.padding()
 	opt.Title = p.title()
 	opt.Legend = p.legend([]string{"median", "p90"})
-	opt.XAxis = p.categoryAxis(shortQuarters(quarters))
+	opt.XAxis = p.quarterAxis(quarters)
 	opt.XAxis.BoundaryGap = gacharts.Ptr(true)
-	opt.YAxis = []gacharts.YAxisOption{p.valueAxis(unit.Name(), axisNumber)}
+	opt.YAxis = []gacharts.YAxisOption{p.zeroAxis(unit.Name(), top, false)}
 	opt.LineStrokeWidth = 2 * p.o.Scale
 	opt.Symbol = gacharts.Symbol{Shape: gacharts.SymbolCircle, Size: 2.5 * p.o.Scale}
 	return p.render(func(pt *gacharts.Painter) error { return pt.LineChart(opt) })
@@ -270,6 +296,15 @@ func (p *png) categoryAxis(labels []string) gacharts.XAxisOption {
 	}
 }
 
+// quarterAxis labels every quarter: the short labels fit where the library's
+// collision check, which assumes every label is as wide as the widest,
+// would drop every other one.
+func (p *png) quarterAxis(quarters []string) gacharts.XAxisOption {
+	a := p.categoryAxis(shortQuarters(quarters))
+	a.LabelCount = len(quarters)
+	return a
+}
+
 // VolumePNG draws the number of cases per trailing quarter as bars.
 func VolumePNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	p, err := newPNG(o)
@@ -289,7 +324,7 @@ func VolumePNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	}
 	opt := p.barOption([][]float64{vals}, []gacharts.Color{colorNavy})
 	opt.Legend = gacharts.LegendOption{Show: gacharts.Ptr(false)}
-	opt.CategoryAxis = p.categoryAxis(shortQuarters(r.Quarters))
+	opt.CategoryAxis = p.quarterAxis(r.Quarters)
 	opt.ValueAxis = []gacharts.ValueAxisOption{p.countAxis("cases", maxOf([][]float64{vals}, false))}
 	opt.SeriesList[0].Label = p.barLabel()
 	return p.render(func(pt *gacharts.Painter) error { return pt.BarChart(opt) })
@@ -382,7 +417,7 @@ func RootCausesPNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	opt := p.barOption(values, colors)
 	opt.StackSeries = gacharts.Ptr(true)
 	opt.Legend = p.legend(names)
-	opt.CategoryAxis = p.categoryAxis(shortQuarters(r.Quarters))
+	opt.CategoryAxis = p.quarterAxis(r.Quarters)
 	opt.ValueAxis = []gacharts.ValueAxisOption{p.countAxis("cases", maxOf(values, true))}
 	return p.render(func(pt *gacharts.Painter) error { return pt.BarChart(opt) })
 }
@@ -406,7 +441,7 @@ func TechniquesPNG(r *analytics.Report, top int, o PNGOptions) ([]byte, error) {
 	// The chart draws the first category at the bottom: fill in reverse.
 	for i, t := range ts {
 		j := len(ts) - 1 - i
-		labels[j] = clip(TechniqueLabel(t), 34)
+		labels[j] = clip(TechniqueLabel(t), 26)
 		vals[j] = float64(t.Cases)
 	}
 	return p.horizontalBars(labels, vals, "cases", colorNavy)
@@ -438,7 +473,7 @@ func TacticsPNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 		default:
 			continue
 		}
-		names[t.Tactic] = tacticLabel(t.Name, t.Tactic)
+		names[t.Tactic] = TacticLabel(t.Name, t.Tactic)
 	}
 	if len(cur) == 0 {
 		return nil, fmt.Errorf("tactic chart: %w", ErrNoData)
@@ -507,26 +542,27 @@ func ActionItemsPNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	}
 	opt := p.barOption([][]float64{created, completed, overdue}, []gacharts.Color{colorSteel, colorNavy, colorRed})
 	opt.Legend = p.legend([]string{"created", "completed", "overdue"})
-	opt.CategoryAxis = p.categoryAxis(shortQuarters(r.Quarters))
+	opt.CategoryAxis = p.quarterAxis(r.Quarters)
 	opt.ValueAxis = []gacharts.ValueAxisOption{p.countAxis("action items", maxOf([][]float64{created, completed, overdue}, false))}
 	return p.render(func(pt *gacharts.Painter) error { return pt.BarChart(opt) })
 }
 
-// shortQuarters turns "2024-Q1" into "Q1 '24" so eight quarters fit under a
-// half-page chart; anything else is kept, clipped.
+// shortQuarters labels quarters compactly so eight fit under a half-page
+// chart: "Q2 '23", "Q3", "Q4", "Q1 '24", … (the year on the first label and
+// on every first quarter). Labels that are not quarters are kept, clipped.
 func shortQuarters(qs []string) []string {
 	out := make([]string, len(qs))
 	for i, q := range qs {
-		out[i] = shortQuarter(q)
+		if len(q) != 7 || q[4] != '-' || q[5] != 'Q' {
+			out[i] = clip(q, 10)
+			continue
+		}
+		out[i] = q[5:]
+		if i == 0 || q[6] == '1' {
+			out[i] += " '" + q[2:4]
+		}
 	}
 	return out
-}
-
-func shortQuarter(q string) string {
-	if len(q) == 7 && q[4] == '-' && q[5] == 'Q' {
-		return q[5:] + " '" + q[2:4]
-	}
-	return clip(q, 10)
 }
 
 // clip shortens s to at most n runes with an ellipsis and makes it one line.
@@ -555,15 +591,15 @@ func axisInteger(v float64) string {
 	return fmt.Sprintf("%.0f", v)
 }
 
-// tacticLabel is a tactic's display name, spelled from its short name
-// ("initial-access" is "Initial Access") when the report has none.
-func tacticLabel(name, shortname string) string {
+// TacticLabel is a tactic's display name, spelled from its short name
+// ("command-and-control" is "Command and Control") when the report has none.
+func TacticLabel(name, shortname string) string {
 	if strings.TrimSpace(name) != "" {
 		return name
 	}
 	words := strings.Split(shortname, "-")
 	for i, w := range words {
-		if w != "" {
+		if w != "" && (i == 0 || w != "and" && w != "of" && w != "the") {
 			words[i] = strings.ToUpper(w[:1]) + w[1:]
 		}
 	}

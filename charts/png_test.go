@@ -221,10 +221,10 @@ func near(v uint32, c uint8) bool {
 }
 
 func TestPngTacticLabel(t *testing.T) {
-	if got, want := tacticLabel("", "command-and-control"), "Command And Control"; got != want {
+	if got, want := TacticLabel("", "command-and-control"), "Command and Control"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got, want := tacticLabel("Initial Access", "initial-access"), "Initial Access"; got != want {
+	if got, want := TacticLabel("Initial Access", "initial-access"), "Initial Access"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

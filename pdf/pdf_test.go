@@ -1,0 +1,429 @@
+package pdf
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	_ "image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/charts"
+)
+
+// The tests read the PDF back with poppler (pdftotext, pdftoppm, pdfinfo,
+// pdffonts), as a reader would see it. `make test` installs poppler-utils;
+// in CI a missing tool fails the test, locally it skips.
+
+func needTool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		msg := fmt.Sprintf("%s not found: install poppler-utils (make test-deps)", name)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return p
+}
+
+func run(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	bin := needTool(t, name)
+	var out, errb bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, errb.String())
+	}
+	return out.String()
+}
+
+// jsonRoundTrip passes the report through JSON, the form in which `pir
+// metrics --format json` hands it over, so the PDF is shown to need nothing
+// that JSON does not carry.
+func jsonRoundTrip(t testing.TB, r *analytics.Report) *analytics.Report {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out analytics.Report
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return &out
+}
+
+func renderFile(t testing.TB, r *analytics.Report, o Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Render(&b, r, o); err != nil {
+		t.Fatalf("Render: got %v, want nil", err)
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// words collapses all whitespace, as text wraps differently from the model.
+func words(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// squash drops all whitespace: a word broken across lines still matches.
+func squash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+func pageCount(t testing.TB, path string) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(run(t, "pdfinfo", path))
+	if m == nil {
+		t.Fatal("pdfinfo: no page count")
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func TestPdfPageOneNumbers(t *testing.T) {
+	r := jsonRoundTrip(t, fixture())
+	path := renderFile(t, r, Options{})
+	layout := run(t, "pdftotext", "-f", "1", "-l", "1", "-layout", path, "-")
+	raw := words(run(t, "pdftotext", "-f", "1", "-l", "1", "-raw", path, "-"))
+
+	t.Run("KPITable", func(t *testing.T) {
+		for _, k := range r.KPIs {
+			n := charts.FormatCount(k.Current.N)
+			if k.Current.SmallSample {
+				n += "*"
+			}
+			want := []string{k.Label, charts.FormatHoursPtr(k.Current.Median), charts.FormatHoursPtr(k.Current.P90), n,
+				charts.Arrow(k.QoQ) + " " + charts.FormatChange(k.QoQ), charts.Arrow(k.YoY) + " " + charts.FormatChange(k.YoY)}
+			line := lineWith(after(layout, "Key metrics"), k.Label+" ")
+			if line == "" {
+				t.Errorf("%s: no KPI row on page 1", k.Metric)
+				continue
+			}
+			if err := inOrder(line, want); err != nil {
+				t.Errorf("%s: %v in row %q", k.Metric, err, line)
+			}
+		}
+	})
+	t.Run("Header", func(t *testing.T) {
+		for _, want := range []string{r.Organisation, "Incident response report " + r.Quarter, "generated 3 April 2025",
+			charts.FormatCount(r.Cases) + " cases detected in " + r.Quarter, "time zone Europe/Berlin", DefaultMarking} {
+			if !strings.Contains(raw, want) {
+				t.Errorf("page 1: got no %q", want)
+			}
+		}
+	})
+	t.Run("Summary", func(t *testing.T) {
+		for _, s := range r.Summary {
+			if !strings.Contains(raw, words(s)) {
+				t.Errorf("page 1: got no summary sentence %q", s)
+			}
+		}
+	})
+	t.Run("RootCausesAndOverdue", func(t *testing.T) {
+		var top []analytics.RootCause
+		for _, rc := range r.RootCauses {
+			if rc.Quarter == r.Quarter && len(top) < 3 {
+				top = append(top, rc)
+			}
+		}
+		for i, rc := range top {
+			line := lineWith(after(layout, "Top root causes"), rc.Category)
+			want := []string{strconv.Itoa(i + 1), rc.Category, charts.FormatCount(rc.Cases), charts.FormatShare(rc.Share), charts.FormatCount(rc.Recurrences)}
+			if err := inOrder(line, want); err != nil {
+				t.Errorf("root cause %q: %v in row %q", rc.Category, err, line)
+			}
+		}
+		a := r.Actions[len(r.Actions)-1]
+		want := fmt.Sprintf("%d action items overdue on 31 March 2025. Of the %d items from %s cases, %s completed, %s of those on time.",
+			len(r.Overdue), a.Created, r.Quarter, charts.FormatRate(a.CompletionRate), charts.FormatRate(a.OnTimeRate))
+		if !strings.Contains(raw, want) {
+			t.Errorf("page 1: got no %q in\n%s", want, raw)
+		}
+		// The overdue tile.
+		if line := lineWith(layout, charts.FormatRate(a.CompletionRate)); !strings.Contains(line, strconv.Itoa(len(r.Overdue))) {
+			t.Errorf("tiles: got %q, want the overdue count %d", line, len(r.Overdue))
+		}
+	})
+}
+
+// after is text from the first occurrence of marker on.
+func after(text, marker string) string {
+	if i := strings.Index(text, marker); i >= 0 {
+		return text[i:]
+	}
+	return ""
+}
+
+// lineWith is the first line of text containing s, or "".
+func lineWith(text, s string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
+
+// inOrder checks that each of want occurs in line after the previous one.
+func inOrder(line string, want []string) error {
+	at := 0
+	for _, w := range want {
+		i := strings.Index(line[at:], w)
+		if i < 0 {
+			return fmt.Errorf("got no %q after column %d", w, at)
+		}
+		at += i + len(w)
+	}
+	return nil
+}
+
+func TestPdfEveryPageRenders(t *testing.T) {
+	path := renderFile(t, fixture(), Options{})
+	n := pageCount(t, path)
+	dir := t.TempDir()
+	run(t, "pdftoppm", "-r", "30", "-png", path, filepath.Join(dir, "p"))
+	pngs, _ := filepath.Glob(filepath.Join(dir, "p-*.png"))
+	if len(pngs) != n {
+		t.Fatalf("got %d rendered pages, want %d", len(pngs), n)
+	}
+	for _, p := range pngs {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _, err := image.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if ink := inkShare(img); ink < 0.02 {
+			t.Errorf("%s: got %.3f of the page drawn, want a page with content", filepath.Base(p), ink)
+		}
+	}
+}
+
+func inkShare(img image.Image) float64 {
+	b := img.Bounds()
+	ink := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r < 0xd000 || g < 0xd000 || bl < 0xd000 {
+				ink++
+			}
+		}
+	}
+	return float64(ink) / float64(b.Dx()*b.Dy())
+}
+
+func TestPdfSizeBounds(t *testing.T) {
+	path := renderFile(t, fixture(), Options{})
+	if n := pageCount(t, path); n > 12 || n < 7 {
+		t.Errorf("got %d pages, want 7 to 12 (one per section, at most 12)", n)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 2<<20 {
+		t.Errorf("got %d bytes, want at most 2 MiB", st.Size())
+	}
+	info := run(t, "pdfinfo", path)
+	if !strings.Contains(info, "595.28 x 841.89 pts (A4)") {
+		t.Errorf("pdfinfo: got %q, want A4 portrait", info)
+	}
+}
+
+func TestPdfFontsEmbedded(t *testing.T) {
+	path := renderFile(t, fixture(), Options{})
+	out := run(t, "pdffonts", path)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("pdffonts: got %q, want fonts", out)
+	}
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		// name type encoding emb sub uni object ID: emb is 5th from the end.
+		if len(f) < 7 || f[len(f)-5] != "yes" {
+			t.Errorf("font not embedded: %q", l)
+		}
+	}
+}
+
+func TestPdfUnicodeTitle(t *testing.T) {
+	r := fixture()
+	r.Organisation = "Société Générale — Łódź Ωmega Жук"
+	path := renderFile(t, r, Options{})
+	text := words(run(t, "pdftotext", "-raw", path, "-"))
+	for _, want := range []string{unicodeTitle, "Société Générale — Łódź Ωmega Жук", "Łukasz Wróbel", "Dr. Ingrid Müller-"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("got no %q in the extracted text", want)
+		}
+	}
+}
+
+// bboxWord is one word with its box from pdftotext -bbox, in points.
+type bboxWord struct {
+	page                   int
+	xMin, yMin, xMax, yMax float64
+	text                   string
+}
+
+var (
+	rePage = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	reWord = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+)
+
+func bboxWords(t testing.TB, path string) (pageW, pageH float64, ws []bboxWord) {
+	t.Helper()
+	out := run(t, "pdftotext", "-bbox", path, "-")
+	page := 0
+	for _, l := range strings.Split(out, "\n") {
+		if m := rePage.FindStringSubmatch(l); m != nil {
+			page++
+			pageW, _ = strconv.ParseFloat(m[1], 64)
+			pageH, _ = strconv.ParseFloat(m[2], 64)
+			continue
+		}
+		if m := reWord.FindStringSubmatch(l); m != nil {
+			w := bboxWord{page: page, text: m[5]}
+			w.xMin, _ = strconv.ParseFloat(m[1], 64)
+			w.yMin, _ = strconv.ParseFloat(m[2], 64)
+			w.xMax, _ = strconv.ParseFloat(m[3], 64)
+			w.yMax, _ = strconv.ParseFloat(m[4], 64)
+			ws = append(ws, w)
+		}
+	}
+	return pageW, pageH, ws
+}
+
+// checkInsideMargins fails for any word outside the printable area (the
+// margins, with half a millimetre of tolerance).
+func checkInsideMargins(t *testing.T, path string) {
+	t.Helper()
+	pw, ph, ws := bboxWords(t, path)
+	if len(ws) == 0 {
+		t.Fatal("pdftotext -bbox: no words")
+	}
+	pt := 72 / 25.4
+	left, right := marginLeft*pt-1.5, pw-marginRight*pt+1.5
+	for _, w := range ws {
+		if w.xMin < left || w.xMax > right || w.yMin < 0 || w.yMax > ph {
+			t.Errorf("page %d: %q at x %.1f–%.1f, y %.1f–%.1f is outside the margins (x %.1f–%.1f)",
+				w.page, w.text, w.xMin, w.xMax, w.yMin, w.yMax, left, right)
+		}
+	}
+}
+
+func TestPdfLongTitleWraps(t *testing.T) {
+	r := fixture()
+	r.Organisation = longTitle
+	r.Summary = append(r.Summary, longTitle)
+	path := renderFile(t, r, Options{})
+	checkInsideMargins(t, path)
+	text := squash(run(t, "pdftotext", "-raw", path, "-"))
+	if !strings.Contains(text, squash(longTitle)) {
+		t.Error("got no complete 300-character title in the extracted text")
+	}
+}
+
+func TestPdfHostileStrings(t *testing.T) {
+	r := fixture()
+	r.Organisation = `<img src=x onerror=alert(1)> \input{x} =HYPERLINK("http://evil")`
+	r.Marking = `TLP:AMBER </b>`
+	path := renderFile(t, r, Options{})
+	checkInsideMargins(t, path)
+	text := squash(run(t, "pdftotext", "-raw", path, "-"))
+	for _, h := range append(hostile, r.Organisation, r.Marking) {
+		if !strings.Contains(text, squash(h)) {
+			t.Errorf("got no literal %q in the extracted text", h)
+		}
+	}
+}
+
+// TestPdfUntrustedLayout feeds strings that attack layout rather than
+// markup: control characters, bidi overrides, characters outside the font,
+// a 20,000-character title and an empty one.
+func TestPdfUntrustedLayout(t *testing.T) {
+	r := fixture()
+	r.Notable[2].Title = "line one\nline two\r\n\ttabbed\x00\x1b[31m red"
+	r.Notable[3].Title = "\u202Egnirts desrever\u202C and zero\u200Bwidth"
+	r.Notable[4].Title = "emoji 🔥 and 漢字 and \U00010000"
+	r.Notable[5].Title = strings.Repeat("A", 20000)
+	r.Notable[6].Title = ""
+	r.Overdue[3].Owner = strings.Repeat("verylongownername", 20)
+	r.Inputs[0].Path = strings.Repeat("/deep", 200) + "/cases.jsonl"
+	r.Summary = append(r.Summary, strings.Repeat("word ", 400))
+	path := renderFile(t, r, Options{})
+	checkInsideMargins(t, path)
+	if n := pageCount(t, path); n > 12 {
+		t.Errorf("got %d pages, want at most 12 however long the strings", n)
+	}
+	text := words(run(t, "pdftotext", "-raw", path, "-"))
+	for _, want := range []string{"line one line two tabbed[31m red", "gnirts desrever and zerowidth", "emoji \uFFFD and \uFFFD\uFFFD and \uFFFD"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("got no %q in the extracted text", want)
+		}
+	}
+}
+
+func TestPdfMinimalReport(t *testing.T) {
+	r := &analytics.Report{Quarter: "2024-Q1", Quarters: []string{"2024-Q1"}}
+	path := renderFile(t, r, Options{Marking: "TLP:RED", Organisation: "Example"})
+	text := words(run(t, "pdftotext", "-raw", path, "-"))
+	for _, want := range []string{"TLP:RED", "Example", "No summary was generated", "No critical or high severity case", "Page 1 of"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("got no %q in the extracted text", want)
+		}
+	}
+	if n := pageCount(t, path); n > 12 {
+		t.Errorf("got %d pages, want at most 12", n)
+	}
+}
+
+func TestPdfHeaderFooterEveryPage(t *testing.T) {
+	r := fixture()
+	path := renderFile(t, r, Options{})
+	n := pageCount(t, path)
+	for p := 1; p <= n; p++ {
+		text := words(run(t, "pdftotext", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), "-raw", path, "-"))
+		for _, want := range []string{fmt.Sprintf("Page %d of %d", p, n), DefaultMarking, "Incident response report · " + r.Quarter} {
+			if c := strings.Count(text, want); c == 0 || want == DefaultMarking && c < 2 {
+				t.Errorf("page %d: got %d of %q, want it in the header and footer", p, c, want)
+			}
+		}
+	}
+}
+
+func TestPdfNilReport(t *testing.T) {
+	if err := Render(&bytes.Buffer{}, nil, Options{}); err == nil {
+		t.Error("got nil, want an error for a nil report")
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	r := fixture()
+	var size int
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := Render(&buf, r, Options{}); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size)/1024, "KiB/pdf")
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/report")
+}
