@@ -4,5 +4,10 @@ package ingest
 func builtinFormats() []Format {
 	return []Format{
 		Canonical{},
+		TheHive{},
+		ServiceNow{},
+		Sentinel{},
+		IRIS{},
+		Veris{},
 	}
 }

@@ -43,6 +43,20 @@ type Case struct {
 	// MilestoneSources says which source field (or state transition) each
 	// present milestone came from, e.g. "detection": "_createdAt".
 	MilestoneSources map[string]string `json:"-"`
+	// Buckets are coarse durations that cannot be placed on the timeline
+	// (VERIS "discovery: Months"); the loader stores them in
+	// store.veris_timeline.
+	Buckets []TimelineBucket `json:"-"`
+}
+
+// TimelineBucket is one VERIS timeline phase ("discovery", "containment",
+// …) as given: a unit (Seconds … Years, or Never, NA, Unknown) and, when
+// known, the value in that unit and its length in hours.
+type TimelineBucket struct {
+	Phase string   `json:"phase"`
+	Unit  string   `json:"unit"`
+	Value *float64 `json:"value,omitempty"`
+	Hours *float64 `json:"hours,omitempty"`
 }
 
 // Timeline holds the milestones as instants; nil means absent.
@@ -133,9 +147,10 @@ func (d Date) String() string { return d.Format("2006-01-02") }
 func (c *Case) ContentHash() string {
 	type hashed struct {
 		Case
-		MS [][2]string `json:"ms,omitempty"`
+		MS [][2]string      `json:"ms,omitempty"`
+		TB []TimelineBucket `json:"tb,omitempty"`
 	}
-	h := hashed{Case: *c}
+	h := hashed{Case: *c, TB: c.Buckets}
 	for k, v := range c.MilestoneSources {
 		h.MS = append(h.MS, [2]string{k, v})
 	}

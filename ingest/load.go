@@ -117,7 +117,7 @@ func Load(ctx context.Context, db *pirsql.DB, inputs []Input, o Options) (*Summa
 	now := o.Now()
 	var done atomic.Int64
 	st := &stager{now: now}
-	err = pirsql.WithAppenders(conn, "temp", "main", []string{"stage_cases", "stage_techniques", "stage_actions", "stage_rules", "stage_sources", "stage_rejects", "stage_files"},
+	err = pirsql.WithAppenders(conn, "temp", "main", []string{"stage_cases", "stage_techniques", "stage_actions", "stage_rules", "stage_sources", "stage_veris", "stage_rejects", "stage_files"},
 		func(app map[string]func(...driver.Value) error) error {
 			st.app = app
 			for _, f := range files {
@@ -318,7 +318,19 @@ func (s *stager) stageCase(c *Case, path, format string) error {
 			return err
 		}
 	}
+	for _, b := range c.Buckets {
+		if err := s.app["stage_veris"](seq, b.Phase, b.Unit, floatPtr(b.Value), floatPtr(b.Hours)); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func floatPtr(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
 }
 
 func ts(t *time.Time) any {

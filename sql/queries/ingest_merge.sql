@@ -9,6 +9,7 @@ DELETE FROM store.case_techniques t USING temp.stage_apply a WHERE t.source = a.
 DELETE FROM store.action_items t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
 DELETE FROM store.detection_rules t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
 DELETE FROM store.milestone_sources t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.veris_timeline t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
 
 INSERT INTO store.cases
 SELECT a.source, a.case_id, a.title, a.severity, a.category, a.status, a.excluded, a.tags,
@@ -35,6 +36,10 @@ INSERT INTO store.milestone_sources
 SELECT a.source, a.case_id, t.milestone, t.source_field
 FROM temp.stage_apply a JOIN temp.stage_sources t ON t.seq = a.seq;
 
+INSERT INTO store.veris_timeline
+SELECT a.source, a.case_id, t.phase, t.unit, t.value, t.hours
+FROM temp.stage_apply a JOIN temp.stage_veris t ON t.seq = a.seq;
+
 INSERT INTO store.ingest_files
 SELECT run_id, path, sha256, format, records, rejects FROM temp.stage_files;
 
@@ -48,5 +53,6 @@ DROP TABLE temp.stage_techniques;
 DROP TABLE temp.stage_actions;
 DROP TABLE temp.stage_rules;
 DROP TABLE temp.stage_sources;
+DROP TABLE temp.stage_veris;
 DROP TABLE temp.stage_rejects;
 DROP TABLE temp.stage_files;

@@ -15,6 +15,7 @@ CREATE OR REPLACE TEMP TABLE stage_actions (
     priority VARCHAR, due_date DATE, status VARCHAR, completed_at TIMESTAMPTZ);
 CREATE OR REPLACE TEMP TABLE stage_rules (seq BIGINT, rule_id VARCHAR, title VARCHAR, techniques VARCHAR[]);
 CREATE OR REPLACE TEMP TABLE stage_sources (seq BIGINT, milestone VARCHAR, source_field VARCHAR);
+CREATE OR REPLACE TEMP TABLE stage_veris (seq BIGINT, phase VARCHAR, unit VARCHAR, value DOUBLE, hours DOUBLE);
 CREATE OR REPLACE TEMP TABLE stage_rejects (
     run_id BIGINT, path VARCHAR, record VARCHAR, field VARCHAR, reason VARCHAR,
     raw VARCHAR, rejected_at TIMESTAMPTZ);

@@ -1,0 +1,501 @@
+package ingest
+
+// Helpers shared by the importers of case managers' exports (thehive.go,
+// servicenow.go, sentinel.go, iris.go, veris.go). Each importer maps one
+// export onto Case with the canonical format's guarantees: a bad record
+// becomes a *RecordError naming the file, the record and the field, and no
+// input makes a parser panic.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// mapping reads an importer's field-mapping overrides (ParseContext.Mapping,
+// from `pir ingest --mapping FILE`). A key may be scoped to one format as
+// "<format>.<key>" ("thehive.containment"), which wins over the unscoped key
+// ("containment"), so one mapping file can serve a mixed --format auto run.
+type mapping struct {
+	format string
+	m      map[string]string
+}
+
+func newMapping(p *ParseContext, format string) mapping {
+	return mapping{format: format, m: p.Mapping}
+}
+
+// get returns the override for key, or def.
+func (m mapping) get(key, def string) string {
+	if v, ok := m.m[m.format+"."+key]; ok {
+		return strings.TrimSpace(v)
+	}
+	if v, ok := m.m[key]; ok {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+// list returns a comma-separated override as trimmed, non-empty items.
+func (m mapping) list(key, def string) []string {
+	return splitList(m.get(key, def), ",")
+}
+
+// set returns a comma-separated override as a set of normalised words
+// (normWord), for matching status values written in any style.
+func (m mapping) set(key, def string) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range m.list(key, def) {
+		out[normWord(s)] = true
+	}
+	return out
+}
+
+func splitList(s, sep string) []string {
+	var out []string
+	for _, part := range strings.Split(s, sep) {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// normWord folds a status-like value for comparison: "False Positive",
+// "false_positive", "FalsePositive" and "false-positive" are all
+// "falsepositive".
+func normWord(s string) string {
+	return strings.ReplaceAll(NormalizeCategory(s), "-", "")
+}
+
+// unwrapFunc finds the list of records inside a wrapping object.
+type unwrapFunc func(rec map[string]any) (list []any, key string)
+
+// readJSONRecords reads a JSON export: an array of objects, JSON Lines, or
+// one (pretty-printed) object. When unwrap is set, a top-level object that
+// wraps the records in a list (`{"value": [...]}`) yields the list's
+// elements instead, each referenced as "value[3]". decode turns one object
+// into a Case or a *RecordError; returning (nil, nil) emits nothing (a
+// decoder that collects records, e.g. to keep the latest row per incident).
+func readJSONRecords(p *ParseContext, r io.Reader, emit func(Record) error, unwrap unwrapFunc, decode recordDecoder) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil
+	}
+	var ferr error
+	filtered := func(rec Record) error {
+		if ferr != nil {
+			return ferr
+		}
+		if rec.Case == nil && rec.Err == nil {
+			return nil
+		}
+		return emit(rec)
+	}
+	dec := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
+		if ferr != nil {
+			return nil, nil
+		}
+		if unwrap != nil {
+			if list, key := unwrap(rec); key != "" {
+				for i, e := range list {
+					eref := fmt.Sprintf("%s[%d]", key, i)
+					if ref != "1" {
+						eref = ref + " " + eref
+					}
+					var c *Case
+					var rerr *RecordError
+					if m, ok := e.(map[string]any); ok {
+						c, rerr = decode(p, m, eref)
+					} else {
+						rerr = &RecordError{File: p.File, Ref: eref, Reason: "want a JSON object, got " + jsonType(e)}
+					}
+					switch {
+					case rerr != nil:
+						raw, _ := json.Marshal(e)
+						rerr.Raw = truncate(string(raw), 4096)
+						ferr = emit(Record{Err: rerr})
+					case c != nil:
+						ferr = emit(Record{Case: c})
+					}
+					if ferr != nil {
+						return nil, nil
+					}
+				}
+				return nil, nil
+			}
+		}
+		return decode(p, rec, ref)
+	}
+	var err error
+	if trimmed[0] == '[' {
+		err = parseJSONArray(p, br, filtered, dec)
+	} else {
+		err = parseJSONLines(p, br, filtered, dec)
+	}
+	if ferr != nil {
+		return ferr
+	}
+	return err
+}
+
+// unwrapKeys returns an unwrapFunc that picks the first of keys (a dotted
+// path) holding a non-empty list, else the first holding an empty one.
+func unwrapKeys(keys ...string) unwrapFunc {
+	return func(rec map[string]any) ([]any, string) {
+		empty := ""
+		for _, k := range keys {
+			if l, ok := getPath(rec, k).([]any); ok {
+				if len(l) > 0 {
+					return l, k
+				}
+				if empty == "" {
+					empty = k
+				}
+			}
+		}
+		return nil, empty
+	}
+}
+
+// csvRow is one data row of a CSV export, cells by lower-cased column name.
+type csvRow struct {
+	cells map[string]string
+	ref   string // line number
+	raw   string
+}
+
+// get returns the cell of a column (any case), trimmed; "" when absent.
+func (r csvRow) get(col string) string {
+	return strings.TrimSpace(r.cells[strings.ToLower(col)])
+}
+
+// has reports whether the export has the column.
+func (r csvRow) has(col string) bool {
+	_, ok := r.cells[strings.ToLower(col)]
+	return ok
+}
+
+// readCSVRows reads a CSV export with a header row and calls fn per row. A
+// row with the wrong number of cells is emitted as a *RecordError and
+// skipped; a quoting error ends the file (the rest cannot be trusted).
+func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(row csvRow) error) error {
+	lim := p.Limits.WithDefaults()
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
+	}
+	for i, h := range header {
+		header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+	}
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		ref := strconv.Itoa(line)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				ref = strconv.Itoa(pe.StartLine)
+			}
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err), Raw: truncate(strings.Join(row, ","), 4096)}}); e != nil {
+				return e
+			}
+			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
+				continue
+			}
+			return nil
+		}
+		raw := strings.Join(row, ",")
+		if len(raw) > lim.MaxRecordBytes {
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}); e != nil {
+				return e
+			}
+			continue
+		}
+		cells := make(map[string]string, len(row))
+		bad := ""
+		for i, cell := range row {
+			if !utf8.ValidString(cell) {
+				bad = header[i]
+				break
+			}
+			cells[header[i]] = cell
+		}
+		if bad != "" {
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Field: bad, Reason: "invalid UTF-8", Raw: truncate(strings.ToValidUTF8(raw, "?"), 4096)}}); e != nil {
+				return e
+			}
+			continue
+		}
+		if e := fn(csvRow{cells: cells, ref: ref, raw: truncate(raw, 4096)}); e != nil {
+			return e
+		}
+	}
+}
+
+// csvHeader returns the lower-cased column names of the first line of a CSV
+// head, or nil when it does not look like a CSV header.
+func csvHeader(head []byte) []string {
+	line := head
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = bytes.TrimRight(line, "\r")
+	if len(line) == 0 || line[0] == '{' || line[0] == '[' {
+		return nil
+	}
+	rec, err := csv.NewReader(bytes.NewReader(line)).Read()
+	if err != nil || len(rec) < 2 {
+		return nil
+	}
+	for i := range rec {
+		rec[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(rec[i], "\ufeff")))
+	}
+	return rec
+}
+
+// hasAll reports whether every name is among cols.
+func hasAll(cols []string, names ...string) bool {
+	for _, n := range names {
+		found := false
+		for _, c := range cols {
+			if c == n {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// isJSONHead reports whether a file head starts like JSON.
+func isJSONHead(head []byte) bool {
+	h := bytes.TrimLeft(head, " \t\r\n")
+	return len(h) > 0 && (h[0] == '[' || h[0] == '{')
+}
+
+// jsonKey reports whether a file head mentions a JSON object key.
+func jsonKey(head []byte, key string) bool {
+	return bytes.Contains(head, []byte(`"`+key+`"`))
+}
+
+// getPath follows a dotted path through nested objects; nil when absent.
+func getPath(m map[string]any, path string) any {
+	var cur any = m
+	for _, k := range strings.Split(path, ".") {
+		obj, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = obj[k]
+	}
+	return cur
+}
+
+// getFold looks a key up ignoring case (exports differ: "IncidentNumber",
+// "incidentNumber").
+func getFold(m map[string]any, key string) (any, bool) {
+	if v, ok := m[key]; ok {
+		return v, true
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// fieldDecoder reads loosely typed export fields, failing with the file,
+// record and field.
+type fieldDecoder struct {
+	p   *ParseContext
+	ref string
+}
+
+func (d fieldDecoder) fail(field, format string, args ...any) *RecordError {
+	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// text reads a string, number or boolean as text; null is "".
+func (d fieldDecoder) text(field string, v any) (string, *RecordError) {
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return CleanText(x), nil
+	case json.Number:
+		return x.String(), nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	}
+	return "", d.fail(field, "want a string, got %s", jsonType(v))
+}
+
+// texts reads a list of strings, or one string split at commas; null is nil.
+func (d fieldDecoder) texts(field string, v any) ([]string, *RecordError) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return splitList(CleanText(x), ","), nil
+	case []any:
+		var out []string
+		for i, e := range x {
+			s, err := d.text(fmt.Sprintf("%s[%d]", field, i), e)
+			if err != nil {
+				return nil, err
+			}
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
+	return nil, d.fail(field, "want a list of strings, got %s", jsonType(v))
+}
+
+// instant reads a timestamp (RFC 3339, naive in the --tz zone, or epoch
+// milliseconds); null and "" are absent (nil).
+func (d fieldDecoder) instant(field string, v any) (*time.Time, *RecordError) {
+	if v == nil {
+		return nil, nil
+	}
+	if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	t, err := ParseTimestamp(v, d.p.Location)
+	if err != nil {
+		return nil, d.fail(field, "%v", err)
+	}
+	return &t, nil
+}
+
+// date reads a calendar date "YYYY-MM-DD" as midnight in the --tz zone
+// (exports that keep only the day, e.g. IRIS open_date); null and "" are
+// absent.
+func (d fieldDecoder) date(field string, v any) (*time.Time, *RecordError) {
+	s, ok := v.(string)
+	if v == nil || (ok && strings.TrimSpace(s) == "") {
+		return nil, nil
+	}
+	if !ok {
+		return nil, d.fail(field, "want a date YYYY-MM-DD, got %s", jsonType(v))
+	}
+	loc := d.p.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), loc)
+	if err != nil {
+		return d.instant(field, v)
+	}
+	if _, err := plausible(t, s); err != nil {
+		return nil, d.fail(field, "%v", err)
+	}
+	return &t, nil
+}
+
+// techniqueInTextRE finds ATT&CK technique IDs inside free text such as
+// tags ("attack.t1059.001", "T1566 - Phishing").
+var techniqueInTextRE = regexp.MustCompile(`(?i)\bt\d{4}(?:\.\d{3})?\b`)
+
+// techniquesIn returns the upper-cased technique IDs found in s, in order.
+func techniquesIn(s string) []string {
+	var out []string
+	for _, m := range techniqueInTextRE.FindAllString(s, -1) {
+		if id, err := NormalizeTechnique(m); err == nil {
+			out = AddTechnique(out, id)
+		}
+	}
+	return out
+}
+
+// extraJSON encodes the fields an importer keeps verbatim (Case.Extra),
+// leaving out empty values; nil when nothing is left.
+func extraJSON(m map[string]any) json.RawMessage {
+	for k, v := range m {
+		if isEmptyValue(v) {
+			delete(m, k)
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func isEmptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case []string:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// setMilestone stores t as the named milestone with its provenance.
+func setMilestone(c *Case, name string, t *time.Time, from string) {
+	if t == nil {
+		return
+	}
+	*c.Timeline.Ptr(name) = t
+	if c.MilestoneSources == nil {
+		c.MilestoneSources = map[string]string{}
+	}
+	c.MilestoneSources[name] = from
+}
+
+// deriveStatus sets open/closed from the closure milestone when the export
+// gave no usable status.
+func deriveStatus(c *Case) {
+	if c.Status == "" {
+		c.Status = "open"
+		if c.Timeline.Closure != nil {
+			c.Status = "closed"
+		}
+	}
+}
+
+// sortedStrings returns the keys of a set in order (deterministic output).
+func sortedStrings(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,498 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// IRIS imports DFIR-IRIS cases: the case export (GET /case/export, the
+// response or its "data"), several exports as a JSON array or JSON Lines,
+// and the case lists of /manage/cases/list and /manage/cases/filter
+// (cases without their timeline). Dates: open_date and close_date are
+// calendar dates, initial_date a naive timestamp (read in the --tz zone),
+// modification_history keys are epoch seconds, timeline events carry
+// event_date with its event_tz. See docs/importers.md for the mapping.
+type IRIS struct{}
+
+// Name implements Format.
+func (IRIS) Name() string { return "iris" }
+
+// Detect implements Format: JSON with IRIS case keys (case_uuid, or
+// case_id with soc_id or open_date).
+func (IRIS) Detect(name string, head []byte) bool {
+	if !isJSONHead(head) {
+		return false
+	}
+	return jsonKey(head, "case_uuid") || (jsonKey(head, "case_id") && (jsonKey(head, "soc_id") || jsonKey(head, "open_date")))
+}
+
+// irisDefaults are the default field mapping (docs/importers.md).
+// Milestone values list alternatives separated by "|": a case field
+// (initial_date, open_date, close_date), "history:<State>" (the case
+// entered State in modification_history; for Closed, its last closure),
+// "history_left:<State>" (the case moved on from State to a later state),
+// "event_category:<Category>" or "event_tag:<tag>" (the earliest timeline
+// event with that category or tag).
+var irisDefaults = map[string]string{
+	"source":           "iris",
+	"id":               "case_id|case_uuid",
+	"title":            "name",
+	"compromise":       "event_tag:compromise|event_category:Initial Access",
+	"detection":        "initial_date|open_date",
+	"triage":           "",
+	"containment":      "history_left:Containment|event_tag:containment",
+	"eradication":      "history_left:Eradication|event_tag:eradication",
+	"recovery":         "history_left:Recovery|event_tag:recovery",
+	"closure":          "history:Closed|close_date",
+	"states":           "Open,In progress,Containment,Eradication,Recovery,Post-Incident,Reporting,Closed",
+	"exclude_statuses": "false_positive,legitimate",
+}
+
+// Parse implements Format.
+func (IRIS) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
+	m := newMapping(p, "iris")
+	unwrap := unwrapKeys("data", "data.cases", "message.cases", "cases")
+	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
+		d := irisDecoder{fieldDecoder: fieldDecoder{p: p, ref: ref}, m: m}
+		return d.decode(rec)
+	}
+	return readJSONRecords(p, r, emit, unwrap, decode)
+}
+
+type irisDecoder struct {
+	fieldDecoder
+	m       mapping
+	prefix  string // "case." inside an export
+	history []irisChange
+	events  []irisEvent
+	closed  bool
+}
+
+func (d *irisDecoder) get(key string) string { return d.m.get(key, irisDefaults[key]) }
+
+// irisChange is one modification_history entry.
+type irisChange struct {
+	at     time.Time
+	action string
+	state  string // the state it put the case in, or ""
+}
+
+type irisEvent struct {
+	at       time.Time
+	field    string
+	category string
+	tags     []string
+}
+
+func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
+	exp := rec
+	if data, ok := rec["data"].(map[string]any); ok {
+		if _, ok := data["case"]; ok {
+			exp = data
+		}
+	}
+	cs := exp
+	if cv, ok := exp["case"]; ok {
+		m, ok := cv.(map[string]any)
+		if !ok {
+			return nil, d.fail("case", "want an object, got %s", jsonType(cv))
+		}
+		cs = m
+		d.prefix = "case."
+	}
+	c := &Case{Source: d.get("source"), MilestoneSources: map[string]string{}}
+	if c.Source == "" {
+		c.Source = "iris"
+	}
+	var err *RecordError
+	for _, alt := range splitList(d.get("id"), "|") {
+		if c.ID, err = d.text(d.prefix+alt, cs[alt]); err != nil {
+			return nil, err
+		}
+		if c.ID != "" {
+			break
+		}
+	}
+	if c.ID == "" {
+		return nil, d.fail(d.prefix+strings.ReplaceAll(d.get("id"), "|", " or "), "required (the case id)")
+	}
+	if c.Title, err = d.text(d.prefix+d.get("title"), cs[d.get("title")]); err != nil {
+		return nil, err
+	}
+	sev, err := d.named("severity", cs["severity"], "severity_name")
+	if err != nil {
+		return nil, err
+	}
+	if normWord(sev) != "unspecified" {
+		if c.Severity, err = normSeverity(d.fieldDecoder, d.prefix+"severity", sev); err != nil {
+			return nil, err
+		}
+	}
+	class, err := d.named("classification", cs["classification"], "name")
+	if err != nil {
+		return nil, err
+	}
+	if _, after, ok := strings.Cut(class, ":"); ok {
+		c.Category = NormalizeCategory(after)
+	} else {
+		c.Category = NormalizeCategory(class)
+	}
+	if c.Tags, err = d.tags(d.prefix+"tags", cs["tags"]); err != nil {
+		return nil, err
+	}
+	for _, t := range c.Tags {
+		for _, id := range techniquesIn(t) {
+			c.Techniques = AddTechnique(c.Techniques, id)
+		}
+	}
+	state, err := d.named("state", cs["state"], "state_name")
+	if err != nil {
+		return nil, err
+	}
+	if state == "" {
+		if state, err = d.text(d.prefix+"state_name", cs["state_name"]); err != nil {
+			return nil, err
+		}
+	}
+	status, err := d.text(d.prefix+"status_name", cs["status_name"])
+	if err != nil {
+		return nil, err
+	}
+	closeDate, err := d.text(d.prefix+"close_date", cs["close_date"])
+	if err != nil {
+		return nil, err
+	}
+	d.closed = normWord(state) == "closed" || closeDate != ""
+
+	if err = d.readHistory(cs["modification_history"]); err != nil {
+		return nil, err
+	}
+	if err = d.readEvents(c, exp["timeline"]); err != nil {
+		return nil, err
+	}
+	for _, ms := range Milestones {
+		t, from, err := d.milestone(cs, d.get(ms))
+		if err != nil {
+			return nil, err
+		}
+		setMilestone(c, ms, t, from)
+	}
+	if d.closed {
+		c.Status = "closed"
+	} else {
+		c.Status = "open"
+	}
+	c.Excluded = d.m.set("exclude_statuses", irisDefaults["exclude_statuses"])[normWord(status)]
+
+	extra := map[string]any{"state": state, "status": status, "classification": class}
+	owner, err := d.named("owner", cs["owner"], "user_name")
+	if err != nil {
+		return nil, err
+	}
+	if owner == "" {
+		owner, _ = cs["opened_by"].(string)
+	}
+	extra["owner"] = owner
+	client, err := d.named("client", cs["client"], "customer_name")
+	if err != nil {
+		return nil, err
+	}
+	if client == "" {
+		client, _ = cs["for_customer"].(string)
+	}
+	extra["client"] = client
+	for _, k := range []string{"soc_id", "case_uuid"} {
+		v, err := d.text(d.prefix+k, cs[k])
+		if err != nil {
+			return nil, err
+		}
+		extra[k] = v
+	}
+	c.Extra = extraJSON(extra)
+	return c, nil
+}
+
+// named reads a value that IRIS writes either as text or as an object
+// holding it under key (severity {severity_name}, state {state_name}).
+func (d *irisDecoder) named(field string, v any, key string) (string, *RecordError) {
+	if m, ok := v.(map[string]any); ok {
+		return d.text(d.prefix+field+"."+key, m[key])
+	}
+	return d.text(d.prefix+field, v)
+}
+
+// tags reads [{tag_title}], a list of strings, or "a,b".
+func (d *irisDecoder) tags(field string, v any) ([]string, *RecordError) {
+	if list, ok := v.([]any); ok {
+		var out []string
+		for i, e := range list {
+			if m, ok := e.(map[string]any); ok {
+				s, err := d.text(fmt.Sprintf("%s[%d].tag_title", field, i), m["tag_title"])
+				if err != nil {
+					return nil, err
+				}
+				if s != "" {
+					out = append(out, s)
+				}
+				continue
+			}
+			s, err := d.text(fmt.Sprintf("%s[%d]", field, i), e)
+			if err != nil {
+				return nil, err
+			}
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
+	return d.texts(field, v)
+}
+
+// irisStateWord finds "state" in a history action ("state changed to
+// Containment"); IRIS's own "case closed" and "case reopen" are read too.
+var irisStateWord = regexp.MustCompile(`(?i)\bstate\b`)
+
+func (d *irisDecoder) readHistory(v any) *RecordError {
+	field := d.prefix + "modification_history"
+	if v == nil {
+		return nil
+	}
+	hm, ok := v.(map[string]any)
+	if !ok {
+		return d.fail(field, "want an object {epoch seconds: {user, action}}, got %s", jsonType(v))
+	}
+	states := splitList(d.get("states"), ",")
+	for key, ev := range hm {
+		f := fmt.Sprintf("%s[%q]", field, truncate(key, 40))
+		at, ok := irisEpoch(key)
+		if !ok {
+			return d.fail(f, "want epoch seconds as the key, got %q", truncate(key, 40))
+		}
+		if _, e := plausible(at, key); e != nil {
+			return d.fail(f, "%v", e)
+		}
+		em, ok := ev.(map[string]any)
+		if !ok {
+			return d.fail(f, "want {user, action}, got %s", jsonType(ev))
+		}
+		action, rerr := d.text(f+".action", em["action"])
+		if rerr != nil {
+			return rerr
+		}
+		ch := irisChange{at: at, action: action}
+		switch normWord(action) {
+		case "caseclosed":
+			ch.state = "Closed"
+		case "casereopen", "casereopened":
+			ch.state = "Open"
+		default:
+			if irisStateWord.MatchString(action) {
+				best := -1
+				lower := strings.ToLower(action)
+				for _, s := range states {
+					if i := strings.LastIndex(lower, strings.ToLower(s)); i > best {
+						best, ch.state = i, s
+					}
+				}
+			}
+		}
+		d.history = append(d.history, ch)
+	}
+	sort.SliceStable(d.history, func(i, j int) bool { return d.history[i].at.Before(d.history[j].at) })
+	return nil
+}
+
+// irisEpoch reads a modification_history key, epoch seconds with a
+// fraction ("1684672442.640787"), exactly (no float rounding).
+func irisEpoch(key string) (time.Time, bool) {
+	key = strings.TrimSpace(key)
+	whole, frac, _ := strings.Cut(key, ".")
+	if !isDigits(whole) || len(whole) > 12 || (frac != "" && !isDigits(frac)) {
+		f, err := strconv.ParseFloat(key, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
+			return time.Time{}, false
+		}
+		w, fr := math.Modf(f)
+		return time.Unix(int64(w), int64(fr*1e6)*1000).UTC(), true
+	}
+	sec, _ := strconv.ParseInt(whole, 10, 64)
+	if len(frac) > 9 {
+		frac = frac[:9]
+	}
+	ns, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+	return time.Unix(sec, ns).UTC(), true
+}
+
+func (d *irisDecoder) readEvents(c *Case, v any) *RecordError {
+	if v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return d.fail("timeline", "want a list of events, got %s", jsonType(v))
+	}
+	for i, e := range list {
+		f := fmt.Sprintf("timeline[%d]", i)
+		em, ok := e.(map[string]any)
+		if !ok {
+			return d.fail(f, "want an event object, got %s", jsonType(e))
+		}
+		tags, err := d.texts(f+".event_tags", em["event_tags"])
+		if err != nil {
+			return err
+		}
+		for _, t := range tags {
+			for _, id := range techniquesIn(t) {
+				c.Techniques = AddTechnique(c.Techniques, id)
+			}
+		}
+		cat, err := d.named(f+".category", em["category"], "name")
+		if err != nil {
+			return err
+		}
+		at, err := d.eventTime(f, em)
+		if err != nil {
+			return err
+		}
+		if at == nil {
+			continue
+		}
+		d.events = append(d.events, irisEvent{at: *at, field: f, category: cat, tags: tags})
+	}
+	return nil
+}
+
+// eventTime reads event_date (naive) in event_tz ("+01:00"), else the
+// --tz zone.
+func (d *irisDecoder) eventTime(f string, em map[string]any) (*time.Time, *RecordError) {
+	date, err := d.text(f+".event_date", em["event_date"])
+	if err != nil || date == "" {
+		return nil, err
+	}
+	tz, err := d.text(f+".event_tz", em["event_tz"])
+	if err != nil {
+		return nil, err
+	}
+	loc := d.p.Location
+	if tz != "" {
+		m := irisOffsetRE.FindStringSubmatch(tz)
+		if m == nil {
+			return nil, d.fail(f+".event_tz", "want an offset like +01:00, got %q", truncate(tz, 20))
+		}
+		h, _ := strconv.Atoi(m[2])
+		mi, _ := strconv.Atoi(m[3])
+		off := h*3600 + mi*60
+		if m[1] == "-" {
+			off = -off
+		}
+		loc = time.FixedZone(tz, off)
+	}
+	t, perr := ParseTimestamp(date, loc)
+	if perr != nil {
+		return nil, d.fail(f+".event_date", "%v", perr)
+	}
+	return &t, nil
+}
+
+var irisOffsetRE = regexp.MustCompile(`^([+-])(\d{2}):?(\d{2})$`)
+
+// milestone resolves a milestone spec: the first alternative present.
+func (d *irisDecoder) milestone(cs map[string]any, spec string) (*time.Time, string, *RecordError) {
+	states := splitList(d.get("states"), ",")
+	order := func(s string) int {
+		for i, x := range states {
+			if strings.EqualFold(x, s) {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, alt := range splitList(spec, "|") {
+		kind, arg, ok := strings.Cut(alt, ":")
+		if !ok {
+			v := cs[alt]
+			if s, isStr := v.(string); isStr && len(strings.TrimSpace(s)) == 10 {
+				t, err := d.date(d.prefix+alt, v)
+				if err != nil || t == nil {
+					return nil, "", err
+				}
+				return t, alt + " (date only)", nil
+			}
+			t, err := d.instant(d.prefix+alt, v)
+			if err != nil {
+				return nil, "", err
+			}
+			if t != nil {
+				return t, alt, nil
+			}
+			continue
+		}
+		switch kind {
+		case "history":
+			if strings.EqualFold(arg, "closed") && !d.closed {
+				continue
+			}
+			var hit *irisChange
+			for i := range d.history {
+				if strings.EqualFold(d.history[i].state, arg) {
+					hit = &d.history[i]
+					if !strings.EqualFold(arg, "closed") {
+						break // the first entry; for Closed, the last closure
+					}
+				}
+			}
+			if hit != nil {
+				t := hit.at
+				return &t, fmt.Sprintf("modification_history: %q", truncate(hit.action, 80)), nil
+			}
+		case "history_left":
+			from := order(arg)
+			entered := false
+			for _, ch := range d.history {
+				if ch.state == "" {
+					continue
+				}
+				if strings.EqualFold(ch.state, arg) {
+					entered = true
+					continue
+				}
+				if entered && order(ch.state) > from {
+					t := ch.at
+					return &t, fmt.Sprintf("modification_history: %q", truncate(ch.action, 80)), nil
+				}
+			}
+		case "event_category", "event_tag":
+			var best *irisEvent
+			for i := range d.events {
+				ev := &d.events[i]
+				match := false
+				if kind == "event_category" {
+					match = strings.EqualFold(ev.category, arg)
+				} else {
+					for _, t := range ev.tags {
+						if strings.EqualFold(t, arg) {
+							match = true
+						}
+					}
+				}
+				if match && (best == nil || ev.at.Before(best.at)) {
+					best = ev
+				}
+			}
+			if best != nil {
+				t := best.at
+				return &t, fmt.Sprintf("%s (%s %q)", best.field, strings.TrimPrefix(kind, "event_"), arg), nil
+			}
+		default:
+			return nil, "", d.fail("", "mapping: unknown milestone source %q (want a case field, history:, history_left:, event_category: or event_tag:)", truncate(alt, 60))
+		}
+	}
+	return nil, "", nil
+}

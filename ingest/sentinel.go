@@ -1,0 +1,433 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Sentinel imports Microsoft Sentinel incidents: `SecurityIncident` KQL
+// results exported as CSV or JSON (an array of rows, JSON Lines, or the Log
+// Analytics query API's {"tables": [{"columns", "rows"}]}), and the
+// Microsoft.SecurityInsights/incidents REST API ({"value": [{"properties":
+// …}]}). The table holds one row per update of an incident: the latest row
+// per IncidentNumber (by TimeGenerated, else LastModifiedTime; a tie goes
+// to the later row) is the incident, as in Microsoft's own workbooks
+// (`summarize arg_max(TimeGenerated, *) by IncidentNumber`).
+type Sentinel struct{}
+
+// Name implements Format.
+func (Sentinel) Name() string { return "sentinel" }
+
+// Detect implements Format: the SecurityIncident columns IncidentNumber
+// and IncidentName or TimeGenerated (CSV header or JSON keys), or a
+// SecurityInsights incidents API response.
+func (Sentinel) Detect(name string, head []byte) bool {
+	if cols := csvHeader(head); cols != nil {
+		return hasAll(cols, "incidentnumber") && (hasAll(cols, "incidentname") || hasAll(cols, "timegenerated") || hasAll(cols, "createdtime"))
+	}
+	if !isJSONHead(head) {
+		return false
+	}
+	if bytes.Contains(head, []byte("Microsoft.SecurityInsights/incidents")) {
+		return true
+	}
+	h := bytes.ToLower(head)
+	return bytes.Contains(h, []byte(`"incidentnumber"`)) &&
+		(bytes.Contains(h, []byte(`"incidentname"`)) || bytes.Contains(h, []byte(`"timegenerated"`)) || bytes.Contains(h, []byte(`"createdtimeutc"`)))
+}
+
+// sentinelDefaults are the default field mapping (docs/importers.md);
+// values name SecurityIncident columns, alternatives separated by "|".
+var sentinelDefaults = map[string]string{
+	"source":                  "sentinel",
+	"id":                      "IncidentNumber",
+	"title":                   "Title",
+	"severity":                "Severity",
+	"compromise":              "FirstActivityTime",
+	"detection":               "CreatedTime",
+	"triage":                  "FirstModifiedTime",
+	"containment":             "",
+	"eradication":             "",
+	"recovery":                "",
+	"closure":                 "ClosedTime",
+	"latest_by":               "TimeGenerated|LastModifiedTime",
+	"exclude_classifications": "FalsePositive,BenignPositive",
+}
+
+// sentinelAPINames maps the REST API's property names to the table's
+// columns (lower case).
+var sentinelAPINames = map[string]string{
+	"createdtimeutc": "createdtime", "firstactivitytimeutc": "firstactivitytime",
+	"lastactivitytimeutc": "lastactivitytime", "lastmodifiedtimeutc": "lastmodifiedtime",
+	"name": "incidentname",
+}
+
+// sentinelRow is one decoded update row.
+type sentinelRow struct {
+	c     *Case
+	key   string
+	at    *time.Time // TimeGenerated (or the latest_by fallback)
+	order int
+}
+
+// Parse implements Format.
+func (Sentinel) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
+	m := newMapping(p, "sentinel")
+	s := &sentinelParser{m: m, latest: map[string]*sentinelRow{}}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	var ferr error
+	if isJSONHead(head) {
+		decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
+			if ferr != nil {
+				return nil, nil
+			}
+			if tables, ok := rec["tables"].([]any); ok {
+				ferr = s.queryTables(p, tables, ref, emit)
+				return nil, nil
+			}
+			return nil, s.row(p, rec, ref)
+		}
+		if err := readJSONRecords(p, br, emit, unwrapKeys("value"), decode); err != nil {
+			return err
+		}
+	} else {
+		err := readCSVRows(p, br, emit, func(row csvRow) error {
+			rec := make(map[string]any, len(row.cells))
+			for k, v := range row.cells {
+				rec[k] = v
+			}
+			if rerr := s.row(p, rec, row.ref); rerr != nil {
+				rerr.Raw = row.raw
+				return emit(Record{Err: rerr})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if ferr != nil {
+		return ferr
+	}
+	rows := make([]*sentinelRow, 0, len(s.latest))
+	for _, r := range s.latest {
+		rows = append(rows, r)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].order < rows[j].order })
+	for _, r := range rows {
+		if err := emit(Record{Case: r.c}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type sentinelParser struct {
+	m      mapping
+	latest map[string]*sentinelRow
+	n      int
+}
+
+func (s *sentinelParser) get(key string) string { return s.m.get(key, sentinelDefaults[key]) }
+
+// queryTables expands a Log Analytics query API response into rows.
+func (s *sentinelParser) queryTables(p *ParseContext, tables []any, ref string, emit func(Record) error) error {
+	for ti, tv := range tables {
+		tref := fmt.Sprintf("tables[%d]", ti)
+		t, _ := tv.(map[string]any)
+		cols, _ := t["columns"].([]any)
+		rows, ok := t["rows"].([]any)
+		if t == nil || cols == nil || !ok {
+			return emit(Record{Err: &RecordError{File: p.File, Ref: tref, Reason: "want {columns: [...], rows: [...]}"}})
+		}
+		names := make([]string, len(cols))
+		for i, c := range cols {
+			cm, _ := c.(map[string]any)
+			names[i], _ = cm["name"].(string)
+			if names[i] == "" {
+				return emit(Record{Err: &RecordError{File: p.File, Ref: tref, Field: fmt.Sprintf("columns[%d].name", i), Reason: "required"}})
+			}
+		}
+		for ri, rv := range rows {
+			rref := fmt.Sprintf("%s.rows[%d]", tref, ri)
+			cells, ok := rv.([]any)
+			if !ok || len(cells) != len(names) {
+				if err := emit(Record{Err: &RecordError{File: p.File, Ref: rref, Reason: fmt.Sprintf("want a list of %d cells", len(names))}}); err != nil {
+					return err
+				}
+				continue
+			}
+			rec := make(map[string]any, len(names))
+			for i, n := range names {
+				rec[n] = cells[i]
+			}
+			if rerr := s.row(p, rec, rref); rerr != nil {
+				raw, _ := json.Marshal(rv)
+				rerr.Raw = truncate(string(raw), 4096)
+				if err := emit(Record{Err: rerr}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// row decodes one update row and keeps it when it is the latest of its
+// incident so far.
+func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *RecordError {
+	d := fieldDecoder{p: p, ref: ref}
+	cols := map[string]any{}
+	if props, ok := rec["properties"].(map[string]any); ok {
+		// REST API resource: the columns are its properties.
+		for k, v := range props {
+			cols[strings.ToLower(k)] = v
+		}
+		if n, ok := rec["name"]; ok {
+			cols["incidentname"] = n
+		}
+		for from, to := range sentinelAPINames {
+			if v, ok := cols[from]; ok {
+				if _, dup := cols[to]; !dup {
+					cols[to] = v
+				}
+			}
+		}
+	} else {
+		for k, v := range rec {
+			cols[strings.ToLower(k)] = v
+		}
+	}
+	col := func(spec string) (any, string) {
+		for _, alt := range splitList(spec, "|") {
+			if v := cols[strings.ToLower(alt)]; v != nil {
+				if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
+					continue
+				}
+				return v, alt
+			}
+		}
+		return nil, ""
+	}
+
+	c := &Case{Source: s.get("source"), MilestoneSources: map[string]string{}}
+	if c.Source == "" {
+		c.Source = "sentinel"
+	}
+	idv, idf := col(s.get("id"))
+	id, err := d.text(idf, idv)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return d.fail(s.get("id"), "required (the incident number)")
+	}
+	c.ID = id
+	tv, tf := col(s.get("title"))
+	if c.Title, err = d.text(tf, tv); err != nil {
+		return err
+	}
+	sv, sf := col(s.get("severity"))
+	sev, err := d.text(sf, sv)
+	if err != nil {
+		return err
+	}
+	if c.Severity, err = normSeverity(d, sf, sev); err != nil {
+		return err
+	}
+	for _, ms := range Milestones {
+		v, f := col(s.get(ms))
+		if v == nil {
+			continue
+		}
+		t, err := sentinelTime(d, f, v)
+		if err != nil {
+			return err
+		}
+		setMilestone(c, ms, t, f)
+	}
+	var at *time.Time
+	if v, f := col(s.get("latest_by")); v != nil {
+		if at, err = sentinelTime(d, f, v); err != nil {
+			return err
+		}
+	}
+
+	status, err := d.text("Status", cols["status"])
+	if err != nil {
+		return err
+	}
+	switch normWord(status) {
+	case "closed":
+		c.Status = "closed"
+	case "new", "active":
+		c.Status = "open"
+	}
+	deriveStatus(c)
+	classification, err := d.text("Classification", cols["classification"])
+	if err != nil {
+		return err
+	}
+	c.Excluded = s.m.set("exclude_classifications", sentinelDefaults["exclude_classifications"])[normWord(classification)]
+
+	extra := map[string]any{"status": status, "classification": classification}
+	for _, k := range [][2]string{{"ClassificationReason", "classification_reason"}, {"IncidentName", "incident_name"},
+		{"IncidentUrl", "incident_url"}, {"ProviderName", "provider_name"}, {"ProviderIncidentId", "provider_incident_id"}} {
+		v, err := d.text(k[0], cols[strings.ToLower(k[0])])
+		if err != nil {
+			return err
+		}
+		extra[k[1]] = v
+	}
+
+	labels, err := sentinelDynamic(d, "Labels", cols["labels"])
+	if err != nil {
+		return err
+	}
+	if c.Tags, err = sentinelLabels(d, labels); err != nil {
+		return err
+	}
+	owner, err := sentinelDynamic(d, "Owner", cols["owner"])
+	if err != nil {
+		return err
+	}
+	if om, ok := owner.(map[string]any); ok {
+		for _, k := range []string{"assignedTo", "email", "userPrincipalName"} {
+			if s, ok := om[k].(string); ok && s != "" {
+				extra["owner"] = CleanText(s)
+				break
+			}
+		}
+	}
+	add, err := sentinelDynamic(d, "AdditionalData", cols["additionaldata"])
+	if err != nil {
+		return err
+	}
+	if am, ok := add.(map[string]any); ok {
+		techs, err := d.texts("AdditionalData.techniques", am["techniques"])
+		if err != nil {
+			return err
+		}
+		for i, t := range techs {
+			tid, e := NormalizeTechnique(t)
+			if e != nil {
+				return d.fail(fmt.Sprintf("AdditionalData.techniques[%d]", i), "%v", e)
+			}
+			c.Techniques = AddTechnique(c.Techniques, tid)
+		}
+		tactics, err := d.texts("AdditionalData.tactics", am["tactics"])
+		if err != nil {
+			return err
+		}
+		extra["tactics"] = tactics
+		products, err := d.texts("AdditionalData.alertProductNames", am["alertProductNames"])
+		if err != nil {
+			return err
+		}
+		extra["alert_products"] = products
+	} else if add != nil {
+		return d.fail("AdditionalData", "want an object, got %s", jsonType(add))
+	}
+	c.Extra = extraJSON(extra)
+
+	s.n++
+	row := &sentinelRow{c: c, key: c.ID, at: at, order: s.n}
+	if prev, ok := s.latest[c.ID]; ok {
+		if prev.at != nil && (at == nil || at.Before(*prev.at)) {
+			return nil // an older update
+		}
+		row.order = prev.order // keep the incident where it first appeared
+	}
+	s.latest[c.ID] = row
+	return nil
+}
+
+// sentinelDynamic reads a dynamic column: an object or list, or (in CSV
+// exports) its JSON text; "" and null are nil.
+func sentinelDynamic(d fieldDecoder, field string, v any) (any, *RecordError) {
+	s, ok := v.(string)
+	if !ok {
+		return v, nil
+	}
+	s = strings.TrimSpace(s)
+	if s == "" || s == "null" {
+		return nil, nil
+	}
+	if s[0] != '{' && s[0] != '[' {
+		return s, nil
+	}
+	lim := d.p.Limits.WithDefaults()
+	if depth := maxDepth([]byte(s)); depth > lim.MaxDepth {
+		return nil, d.fail(field, "JSON nested %d levels deep (limit %d)", depth, lim.MaxDepth)
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		return nil, d.fail(field, "invalid JSON in a dynamic column: %s", jsonErrText(err))
+	}
+	return out, nil
+}
+
+// sentinelLabels reads Labels: [{labelName, labelType}] or strings.
+func sentinelLabels(d fieldDecoder, v any) ([]string, *RecordError) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return splitList(x, ","), nil
+	case []any:
+		var out []string
+		for i, e := range x {
+			switch l := e.(type) {
+			case string:
+				out = append(out, CleanText(l))
+			case map[string]any:
+				name, err := d.text(fmt.Sprintf("Labels[%d].labelName", i), l["labelName"])
+				if err != nil {
+					return nil, err
+				}
+				if name != "" {
+					out = append(out, name)
+				}
+			default:
+				return nil, d.fail(fmt.Sprintf("Labels[%d]", i), "want {labelName, labelType}, got %s", jsonType(e))
+			}
+		}
+		return out, nil
+	}
+	return nil, d.fail("Labels", "want a list of labels, got %s", jsonType(v))
+}
+
+// sentinelPortalLayouts are the date-times of a CSV exported from the Azure
+// portal's Logs blade ("3/1/2024, 10:05:00.123 AM"), read in the --tz zone.
+var sentinelPortalLayouts = []string{"1/2/2006, 3:04:05.000 PM", "1/2/2006, 3:04:05 PM", "1/2/2006 3:04:05 PM"}
+
+func sentinelTime(d fieldDecoder, field string, v any) (*time.Time, *RecordError) {
+	t, err := d.instant(field, v)
+	if err == nil {
+		return t, nil
+	}
+	if s, ok := v.(string); ok {
+		loc := d.p.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		for _, layout := range sentinelPortalLayouts {
+			if pt, e := time.ParseInLocation(layout, strings.TrimSpace(s), loc); e == nil {
+				if _, e := plausible(pt, s); e != nil {
+					return nil, d.fail(field, "%v", e)
+				}
+				return &pt, nil
+			}
+		}
+	}
+	return nil, err
+}
