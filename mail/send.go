@@ -237,7 +237,7 @@ func Send(ctx context.Context, srv Server, m *Message) (string, error) {
 		start := time.Now()
 		err := sendOnce(ctx, srv, m)
 		if err == nil {
-			log.Info("smtp sent", "server", srv, "attempt", i, "message_id", m.MessageID,
+			log.Debug("smtp sent", "server", srv, "attempt", i, "message_id", m.MessageID,
 				"recipients", len(m.To)+len(m.Cc), "duration", time.Since(start).Round(time.Millisecond))
 			return m.MessageID, nil
 		}

@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/pirhq/pir/mail"
 )
 
 // Config is pir.toml: everything `pir run` needs, and the metric definitions
@@ -70,6 +73,22 @@ type EmailConfig struct {
 	PasswordFile string   `toml:"password_file"`
 	AttachHTML   bool     `toml:"attach_html"`
 	Timeout      string   `toml:"timeout"` // Go duration, default 30s
+
+	// Auth forces an AUTH mechanism: "plain" or "login"; empty picks PLAIN,
+	// else LOGIN, whichever the server offers.
+	Auth string `toml:"auth"`
+	// Insecure allows tls = "none" to a host that is not loopback and
+	// AUTH over an unencrypted connection. Never on the internet.
+	Insecure bool `toml:"insecure"`
+	// CAFile is a PEM bundle that verifies the server certificate instead
+	// of the system roots (a private relay's CA).
+	CAFile string `toml:"ca_file"`
+	// ConnectTimeout bounds connecting (Go duration, default 15s).
+	ConnectTimeout string `toml:"connect_timeout"`
+	// Retries of a transient failure (default 3); Backoff is the first
+	// wait, doubled each time (default 2s).
+	Retries *int   `toml:"retries"`
+	Backoff string `toml:"backoff"`
 }
 
 // loadConfig reads a TOML config; unknown keys are an error (a typo must not
@@ -108,6 +127,9 @@ func loadConfig(path string) (*Config, error) {
 			return nil, fmt.Errorf("config %s: metric %d: name, start and end are required", path, i+1)
 		}
 	}
+	if err := cfg.Email.validate(); err != nil {
+		return nil, fmt.Errorf("config %s: email.%w", path, err)
+	}
 	if cfg.Email.PasswordFile != "" {
 		if err := checkSecretFile(cfg.resolve(cfg.Email.PasswordFile)); err != nil {
 			return nil, fmt.Errorf("config %s: email.password_file: %w", path, err)
@@ -134,4 +156,47 @@ func checkSecretFile(path string) error {
 		return fmt.Errorf("%s is readable by group or others (mode %04o): chmod 600 it", path, st.Mode().Perm())
 	}
 	return nil
+}
+
+// validate checks the [email] table's formats; whether email is needed at
+// all is up to the command.
+func (e *EmailConfig) validate() error {
+	for _, d := range []struct{ key, val string }{
+		{"timeout", e.Timeout}, {"connect_timeout", e.ConnectTimeout}, {"backoff", e.Backoff},
+	} {
+		if d.val == "" {
+			continue
+		}
+		if v, err := time.ParseDuration(d.val); err != nil || v <= 0 {
+			return fmt.Errorf("%s %q: want a positive Go duration such as 30s", d.key, d.val)
+		}
+	}
+	if e.Retries != nil && (*e.Retries < 0 || *e.Retries > 10) {
+		return fmt.Errorf("retries %d: want 0 to 10", *e.Retries)
+	}
+	if e.Port < 0 || e.Port > 65535 {
+		return fmt.Errorf("port %d: out of range", e.Port)
+	}
+	if _, err := mail.ParseTLSMode(e.TLS); err != nil {
+		return fmt.Errorf("tls: %w", err)
+	}
+	switch strings.ToLower(e.Auth) {
+	case "", "plain", "login":
+	default:
+		return fmt.Errorf("auth %q: want plain or login", e.Auth)
+	}
+	return nil
+}
+
+// location is the configured time zone (UTC when unset).
+func (c *Config) location() (*time.Location, error) {
+	tz := c.TimeZone
+	if tz == "" {
+		tz = "UTC"
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("config: time_zone %q: %w", tz, err)
+	}
+	return loc, nil
 }
