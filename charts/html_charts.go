@@ -77,6 +77,14 @@ func finishOption(c optioner, patch func(m map[string]any)) (template.JS, error)
 				ax["nameTextStyle"] = map[string]any{"color": colMuted, "fontSize": 11}
 				ax["axisLine"] = map[string]any{"lineStyle": map[string]any{"color": colAxis}}
 				ax["axisTick"] = map[string]any{"show": false}
+				// Labels name their font: containLabel measures with the
+				// label's own font, not the global textStyle, and clips
+				// long category labels otherwise.
+				if l, ok := ax["axisLabel"].(map[string]any); ok {
+					l["fontFamily"] = fontStack
+				} else {
+					ax["axisLabel"] = map[string]any{"fontFamily": fontStack}
+				}
 			}
 		}
 	}
@@ -102,7 +110,7 @@ func initOpts(id string) ec.GlobalOpts {
 }
 
 func legendTop() ec.GlobalOpts {
-	return ec.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Top: "0", Left: "center", ItemWidth: 14, ItemHeight: 10})
+	return ec.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "0", Left: "center", ItemWidth: 14, ItemHeight: 10})
 }
 
 func axisTooltip(pointer string) ec.GlobalOpts {
@@ -112,8 +120,8 @@ func axisTooltip(pointer string) ec.GlobalOpts {
 // quarterAxis is the category x axis of the per-quarter charts.
 func quarterAxis(quarters []string) ec.GlobalOpts {
 	return ec.WithXAxisOpts(opts.XAxis{
-		Type: "category", Data: quarters, Name: "Quarter", NameLocation: "middle", NameGap: 28,
-		AxisLabel: &opts.AxisLabel{Color: colMuted, HideOverlap: opts.Bool(true)},
+		Type: "category", Data: quarters, Name: "Quarter", NameLocation: "middle", NameGap: 38,
+		AxisLabel: &opts.AxisLabel{Color: colMuted},
 	})
 }
 
@@ -130,13 +138,39 @@ func valueAxis(name string, integer bool) ec.GlobalOpts {
 	return ec.WithYAxisOpts(y)
 }
 
-func gridOpts(left, bottom int) ec.GlobalOpts {
-	return ec.WithGridOpts(opts.Grid{Left: fmt.Sprint(left), Right: "16", Top: "34", Bottom: fmt.Sprint(bottom)})
+func gridOpts(left, top int) ec.GlobalOpts {
+	return ec.WithGridOpts(opts.Grid{Left: fmt.Sprint(left), Right: "16", Top: fmt.Sprint(top), Bottom: "58"})
+}
+
+// legendRows estimates how many rows a top legend of these names takes in
+// a half-width card (about 560 px), so the plot starts below it.
+func legendRows(names []string) int {
+	rows, used := 1, 0
+	for _, n := range names {
+		w := 7*len([]rune(n)) + 34
+		if used > 0 && used+w > 560 {
+			rows++
+			used = 0
+		}
+		used += w
+	}
+	return rows
+}
+
+func legendTopPx(names []string) int { return 16 + 22*legendRows(names) }
+
+// clipLabel shortens a label for an axis; the full text is in the table.
+func clipLabel(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // trendChart is the median and p90 of one metric over the trailing quarters.
 func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*chartView, error) {
-	cv := &chartView{ID: id, Title: orDefault(s.Label, s.Metric), Height: 230}
+	cv := &chartView{ID: id, Title: orDefault(s.Label, s.Metric), Height: 250}
 	byQ := statsByQuarter(r, s)
 	var all []float64
 	for _, q := range r.Quarters {
@@ -183,7 +217,7 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 	}
 	line := ec.NewLine()
 	line.SetGlobalOptions(initOpts(id), axisTooltip("line"), legendTop(), quarterAxis(r.Quarters),
-		valueAxis(titleCase(unit.Name()), false), gridOpts(52, 44),
+		valueAxis(titleCase(unit.Name()), false), gridOpts(52, 34),
 		ec.WithColorsOpts(opts.Colors{colMedian, colP90}))
 	line.SetXAxis(r.Quarters).
 		AddSeries("Median", median, ec.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 7, ShowSymbol: opts.Bool(true)}),
@@ -191,9 +225,7 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 		AddSeries("p90", p90, ec.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 6, ShowSymbol: opts.Bool(true)}),
 			ec.WithLineStyleOpts(opts.LineStyle{Width: 2, Type: "dashed"}))
 	var err error
-	cv.Option, err = finishOption(line, func(m map[string]any) {
-		axisAt(m, "xAxis", 0)["boundaryGap"] = false
-	})
+	cv.Option, err = finishOption(line, nil)
 	return cv, err
 }
 
@@ -228,9 +260,16 @@ func countsByKey(rows []analytics.QuarterCount) (map[string]map[string]int, map[
 // stackedBars draws per-quarter counts by key, stacked, with the pivot table.
 func stackedBars(id string, quarters, keys []string, labels map[string]string, colors []string,
 	by map[string]map[string]int, yName string) (template.JS, error) {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k
+		if l, ok := labels[k]; ok {
+			names[i] = l
+		}
+	}
 	bar := ec.NewBar()
 	bar.SetGlobalOptions(initOpts(id), axisTooltip("shadow"), legendTop(), quarterAxis(quarters),
-		valueAxis(yName, true), gridOpts(52, 44), ec.WithColorsOpts(opts.Colors(colors)))
+		valueAxis(yName, true), gridOpts(52, legendTopPx(names)), ec.WithColorsOpts(opts.Colors(colors)))
 	bar.SetXAxis(quarters)
 	for _, k := range keys {
 		data := make([]opts.BarData, len(quarters))
@@ -422,7 +461,7 @@ func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error)
 	data := make([]opts.BarData, len(shown))
 	for i, t := range shown { // reversed: the first category is drawn at the bottom
 		j := len(shown) - 1 - i
-		labels[j] = TechniqueLabel(t)
+		labels[j] = clipLabel(TechniqueLabel(t), 44)
 		data[j] = opts.BarData{Value: t.Cases}
 		if !t.Known {
 			data[j].ItemStyle = &opts.ItemStyle{Color: colAxis}
@@ -436,8 +475,8 @@ func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error)
 			AxisLabel: &opts.AxisLabel{Color: colMuted},
 			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colGrid}}}),
 		ec.WithYAxisOpts(opts.YAxis{Type: "category", Name: "Technique", NameLocation: "end",
-			AxisLabel: &opts.AxisLabel{Color: colInk, Width: 280, Overflow: "truncate", Interval: "0"}}),
-		ec.WithGridOpts(opts.Grid{Left: "8", Right: "36", Top: "28", Bottom: "40", ContainLabel: opts.Bool(true)}),
+			AxisLabel: &opts.AxisLabel{Color: colInk, Interval: "0"}}),
+		ec.WithGridOpts(opts.Grid{Left: "24", Right: "36", Top: "28", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		ec.WithColorsOpts(opts.Colors{colBar}))
 	bar.SetXAxis(labels).AddSeries("Cases", data,
 		ec.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Color: colInk}),
@@ -474,7 +513,7 @@ func tacticChart(r *analytics.Report, id string) (*chartView, error) {
 		cv.Empty = "No ATT&CK tactic recorded in the trailing quarters."
 		return cv, nil
 	}
-	cv.Height = 110 + 26*len(tactics)
+	cv.Height = 130 + 26*len(tactics)
 	labels := make([]string, len(tactics))
 	qIndex := map[string]int{}
 	for i, q := range r.Quarters {
@@ -482,7 +521,7 @@ func tacticChart(r *analytics.Report, id string) (*chartView, error) {
 	}
 	var data []opts.HeatMapData
 	for y, t := range tactics {
-		labels[y] = names[t]
+		labels[y] = clipLabel(names[t], 32)
 		for _, q := range r.Quarters {
 			if v := by[t][q]; v > 0 {
 				data = append(data, opts.HeatMapData{Value: [3]int{qIndex[q], y, v}})
@@ -493,13 +532,13 @@ func tacticChart(r *analytics.Report, id string) (*chartView, error) {
 	hm.SetGlobalOptions(initOpts(id),
 		ec.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		ec.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		ec.WithXAxisOpts(opts.XAxis{Type: "category", Data: r.Quarters, Name: "Quarter", NameLocation: "middle", NameGap: 28,
-			AxisLabel: &opts.AxisLabel{Color: colMuted, HideOverlap: opts.Bool(true)},
+		ec.WithXAxisOpts(opts.XAxis{Type: "category", Data: r.Quarters, Name: "Quarter", NameLocation: "middle", NameGap: 38,
+			AxisLabel: &opts.AxisLabel{Color: colMuted},
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
-		ec.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Name: "Tactic", NameLocation: "end", Inverse: opts.Bool(true),
+		ec.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Name: "Tactic", NameLocation: "start", Inverse: opts.Bool(true),
 			AxisLabel: &opts.AxisLabel{Color: colInk, Interval: "0"},
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
-		ec.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: "84", ContainLabel: opts.Bool(true)}),
+		ec.WithGridOpts(opts.Grid{Left: "24", Right: "16", Top: "28", Bottom: "92", ContainLabel: opts.Bool(true)}),
 		ec.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(false), Min: 0, Max: float32(max),
 			Orient: "horizontal", Left: "center", Bottom: "0", Text: []string{"more cases", "fewer"},
 			InRange: &opts.VisualMapInRange{Color: []string{"#eff6ff", "#93c5fd", "#2563eb", "#1e3a8a"}}}))
@@ -564,7 +603,7 @@ func actionChart(r *analytics.Report, id string) (*chartView, error) {
 	}
 	bar := ec.NewBar()
 	bar.SetGlobalOptions(initOpts(id), axisTooltip("shadow"), legendTop(), quarterAxis(r.Quarters),
-		valueAxis("Action items", true), gridOpts(52, 44), ec.WithColorsOpts(opts.Colors{colCreated, colDone, colOverdue}))
+		valueAxis("Action items", true), gridOpts(52, 38), ec.WithColorsOpts(opts.Colors{colCreated, colDone, colOverdue}))
 	bar.SetXAxis(r.Quarters).
 		AddSeries("Created", created, ec.WithBarChartOpts(opts.BarChart{BarGap: "10%"})).
 		AddSeries("Completed", done, ec.WithBarChartOpts(opts.BarChart{BarGap: "10%"})).
