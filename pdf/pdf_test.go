@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"image"
 	_ "image/png"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pirhq/pir/analytics"
@@ -63,15 +65,50 @@ func jsonRoundTrip(t testing.TB, r *analytics.Report) *analytics.Report {
 	return &out
 }
 
+// pdfOut keeps the fixture report to look at:
+// go test ./pdf/ -run PdfEveryPage -args -pdf-out=/tmp/report.pdf
+var pdfOut = flag.String("pdf-out", "", "also write the fixture report to this file")
+
 func renderFile(t testing.TB, r *analytics.Report, o Options) string {
 	t.Helper()
-	var b bytes.Buffer
-	if err := Render(&b, r, o); err != nil {
-		t.Fatalf("Render: got %v, want nil", err)
+	b, pages, err := render(r, o)
+	if err != nil {
+		t.Fatalf("render: got %v, want nil", err)
 	}
 	path := filepath.Join(t.TempDir(), "report.pdf")
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// The layout mirrors maroto's page breaks; if the two ever disagree,
+	// headings and repeated table headers land in the wrong place.
+	if _, err := exec.LookPath("pdfinfo"); err == nil {
+		if got := pageCount(t, path); got != pages {
+			t.Errorf("got %d pages in the PDF, the layout planned %d", got, pages)
+		}
+	}
+	return path
+}
+
+// fixtureFile renders the plain fixture once for the tests that only read it.
+var fixtureFile = sync.OnceValues(func() ([]byte, error) {
+	b, _, err := render(fixture(), Options{})
+	return b, err
+})
+
+func fixturePath(t testing.TB) string {
+	t.Helper()
+	b, err := fixtureFile()
+	if err != nil {
+		t.Fatalf("render: got %v, want nil", err)
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if *pdfOut != "" {
+		if err := os.WriteFile(*pdfOut, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return path
 }
@@ -190,7 +227,7 @@ func inOrder(line string, want []string) error {
 }
 
 func TestPdfEveryPageRenders(t *testing.T) {
-	path := renderFile(t, fixture(), Options{})
+	path := fixturePath(t)
 	n := pageCount(t, path)
 	dir := t.TempDir()
 	run(t, "pdftoppm", "-r", "30", "-png", path, filepath.Join(dir, "p"))
@@ -229,7 +266,7 @@ func inkShare(img image.Image) float64 {
 }
 
 func TestPdfSizeBounds(t *testing.T) {
-	path := renderFile(t, fixture(), Options{})
+	path := fixturePath(t)
 	if n := pageCount(t, path); n > 12 || n < 7 {
 		t.Errorf("got %d pages, want 7 to 12 (one per section, at most 12)", n)
 	}
@@ -247,7 +284,7 @@ func TestPdfSizeBounds(t *testing.T) {
 }
 
 func TestPdfFontsEmbedded(t *testing.T) {
-	path := renderFile(t, fixture(), Options{})
+	path := fixturePath(t)
 	out := run(t, "pdffonts", path)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) < 3 {
@@ -395,7 +432,7 @@ func TestPdfMinimalReport(t *testing.T) {
 
 func TestPdfHeaderFooterEveryPage(t *testing.T) {
 	r := fixture()
-	path := renderFile(t, r, Options{})
+	path := fixturePath(t)
 	n := pageCount(t, path)
 	for p := 1; p <= n; p++ {
 		text := words(run(t, "pdftotext", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), "-raw", path, "-"))
