@@ -148,7 +148,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 		Headline:     r.DataQuality.Headline,
 		Version:      r.Version,
 		Generated:    formatTime(r.GeneratedAt, r.TimeZone),
-		AsOf:         formatDate(r.AsOf, r.TimeZone),
+		AsOf:         asOfDate(r),
 	}
 	v.Title = "Incident response review " + r.Quarter
 	if r.Organisation != "" {
@@ -156,7 +156,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	}
 	v.Facts = []fact{
 		{"Quarter", r.Quarter},
-		{"Cases", FormatCount(r.Cases)},
+		{"Cases", casesFact(r)},
 		{"Cohort", cohortLabel(r.Cohort)},
 		{"Time zone", orDash(r.TimeZone)},
 		{"Trailing quarters", quarterSpan(r.Quarters)},
@@ -256,7 +256,7 @@ func overdueTable(r *analytics.Report) tableView {
 	t := tableView{
 		Head: []headCell{th("Case"), th("Source"), th("Item"), th("Summary"), th("Owner"), th("Priority"),
 			th("Due"), thNum("Days overdue"), th("Status")},
-		Empty: "No action item was overdue on " + formatDate(r.AsOf, r.TimeZone) + ".",
+		Empty: "No action item was overdue on " + asOfDate(r) + ".",
 	}
 	for _, it := range r.Overdue {
 		t.Rows = append(t.Rows, []cell{
@@ -278,7 +278,7 @@ func notableTable(r *analytics.Report) tableView {
 	}
 	for _, c := range r.Notable {
 		row := []cell{
-			tdMono(c.CaseID), tdMuted(c.Source), tdText(c.Title),
+			tdMono(c.CaseID), tdMuted(c.Source), tdMono(formatDate(c.Detected, r.TimeZone)), tdText(c.Title),
 			{Text: c.Severity, Class: severityClass(c.Severity)},
 			tdText(c.Category), tdText(c.Status), tdText(orDash(c.RootCause)),
 		}
@@ -357,6 +357,14 @@ func findingLabel(kind string) string {
 		return "Milestones out of order"
 	case "unknown_technique":
 		return "Technique IDs not in ATT&CK"
+	case "newer_technique":
+		return "Technique IDs newer than the embedded ATT&CK"
+	case "revoked_technique":
+		return "Revoked technique IDs (mapped to their replacement)"
+	case "deprecated_technique":
+		return "Deprecated technique IDs"
+	case "missing_root_cause":
+		return "Closed without a root cause"
 	case "future_timestamp":
 		return "Timestamps in the future"
 	case "before_1990":
@@ -404,6 +412,23 @@ func priorityClass(p string) string {
 		return "strong"
 	}
 	return ""
+}
+
+// asOfDate is the last day overdue items are measured on.
+func asOfDate(r *analytics.Report) string {
+	if r.AsOfDate != "" {
+		return r.AsOfDate
+	}
+	return formatDate(r.AsOf, r.TimeZone)
+}
+
+// casesFact is the case count of the header, with the excluded ones.
+func casesFact(r *analytics.Report) string {
+	s := FormatCount(r.Cases)
+	if r.ExcludedCases > 0 {
+		s += fmt.Sprintf(" (%s excluded from metrics)", FormatCount(r.ExcludedCases))
+	}
+	return s
 }
 
 func cohortLabel(c string) string {

@@ -431,8 +431,13 @@ func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error)
 	cv.Table = tableView{Head: []headCell{thNum("#"), th("Technique"), th("Name"), th("Tactics"), thNum("Cases"), th("Case IDs")}}
 	for i, t := range r.Techniques {
 		name := t.Name
-		if !t.Known {
+		switch {
+		case !t.Known:
 			name = "not in ATT&CK " + r.ATTACK.Version
+		case t.Status == "deprecated":
+			name += " (deprecated)"
+		case t.Status == "newer":
+			name += " (newer than ATT&CK " + r.ATTACK.Version + ")"
 		}
 		if len(t.RevokedFrom) > 0 {
 			name += fmt.Sprintf(" (recorded as revoked %s)", joinComma(t.RevokedFrom))
@@ -575,7 +580,7 @@ func tacticName(t analytics.TacticCount) string {
 
 // actionChart is action items created, completed and overdue per quarter.
 func actionChart(r *analytics.Report, id string) (*chartView, error) {
-	cv := &chartView{ID: id, Title: "Action items per quarter", Subtitle: "Items of the quarter's cases: created, completed, and overdue as of " + formatDate(r.AsOf, r.TimeZone), Height: 340}
+	cv := &chartView{ID: id, Title: "Action items per quarter", Subtitle: "Items of the quarter's cases: created, completed, and overdue as of " + asOfDate(r), Height: 340}
 	byQ := map[string]analytics.ActionSummary{}
 	for _, a := range r.Actions {
 		byQ[a.Quarter] = a

@@ -24,16 +24,18 @@ func dashReport() *analytics.Report {
 	qs := dashQuarters()
 	utc := time.UTC
 	r := &analytics.Report{
-		Quarter:      "2024-Q1",
-		Quarters:     qs,
-		TimeZone:     "Europe/Berlin",
-		Cohort:       "detection",
-		GeneratedAt:  time.Date(2024, 4, 2, 6, 30, 0, 0, utc),
-		AsOf:         time.Date(2024, 3, 31, 22, 0, 0, 0, utc),
-		Version:      "v0.4.0",
-		Organisation: "Example Bank SOC",
-		Marking:      "TLP:AMBER",
-		Cases:        41,
+		Quarter:       "2024-Q1",
+		Quarters:      qs,
+		TimeZone:      "Europe/Berlin",
+		Cohort:        "detection",
+		GeneratedAt:   time.Date(2024, 4, 2, 6, 30, 0, 0, utc),
+		AsOf:          time.Date(2024, 3, 31, 22, 0, 0, 0, utc), // 2024-04-01 00:00 in Berlin
+		AsOfDate:      "2024-03-31",
+		Version:       "v0.4.0",
+		Organisation:  "Example Bank SOC",
+		Marking:       "TLP:AMBER",
+		Cases:         41,
+		ExcludedCases: 1,
 	}
 	r.Definitions = []analytics.MetricDef{
 		{Name: "dwell", Label: "Dwell time (MTTD)", Start: "compromise", End: "detection"},
@@ -151,7 +153,10 @@ func dashReport() *analytics.Report {
 		{"T1047", "Windows Management Instrumentation", []string{"execution"}, 1},
 	}
 	for i, t := range techs {
-		tech := analytics.Technique{ID: t.id, Name: t.name, Tactics: t.tactics, Cases: t.cases, Known: t.id != "T9999"}
+		tech := analytics.Technique{ID: t.id, Name: t.name, Tactics: t.tactics, Cases: t.cases, Known: t.id != "T9999", Status: "active"}
+		if !tech.Known {
+			tech.Status = "unknown"
+		}
 		for k := 0; k < t.cases && k < 6; k++ {
 			tech.CaseIDs = append(tech.CaseIDs, caseID(i*3+k*7))
 		}
@@ -173,15 +178,15 @@ func dashReport() *analytics.Report {
 		{CaseID: "IR-2024-0102", Source: "thehive", ItemID: "AI-1", Summary: "Patch Confluence Data Center to 8.5.4", Owner: "collab-ops", Priority: "critical", Due: "2024-03-20", DaysOverdue: 11, Status: "open"},
 	}
 	r.Notable = []analytics.NotableCase{
-		{CaseID: "IR-2024-0102", Source: "thehive", Title: "Confluence exploitation leading to web shell on wiki-01", Severity: "critical", Category: "vulnerability-exploitation", Status: "closed", RootCause: "unpatched-vulnerability",
+		{CaseID: "IR-2024-0102", Source: "thehive", Title: "Confluence exploitation leading to web shell on wiki-01", Severity: "critical", Category: "vulnerability-exploitation", Status: "closed", RootCause: "unpatched-vulnerability", Detected: time.Date(2024, 3, 18, 9, 12, 0, 0, utc),
 			Hours: map[string]float64{"dwell": 52, "triage": 0.4, "contain": 3.5, "eradicate": 20, "recover": 31, "resolve": 54.5, "close": 190}},
-		{CaseID: "IR-2024-0077", Source: "servicenow", Title: "Ransomware staged on two file servers (encryption stopped)", Severity: "critical", Category: "malware", Status: "closed", RootCause: "weak-credentials",
+		{CaseID: "IR-2024-0077", Source: "servicenow", Title: "Ransomware staged on two file servers (encryption stopped)", Severity: "critical", Category: "malware", Status: "closed", RootCause: "weak-credentials", Detected: time.Date(2024, 2, 27, 2, 40, 0, 0, utc),
 			Hours: map[string]float64{"dwell": 410, "triage": 0.25, "contain": 6.2, "eradicate": 44, "recover": 96, "resolve": 146.2, "close": 420}},
-		{CaseID: "IR-2024-0058", Source: "iris", Title: "OAuth consent phishing against finance mailboxes", Severity: "high", Category: "account-compromise", Status: "closed", RootCause: "phishing-susceptibility",
+		{CaseID: "IR-2024-0058", Source: "iris", Title: "OAuth consent phishing against finance mailboxes", Severity: "high", Category: "account-compromise", Status: "closed", RootCause: "phishing-susceptibility", Detected: time.Date(2024, 2, 8, 14, 5, 0, 0, utc),
 			Hours: map[string]float64{"dwell": 30, "triage": 1.1, "contain": 2.0, "recover": 12, "close": 120}},
-		{CaseID: "IR-2024-0031", Source: "thehive", Title: "Qakbot infection via invoice-themed attachment", Severity: "high", Category: "malware", Status: "closed", RootCause: "phishing-susceptibility",
+		{CaseID: "IR-2024-0031", Source: "thehive", Title: "Qakbot infection via invoice-themed attachment", Severity: "high", Category: "malware", Status: "closed", RootCause: "phishing-susceptibility", Detected: time.Date(2024, 1, 22, 8, 30, 0, 0, utc),
 			Hours: map[string]float64{"dwell": 6, "triage": 0.3, "contain": 1.5, "eradicate": 8, "recover": 20, "resolve": 29.5, "close": 96}},
-		{CaseID: "IR-2024-0119", Source: "thehive", Title: "Data staged to personal cloud storage by departing contractor", Severity: "high", Category: "insider", Status: "open", RootCause: "",
+		{CaseID: "IR-2024-0119", Source: "thehive", Title: "Data staged to personal cloud storage by departing contractor", Severity: "high", Category: "insider", Status: "open", RootCause: "", Detected: time.Date(2024, 3, 25, 16, 45, 0, 0, utc),
 			Hours: map[string]float64{"dwell": 700, "triage": 2.5, "contain": 26}},
 	}
 	r.DataQuality = analytics.DataQuality{

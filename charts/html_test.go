@@ -184,7 +184,7 @@ func TestDashboardStructure(t *testing.T) {
 		"<dt>Cohort</dt><dd>quarter of detection</dd>",
 		"<dt>Generated</dt><dd>2024-04-02 08:30 CEST</dd>",
 		"<dt>pir</dt><dd>v0.4.0</dd>",
-		"<dt>Cases</dt><dd>41</dd>",
+		"<dt>Cases</dt><dd>41 (1 excluded from metrics)</dd>",
 		"37 of 41 cases (90%) have every milestone",
 		`<span class="marking tlp-amber"`,
 		"Example Bank SOC",
