@@ -400,7 +400,7 @@ func TestBuildSummary(t *testing.T) {
 		"5 incidents were detected in 2024-Q1 (1 excluded from metrics as exercises, tests or false positives), against 2 in 2023-Q4.",
 		"Median time to contain was 10.0 h across 3 incidents, against 6.0 h across 2 in 2023-Q4: too few incidents (fewer than 5) to call a trend.",
 		"Median dwell time was 5.0 days across 1 incident in 2024-Q1 (90th percentile 5.0 days); there is no earlier quarter with data to compare against.",
-		"Of 4 incidents with a root cause, the most common were phishing (2, 50%) and insider (1, 25%); 2 incidents repeated a root cause whose earlier action items had all been completed.",
+		"Of 4 incidents with a root cause, the most common were phishing (2, 50%) and insider (1, 25%); 2 of them recurred after an earlier incident with the same root cause had completed all its action items.",
 		"The most frequent ATT&CK techniques were Command and Scripting Interpreter (T1059, 2 cases) and Phishing (T1566, 2 cases); 1 recorded ID is not in ATT&CK v18.1.",
 		"3 action items were overdue on 31 March 2024 (the oldest by 30 days, owner infra); 43% of the 7 action items from 2024-Q1 incidents are complete.",
 	})

@@ -161,7 +161,7 @@ func rootCauseSentence(r *Report) string {
 	}
 	s := fmt.Sprintf("Of %s with a root cause, %s%s", plural(total, "incident", "incidents"), lead, joinAnd(parts))
 	if recurrences > 0 {
-		s += fmt.Sprintf("; %s repeated a root cause whose earlier action items had all been completed", plural(recurrences, "incident", "incidents"))
+		s += fmt.Sprintf("; %d of them recurred after an earlier incident with the same root cause had completed all its action items", recurrences)
 	}
 	return s + "."
 }
