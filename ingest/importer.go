@@ -188,17 +188,21 @@ func (r csvRow) has(col string) bool {
 	return ok
 }
 
-// readCSVRows reads a CSV export with a header row and calls fn per row. A
-// row with the wrong number of cells is emitted as a *RecordError and
-// skipped; a quoting error ends the file (the rest cannot be trusted).
+// readCSVRows reads a CSV export with a header row and calls fn per row,
+// with the canonical parser's bounded reader (limitedCSV). A row with the
+// wrong number of cells is emitted as a *RecordError and skipped; a quoting
+// error or an oversized record ends the file (the rest cannot be trusted).
 func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(row csvRow) error) error {
 	lim := p.Limits.WithDefaults()
-	cr := csv.NewReader(r)
+	cr := newLimitedCSV(r, lim.MaxRecordBytes)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil
 	}
 	if err != nil {
+		if cr.readErr != nil {
+			return fmt.Errorf("%s: %w", p.File, cr.readErr)
+		}
 		return &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
 	}
 	for i, h := range header {
@@ -209,23 +213,22 @@ func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
-		ref := strconv.Itoa(line)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				ref = strconv.Itoa(pe.StartLine)
-			}
-			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err), Raw: truncate(strings.Join(row, ","), 4096)}}); e != nil {
+		ref := strconv.Itoa(cr.Line())
+		raw := truncate(strings.ToValidUTF8(strings.Join(row, ","), "?"), 4096)
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+		case errors.As(err, &pe) && pe.Err == csv.ErrFieldCount:
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err), Raw: raw}}); e != nil {
 				return e
 			}
-			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
-				continue
-			}
-			return nil
+			continue
+		case cr.readErr != nil:
+			return fmt.Errorf("%s: line %s: %w", p.File, ref, cr.readErr)
+		default:
+			return emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err) + " (the rest of the file was not read)", Raw: raw}})
 		}
-		raw := strings.Join(row, ",")
-		if len(raw) > lim.MaxRecordBytes {
+		if size := cr.size(row); size > lim.MaxRecordBytes {
 			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}); e != nil {
 				return e
 			}
@@ -241,12 +244,12 @@ func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(
 			cells[header[i]] = cell
 		}
 		if bad != "" {
-			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Field: bad, Reason: "invalid UTF-8", Raw: truncate(strings.ToValidUTF8(raw, "?"), 4096)}}); e != nil {
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Field: bad, Reason: "invalid UTF-8", Raw: raw}}); e != nil {
 				return e
 			}
 			continue
 		}
-		if e := fn(csvRow{cells: cells, ref: ref, raw: truncate(raw, 4096)}); e != nil {
+		if e := fn(csvRow{cells: cells, ref: ref, raw: raw}); e != nil {
 			return e
 		}
 	}
@@ -431,6 +434,19 @@ func techniquesIn(s string) []string {
 		}
 	}
 	return out
+}
+
+// techniqueTagRE is a tag that is an ATT&CK technique ID ("T1190",
+// Sigma's "attack.t1190").
+var techniqueTagRE = regexp.MustCompile(`(?i)^(?:attack\.)?(t\d{4}(?:\.\d{3})?)$`)
+
+// techniqueTag returns the technique ID a tag names, if it is one.
+func techniqueTag(tag string) (string, bool) {
+	m := techniqueTagRE.FindStringSubmatch(strings.TrimSpace(tag))
+	if m == nil {
+		return "", false
+	}
+	return strings.ToUpper(m[1]), true
 }
 
 // extraJSON encodes the fields an importer keeps verbatim (Case.Extra),

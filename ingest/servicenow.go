@@ -37,7 +37,7 @@ func (ServiceNow) Detect(name string, head []byte) bool {
 		return false
 	}
 	return (jsonKey(head, "opened_at") && jsonKey(head, "number") && (jsonKey(head, "short_description") || jsonKey(head, "sys_id"))) ||
-		(jsonKey(head, "documentkey") && jsonKey(head, "fieldname"))
+		isSNHistoryHead(head)
 }
 
 func snIncidentCols(cols []string) bool {
@@ -138,7 +138,8 @@ func isSNHistoryHead(head []byte) bool {
 		return !snIncidentCols(cols) && snHistoryCols(cols)
 	}
 	return isJSONHead(head) && !jsonKey(head, "opened_at") &&
-		((jsonKey(head, "documentkey") && jsonKey(head, "fieldname")) || (jsonKey(head, "definition") && jsonKey(head, "start") && jsonKey(head, "end")))
+		((jsonKey(head, "documentkey") && jsonKey(head, "fieldname")) ||
+			(jsonKey(head, "id") && jsonKey(head, "definition") && jsonKey(head, "start") && jsonKey(head, "end")))
 }
 
 type snDecoder struct {

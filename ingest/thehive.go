@@ -155,6 +155,11 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if c.Tags, err = d.texts("tags", rec["tags"]); err != nil {
 		return nil, err
 	}
+	for _, t := range c.Tags {
+		if id, ok := techniqueTag(t); ok {
+			c.Techniques = AddTechnique(c.Techniques, id)
+		}
+	}
 
 	for _, ms := range Milestones {
 		v, from := d.lookup(rec, d.get(ms))
@@ -234,8 +239,8 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	return c, nil
 }
 
-// procedures reads the case's TTPs: techniques from patternId, tactics
-// kept aside.
+// procedures reads the case's TTPs: techniques from patternId (after any
+// tags that are technique IDs), tactics kept aside.
 func (d *thehiveDecoder) procedures(c *Case, v any, tactics map[string]bool) *RecordError {
 	if v == nil {
 		return nil

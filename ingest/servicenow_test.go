@@ -1,0 +1,200 @@
+package ingest
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func snd(name string) string { return filepath.Join("testdata", "servicenow", name) }
+
+var snAudit = map[string]string{"servicenow.history": "sys_audit.csv"}
+
+func TestServiceNowCSVWithAudit(t *testing.T) {
+	got := parseWith(t, ServiceNow{}, snd("sn_si_incident.csv"), "", snAudit)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 4 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.cases[0], want{
+		ID: "SIR0010001", Source: "servicenow", Title: "Phishing campaign against finance", Severity: "high", Category: "phishing",
+		Status: "closed", Tags: []string{"finance", "bec"}, Techniques: []string{"T1566.002", "T1078"},
+		Timeline: map[string]*time.Time{
+			"detection": tp("2024-01-08T09:15:00Z"), "triage": tp("2024-01-08T09:40:00Z"), "containment": tp("2024-01-09T10:00:00Z"),
+			"eradication": tp("2024-01-10T16:00:00Z"), "recovery": tp("2024-01-11T09:00:00Z"), "closure": tp("2024-01-12T17:00:00Z"),
+		},
+		Sources: map[string]string{"detection": "opened_at", "triage": "state:Draft→Analysis", "containment": "state:Contain→Eradicate",
+			"eradication": "state:Eradicate→Recover", "recovery": "state:Recover→Review", "closure": "closed_at"},
+		Extra: map[string]any{"state": "Closed", "close_code": "Resolved", "sys_id": "a1b2c3d4e5f60718293a4b5c6d7e8f01", "subcategory": "Credential harvesting",
+			"priority": "2 - High", "severity": "2 - Medium", "assigned_to": "Jane Roe", "assignment_group": "SOC L2"},
+	})
+	// Back from Contain to Analysis: containment is the first time it left
+	// Contain; Review is still open.
+	checkCase(t, got.cases[1], want{
+		ID: "SIR0010002", Source: "servicenow", Title: "Ransomware on build server", Severity: "critical", Category: "malicious-code-activity",
+		Status: "open", Techniques: []string{"T1486"},
+		Timeline: map[string]*time.Time{
+			"detection": tp("2024-02-03T22:40:00Z"), "triage": tp("2024-02-03T22:50:00Z"), "containment": tp("2024-02-04T03:00:00Z"),
+			"eradication": tp("2024-02-07T09:00:00Z"), "recovery": tp("2024-02-09T18:00:00Z"),
+		},
+		Sources: map[string]string{"detection": "opened_at", "triage": "state:Draft→Analysis", "containment": "state:Contain→Analysis",
+			"eradication": "state:Eradicate→Recover", "recovery": "state:Recover→Review"},
+		Extra: map[string]any{"state": "Review", "subcategory": "Ransomware"},
+	})
+	checkCase(t, got.cases[2], want{
+		ID: "SIR0010003", Source: "servicenow", Title: "Suspicious login burst", Severity: "low", Category: "unauthorized-access",
+		Status: "closed", Excluded: true,
+		Timeline: map[string]*time.Time{"detection": tp("2024-02-10T07:00:00Z"), "closure": tp("2024-02-10T08:00:00Z")},
+		Sources:  map[string]string{"detection": "opened_at", "closure": "closed_at"},
+		Extra:    map[string]any{"close_code": "False Positive"},
+	})
+	// An unknown state: open (no closure), kept verbatim; a transition into
+	// it sets nothing.
+	checkCase(t, got.cases[3], want{
+		ID: "SIR0010004", Source: "servicenow", Title: "Vendor portal exposure", Severity: "medium", Category: "third-party",
+		Status: "open", Tags: []string{"vendor"},
+		Timeline: map[string]*time.Time{"detection": tp("2024-03-01T12:00:00Z"), "triage": tp("2024-03-01T12:30:00Z")},
+		Sources:  map[string]string{"detection": "opened_at", "triage": "state:Draft→Analysis"},
+		Extra:    map[string]any{"state": "Awaiting Vendor"},
+	})
+}
+
+func TestServiceNowWithoutHistory(t *testing.T) {
+	got := parseWith(t, ServiceNow{}, snd("sn_si_incident.csv"), "", nil)
+	if len(got.errs) != 0 || len(got.cases) != 4 {
+		t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+	}
+	c := got.cases[0]
+	if !reflect.DeepEqual(c.MilestoneSources, map[string]string{"detection": "opened_at", "closure": "closed_at"}) || c.Timeline.Containment != nil {
+		t.Errorf("got sources %v", c.MilestoneSources)
+	}
+}
+
+func TestServiceNowTableAPIWithMetrics(t *testing.T) {
+	got := parseWith(t, ServiceNow{}, snd("sn_si_incident-table-api.json"), "", map[string]string{"history": "metric_instance.json"})
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 2 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	// Date-times from {display_value, value}: the stored value is UTC.
+	checkCase(t, got.cases[0], want{
+		ID: "SIR0020001", Source: "servicenow", Title: "Cloud storage bucket made public", Severity: "high", Category: "policy-violation",
+		Status: "closed", Techniques: []string{"T1530"},
+		Timeline: map[string]*time.Time{
+			"detection": tp("2024-04-01T10:00:00Z"), "triage": tp("2024-04-01T10:05:00Z"), "containment": tp("2024-04-01T15:00:00Z"),
+			"eradication": tp("2024-04-02T09:00:00Z"), "recovery": tp("2024-04-03T09:00:00Z"), "closure": tp("2024-04-03T12:00:00Z"),
+		},
+		Sources: map[string]string{"detection": "opened_at", "triage": "state:?→Analysis", "containment": "state:Contain→Eradicate",
+			"eradication": "state:Eradicate→Recover", "recovery": "state:Recover→Review", "closure": "closed_at"},
+		Extra: map[string]any{"state": "Closed", "assigned_to": "Jane Roe", "subcategory": "Cloud misconfiguration", "sys_id": "b1b2c3d4e5f60718293a4b5c6d7e8f01"},
+	})
+	checkCase(t, got.cases[1], want{
+		ID: "SIR0020002", Source: "servicenow", Title: "Test incident from tabletop", Severity: "informational",
+		Status: "closed", Excluded: true,
+		Timeline: map[string]*time.Time{"detection": tp("2024-04-05T09:00:00Z")},
+		Sources:  map[string]string{"detection": "opened_at"},
+		Extra:    map[string]any{"state": "Cancelled", "close_code": "False Positive"},
+	})
+}
+
+func TestServiceNowMapping(t *testing.T) {
+	m := map[string]string{"servicenow.history": "sys_audit.csv", "containment": "entered:Eradicate", "severity": "severity",
+		"category": "subcategory", "exclude_close_codes": "Resolved", "source": "sir-prod"}
+	got := parseWith(t, ServiceNow{}, snd("sn_si_incident.csv"), "", m)
+	c := got.cases[0]
+	if c.Source != "sir-prod" || c.Severity != "medium" || c.Category != "credential-harvesting" || !c.Excluded ||
+		!c.Timeline.Containment.Equal(*tp("2024-01-09T10:00:00Z")) || c.MilestoneSources["containment"] != "state:Contain→Eradicate" {
+		t.Errorf("got %s %s %s excluded=%v containment %v from %q", c.Source, c.Severity, c.Category, c.Excluded, fmtTime(c.Timeline.Containment), c.MilestoneSources["containment"])
+	}
+	if got.cases[1].Severity != "high" {
+		t.Errorf("severity 1 - High: got %q", got.cases[1].Severity)
+	}
+}
+
+func TestServiceNowInvalid(t *testing.T) {
+	path := snd("sn_si_incident-invalid.csv")
+	got := parseWith(t, ServiceNow{}, path, "", nil)
+	if len(got.cases) != 0 || got.err != nil {
+		t.Fatalf("got %d cases, %v", len(got.cases), got.err)
+	}
+	checkErrs(t, got.errs, path, []wantErr{
+		{"2", "opened_at", `cannot parse "yesterday" as a timestamp`},
+		{"3", "priority", `unknown priority "9 - Huge"`},
+		{"4", "number or sys_id", "required"},
+		{"5", "", "CSV: wrong number of fields"},
+		{"6", "closed_at", "looks like epoch seconds"},
+	})
+}
+
+func TestServiceNowHistoryErrors(t *testing.T) {
+	t.Run("ErrBadHistoryRow", func(t *testing.T) {
+		got := parseWith(t, ServiceNow{}, snd("sn_si_incident.csv"), "", map[string]string{"history": "sys_audit-invalid.csv"})
+		var re *RecordError
+		if !errors.As(got.err, &re) || re.File != snd("sys_audit-invalid.csv") || re.Ref != "3" || re.Field != "sys_created_on" {
+			t.Fatalf("got %v", got.err)
+		}
+		if len(got.cases) != 0 {
+			t.Errorf("cases emitted before the history was read")
+		}
+	})
+	t.Run("ErrMissingHistory", func(t *testing.T) {
+		got := parseWith(t, ServiceNow{}, snd("sn_si_incident.csv"), "", map[string]string{"history": "nope.csv"})
+		if got.err == nil || !strings.Contains(got.err.Error(), "nope.csv") || !strings.Contains(got.err.Error(), "mapping key history") {
+			t.Fatalf("got %v", got.err)
+		}
+	})
+	t.Run("ErrHistoryAsInput", func(t *testing.T) {
+		for _, f := range []string{"sys_audit.csv", "metric_instance.json"} {
+			got := parseWith(t, ServiceNow{}, snd(f), "", nil)
+			var re *RecordError
+			if !errors.As(got.err, &re) || !strings.Contains(re.Reason, "servicenow.history") {
+				t.Errorf("%s: got %v", f, got.err)
+			}
+		}
+	})
+	t.Run("ErrNotHistory", func(t *testing.T) {
+		got := parseWith(t, ServiceNow{}, snd("sn_si_incident.csv"), "", map[string]string{"history": "sn_si_incident-invalid.csv"})
+		var re *RecordError
+		if !errors.As(got.err, &re) || !strings.Contains(re.Reason, "not a ServiceNow state-history export") {
+			t.Fatalf("got %v", got.err)
+		}
+	})
+}
+
+func TestServiceNowSeverity(t *testing.T) {
+	for _, tc := range []struct{ field, in, want string }{
+		{"priority", "1 - Critical", "critical"}, {"priority", "2", "high"}, {"priority", "3 - Moderate", "medium"},
+		{"priority", "4 - Low", "low"}, {"priority", "5 - Planning", "informational"}, {"priority", "Moderate", "medium"},
+		{"severity", "1 - High", "high"}, {"severity", "2 - Medium", "medium"}, {"severity", "3 - Low", "low"},
+	} {
+		if got, err := snSeverity(tc.field, tc.in); err != nil || got != tc.want {
+			t.Errorf("%s %q: got %q, %v, want %q", tc.field, tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := snSeverity("severity", "4 - Extreme"); err == nil {
+		t.Errorf("severity 4 accepted")
+	}
+}
+
+func TestServiceNowLoad(t *testing.T) {
+	db, sum := loadTwice(t, "servicenow", snAudit, snd("sn_si_incident.csv"))
+	if sum.Inserted != 4 {
+		t.Errorf("inserted %d, want 4", sum.Inserted)
+	}
+	got := queryRows(t, db, `SELECT milestone, source_field FROM milestone_sources WHERE case_id = 'SIR0010002' ORDER BY milestone`)
+	wantRows := []string{"containment | state:Contain→Analysis", "detection | opened_at", "eradication | state:Eradicate→Recover",
+		"recovery | state:Recover→Review", "triage | state:Draft→Analysis"}
+	if !reflect.DeepEqual(got, wantRows) {
+		t.Errorf("milestone_sources: got %q, want %q", got, wantRows)
+	}
+}
+
+func FuzzParseServiceNow(f *testing.F) {
+	fuzzImporter(f, ServiceNow{}, []string{"testdata/servicenow/sn_si_incident*"}, []string{
+		"number,opened_at,state\nSIR1,2024-01-01 10:00:00,18\n",
+		`{"result":[{"number":{"display_value":"SIR1","value":"SIR1"},"opened_at":{"value":"x"}}]}`,
+		`{"records":[{"number":"SIR1","opened_at":5,"priority":{"display_value":[]}}]}`,
+		"number,opened_at\n\"SIR1,2024\n", `[{"number":"SIR1","opened_at":"2024-01-01 10:00:00","mitre_technique":"T1059.001,t1566"}]`,
+	})
+}
