@@ -1,9 +1,11 @@
 package analytics
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"reflect"
 	"strings"
@@ -531,5 +533,36 @@ func TestLowerLabel(t *testing.T) {
 		if got := lowerLabel(in); got != want {
 			t.Errorf("lowerLabel(%q): got %q, want %q", in, got, want)
 		}
+	}
+}
+
+// update rewrites the golden files: go test ./analytics -update.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestBuildGolden keeps the whole report of the hand-checked fixture (New
+// York, where every section has content) as JSON: the tests above check its
+// numbers; this catches any other change, and renderers can use the file as
+// a complete example of the model.
+func TestBuildGolden(t *testing.T) {
+	r := build(t, openSeeded(t, "America/New_York"), Options{Version: "test", Organisation: "Acme", Marking: "TLP:AMBER"})
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		t.Fatal(err)
+	}
+	golden := "../testdata/metrics/fixture-2024-Q1.golden.json"
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./analytics -run Golden -update)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("report differs from %s (if intended: go test ./analytics -run Golden -update):\n%s", golden, b.String())
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,10 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
+// update regenerates the committed catalogue: go test ./sql/internal/genattack -update
+// (the same as go generate ./sql/).
+var update = flag.Bool("update", false, "rewrite sql/schema/0002_attack.sql and LICENSE-ATTACK.txt")
+
 // TestCommittedUpToDate regenerates the catalogue from the shared ATT&CK
 // files, when this checkout has them, and compares it with the committed
 // migration (a fresh clone without ../shared skips this).
@@ -95,6 +100,13 @@ func TestCommittedUpToDate(t *testing.T) {
 		t.Skipf("no ATT&CK source files at %s", src)
 	}
 	out := t.TempDir()
+	if *update {
+		out = filepath.Join("..", "..", "schema")
+		if err := run(src, filepath.Join(out, "0002_attack.sql"), filepath.Join(out, "LICENSE-ATTACK.txt")); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	if err := run(src, filepath.Join(out, "0002.sql"), filepath.Join(out, "LICENSE")); err != nil {
 		t.Fatal(err)
 	}
