@@ -39,6 +39,10 @@ func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) er
 	head, _ := br.Peek(64 << 10)
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
 	switch {
+	case len(trimmed) == 0 && len(head) == 64<<10:
+		// Not empty: the records start beyond what was sniffed. Refuse
+		// rather than read the file as empty.
+		return &RecordError{File: p.File, Ref: "1", Reason: "more than 64 KiB of white space before the first record"}
 	case len(trimmed) == 0:
 		return nil // an empty file holds no cases
 	case trimmed[0] == '[':
@@ -53,41 +57,105 @@ func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) er
 // recordDecoder turns one generic record into a Case.
 type recordDecoder func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError)
 
-// parseJSONArray reads a JSON array of objects; refs are "record N (line L)".
+// parseJSONArray reads a JSON array of objects one element at a time, so
+// memory is bounded by the record limit, not by the file; refs are
+// "record N (line L)". An element larger than the limit, or nested deeper
+// than encoding/json allows, ends the file: the decoder cannot resume.
 func parseJSONArray(p *ParseContext, r io.Reader, emit func(Record) error, decode recordDecoder) error {
 	lim := p.Limits.WithDefaults()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return fmt.Errorf("%s: %w", p.File, err)
-	}
-	if !utf8.Valid(data) {
-		off := invalidUTF8Offset(data)
-		return &RecordError{File: p.File, Ref: strconv.Itoa(lineAt(data, off)), Reason: "invalid UTF-8 (the file must be UTF-8 encoded)"}
-	}
-	if d := maxDepth(data); d > lim.MaxDepth {
-		return &RecordError{File: p.File, Ref: "1", Reason: fmt.Sprintf("JSON nested %d levels deep (limit %d)", d, lim.MaxDepth)}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	w := &windowReader{r: r, max: lim.MaxRecordBytes + 64<<10, line: 1}
+	dec := json.NewDecoder(w)
 	dec.UseNumber()
+	bad := func(ref string, err error) error {
+		if w.err != nil {
+			return fmt.Errorf("%s: %w", p.File, w.err)
+		}
+		reason := "invalid JSON: " + jsonErrText(err)
+		switch {
+		case errors.Is(err, errRecordTooLong):
+			reason = fmt.Sprintf("record longer than %d bytes (the rest of the file was not read)", lim.MaxRecordBytes)
+		case strings.Contains(err.Error(), "exceeded max depth"):
+			reason = fmt.Sprintf("JSON nested more than 10000 levels deep (limit %d)", lim.MaxDepth)
+		}
+		return &RecordError{File: p.File, Ref: ref, Reason: reason}
+	}
 	if _, err := dec.Token(); err != nil { // '['
-		return &RecordError{File: p.File, Ref: "1", Reason: "invalid JSON: " + err.Error()}
+		return bad("1", err)
 	}
 	for i := 1; dec.More(); i++ {
 		start := dec.InputOffset()
+		line := w.lineAt(start + int64(leadingSpace(w.from(start))))
+		ref := fmt.Sprintf("record %d (line %d)", i, line)
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			line := lineAt(data, int(dec.InputOffset()))
-			return &RecordError{File: p.File, Ref: fmt.Sprintf("record %d (line %d)", i, line), Reason: "invalid JSON: " + jsonErrText(err)}
+			return bad(ref, err)
 		}
-		ref := fmt.Sprintf("record %d (line %d)", i, lineAt(data, int(start)+leadingSpace(data[start:])))
 		if err := emitRaw(p, raw, ref, lim, emit, decode); err != nil {
 			return err
 		}
+		w.advance(dec.InputOffset())
 	}
 	if _, err := dec.Token(); err != nil { // ']'
-		return &RecordError{File: p.File, Ref: fmt.Sprintf("line %d", lineAt(data, int(dec.InputOffset()))), Reason: "invalid JSON: " + jsonErrText(err)}
+		return bad(fmt.Sprintf("line %d", w.lineAt(dec.InputOffset())), err)
 	}
 	return nil
+}
+
+// errRecordTooLong is returned by the limited readers below.
+var errRecordTooLong = errors.New("record too long")
+
+// windowReader keeps the bytes a json.Decoder has read since the start of
+// the current record, to number lines without holding the whole file, and
+// refuses to let that window grow beyond max.
+type windowReader struct {
+	r     io.Reader
+	max   int
+	buf   []byte // bytes from offset base on; buf[start:] is the window
+	start int
+	base  int64
+	line  int   // line number at base+start
+	err   error // a read error of r (not a limit)
+}
+
+func (w *windowReader) Read(p []byte) (int, error) {
+	room := w.max - (len(w.buf) - w.start)
+	if room <= 0 {
+		return 0, errRecordTooLong
+	}
+	if len(p) > room {
+		p = p[:room]
+	}
+	if w.start > 0 && w.start >= len(w.buf)/2 {
+		w.buf = append(w.buf[:0], w.buf[w.start:]...)
+		w.base += int64(w.start)
+		w.start = 0
+	}
+	n, err := w.r.Read(p)
+	w.buf = append(w.buf, p[:n]...)
+	if err != nil && err != io.EOF {
+		w.err = err
+	}
+	return n, err
+}
+
+// index is the position of offset off in buf, clamped to the window.
+func (w *windowReader) index(off int64) int {
+	return min(max(int(off-w.base), w.start), len(w.buf))
+}
+
+// from returns the window from offset off on.
+func (w *windowReader) from(off int64) []byte { return w.buf[w.index(off):] }
+
+// lineAt is the line number of offset off (in the window).
+func (w *windowReader) lineAt(off int64) int {
+	return w.line + bytes.Count(w.buf[w.start:w.index(off)], []byte{'\n'})
+}
+
+// advance moves the window's start to offset off.
+func (w *windowReader) advance(off int64) {
+	i := w.index(off)
+	w.line += bytes.Count(w.buf[w.start:i], []byte{'\n'})
+	w.start = i
 }
 
 // parseJSONLines reads one JSON object per line; refs are line numbers.
@@ -98,7 +166,7 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 	line := 0
 	for {
 		b, err := readLine(br, lim.MaxRecordBytes)
-		if len(b) > 0 || err == nil {
+		if len(b) > 0 || err == nil || errors.Is(err, errLineTooLong) {
 			line++
 		}
 		if errors.Is(err, errLineTooLong) {
@@ -115,13 +183,16 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 			if line == 1 && !json.Valid(trimmed) {
 				// Maybe one pretty-printed object spanning lines.
 				rest, rerr := io.ReadAll(io.LimitReader(br, int64(lim.MaxRecordBytes)))
-				if rerr == nil {
-					whole := append(append(append([]byte{}, b...), '\n'), rest...)
-					if json.Valid(whole) {
-						return emitRaw(p, bytes.TrimSpace(whole), "1", lim, emit, decode)
-					}
+				if rerr != nil {
+					return fmt.Errorf("%s: %w", p.File, rerr)
 				}
-				return emitRaw(p, trimmed, "1", lim, emit, decode)
+				whole := append(append(append([]byte{}, b...), '\n'), rest...)
+				if json.Valid(whole) {
+					return emitRaw(p, bytes.TrimSpace(whole), "1", lim, emit, decode)
+				}
+				// A bad first line of JSON Lines: put the rest back and go
+				// on line by line, so --skip-invalid loses only this line.
+				br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), br), 64<<10)
 			}
 			if e := emitRaw(p, trimmed, strconv.Itoa(line), lim, emit, decode); e != nil {
 				return e
@@ -245,33 +316,12 @@ func maxDepth(b []byte) int {
 	return max
 }
 
-func lineAt(data []byte, off int) int {
-	if off > len(data) {
-		off = len(data)
-	}
-	if off < 0 {
-		off = 0
-	}
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
-}
-
 func leadingSpace(b []byte) int {
 	n := 0
 	for n < len(b) && (b[n] == ' ' || b[n] == '\t' || b[n] == '\r' || b[n] == '\n' || b[n] == ',') {
 		n++
 	}
 	return n
-}
-
-func invalidUTF8Offset(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // csvListFields are the canonical CSV columns that hold ;-separated lists.
@@ -283,13 +333,16 @@ var jsonOnlyFields = map[string]bool{"action_items": true, "lessons": true, "det
 // parseCanonicalCSV reads one case per row; nested fields are dotted column
 // names, lists are ;-separated, empty cells are absent values.
 func parseCanonicalCSV(p *ParseContext, r io.Reader, emit func(Record) error) error {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = false
+	lim := p.Limits.WithDefaults()
+	cr := newLimitedCSV(r, lim.MaxRecordBytes)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil
 	}
 	if err != nil {
+		if cr.readErr != nil {
+			return fmt.Errorf("%s: %w", p.File, cr.readErr)
+		}
 		return &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
 	}
 	for i, h := range header {
@@ -304,23 +357,27 @@ func parseCanonicalCSV(p *ParseContext, r io.Reader, emit func(Record) error) er
 		if err == io.EOF {
 			return nil
 		}
-		var ref string
-		if err == nil {
-			line, _ := cr.FieldPos(0)
-			ref = strconv.Itoa(line)
-		} else {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				ref = strconv.Itoa(pe.StartLine)
-			}
-			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err), Raw: strings.Join(row, ",")}}); e != nil {
+		ref := strconv.Itoa(cr.Line())
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+		case errors.As(err, &pe) && pe.Err == csv.ErrFieldCount:
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err), Raw: truncate(strings.Join(row, ","), 4096)}}); e != nil {
 				return e
 			}
-			var pe2 *csv.ParseError
-			if errors.As(err, &pe2) && pe2.Err == csv.ErrFieldCount {
-				continue
+			continue
+		case cr.readErr != nil:
+			return fmt.Errorf("%s: line %s: %w", p.File, ref, cr.readErr)
+		default:
+			// A quoting error or a record over the limit: the rest of the
+			// file cannot be trusted (or read in bounded memory).
+			return emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err) + " (the rest of the file was not read)", Raw: truncate(strings.Join(row, ","), 4096)}})
+		}
+		if size := cr.size(row); size > lim.MaxRecordBytes {
+			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}); e != nil {
+				return e
 			}
-			return nil // a quoting error: the rest of the file cannot be trusted
+			continue
 		}
 		rec := map[string]any{}
 		var rerr *RecordError
@@ -367,6 +424,86 @@ func csvErrText(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// limitedCSV is a csv.Reader that refuses a record larger than max bytes
+// before reading it whole (encoding/csv buffers a record, and a quoted
+// field may span lines), and knows the line each record starts on.
+type limitedCSV struct {
+	*csv.Reader
+	lr      *recordLimiter
+	max     int
+	line    int   // start line of the record last returned
+	next    int   // line after the record last returned
+	readErr error // an error of the underlying reader
+}
+
+// recordLimiter fails reads beyond limit (an absolute offset).
+type recordLimiter struct {
+	r        io.Reader
+	n, limit int64
+	err      *error
+}
+
+func (l *recordLimiter) Read(p []byte) (int, error) {
+	room := l.limit - l.n
+	if room <= 0 {
+		return 0, errRecordTooLong
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	if err != nil && err != io.EOF {
+		*l.err = err
+	}
+	return n, err
+}
+
+// csvSlack is how far encoding/csv may read ahead of the record it returns.
+const csvSlack = 64 << 10
+
+func newLimitedCSV(r io.Reader, max int) *limitedCSV {
+	c := &limitedCSV{max: max, next: 1}
+	c.lr = &recordLimiter{r: r, limit: int64(max) + csvSlack, err: &c.readErr}
+	c.Reader = csv.NewReader(c.lr)
+	return c
+}
+
+// Read returns the next record; errRecordTooLong (wrapped in a
+// *csv.ParseError) when it is over the limit. After a record, the limit
+// moves on to the next one.
+func (c *limitedCSV) Read() ([]string, error) {
+	rec, err := c.Reader.Read()
+	var pe *csv.ParseError
+	if len(rec) > 0 && (err == nil || (errors.As(err, &pe) && pe.Err == csv.ErrFieldCount)) {
+		c.line, _ = c.FieldPos(0)
+		last, _ := c.FieldPos(len(rec) - 1)
+		c.next = last + strings.Count(rec[len(rec)-1], "\n") + 1
+		c.lr.limit = c.InputOffset() + int64(c.max) + csvSlack
+		return rec, err
+	}
+	c.line = c.next
+	if errors.As(err, &pe) {
+		c.line = pe.StartLine
+	}
+	if errors.Is(err, errRecordTooLong) {
+		err = &csv.ParseError{StartLine: c.line, Line: c.line, Err: fmt.Errorf("record longer than %d bytes", c.max)}
+	}
+	return rec, err
+}
+
+// Line is the line the record last returned (or refused) starts on.
+func (c *limitedCSV) Line() int { return c.line }
+
+// size is the length of a record's cells, separators included.
+func (c *limitedCSV) size(rec []string) int {
+	n := 0
+	for _, f := range rec {
+		n += len(f) + 1
+	}
+	return n
 }
 
 // setDotted stores v at a dotted path, creating objects on the way.
