@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -449,11 +450,7 @@ func metricComparison(rv *Review, d MetricDef, m ReviewMetric) string {
 	}
 	x := *m.Hours
 	var b strings.Builder
-	ref := x
-	if m.Median != nil {
-		ref = math.Max(ref, *m.Median)
-	}
-	fmt.Fprintf(&b, "%s was %s", label, hours(x, ref))
+	fmt.Fprintf(&b, "%s was %s", label, fmtHours(x))
 	quarter := rv.Quarter
 	switch {
 	case m.Others == 0:
@@ -474,9 +471,9 @@ func metricComparison(rv *Review, d MetricDef, m ReviewMetric) string {
 	if m.Median != nil && m.Others > 0 {
 		p90 := ""
 		if m.P90 != nil {
-			p90 = ", p90 " + hours(*m.P90, math.Max(*m.P90, ref))
+			p90 = ", p90 " + fmtHours(*m.P90)
 		}
-		fmt.Fprintf(&b, " (median %s%s)", hours(*m.Median, ref), p90)
+		fmt.Fprintf(&b, " (median %s%s)", fmtHours(*m.Median), p90)
 	}
 	if m.Exclusion == "excluded_case" {
 		b.WriteString("; the case itself is excluded from the quarter's metrics")
@@ -515,7 +512,7 @@ func reviewLead(rv *Review) string {
 	}
 	switch {
 	case closed != nil && closed.SinceDetection != nil:
-		fmt.Fprintf(&b, " and closed %s later", hours(*closed.SinceDetection, *closed.SinceDetection))
+		fmt.Fprintf(&b, " and closed %s after detection", fmtHours(*closed.SinceDetection))
 	case rv.Status == "open":
 		b.WriteString("; the case is still open")
 	case rv.Status != "":
@@ -534,4 +531,78 @@ func article(word string) string {
 		return "An"
 	}
 	return "A"
+}
+
+// Rank is the comparison in a few words, for a table column: "slower than
+// 80%", "faster than 60%", "middle", "only case", or "" when the case has no
+// duration.
+func (m ReviewMetric) Rank() string {
+	switch {
+	case m.Hours == nil:
+		return ""
+	case m.Others == 0:
+		return "only case"
+	case m.Shorter > m.Longer && m.SlowerThan != nil:
+		return "slower than " + percent(*m.SlowerThan)
+	case m.Longer > m.Shorter && m.FasterThan != nil:
+		return "faster than " + percent(*m.FasterThan)
+	default:
+		return "middle"
+	}
+}
+
+// State describes an action item's state for display: "done 2024-02-21",
+// "open, 12 days overdue", "in-progress", "wont-do".
+func (a ReviewAction) State() string {
+	switch {
+	case a.Done && a.Completed != nil:
+		return "done " + a.Completed.Format("2006-01-02")
+	case a.Overdue:
+		return fmt.Sprintf("%s, %s overdue", a.Status, plural(a.DaysOverdue, "day", "days"))
+	default:
+		return a.Status
+	}
+}
+
+// Note explains a technique that is not simply active in the catalogue:
+// "revoked; counts as T1059.001", "not in ATT&CK v18.1", and so on; "" for an
+// active technique.
+func (t ReviewTechnique) Note(attackVersion string) string {
+	switch t.Status {
+	case "revoked":
+		return "revoked in ATT&CK; counts as " + t.CountsAs
+	case "deprecated":
+		return "deprecated in ATT&CK"
+	case "newer":
+		return "from a later ATT&CK release than " + attackVersion
+	case "unknown":
+		return "not in ATT&CK " + attackVersion
+	}
+	return ""
+}
+
+// fmtHours shows a duration exactly as charts.FormatHours does (the
+// renderers' tables use it, and the sentences must agree with them): days
+// from 48 h, else hours; 2 decimals below 1, 1 below 100, none from 100.
+func fmtHours(h float64) string {
+	v, sym := h, "h"
+	if math.Abs(h) >= 48 {
+		v, sym = h/24, "d"
+	}
+	digits := func(v float64) int {
+		switch a := math.Abs(v); {
+		case a < 1:
+			return 2
+		case a < 100:
+			return 1
+		default:
+			return 0
+		}
+	}
+	p := math.Pow(10, float64(digits(v)))
+	v = math.Round(v*p) / p
+	if v == 0 {
+		return "0 " + sym
+	}
+	return strconv.FormatFloat(v, 'f', digits(v), 64) + " " + sym
 }

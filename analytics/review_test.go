@@ -46,7 +46,7 @@ func TestBuildReview(t *testing.T) {
 			t.Errorf("facts: got %+v", rv)
 		}
 		// 6 cases: C1–C5 and thehive:C2, added above.
-		wantLead := "A critical ransomware incident, detected 10 January 2024 00:00 UTC (2024-Q1) and closed 22.0 days later."
+		wantLead := "A critical ransomware incident, detected 10 January 2024 00:00 UTC (2024-Q1) and closed 22.0 d after detection."
 		if rv.Lead != wantLead {
 			t.Errorf("lead: got %q, want %q", rv.Lead, wantLead)
 		}
@@ -73,10 +73,10 @@ func TestBuildReview(t *testing.T) {
 			median, p90, slower, faster float64 // -1: nil
 			sentence                    string
 		}{
-			{"dwell", 120, 1, 0, 0, 0, 120, 120, -1, -1, "Dwell time (MTTD) was 5.0 days, the only measured case of 2024-Q1, so there is nothing to compare it with."},
+			{"dwell", 120, 1, 0, 0, 0, 120, 120, -1, -1, "Dwell time (MTTD) was 5.0 d, the only measured case of 2024-Q1, so there is nothing to compare it with."},
 			{"triage", 2, 2, 1, 1, 0, 1, 1.8, 1, 0, "Time to triage was 2.0 h: slower than the only other measured case of 2024-Q1 (median 1.0 h, p90 1.8 h); too few cases to conclude."},
 			{"contain", 10, 3, 2, 0, 1, 10, 18, 0, 0.5, "Time to contain (MTTC) was 10.0 h: faster than 50% of the other 2 measured cases of 2024-Q1 (median 10.0 h, p90 18.0 h); too few cases to conclude."},
-			{"close", 528, 3, 2, 2, 0, 216, 465.6, 1, 0, "Time to close was 22.0 days: slower than 100% of the other 2 measured cases of 2024-Q1 (median 9.0 days, p90 19.4 days); too few cases to conclude."},
+			{"close", 528, 3, 2, 2, 0, 216, 465.6, 1, 0, "Time to close was 22.0 d: slower than 100% of the other 2 measured cases of 2024-Q1 (median 9.0 d, p90 19.4 d); too few cases to conclude."},
 		}
 		for _, c := range checks {
 			m := byMetric[c.metric]

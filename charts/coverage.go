@@ -1,0 +1,177 @@
+package charts
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/pirhq/pir/analytics"
+)
+
+// coverageRows caps the gap and covered tables of the dashboard section;
+// the rest are counted under the table (`pir coverage` lists them all).
+const coverageRows = 20
+
+// coverageView is the dashboard's detection-coverage section, formatted.
+type coverageView struct {
+	Quarter  string
+	RulesDir string
+	Share    string
+	Summary  string
+	Trend    []coverageTrendRow
+	Gaps     []coverageTechRow
+	GapsMore int
+	Covered  []coverageTechRow
+	CovMore  int
+	Inactive int
+	Invalid  []string
+	Matching string
+	License  string
+}
+
+type coverageTrendRow struct {
+	Quarter, Techniques, Covered, Related, Share, Bar string
+}
+
+type coverageTechRow struct {
+	ID, Name, Cases, Rules, Titles string
+}
+
+// CoverageSection renders the dashboard's detection-coverage section for
+// Report.Coverage (the Sigma rules compared with the quarter's incident
+// techniques): headline share, trend per quarter, the gaps ranked by cases
+// and the covered techniques with their rules. It is "" when the report has
+// no coverage (no rules configured). Every string is escaped by
+// html/template; the fragment uses the dashboard's card and table classes.
+func CoverageSection(r *analytics.Report) (template.HTML, error) {
+	if r == nil || r.Coverage == nil {
+		return "", nil
+	}
+	c := r.Coverage
+	v := coverageView{
+		Quarter: c.Quarter, RulesDir: c.RulesDir, Share: FormatRate(c.Share),
+		Summary: fmt.Sprintf("%s of the %s ATT&CK techniques seen in %s incidents have a Sigma rule; %s gaps (%s with only a related rule for the parent or a sub-technique). %s usable rules from %s files.",
+			FormatRate(c.Share), FormatCount(c.Techniques), c.Quarter, FormatCount(c.Gaps), FormatCount(c.Related), FormatCount(c.Rules), FormatCount(c.RuleFiles)),
+		Inactive: len(c.Inactive), Matching: c.Matching, License: c.License,
+	}
+	for _, s := range c.Trend {
+		bar := ""
+		if s.Share != nil {
+			bar = fmt.Sprintf("%.0f%%", *s.Share*100)
+		}
+		v.Trend = append(v.Trend, coverageTrendRow{Quarter: s.Quarter, Techniques: FormatCount(s.Techniques), Covered: FormatCount(s.Covered),
+			Related: FormatCount(s.Related), Share: FormatRate(s.Share), Bar: bar})
+	}
+	row := func(t analytics.CoverageTechnique, refs []analytics.CoverageRuleRef) coverageTechRow {
+		titles := make([]string, len(refs))
+		for i, x := range refs {
+			titles[i] = x.Title
+			if x.Technique != "" && x.Technique != t.ID {
+				titles[i] = x.Technique + ": " + x.Title
+			}
+		}
+		name := t.Name
+		if t.Status == "unknown" {
+			name = "(not in ATT&CK)"
+		}
+		return coverageTechRow{ID: t.ID, Name: name, Cases: FormatCount(t.Cases), Rules: FormatCount(len(refs)), Titles: strings.Join(titles, "; ")}
+	}
+	for i, t := range c.GapList {
+		if i == coverageRows {
+			v.GapsMore = len(c.GapList) - i
+			break
+		}
+		v.Gaps = append(v.Gaps, row(t, t.Related))
+	}
+	for i, t := range c.CoveredList {
+		if i == coverageRows {
+			v.CovMore = len(c.CoveredList) - i
+			break
+		}
+		v.Covered = append(v.Covered, row(t, t.Rules))
+	}
+	for _, p := range c.Invalid {
+		v.Invalid = append(v.Invalid, p.Path+": "+p.Error)
+	}
+	tmpl, err := template.New("coverage").Parse(coverageTmpl)
+	if err != nil {
+		return "", fmt.Errorf("coverage section: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, v); err != nil {
+		return "", fmt.Errorf("coverage section: %w", err)
+	}
+	return template.HTML(buf.String()), nil // escaped by html/template above
+}
+
+const coverageTmpl = `
+<section id="coverage" aria-labelledby="coverage-h">
+  <h2 id="coverage-h">Detection coverage, {{.Quarter}}</h2>
+  <div class="card table-card">
+    <p class="sub">{{.Summary}} Rules: {{.RulesDir}}.</p>
+    <div class="table-wrap">
+      <table>
+        <caption>Share of each quarter's incident techniques covered by these rules</caption>
+        <thead><tr><th scope="col">Quarter</th><th scope="col" class="num">Techniques</th><th scope="col" class="num">Covered</th><th scope="col" class="num">Related only</th><th scope="col" class="num">Share</th></tr></thead>
+        <tbody>
+          {{- range .Trend}}
+          <tr><td>{{.Quarter}}</td><td class="num">{{.Techniques}}</td><td class="num">{{.Covered}}</td><td class="num">{{.Related}}</td><td class="num">{{.Share}}{{if .Bar}}<span class="bar" aria-hidden="true"><span style="width: {{.Bar}}"></span></span>{{end}}</td></tr>
+          {{- end}}
+        </tbody>
+      </table>
+    </div>
+  </div>
+  <div class="grid grid-2">
+    <div class="card table-card">
+      <h3>Gaps: techniques seen without a rule</h3>
+      <p class="sub">Most cases first; related rules detect the parent or a sub-technique only</p>
+      {{- if .Gaps}}
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">Technique</th><th scope="col">Name</th><th scope="col" class="num">Cases</th><th scope="col">Related rules</th></tr></thead>
+          <tbody>
+            {{- range .Gaps}}
+            <tr><td>{{.ID}}</td><td>{{.Name}}</td><td class="num">{{.Cases}}</td><td>{{.Titles}}</td></tr>
+            {{- end}}
+          </tbody>
+        </table>
+      </div>
+      {{- if .GapsMore}}<p class="note">and {{.GapsMore}} more (pir coverage lists them all)</p>{{end}}
+      {{- else}}
+      <p class="empty">No gaps: every technique seen has a rule.</p>
+      {{- end}}
+    </div>
+    <div class="card table-card">
+      <h3>Covered techniques</h3>
+      <p class="sub">Most cases first, with the rules tagged with the technique</p>
+      {{- if .Covered}}
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">Technique</th><th scope="col">Name</th><th scope="col" class="num">Cases</th><th scope="col" class="num">Rules</th><th scope="col">Rule titles</th></tr></thead>
+          <tbody>
+            {{- range .Covered}}
+            <tr><td>{{.ID}}</td><td>{{.Name}}</td><td class="num">{{.Cases}}</td><td class="num">{{.Rules}}</td><td>{{.Titles}}</td></tr>
+            {{- end}}
+          </tbody>
+        </table>
+      </div>
+      {{- if .CovMore}}<p class="note">and {{.CovMore}} more (pir coverage lists them all)</p>{{end}}
+      {{- else}}
+      <p class="empty">No technique seen this quarter has a rule.</p>
+      {{- end}}
+    </div>
+  </div>
+  <div class="card">
+    {{- if .Inactive}}<p class="note">{{.Inactive}} deprecated or unsupported rule(s) are not counted.</p>{{end}}
+    {{- if .Invalid}}
+    <details>
+      <summary>{{len .Invalid}} rule file(s) are not valid Sigma rules and were skipped</summary>
+      <ul>{{range .Invalid}}<li>{{.}}</li>{{end}}</ul>
+    </details>
+    {{- end}}
+    <p class="note">{{.Matching}}</p>
+    <p class="note">{{.License}}</p>
+  </div>
+</section>
+`
