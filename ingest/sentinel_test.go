@@ -1,0 +1,184 @@
+package ingest
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func sed(name string) string { return filepath.Join("testdata", "sentinel", name) }
+
+var sentinelSources = map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime", "triage": "FirstModifiedTime", "closure": "ClosedTime"}
+
+func TestSentinelKQLExportCSV(t *testing.T) {
+	got := parseWith(t, Sentinel{}, sed("SecurityIncident.csv"), "", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 4 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	// Three update rows, not in time order: the latest by TimeGenerated wins.
+	checkCase(t, got.cases[0], want{
+		ID: "101", Source: "sentinel", Title: "Suspicious sign-in followed by MFA change", Severity: "high", Status: "closed",
+		Tags: []string{"identity", "mfa"}, Techniques: []string{"T1078", "T1098.001"},
+		Timeline: map[string]*time.Time{
+			"compromise": tp("2024-05-01T22:10:00Z"), "detection": tp("2024-05-02T08:00:00Z"),
+			"triage": tp("2024-05-02T09:00:00Z"), "closure": tp("2024-05-03T17:30:00Z"),
+		},
+		Sources: sentinelSources,
+		Extra: map[string]any{"status": "Closed", "classification": "TruePositive", "classification_reason": "SuspiciousActivity", "owner": "Ana Analyst",
+			"tactics": []string{"InitialAccess", "Persistence"}, "alert_products": []string{"Azure Sentinel"},
+			"incident_name": "aaaaaaaa-0000-4000-8000-000000000101", "provider_name": "Azure Sentinel", "provider_incident_id": "101"},
+	})
+	checkCase(t, got.cases[1], want{
+		ID: "102", Source: "sentinel", Title: "Mass download", Severity: "medium", Status: "closed", Excluded: true,
+		Timeline: map[string]*time.Time{
+			"compromise": tp("2024-05-05T09:30:00Z"), "detection": tp("2024-05-05T10:00:00Z"),
+			"triage": tp("2024-05-05T10:20:00Z"), "closure": tp("2024-05-05T11:00:00Z"),
+		},
+		Sources: sentinelSources,
+		Extra:   map[string]any{"classification": "FalsePositive", "tactics": []string{"Exfiltration"}},
+	})
+	checkCase(t, got.cases[2], want{
+		ID: "103", Source: "sentinel", Title: "Admin tool used", Severity: "low", Status: "closed", Excluded: true, Techniques: []string{"T1059.001"},
+		Timeline: map[string]*time.Time{
+			"compromise": tp("2024-06-01T10:00:00Z"), "detection": tp("2024-06-01T10:30:00Z"),
+			"triage": tp("2024-06-01T11:00:00Z"), "closure": tp("2024-06-01T12:00:00Z"),
+		},
+		Sources: sentinelSources,
+		Extra:   map[string]any{"classification": "BenignPositive"},
+	})
+	checkCase(t, got.cases[3], want{
+		ID: "104", Source: "sentinel", Title: "Beaconing to rare domain", Severity: "informational", Status: "open", Techniques: []string{"T1071.001"},
+		Timeline: map[string]*time.Time{"compromise": tp("2024-06-30T20:00:00Z"), "detection": tp("2024-06-30T23:59:00Z")},
+		Sources:  map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime"},
+		Extra:    map[string]any{"status": "New", "tactics": []string{"CommandAndControl"}},
+	})
+}
+
+func TestSentinelOtherShapes(t *testing.T) {
+	t.Run("OK/az CLI JSON rows", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, sed("SecurityIncident-az-cli.json"), "", nil)
+		if len(got.errs) != 0 || len(got.cases) != 1 {
+			t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+		}
+		checkCase(t, got.cases[0], want{
+			ID: "101", Source: "sentinel", Title: "Suspicious sign-in followed by MFA change", Severity: "high", Status: "open",
+			Tags: []string{"identity"}, Techniques: []string{"T1078", "T1098.001"},
+			Timeline: map[string]*time.Time{"compromise": tp("2024-05-01T22:10:00Z"), "detection": tp("2024-05-02T08:00:00Z"), "triage": tp("2024-05-02T09:00:00Z")},
+			Sources:  map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime", "triage": "FirstModifiedTime"},
+			Extra:    map[string]any{"status": "Active"},
+		})
+	})
+	t.Run("OK/Log Analytics query API", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, sed("SecurityIncident-query-api.json"), "", nil)
+		if len(got.errs) != 0 || len(got.cases) != 1 {
+			t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+		}
+		checkCase(t, got.cases[0], want{
+			ID: "102", Source: "sentinel", Title: "Mass download", Severity: "medium", Status: "closed", Excluded: true,
+			Timeline: map[string]*time.Time{
+				"compromise": tp("2024-05-05T09:30:00Z"), "detection": tp("2024-05-05T10:00:00Z"),
+				"triage": tp("2024-05-05T10:20:00Z"), "closure": tp("2024-05-05T11:00:00Z"),
+			},
+			Sources: sentinelSources,
+		})
+	})
+	t.Run("OK/portal CSV date-times", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, sed("SecurityIncident-portal.csv"), "", nil)
+		if len(got.errs) != 0 || len(got.cases) != 1 {
+			t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+		}
+		checkCase(t, got.cases[0], want{
+			ID: "105", Source: "sentinel", Title: "Password spray", Severity: "medium", Status: "closed", Techniques: []string{"T1110.003"},
+			Timeline: map[string]*time.Time{
+				"compromise": tp("2024-05-07T12:15:00Z"), "detection": tp("2024-05-07T13:00:00Z"),
+				"triage": tp("2024-05-07T13:30:00Z"), "closure": tp("2024-05-07T15:04:00Z"),
+			},
+			Sources: sentinelSources,
+			Extra:   map[string]any{"tactics": []string{"CredentialAccess"}},
+		})
+	})
+	for _, f := range []string{"incidents-api-2024-09-01.json", "incident-by-id-api-2024-09-01.json"} {
+		t.Run("OK/REST API "+f, func(t *testing.T) {
+			got := parseWith(t, Sentinel{}, sed(f), "", nil)
+			if len(got.errs) != 0 || len(got.cases) != 1 {
+				t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+			}
+			// The REST API has no ClosedTime nor FirstModifiedTime.
+			checkCase(t, got.cases[0], want{
+				ID: "3177", Source: "sentinel", Title: "My incident", Severity: "high", Status: "closed", Excluded: true,
+				Timeline: map[string]*time.Time{"compromise": tp("2019-01-01T13:00:30Z"), "detection": tp("2019-01-01T13:15:30Z")},
+				Sources:  map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime"},
+				Extra: map[string]any{"owner": "john doe", "classification": "FalsePositive",
+					"incident_name": "73e01a99-5cd7-4139-a149-9f2736ff2ab5", "provider_incident_id": "3177"},
+			})
+		})
+	}
+}
+
+func TestSentinelMapping(t *testing.T) {
+	m := map[string]string{"sentinel.id": "IncidentName", "triage": "", "exclude_classifications": "FalsePositive", "source": "sentinel-prod"}
+	got := parseWith(t, Sentinel{}, sed("SecurityIncident.csv"), "", m)
+	if len(got.cases) != 4 {
+		t.Fatalf("got %d cases", len(got.cases))
+	}
+	c := got.cases[2]
+	if c.ID != "aaaaaaaa-0000-4000-8000-000000000103" || c.Source != "sentinel-prod" || c.Excluded || c.Timeline.Triage != nil {
+		t.Errorf("got %s/%s excluded=%v triage %v", c.Source, c.ID, c.Excluded, fmtTime(c.Timeline.Triage))
+	}
+}
+
+func TestSentinelInvalid(t *testing.T) {
+	path := sed("SecurityIncident-invalid.csv")
+	got := parseWith(t, Sentinel{}, path, "", nil)
+	if len(got.cases) != 0 || got.err != nil {
+		t.Fatalf("got %d cases, %v", len(got.cases), got.err)
+	}
+	checkErrs(t, got.errs, path, []wantErr{
+		{"2", "IncidentNumber", "required"},
+		{"3", "CreatedTime", `cannot parse "01.05.2024" as a timestamp`},
+		{"4", "AdditionalData", "invalid JSON in a dynamic column"},
+		{"5", "AdditionalData.techniques[0]", `"TA0001" is not an ATT&CK technique ID`},
+		{"6", "Severity", `unknown severity "Urgent"`},
+		{"7", "AdditionalData", "want an object, got a list"},
+	})
+}
+
+func TestSentinelLatestRow(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, wantTitle string
+	}{
+		{"OK/later TimeGenerated wins", "IncidentNumber,IncidentName,TimeGenerated,Title\n1,a,2024-01-02T00:00:00Z,new\n1,a,2024-01-01T00:00:00Z,old\n", "new"},
+		{"OK/tie goes to the later row", "IncidentNumber,IncidentName,TimeGenerated,Title\n1,a,2024-01-01T00:00:00Z,first\n1,a,2024-01-01T00:00:00Z,second\n", "second"},
+		{"OK/no TimeGenerated: LastModifiedTime", "IncidentNumber,IncidentName,LastModifiedTime,Title\n1,a,2024-01-03T00:00:00Z,newer\n1,a,2024-01-01T00:00:00Z,older\n", "newer"},
+		{"OK/a row without a time does not replace a timed one", "IncidentNumber,IncidentName,TimeGenerated,Title\n1,a,2024-01-03T00:00:00Z,timed\n1,a,,untimed\n", "timed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := parseWith(t, Sentinel{}, "si.csv", tc.text, nil)
+			if len(got.cases) != 1 || got.cases[0].Title != tc.wantTitle {
+				t.Fatalf("got %+v %v", got.cases, got.errs)
+			}
+		})
+	}
+}
+
+func TestSentinelLoad(t *testing.T) {
+	db, sum := loadTwice(t, "sentinel", nil, sed("SecurityIncident.csv"), sed("SecurityIncident-portal.csv"), sed("incidents-api-2024-09-01.json"))
+	if sum.Inserted != 6 || sum.Records != 6 {
+		t.Errorf("inserted %d of %d records, want 6 of 6 (update rows are merged by the parser)", sum.Inserted, sum.Records)
+	}
+	got := queryRows(t, db, `SELECT case_id, technique_id FROM case_techniques WHERE source = 'sentinel' ORDER BY case_id, technique_id`)
+	wantRows := []string{"101 | T1078", "101 | T1098.001", "103 | T1059.001", "104 | T1071.001", "105 | T1110.003"}
+	if !reflect.DeepEqual(got, wantRows) {
+		t.Errorf("case_techniques: got %q, want %q", got, wantRows)
+	}
+}
+
+func FuzzParseSentinel(f *testing.F) {
+	fuzzImporter(f, Sentinel{}, []string{"testdata/sentinel/*.csv", "testdata/sentinel/*.json"}, []string{
+		"IncidentNumber,TimeGenerated,AdditionalData\n1,2024-01-01T00:00:00Z,\"{\"\"techniques\"\":[\"\"T1078\"\"]}\"\n1,x,\n",
+		`{"tables":[{"columns":[{"name":"IncidentNumber"}],"rows":[[1],[2,3],"x"]}]}`,
+		`{"value":[{"properties":{"incidentNumber":1,"labels":[{"labelName":5}]}}]}`,
+		`[{"IncidentNumber":1,"AdditionalData":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]`,
+	})
+}
