@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pirhq/pir/analytics"
 	"github.com/wneessen/go-mail/smtp"
 )
 
@@ -313,55 +312,25 @@ func TestParseTLSMode(t *testing.T) {
 	}
 }
 
-func ptr(f float64) *float64 { return &f }
-
-// testReport is a report whose numbers were chosen by hand.
-func testReport() *analytics.Report {
-	return &analytics.Report{
-		Quarter: "2024-Q1", Quarters: []string{"2023-Q4", "2024-Q1"}, TimeZone: "Europe/Berlin",
-		Cohort: "detection", Version: "v1.2.3", Organisation: "ACME <script>alert(1)</script>",
-		Marking: "TLP:AMBER", Cases: 14,
-		KPIs: []analytics.KPI{
-			{Metric: "contain", Label: "Time to contain (MTTC)",
-				Current:  analytics.Stat{Quarter: "2024-Q1", N: 14, Median: ptr(4.1), P90: ptr(30.5)},
-				Previous: &analytics.Stat{Quarter: "2023-Q4", N: 12, Median: ptr(9.2)},
-				QoQ:      analytics.Change{From: ptr(9.2), To: ptr(4.1), Abs: ptr(-5.1), Pct: ptr(-55.4), Direction: "better"}},
-			{Metric: "dwell", Label: "Dwell time (MTTD)",
-				Current: analytics.Stat{Quarter: "2024-Q1", N: 3, Median: ptr(264), P90: ptr(500), SmallSample: true},
-				QoQ:     analytics.Change{Direction: "n/a"}},
+// testSummary is a summary as the CLI fills it from a report.
+func testSummary() Summary {
+	return Summary{
+		Organisation: "ACME <script>alert(1)</script>", Quarter: "2024-Q1", Previous: "2023-Q4",
+		Marking: "TLP:AMBER", TimeZone: "Europe/Berlin", Cohort: "detection", Version: "v1.2.3", Cases: 14,
+		Rows: []KPIRow{
+			{Label: "Time to contain (MTTC)", Median: "4.1 h", P90: "30.5 h", N: 14, PrevMedian: "9.2 h", Change: "-5.1 h (-55%)", Direction: "better"},
+			{Label: "Dwell time (MTTD)", Median: "11.0 d", P90: "20.8 d", N: 3, SmallSample: true, PrevMedian: "–", Change: "n/a", Direction: "n/a"},
 		},
-		Overdue: []analytics.OverdueItem{{CaseID: "c1"}, {CaseID: "c2"}},
-		Summary: []string{"Median time to contain fell from 9.2 h to 4.1 h (−55%) against 2023-Q4 across 14 incidents."},
-	}
-}
-
-func TestSummaryFromReport(t *testing.T) {
-	s := SummaryFromReport(testReport(), Formatter{})
-	if s.Previous != "2023-Q4" || s.Overdue != 2 || len(s.Rows) != 2 {
-		t.Fatalf("got %+v", s)
-	}
-	r := s.Rows[0]
-	if r.Median != "4.1 h" || r.P90 != "30.5 h" || r.N != 14 || r.PrevMedian != "9.2 h" || r.Change != "-55%" || r.Direction != "better" {
-		t.Errorf("got %+v", r)
-	}
-	if r := s.Rows[1]; r.PrevMedian != "–" || r.Change != "n/a" || !r.SmallSample {
-		t.Errorf("got %+v", r)
-	}
-	// The caller's formatters (the PDF's) are used verbatim.
-	s = SummaryFromReport(testReport(), Formatter{
-		Hours:  func(h *float64) string { return "H" },
-		Change: func(c analytics.Change) string { return "C" },
-	})
-	if s.Rows[0].Median != "H" || s.Rows[0].Change != "C" {
-		t.Errorf("got %+v, want the caller's formatting", s.Rows[0])
+		Overdue:   2,
+		Sentences: []string{"Median time to contain fell from 9.2 h to 4.1 h (−55%) against 2023-Q4 across 14 incidents."},
 	}
 }
 
 func TestSummaryBodies(t *testing.T) {
-	s := SummaryFromReport(testReport(), Formatter{})
+	s := testSummary()
 	s.Attachments = []string{"report-2024-Q1.pdf"}
 	text := s.Text()
-	for _, want := range []string{"2024-Q1", "Time to contain (MTTC)", "4.1 h", "30.5 h", "9.2 h", "-55%", "better",
+	for _, want := range []string{"2024-Q1", "Time to contain (MTTC)", "4.1 h", "30.5 h", "9.2 h", "-5.1 h (-55%)", "better",
 		"Median 2023-Q4", "3*", "too few to conclude", "Overdue action items: 2", "report-2024-Q1.pdf", "TLP:AMBER",
 		"Median time to contain fell"} {
 		if !strings.Contains(text, want) {
@@ -383,7 +352,7 @@ func TestSummaryBodies(t *testing.T) {
 }
 
 func TestSubject(t *testing.T) {
-	s := SummaryFromReport(testReport(), Formatter{})
+	s := testSummary()
 	s.Organisation = "ACME\r\nBcc: victim@example.org"
 	got, err := Subject("", s)
 	if err != nil {

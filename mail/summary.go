@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"math"
 	"strings"
 	texttemplate "text/template"
-
-	"github.com/pirhq/pir/analytics"
 )
 
 // Summary is what the email body says about the quarter: per metric the
-// median and p90 and the change against the previous quarter. Cells are
-// preformatted strings so the email prints exactly what the PDF prints
-// (the caller passes the PDF's formatters to SummaryFromReport).
+// median and p90 and the change against the previous quarter. The caller
+// fills it from the report model with the formatters the PDF uses, so the
+// email prints exactly the PDF's numbers; mail itself depends on no pir
+// package.
 type Summary struct {
 	Organisation string
 	Quarter      string // e.g. "2024-Q1"
@@ -45,68 +43,6 @@ type KPIRow struct {
 	PrevMedian string
 	Change     string
 	Direction  string
-}
-
-// Formatter renders report values. Pass the functions the PDF uses
-// (charts.FormatHours, charts.FormatChange) so the numbers match; nil
-// fields fall back to plain formats.
-type Formatter struct {
-	Hours  func(*float64) string
-	Change func(analytics.Change) string
-}
-
-// SummaryFromReport takes the email's numbers from the report model.
-func SummaryFromReport(r *analytics.Report, f Formatter) Summary {
-	if f.Hours == nil {
-		f.Hours = plainHours
-	}
-	if f.Change == nil {
-		f.Change = plainChange
-	}
-	s := Summary{
-		Organisation: r.Organisation, Quarter: r.Quarter, Marking: r.Marking,
-		TimeZone: r.TimeZone, Cohort: r.Cohort, Version: r.Version, Cases: r.Cases,
-		Sentences: append([]string(nil), r.Summary...),
-	}
-	if n := len(r.Quarters); n >= 2 {
-		s.Previous = r.Quarters[n-2]
-	}
-	for _, k := range r.KPIs {
-		row := KPIRow{
-			Label: k.Label, Median: f.Hours(k.Current.Median), P90: f.Hours(k.Current.P90),
-			N: k.Current.N, SmallSample: k.Current.SmallSample,
-			PrevMedian: f.Hours(nil), Change: f.Change(k.QoQ), Direction: k.QoQ.Direction,
-		}
-		if row.Label == "" {
-			row.Label = k.Metric
-		}
-		if k.Previous != nil {
-			row.PrevMedian = f.Hours(k.Previous.Median)
-			if s.Previous == "" {
-				s.Previous = k.Previous.Quarter
-			}
-		}
-		if row.Direction == "" {
-			row.Direction = "n/a"
-		}
-		s.Rows = append(s.Rows, row)
-	}
-	s.Overdue = len(r.Overdue)
-	return s
-}
-
-func plainHours(h *float64) string {
-	if h == nil || math.IsNaN(*h) || math.IsInf(*h, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f h", *h)
-}
-
-func plainChange(c analytics.Change) string {
-	if c.Pct == nil {
-		return "n/a"
-	}
-	return fmt.Sprintf("%+.0f%%", *c.Pct)
 }
 
 // Title is "<organisation> incident response report <quarter>", the

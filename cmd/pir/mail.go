@@ -394,7 +394,7 @@ func quarterSummary(c *cli.Context, e *env, cfg *Config, quarter string) (mail.S
 	if err != nil {
 		return mail.Summary{}, err
 	}
-	return mail.SummaryFromReport(rep, mail.Formatter{Hours: charts.FormatHoursPtr, Change: charts.FormatChange}), nil
+	return reportSummary(rep), nil
 }
 
 // pendingFile is an output being written under a temporary name next to
@@ -435,4 +435,36 @@ func (p *pendingFile) discard() {
 	p.f.Close()
 	os.Remove(p.f.Name())
 	p.done = true
+}
+
+// reportSummary fills the email's KPI summary from the report model with
+// the formatters the PDF uses (package charts), so the email and page 1 of
+// the PDF print the same numbers.
+func reportSummary(r *analytics.Report) mail.Summary {
+	s := mail.Summary{
+		Organisation: r.Organisation, Quarter: r.Quarter, Marking: r.Marking,
+		TimeZone: r.TimeZone, Cohort: r.Cohort, Version: r.Version, Cases: r.Cases,
+		Overdue: len(r.Overdue), Sentences: append([]string(nil), r.Summary...),
+	}
+	if q, err := analytics.ParseQuarter(r.Quarter); err == nil {
+		s.Previous = q.Prev().String()
+	}
+	for _, k := range r.KPIs {
+		row := mail.KPIRow{
+			Label: k.Label, Median: charts.FormatHoursPtr(k.Current.Median), P90: charts.FormatHoursPtr(k.Current.P90),
+			N: k.Current.N, SmallSample: k.Current.SmallSample,
+			PrevMedian: charts.NoValue, Change: charts.FormatChange(k.QoQ), Direction: k.QoQ.Direction,
+		}
+		if row.Label == "" {
+			row.Label = k.Metric
+		}
+		if k.Previous != nil {
+			row.PrevMedian = charts.FormatHoursPtr(k.Previous.Median)
+		}
+		if row.Direction == "" {
+			row.Direction = "n/a"
+		}
+		s.Rows = append(s.Rows, row)
+	}
+	return s
 }

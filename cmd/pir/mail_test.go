@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/charts"
 	"github.com/pirhq/pir/mail/mailpittest"
 )
 
@@ -162,4 +164,40 @@ func addrList(as []mailpittest.Address) string {
 		s = append(s, a.Address)
 	}
 	return strings.Join(s, ",")
+}
+
+func fptr(f float64) *float64 { return &f }
+
+func TestReportSummary(t *testing.T) {
+	r := &analytics.Report{
+		Quarter: "2024-Q1", Quarters: []string{"2023-Q4", "2024-Q1"}, TimeZone: "Europe/Berlin", Cohort: "detection",
+		Organisation: "ACME", Marking: "TLP:RED", Cases: 14,
+		KPIs: []analytics.KPI{
+			{Metric: "contain", Label: "Time to contain (MTTC)",
+				Current:  analytics.Stat{Quarter: "2024-Q1", N: 14, Median: fptr(4.1), P90: fptr(30.5)},
+				Previous: &analytics.Stat{Quarter: "2023-Q4", N: 12, Median: fptr(9.2)},
+				QoQ:      analytics.Change{From: fptr(9.2), To: fptr(4.1), Abs: fptr(-5.1), Pct: fptr(-55.4), Direction: "better"}},
+			{Metric: "dwell", Current: analytics.Stat{Quarter: "2024-Q1", N: 3, Median: fptr(264), P90: fptr(500), SmallSample: true},
+				QoQ: analytics.Change{Direction: "n/a"}},
+		},
+		Overdue: []analytics.OverdueItem{{CaseID: "c1"}, {CaseID: "c2"}},
+		Summary: []string{"one sentence"},
+	}
+	s := reportSummary(r)
+	if s.Previous != "2023-Q4" || s.Overdue != 2 || s.Cases != 14 || s.Marking != "TLP:RED" || len(s.Rows) != 2 || len(s.Sentences) != 1 {
+		t.Fatalf("got %+v", s)
+	}
+	// The cells are what the PDF prints (package charts' formatters).
+	c := s.Rows[0]
+	if c.Median != charts.FormatHoursPtr(fptr(4.1)) || c.P90 != charts.FormatHoursPtr(fptr(30.5)) ||
+		c.PrevMedian != charts.FormatHoursPtr(fptr(9.2)) || c.Change != charts.FormatChange(r.KPIs[0].QoQ) || c.Direction != "better" || c.N != 14 {
+		t.Errorf("got %+v", c)
+	}
+	if c.Median != "4.1 h" || c.P90 != "30.5 h" {
+		t.Errorf("got median %q p90 %q, want 4.1 h and 30.5 h", c.Median, c.P90)
+	}
+	d := s.Rows[1]
+	if d.Label != "dwell" || d.Median != "11 d" && d.Median != "11.0 d" || d.PrevMedian != charts.NoValue || d.Change != "n/a" || !d.SmallSample {
+		t.Errorf("got %+v", d)
+	}
 }

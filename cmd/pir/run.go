@@ -114,7 +114,7 @@ Examples:
 			}
 			err = r.run(c.Context)
 			if err != nil {
-				return oneLine(fmt.Errorf("run %s: %w", quarter, err))
+				return singleLineError(fmt.Errorf("run %s: %w", quarter, err))
 			}
 			if c.Bool("summary") {
 				r.printSummary()
@@ -374,7 +374,7 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, html, pdfBytes []
 		return []any{"sent", false}, nil
 	}
 	pdfName := "report-" + r.quarter + ".pdf"
-	sum := mail.SummaryFromReport(r.report, mail.Formatter{Hours: charts.FormatHoursPtr, Change: charts.FormatChange})
+	sum := reportSummary(r.report)
 	msg := &mail.Message{
 		From: ec.From, To: to, Cc: ec.Cc, Date: r.e.now(),
 		Attachments: []mail.Attachment{{Name: pdfName, ContentType: mail.ContentTypePDF, Data: pdfBytes}},
@@ -525,9 +525,9 @@ func rootString(c *cli.Context, name string) string {
 	return "text"
 }
 
-// oneLine keeps the run's failure to one line on stderr (DuckDB and SMTP
+// singleLineError keeps the run's failure to one line on stderr (DuckDB and SMTP
 // errors can span several) while errors.Is still sees the cause.
-func oneLine(err error) error {
+func singleLineError(err error) error {
 	msg := strings.Join(strings.Fields(err.Error()), " ")
 	if msg == err.Error() {
 		return err
