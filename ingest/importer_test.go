@@ -309,6 +309,9 @@ func TestDetectFixtures(t *testing.T) {
 			default:
 				continue
 			}
+			if strings.Contains(filepath.Base(path), "-invalid") {
+				continue // bad records, read with an explicit --format
+			}
 			head, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)

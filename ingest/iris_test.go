@@ -1,0 +1,165 @@
+package ingest
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func ird(name string) string { return filepath.Join("testdata", "iris", name) }
+
+func TestIRISRealSamples(t *testing.T) {
+	t.Run("OK/case export (full)", func(t *testing.T) {
+		got := parseWith(t, IRIS{}, ird("iris-doc-case_export.x-examples-Example-1.json"), "", nil)
+		if got.err != nil || len(got.errs) != 0 || len(got.cases) != 1 {
+			t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+		}
+		checkCase(t, got.cases[0], want{
+			ID: "1", Source: "iris", Title: "#1 - Dummy name", Category: "other", Status: "open", Tags: []string{"tag1", "tag2"},
+			Timeline: map[string]*time.Time{"detection": tp("2024-03-18T08:34:33.86292Z")},
+			Sources:  map[string]string{"detection": "initial_date"},
+			Extra: map[string]any{"state": "Open", "status": "unknown", "classification": "other:other", "owner": "administrator",
+				"client": "irisinitialclient300", "soc_id": "soc_id_demo", "case_uuid": "932fe26f-50e0-472b-a4d6-e576578f9a18"},
+		})
+	})
+	t.Run("OK/case export (short): date-only open_date", func(t *testing.T) {
+		got := parseWith(t, IRIS{}, ird("iris-doc-case_export.examples-Example-1.json"), "", nil)
+		if len(got.errs) != 0 || len(got.cases) != 1 {
+			t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+		}
+		checkCase(t, got.cases[0], want{
+			ID: "1", Source: "iris", Title: "#1 - Initial Demo", Status: "open",
+			Timeline: map[string]*time.Time{"detection": tp("2023-11-29T00:00:00Z")},
+			Sources:  map[string]string{"detection": "open_date (date only)"},
+			Extra:    map[string]any{"owner": "administrator", "client": "IrisInitialClient", "status": "unknown"},
+		})
+	})
+	t.Run("OK/case list with a closed case", func(t *testing.T) {
+		got := parseWith(t, IRIS{}, ird("iris-doc-manage_cases_filter.x-examples-Example-1.json"), "", nil)
+		if len(got.errs) != 0 || len(got.cases) != 7 {
+			t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+		}
+		checkCase(t, got.byID(t, "278"), want{
+			ID: "278", Source: "iris", Title: "#278 - [RANS] test 4", Severity: "medium", Category: "ransomware", Status: "closed",
+			Tags: []string{"ransomware", "malware"},
+			Timeline: map[string]*time.Time{
+				"detection": tp("2023-05-13T06:19:14.292101Z"),
+				// The history key 1684672442.640787 read exactly, not as a float.
+				"closure": tp("2023-05-21T12:34:02.640787Z"),
+			},
+			Sources: map[string]string{"detection": "initial_date", "closure": `modification_history: "case closed"`},
+			Extra:   map[string]any{"state": "Closed", "classification": "malicious-code:ransomware", "client": "Client 0"},
+		})
+		// A status change is not a state change.
+		checkCase(t, got.byID(t, "111"), want{
+			ID: "111", Source: "iris", Title: "#111 - Testcase53", Severity: "medium", Category: "other", Status: "open",
+			Timeline: map[string]*time.Time{"detection": tp("2023-02-06T00:00:00Z")},
+			Sources:  map[string]string{"detection": "initial_date"},
+			Extra:    map[string]any{"status": "true_positive_with_impact", "state": "Unspecified"},
+		})
+	})
+}
+
+func TestIRISStatesAndTimeline(t *testing.T) {
+	got := parseWith(t, IRIS{}, ird("iris-case-exports.json"), "", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 3 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.cases[0], want{
+		ID: "42", Source: "iris", Title: "#42 - Ransomware on file servers", Severity: "critical", Category: "ransomware", Status: "closed",
+		Tags: []string{"ransomware", "T1486"}, Techniques: []string{"T1486", "T1566.001", "T1021.002"},
+		Timeline: map[string]*time.Time{
+			"compromise": tp("2024-06-01T21:10:00Z"), "detection": tp("2024-06-03T07:45:00Z"), "containment": tp("2024-06-04T12:00:00Z"),
+			"eradication": tp("2024-06-07T12:00:00Z"), "recovery": tp("2024-06-13T10:00:00Z"), "closure": tp("2024-06-20T10:00:00.123456Z"),
+		},
+		Sources: map[string]string{
+			"compromise":  `timeline[0] (category "Initial Access")`,
+			"detection":   "initial_date",
+			"containment": `modification_history: "state changed from Containment to Eradication"`,
+			"eradication": `modification_history: "state changed to Recovery"`,
+			"recovery":    `modification_history: "state changed to Post-Incident"`,
+			"closure":     `modification_history: "case closed"`,
+		},
+		Extra: map[string]any{"state": "Closed", "status": "true_positive_with_impact", "owner": "Ada", "client": "ACME", "soc_id": "INC-2024-042"},
+	})
+	checkCase(t, got.cases[1], want{
+		ID: "43", Source: "iris", Title: "#43 - Phishing simulation", Severity: "low", Category: "spam", Status: "closed", Excluded: true,
+		Tags:     []string{"phishing", "test"},
+		Timeline: map[string]*time.Time{"detection": tp("2024-06-05T00:00:00Z"), "closure": tp("2024-06-05T00:00:00Z")},
+		Sources:  map[string]string{"detection": "open_date (date only)", "closure": "close_date (date only)"},
+		Extra:    map[string]any{"status": "false_positive", "classification": "abusive-content:spam"},
+	})
+	// Closed, then reopened: open, no closure; containment from an event tag.
+	checkCase(t, got.cases[2], want{
+		ID: "44", Source: "iris", Title: "#44 - Reopened after new evidence", Category: "exploit-known-vuln", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2024-06-09T16:00:00Z"), "containment": tp("2024-06-10T08:00:00Z")},
+		Sources:  map[string]string{"detection": "initial_date", "containment": `timeline[0] (tag "containment")`},
+		Extra:    map[string]any{"state": "In progress"},
+	})
+}
+
+func TestIRISMapping(t *testing.T) {
+	m := map[string]string{"iris.detection": "open_date", "containment": "event_tag:containment", "compromise": "event_category:Lateral Movement",
+		"exclude_statuses": "", "id": "case_uuid|case_id"}
+	got := parseWith(t, IRIS{}, ird("iris-case-exports.json"), "", m)
+	c := got.cases[0]
+	if c.ID != "5b0c6a0e-8d1b-4c35-9a52-0b8f2b6f4242" || !c.Timeline.Detection.Equal(*tp("2024-06-03T00:00:00Z")) ||
+		!c.Timeline.Containment.Equal(*tp("2024-06-03T09:40:00Z")) || !c.Timeline.Compromise.Equal(*tp("2024-06-02T01:00:00Z")) {
+		t.Errorf("got id %s, detection %v, containment %v, compromise %v", c.ID, fmtTime(c.Timeline.Detection), fmtTime(c.Timeline.Containment), fmtTime(c.Timeline.Compromise))
+	}
+	if got.cases[1].Excluded {
+		t.Errorf("false_positive excluded with exclude_statuses empty")
+	}
+	bad := parseWith(t, IRIS{}, ird("iris-case-exports.json"), "", map[string]string{"containment": "tasks:Containment"})
+	if len(bad.errs) != 3 || bad.errs[0].Reason != `mapping: unknown milestone source "tasks:Containment" (want a case field, history:, history_left:, event_category: or event_tag:)` {
+		t.Errorf("got %v", bad.errs)
+	}
+}
+
+func TestIRISInvalid(t *testing.T) {
+	path := ird("iris-invalid.jsonl")
+	got := parseWith(t, IRIS{}, path, "", nil)
+	if len(got.cases) != 0 || got.err != nil {
+		t.Fatalf("got %d cases, %v", len(got.cases), got.err)
+	}
+	checkErrs(t, got.errs, path, []wantErr{
+		{"1", "case.modification_history", "want an object {epoch seconds: {user, action}}, got a string"},
+		{"2", `case.modification_history["yesterday"]`, "want epoch seconds as the key"},
+		{"3", "timeline[0].event_tz", `want an offset like +01:00, got "CET"`},
+		{"4", "timeline[0].event_date", `cannot parse "yesterday"`},
+		{"5", "case.severity", `unknown severity "Extreme"`},
+		{"6", "case.case_id or case_uuid", "required"},
+		{"7", "timeline", "want a list of events, got an object"},
+		{"8", "case.initial_date", `cannot parse "2024-13-01T00:00:00"`},
+		{"9", "case", "want an object, got a string"},
+	})
+}
+
+func TestIRISLoad(t *testing.T) {
+	db, sum := loadTwice(t, "iris", nil, ird("iris-case-exports.json"), ird("iris-doc-manage_cases_filter.x-examples-Example-1.json"))
+	if sum.Inserted != 10 {
+		t.Errorf("inserted %d, want 10", sum.Inserted)
+	}
+	got := queryRows(t, db, `SELECT milestone, source_field FROM milestone_sources WHERE source = 'iris' AND case_id = '42' ORDER BY milestone`)
+	wantRows := []string{
+		`closure | modification_history: "case closed"`,
+		`compromise | timeline[0] (category "Initial Access")`,
+		`containment | modification_history: "state changed from Containment to Eradication"`,
+		`detection | initial_date`,
+		`eradication | modification_history: "state changed to Recovery"`,
+		`recovery | modification_history: "state changed to Post-Incident"`,
+	}
+	if !reflect.DeepEqual(got, wantRows) {
+		t.Errorf("milestone_sources: got %q, want %q", got, wantRows)
+	}
+}
+
+func FuzzParseIRIS(f *testing.F) {
+	fuzzImporter(f, IRIS{}, []string{"testdata/iris/*.json", "testdata/iris/*.jsonl"}, []string{
+		`{"case":{"case_id":1,"modification_history":{"1e400":{"action":"case closed"}}},"timeline":[{"event_date":"2024-01-01T00:00:00","event_tz":"+99:99"}]}`,
+		`{"data":{"case":{"case_id":1,"close_date":"2024-02-30","state":{"state_name":"Closed"}}}}`,
+		`{"message":{"cases":[{"case_id":1,"open_date":"x"},7]}}`,
+		`{"case":{"case_id":1,"modification_history":{"99999999999999999999.1":{"action":"state changed to Closed"}}}}`,
+	})
+}
