@@ -108,17 +108,22 @@ WITH rc AS (
     FROM cohort_cases(cohort)
     WHERE NOT excluded AND root_cause_category IS NOT NULL
 ), fixed AS (
-    SELECT c.root_cause_category AS category, c.detected_at, max(a.completed_at) AS fixed_at
+    -- per earlier case whose items (at least one) are all done: the instant
+    -- from which it counts, when it had been detected and fixed
+    SELECT c.root_cause_category AS category,
+           greatest(c.detected_at, max(a.completed_at)) AS fixed_at
     FROM action_items a JOIN cases c USING (source, case_id)
-    WHERE NOT c.excluded AND c.root_cause_category IS NOT NULL
+    WHERE NOT c.excluded AND c.root_cause_category IS NOT NULL AND c.detected_at IS NOT NULL
     GROUP BY c.source, c.case_id, c.root_cause_category, c.detected_at
     HAVING bool_and(a.status = 'done' AND a.completed_at IS NOT NULL)
+), first_fix AS (
+    SELECT category, min(fixed_at) AS fixed_at FROM fixed GROUP BY category
 ), flagged AS (
-    SELECT rc.*, EXISTS (
-        SELECT 1 FROM fixed f
-        WHERE f.category = rc.category AND f.detected_at < rc.detected_at
-          AND f.fixed_at < rc.detected_at) AS recurrence
-    FROM rc
+    -- detected after some earlier case of its category was detected and
+    -- fixed (a case never precedes itself: its own fixed_at is not before
+    -- its detection)
+    SELECT rc.*, coalesce(rc.detected_at > f.fixed_at, false) AS recurrence
+    FROM rc LEFT JOIN first_fix f USING (category)
 )
 SELECT quarter, category, count(*) AS cases,
        count(*) / sum(count(*)) OVER (PARTITION BY quarter) AS share,
