@@ -51,16 +51,18 @@ func fixture() *analytics.Report {
 	}
 	base := map[string]float64{"dwell": 260, "triage": 1.6, "contain": 9.2, "eradicate": 30, "recover": 20, "resolve": 70, "close": 400}
 	r := &analytics.Report{
-		Quarter:      "2025-Q1",
-		Quarters:     quarters,
-		TimeZone:     "Europe/Berlin",
-		Cohort:       "detection",
-		GeneratedAt:  time.Date(2025, 4, 3, 7, 30, 0, 0, time.UTC),
-		AsOf:         time.Date(2025, 3, 31, 23, 59, 59, 0, time.UTC),
-		Version:      "v0.9.0-12-gabc1234",
-		Organisation: "Nordwind Versicherung AG — CSIRT",
-		Definitions:  defs,
-		Cases:        38,
+		Quarter:       "2025-Q1",
+		Quarters:      quarters,
+		TimeZone:      "Europe/Berlin",
+		Cohort:        "detection",
+		GeneratedAt:   time.Date(2025, 4, 3, 7, 30, 0, 0, time.UTC),
+		AsOf:          time.Date(2025, 3, 31, 23, 59, 59, 0, time.UTC),
+		Version:       "v0.9.0-12-gabc1234",
+		Organisation:  "Nordwind Versicherung AG — CSIRT",
+		Definitions:   defs,
+		Cases:         38,
+		ExcludedCases: 3,
+		AsOfDate:      "2025-03-31",
 	}
 	for _, d := range defs {
 		s := analytics.MetricSeries{Metric: d.Name, Label: d.Label}
@@ -257,4 +259,35 @@ func sortRootCauses(rcs []analytics.RootCause) {
 			rcs[j], rcs[j-1] = rcs[j-1], rcs[j]
 		}
 	}
+}
+
+// withCoverage adds a detection-coverage comparison to the fixture.
+func withCoverage(r *analytics.Report) *analytics.Report {
+	share := func(c, n int) *float64 { return ptr(float64(c) / float64(n)) }
+	c := &analytics.Coverage{
+		Quarter: r.Quarter, Quarters: r.Quarters, RulesDir: "rules/sigma",
+		RuleFiles: 14, Rules: 13, RulesWithTechniques: 12, RuleTechniques: 17,
+		Techniques: 21, Covered: 8, Gaps: 13, Related: 4, Share: share(8, 21),
+		Matching: "A rule tagged attack.t1059 covers T1059; sub-techniques and parents count as related.",
+		License:  "Sigma rules from SigmaHQ under the Detection Rule License (DRL) 1.1; authors are credited in the rule files.",
+	}
+	for i, q := range r.Quarters {
+		c.Trend = append(c.Trend, analytics.CoverageShare{Quarter: q, Techniques: 15 + i, Covered: 4 + i/2, Related: 2, Share: share(4+i/2, 15+i)})
+	}
+	for i, t := range r.Techniques {
+		ct := analytics.CoverageTechnique{ID: t.ID, Name: t.Name, Tactics: t.Tactics, Status: "active", Cases: t.Cases, CaseIDs: t.CaseIDs}
+		if i%3 == 0 {
+			ct.Rules = []analytics.CoverageRuleRef{{Title: "Suspicious " + t.Name + " Activity", Path: "rules/x.yml", Technique: t.ID}, {Title: hostile[i%3], Path: "rules/y.yml", Technique: t.ID}}
+			c.CoveredList = append(c.CoveredList, ct)
+			continue
+		}
+		if i%2 == 0 {
+			ct.Related = []analytics.CoverageRuleRef{{Title: "Parent technique rule", Path: "rules/p.yml", Technique: t.Parent}}
+		}
+		c.GapList = append(c.GapList, ct)
+	}
+	c.Covered, c.Gaps = len(c.CoveredList), len(c.GapList)
+	c.Share = share(c.Covered, c.Techniques)
+	r.Coverage = c
+	return r
 }

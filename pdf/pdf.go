@@ -140,6 +140,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.trends()
 	rep.rootCauses()
 	rep.attack()
+	rep.coverage()
 	rep.actionItems()
 	rep.notable()
 	rep.appendix()

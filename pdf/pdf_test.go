@@ -65,9 +65,12 @@ func jsonRoundTrip(t testing.TB, r *analytics.Report) *analytics.Report {
 	return &out
 }
 
-// pdfOut keeps the fixture report to look at:
-// go test ./pdf/ -run PdfEveryPage -args -pdf-out=/tmp/report.pdf
-var pdfOut = flag.String("pdf-out", "", "also write the fixture report to this file")
+// pdfOut and pdfKeep keep the rendered reports to look at:
+// go test ./pdf/ -args -pdf-out=/tmp/report.pdf -pdf-keep=/tmp/pdfs
+var (
+	pdfOut  = flag.String("pdf-out", "", "also write the fixture report to this file")
+	pdfKeep = flag.String("pdf-keep", "", "also write every test's report into this directory")
+)
 
 func renderFile(t testing.TB, r *analytics.Report, o Options) string {
 	t.Helper()
@@ -78,6 +81,12 @@ func renderFile(t testing.TB, r *analytics.Report, o Options) string {
 	path := filepath.Join(t.TempDir(), "report.pdf")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if *pdfKeep != "" {
+		name := strings.ReplaceAll(t.Name(), "/", "_") + ".pdf"
+		if err := os.WriteFile(filepath.Join(*pdfKeep, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// The layout mirrors maroto's page breaks; if the two ever disagree,
 	// headings and repeated table headers land in the wrong place.
@@ -463,4 +472,24 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/1024, "KiB/pdf")
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/report")
+}
+
+func TestPdfCoverageSection(t *testing.T) {
+	r := withCoverage(fixture())
+	path := renderFile(t, r, Options{})
+	checkInsideMargins(t, path)
+	text := words(run(t, "pdftotext", "-raw", path, "-"))
+	for _, want := range []string{"Detection coverage", charts.FormatRate(r.Coverage.Share) + " of the 21 techniques seen have a rule",
+		fmt.Sprintf("Detection gaps, 2025-Q1 (%d)", len(r.Coverage.GapList)),
+		fmt.Sprintf("Covered techniques, 2025-Q1 (%d)", len(r.Coverage.CoveredList)), "Detection Rule License"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("got no %q in the extracted text", want)
+		}
+	}
+	if n := pageCount(t, path); n > 12 {
+		t.Errorf("got %d pages, want at most 12", n)
+	}
+	if strings.Contains(words(run(t, "pdftotext", "-raw", fixturePath(t), "-")), "Detection coverage") {
+		t.Error("got a coverage section without Report.Coverage")
+	}
 }

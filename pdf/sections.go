@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/text"
@@ -76,7 +77,12 @@ func (rp *report) rootCausesOf(q string) []analytics.RootCause {
 	return out
 }
 
+// asOf is the last day overdue is measured on: AsOfDate (the day in the
+// report's zone) when the model has it, else AsOf's date.
 func (rp *report) asOf() string {
+	if d, err := time.Parse("2006-01-02", rp.r.AsOfDate); err == nil {
+		return d.Format("2 January 2006")
+	}
 	if rp.r.AsOf.IsZero() {
 		return "the report date"
 	}
@@ -131,7 +137,11 @@ func (rp *report) summary() {
 	if !r.GeneratedAt.IsZero() {
 		meta = append(meta, "generated "+r.GeneratedAt.Format("2 January 2006"))
 	}
-	meta = append(meta, fmt.Sprintf("%s cases %s in %s (time zone %s)", charts.FormatCount(r.Cases), rp.cohortVerb(), q, rp.timeZone()))
+	cases := fmt.Sprintf("%s cases %s in %s", charts.FormatCount(r.Cases), rp.cohortVerb(), q)
+	if r.ExcludedCases > 0 {
+		cases += fmt.Sprintf(" (%s excluded from metrics)", charts.FormatCount(r.ExcludedCases))
+	}
+	meta = append(meta, cases, "time zone "+rp.timeZone())
 	meta = append(meta, rp.marking)
 	rp.paragraph(strings.Join(meta, " · "), stSmall.with(func(s *style) { s.size = 8.5 }))
 	rp.gap(5)
@@ -425,6 +435,10 @@ func (rp *report) rootCauses() {
 	if len(rcs) == 0 {
 		rp.paragraph("No root cause was recorded for the cases of "+q+".", stBody)
 	} else {
+		more := 0
+		if len(rcs) > maxCategories {
+			rcs, more = rcs[:maxCategories], len(rcs)-maxCategories
+		}
 		rows := make([]trow, 0, len(rcs))
 		for _, rc := range rcs {
 			rows = append(rows, tr(td(rc.Category), td(charts.FormatCount(rc.Cases)), td(charts.FormatShare(rc.Share)),
@@ -437,12 +451,18 @@ func (rp *report) rootCauses() {
 			{title: "Recurrences", w: 26, align: align.Right},
 			{title: "5-Whys depth (mean)", w: 30, align: align.Right},
 		}, rows)
+		if more > 0 {
+			rp.paragraph(fmt.Sprintf("and %d more categories with fewer cases.", more), stSmall)
+		}
 	}
 	rp.gap(3)
 	rp.paragraph("Share: of the quarter's cases with a root cause. Recurrence: a case whose root-cause category had an earlier case "+
 		"whose action items were all done before this case was detected, so the earlier fix did not prevent it. "+
 		"5-Whys depth: how many levels of \"why\" the review recorded; one or two usually stop at the trigger rather than the cause.", stSmall)
 }
+
+// maxCategories is how many root-cause categories the table lists.
+const maxCategories = 15
 
 // ---- ATT&CK ----
 
@@ -487,8 +507,14 @@ func (rp *report) attack() {
 				tactics[i] = charts.TacticLabel(names[s], s)
 			}
 			name := cell{{text: t.Name, st: stTD}}
-			if !t.Known {
+			warn := stSmall.with(func(s *style) { s.color = colWarn })
+			switch {
+			case !t.Known || t.Status == "unknown":
 				name = cell{{text: "not in " + src, st: stTD.with(func(s *style) { s.color = colWarn })}}
+			case t.Status == "deprecated":
+				name = append(name, part{text: "deprecated in ATT&CK, no replacement", st: warn})
+			case t.Status == "newer":
+				name = append(name, part{text: "from a later ATT&CK release than " + src + "; tactics unknown", st: warn})
 			}
 			if len(t.RevokedFrom) > 0 {
 				name = append(name, part{text: "replaces revoked " + strings.Join(t.RevokedFrom, ", "), st: stSmall})
@@ -797,8 +823,12 @@ func (rp *report) appendix() {
 	if len(r.Inputs) == 0 {
 		rp.paragraph("No input files recorded.", stBody)
 	} else {
-		irow := make([]trow, 0, len(r.Inputs))
-		for _, in := range r.Inputs {
+		inputs, more := r.Inputs, 0
+		if len(inputs) > rp.o.MaxRows {
+			inputs, more = inputs[:rp.o.MaxRows], len(inputs)-rp.o.MaxRows
+		}
+		irow := make([]trow, 0, len(inputs))
+		for _, in := range inputs {
 			ing := ""
 			if !in.IngestedAt.IsZero() {
 				ing = in.IngestedAt.Format("2006-01-02 15:04 MST")
@@ -814,6 +844,9 @@ func (rp *report) appendix() {
 			{title: "Records", w: 18, align: align.Right},
 			{title: "Ingested", w: 40},
 		}, irow)
+		if more > 0 {
+			rp.paragraph(fmt.Sprintf("and %d more files, not listed here.", more), stSmall)
+		}
 	}
 
 	rp.subheading("About this report", 10)
@@ -845,6 +878,14 @@ func findingLabel(kind string) string {
 		return "Timestamp in the future"
 	case "before_1990":
 		return "Timestamp before 1990"
+	case "newer_technique":
+		return "Newer technique"
+	case "revoked_technique":
+		return "Revoked technique"
+	case "deprecated_technique":
+		return "Deprecated technique"
+	case "missing_root_cause":
+		return "No root cause"
 	case "excluded":
 		return "Excluded from metrics"
 	default:

@@ -15,6 +15,9 @@ import (
 // replacement stands for a character the embedded font cannot draw.
 const replacement = '\uFFFD'
 
+// nbsp joins two words that must stay on one line ("2024-Q2 32%").
+const nbsp = '\u00A0'
+
 // maxRunes caps any one string; longer input is cut with an ellipsis.
 const maxRunes = 2000
 
@@ -33,6 +36,8 @@ func clean(s string, f *face, limit int) string {
 		switch {
 		case r == utf8.RuneError:
 			r = replacement
+		case r == nbsp:
+			// A no-break space is kept: it joins a value to its label.
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
@@ -93,7 +98,7 @@ func wrap(s string, f *face, size, width float64) []string {
 			}
 			// Not on this line: a hyphenated word may split here.
 			if line != "" {
-				if i := breakAt(word, "-", f, size, width-lineW-sepW); i > 0 {
+				if i := hyphenAt(word, f, size, width-lineW-sepW); i > 0 {
 					line += sep + word[:i]
 					word = word[i:]
 					flush()
@@ -136,6 +141,25 @@ func breakAt(word, seps string, f *face, size, avail float64) int {
 			break
 		}
 		best = end
+	}
+	return best
+}
+
+// hyphenAt is the longest prefix of word ending in a hyphen between two
+// letters ("Müller-", not "2024-" of "2024-Q1" nor "IR-" of "IR-2025-010")
+// that is no wider than avail, as a byte index; 0 when there is none.
+func hyphenAt(word string, f *face, size, avail float64) int {
+	rs := []rune(word)
+	best, at := 0, 0
+	for i, r := range rs {
+		at += utf8.RuneLen(r)
+		if r != '-' || i == 0 || i == len(rs)-1 || !unicode.IsLetter(rs[i-1]) || !unicode.IsLetter(rs[i+1]) {
+			continue
+		}
+		if f.measure(word[:at], size) > avail {
+			break
+		}
+		best = at
 	}
 	return best
 }

@@ -85,6 +85,15 @@ func TestPdfWrap(t *testing.T) {
 			}
 		})
 	}
+	t.Run("NoHyphenBreakInIDs", func(t *testing.T) {
+		for _, in := range []string{"overdue since 2024-Q1", "case IR-2025-010 closed", "kept\u00A0together 2024-Q2\u00A032%"} {
+			for _, l := range wrap(in, fs.regular, size, 22) {
+				if strings.HasSuffix(l, "-") || strings.HasSuffix(l, "\u00A0") {
+					t.Errorf("%q: got line %q, want no break at that hyphen or no-break space", in, l)
+				}
+			}
+		}
+	})
 	t.Run("HyphenBreak", func(t *testing.T) {
 		lines := wrap("Dr. Ingrid Müller-Lüdenscheidt", fs.regular, size, 30)
 		if len(lines) != 2 || !strings.HasSuffix(lines[0], "Müller-") {
