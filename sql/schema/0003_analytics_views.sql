@@ -304,15 +304,20 @@ ORDER BY quarter, position;
 -- with none) and excluded (left out of metrics). Only excluded and
 -- implausible-timestamp rows include excluded cases.
 CREATE MACRO data_quality_issues_of(cohort, now) AS TABLE
-WITH c AS (SELECT * FROM cohort_cases(cohort)),
+WITH c_all AS (
+    -- every case, so the timestamp checks also see cases outside any
+    -- quarter of the cohort (quarter NULL: e.g. open, in the closure cohort)
+    SELECT * REPLACE (CASE cohort WHEN 'closure' THEN quarter_of(closed_at) ELSE quarter END AS quarter)
+    FROM cases
+), c AS (SELECT * FROM c_all WHERE quarter IS NOT NULL),
 ms AS (
     SELECT c.quarter, c.source, c.case_id, c.excluded, m.position, m.milestone,
            milestone_at(m.milestone, c.compromise_at, c.detected_at, c.triaged_at, c.contained_at,
                         c.eradicated_at, c.recovered_at, c.closed_at) AS at_time
-    FROM c CROSS JOIN milestone_order m
+    FROM c_all c CROSS JOIN milestone_order m
 ), seq AS (
     SELECT *, arg_max(milestone, at_time) OVER w AS prev_milestone, max(at_time) OVER w AS prev_at
-    FROM ms WHERE at_time IS NOT NULL AND NOT excluded
+    FROM ms WHERE at_time IS NOT NULL AND NOT excluded AND quarter IS NOT NULL
     WINDOW w AS (PARTITION BY source, case_id ORDER BY position
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ), tech AS (
