@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -55,8 +53,6 @@ type Review struct {
 
 	// Agenda is the review meeting's structure, in order.
 	Agenda []AgendaItem `json:"agenda"`
-	// Lead is one generated sentence summarising the incident.
-	Lead string `json:"lead"`
 	// Timeline lists the recorded milestones in lifecycle order.
 	Timeline []ReviewMilestone `json:"timeline"`
 	// Definitions are the metrics compared, in display order; Metrics holds
@@ -144,10 +140,9 @@ type ReviewMetric struct {
 	// SmallSample is true when the quarter has fewer than SmallSample
 	// counted cases for the metric.
 	SmallSample bool `json:"small_sample"`
-	// Sentence states the comparison in words, e.g. "Time to contain was
-	// 9.5 h: slower than 80% of the other 24 cases of 2025-Q4 (median 4.1 h,
-	// p90 12.0 h)."
-	Sentence string `json:"sentence"`
+	// Start and End are the metric's milestones.
+	Start string `json:"start"`
+	End   string `json:"end"`
 }
 
 // ReviewRootCause is the root-cause analysis: the category, a summary and
@@ -279,7 +274,6 @@ func BuildReview(ctx context.Context, db *pirsql.DB, caseID string, opts ReviewO
 		return nil, fmt.Errorf("review %s: %w", rv.Ref, err)
 	}
 	rv.ATTACK.ParentRollup, rv.ATTACK.Unknown = nil, nil
-	rv.Lead = reviewLead(rv)
 	return rv, nil
 }
 
@@ -369,8 +363,7 @@ func reviewMetrics(ctx context.Context, q querier, rv *Review, _ time.Time, _ *t
 		if !ok { // a case with no quarter: nothing to compare
 			m = ReviewMetric{Metric: d.Name, SmallSample: true}
 		}
-		m.Label = d.Label
-		m.Sentence = metricComparison(rv, d, m)
+		m.Label, m.Start, m.End = d.Label, d.Start, d.End
 		rv.Metrics = append(rv.Metrics, m)
 	}
 	return nil
@@ -433,24 +426,27 @@ func reviewTechniques(ctx context.Context, q querier, rv *Review, _ time.Time, _
 	})
 }
 
-// metricComparison states a case's duration against its quarter in one
-// blameless sentence: it describes the timeline, never who did what.
-func metricComparison(rv *Review, d MetricDef, m ReviewMetric) string {
-	label := d.Label
+// Comparison states the metric's duration against the case's quarter in
+// one blameless sentence (it describes the timeline, never who did what),
+// e.g. "Time to contain (MTTC) was 9.5 h: slower than 80% of the other 24
+// measured cases of 2025-Q4 (median 4.1 h, p90 12.0 h)." hours formats a
+// duration; renderers pass the one their tables use, so both agree.
+func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string {
+	label := m.Label
 	if m.Hours == nil {
 		switch m.Exclusion {
 		case "missing_start":
-			return fmt.Sprintf("%s: not measured, no %s time is recorded.", label, d.Start)
+			return fmt.Sprintf("%s: not measured, no %s time is recorded.", label, m.Start)
 		case "missing_end":
-			return fmt.Sprintf("%s: not measured, no %s time is recorded.", label, d.End)
+			return fmt.Sprintf("%s: not measured, no %s time is recorded.", label, m.End)
 		case "out_of_order":
-			return fmt.Sprintf("%s: not measured, %s is recorded before %s.", label, d.End, d.Start)
+			return fmt.Sprintf("%s: not measured, %s is recorded before %s.", label, m.End, m.Start)
 		}
 		return fmt.Sprintf("%s: not measured.", label)
 	}
 	x := *m.Hours
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s was %s", label, fmtHours(x))
+	fmt.Fprintf(&b, "%s was %s", label, hours(x))
 	quarter := rv.Quarter
 	switch {
 	case m.Others == 0:
@@ -471,9 +467,9 @@ func metricComparison(rv *Review, d MetricDef, m ReviewMetric) string {
 	if m.Median != nil && m.Others > 0 {
 		p90 := ""
 		if m.P90 != nil {
-			p90 = ", p90 " + fmtHours(*m.P90)
+			p90 = ", p90 " + hours(*m.P90)
 		}
-		fmt.Fprintf(&b, " (median %s%s)", fmtHours(*m.Median), p90)
+		fmt.Fprintf(&b, " (median %s%s)", hours(*m.Median), p90)
 	}
 	if m.Exclusion == "excluded_case" {
 		b.WriteString("; the case itself is excluded from the quarter's metrics")
@@ -484,8 +480,10 @@ func metricComparison(rv *Review, d MetricDef, m ReviewMetric) string {
 	return b.String() + "."
 }
 
-// reviewLead is the one-sentence incident summary.
-func reviewLead(rv *Review) string {
+// Lead is the one-sentence incident summary, e.g. "A critical ransomware
+// incident, detected 3 October 2025 11:30 UTC (2025-Q4) and closed 14.0 d
+// after detection." hours formats a duration.
+func (rv *Review) Lead(hours func(float64) string) string {
 	var b strings.Builder
 	kind := "incident"
 	if rv.Category != "" {
@@ -512,7 +510,7 @@ func reviewLead(rv *Review) string {
 	}
 	switch {
 	case closed != nil && closed.SinceDetection != nil:
-		fmt.Fprintf(&b, " and closed %s after detection", fmtHours(*closed.SinceDetection))
+		fmt.Fprintf(&b, " and closed %s after detection", hours(*closed.SinceDetection))
 	case rv.Status == "open":
 		b.WriteString("; the case is still open")
 	case rv.Status != "":
@@ -579,30 +577,4 @@ func (t ReviewTechnique) Note(attackVersion string) string {
 		return "not in ATT&CK " + attackVersion
 	}
 	return ""
-}
-
-// fmtHours shows a duration exactly as charts.FormatHours does (the
-// renderers' tables use it, and the sentences must agree with them): days
-// from 48 h, else hours; 2 decimals below 1, 1 below 100, none from 100.
-func fmtHours(h float64) string {
-	v, sym := h, "h"
-	if math.Abs(h) >= 48 {
-		v, sym = h/24, "d"
-	}
-	digits := func(v float64) int {
-		switch a := math.Abs(v); {
-		case a < 1:
-			return 2
-		case a < 100:
-			return 1
-		default:
-			return 0
-		}
-	}
-	p := math.Pow(10, float64(digits(v)))
-	v = math.Round(v*p) / p
-	if v == 0 {
-		return "0 " + sym
-	}
-	return strconv.FormatFloat(v, 'f', digits(v), 64) + " " + sym
 }

@@ -90,6 +90,16 @@ func RuleTechniques(r analytics.ReviewRule) string {
 	return strings.Join(parts, ", ")
 }
 
+// ReviewLead is the review's one-sentence incident summary, durations
+// formatted as everywhere else.
+func ReviewLead(rv *analytics.Review) string { return rv.Lead(FormatHours) }
+
+// ReviewComparison is a metric's comparison with the quarter in one
+// sentence, with the same numbers as the comparison table.
+func ReviewComparison(rv *analytics.Review, m analytics.ReviewMetric) string {
+	return rv.Comparison(m, FormatHours)
+}
+
 // ReviewQuarter names the quarter the case is compared with.
 func ReviewQuarter(rv *analytics.Review) string {
 	if rv.Quarter == "" {
@@ -126,6 +136,7 @@ func orNoValue(s string) string {
 // reviewView is what the review template shows, formatted.
 type reviewView struct {
 	R          *analytics.Review
+	Lead       string
 	Facts      [][2]string
 	Timeline   []reviewMilestoneView
 	Metrics    []reviewMetricView
@@ -166,7 +177,7 @@ func Review(w io.Writer, rv *analytics.Review) error {
 		return errors.New("review html: no review")
 	}
 	v := reviewView{
-		R: rv, Facts: ReviewFacts(rv), Quarter: ReviewQuarter(rv), Blameless: ReviewBlameless, Footer: ReviewFooter(rv),
+		R: rv, Lead: ReviewLead(rv), Facts: ReviewFacts(rv), Quarter: ReviewQuarter(rv), Blameless: ReviewBlameless, Footer: ReviewFooter(rv),
 		CSP: "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
 	}
 	for _, t := range rv.Timeline {
@@ -175,7 +186,7 @@ func Review(w io.Writer, rv *analytics.Review) error {
 	}
 	for _, m := range rv.Metrics {
 		v.Metrics = append(v.Metrics, reviewMetricView{Label: m.Label, Hours: FormatHoursPtr(m.Hours), Median: FormatHoursPtr(m.Median),
-			P90: FormatHoursPtr(m.P90), N: fmt.Sprint(m.N), Rank: orNoValue(m.Rank()), Sentence: m.Sentence,
+			P90: FormatHoursPtr(m.P90), N: fmt.Sprint(m.N), Rank: orNoValue(m.Rank()), Sentence: ReviewComparison(rv, m),
 			Slower: m.Shorter > m.Longer && m.Hours != nil})
 	}
 	for _, a := range rv.Actions {
@@ -258,7 +269,7 @@ footer { margin-top: 36px; border-top: 1px solid var(--rule); padding-top: 8px; 
 
 <section id="summary">
 <h2>1. Incident summary</h2>
-<p>{{.R.Lead}}</p>
+<p>{{.Lead}}</p>
 <table class="facts"><tbody>{{range .Facts}}
 <tr><th scope="row">{{index . 0}}</th><td>{{index . 1}}</td></tr>{{end}}
 </tbody></table>

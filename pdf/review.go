@@ -198,7 +198,7 @@ func (d *reviewDoc) title(ref string) {
 func (d *reviewDoc) summary() {
 	rv := d.rv
 	d.section("1. Incident summary", 30)
-	d.paragraph(rv.Lead, stBody)
+	d.paragraph(charts.ReviewLead(rv), stBody)
 	d.gap(2)
 	od := tile{value: charts.FormatCount(rv.OverdueActions), label: "action items overdue on " + rv.AsOfDate, color: colAccent}
 	if rv.OverdueActions > 0 {
@@ -261,7 +261,7 @@ func (d *reviewDoc) timeline() {
 	d.gap(2)
 	sentences := make([]string, 0, len(rv.Metrics))
 	for _, x := range rv.Metrics {
-		sentences = append(sentences, x.Sentence)
+		sentences = append(sentences, charts.ReviewComparison(rv, x))
 	}
 	if len(sentences) > 0 {
 		d.panel(sentences)
@@ -340,8 +340,8 @@ func (d *reviewDoc) actions() {
 		{title: "ID", w: 14},
 		{title: "Action"},
 		{title: "Owner", w: 30},
-		{title: "Priority", w: 16},
-		{title: "Due", w: 20},
+		{title: "Priority", w: 15},
+		{title: "Due", w: 23},
 		{title: "Status", w: 34},
 	}, rows)
 }

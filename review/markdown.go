@@ -54,7 +54,7 @@ func (m *md) write(rv *analytics.Review) {
 	}
 	m.p("\n")
 
-	m.p("## 1. Incident summary\n\n%s\n\n", Escape(rv.Lead))
+	m.p("## 1. Incident summary\n\n%s\n\n", Escape(charts.ReviewLead(rv)))
 	m.p("| Fact | Value |\n|---|---|\n")
 	for _, f := range charts.ReviewFacts(rv) {
 		m.p("| %s | %s |\n", f[0], Cell(f[1]))
@@ -95,7 +95,7 @@ func (m *md) timeline(rv *analytics.Review) {
 	}
 	m.p("\n")
 	for _, x := range rv.Metrics {
-		m.p("- %s\n", Escape(x.Sentence))
+		m.p("- %s\n", Escape(charts.ReviewComparison(rv, x)))
 	}
 	m.p("\n")
 }
