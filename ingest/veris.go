@@ -267,15 +267,16 @@ func (d verisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	return c, nil
 }
 
-// verisTitle is the summary's first sentence (at most 120 characters), or
-// the victim.
+// verisTitle is the summary's first sentence (at most 120 characters; a
+// full stop in the first 40 is taken for an abbreviation such as "U.S."),
+// or the victim.
 func verisTitle(summary, victim string) string {
 	s := strings.Join(strings.Fields(summary), " ")
 	if s == "" {
 		return victim
 	}
-	if i := strings.Index(s, ". "); i > 0 {
-		s = s[:i+1]
+	if i := strings.Index(s[min(40, len(s)):], ". "); i >= 0 {
+		s = s[:min(40, len(s))+i+1]
 	}
 	if utf8.RuneCountInString(s) > 120 {
 		r := []rune(s)[:119]
@@ -283,7 +284,7 @@ func verisTitle(summary, victim string) string {
 		if i := strings.LastIndex(cut, " "); i > 60 {
 			cut = cut[:i]
 		}
-		s = cut + "…"
+		s = strings.TrimRight(cut, " ,;:-") + "…"
 	}
 	return s
 }
