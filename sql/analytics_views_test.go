@@ -132,6 +132,17 @@ func TestQuarterMacros(t *testing.T) {
 	})
 }
 
+func TestCaseMilestonesView(t *testing.T) {
+	// 0001's long-form view (it once failed to parse: "at" is a keyword).
+	db := openAnalyticsFixture(t, "UTC")
+	checkRows(t, analyticsRows(t, db, `SELECT case_id, source, milestone, "at" FROM case_milestones WHERE case_id = 'C2' ORDER BY "at", milestone`), []string{
+		"C2 | pir | detection | 2024-02-01T00:00",
+		"C2 | pir | triage | 2024-02-01T00:00",
+		"C2 | pir | containment | 2024-02-01T20:00",
+		"C2 | pir | closure | 2024-02-05T00:00",
+	})
+}
+
 func TestDurationViews(t *testing.T) {
 	db := openAnalyticsFixture(t, "UTC")
 	checkRows(t, analyticsRows(t, db, `SELECT * FROM case_durations WHERE quarter = '2024-Q1' AND metric IN ('contain', 'triage')
