@@ -130,7 +130,7 @@ type laidPart struct {
 // cellPad is the space around text in a table cell.
 const (
 	cellPadX = 1.6
-	cellPadY = 1.4
+	cellPadY = 1.25
 )
 
 // doc is the report being laid out. It mirrors maroto's page accounting

@@ -142,7 +142,6 @@ func (rp *report) summary() {
 		cases += fmt.Sprintf(" (%s excluded from metrics)", charts.FormatCount(r.ExcludedCases))
 	}
 	meta = append(meta, cases, "time zone "+rp.timeZone())
-	meta = append(meta, rp.marking)
 	rp.paragraph(strings.Join(meta, " · "), stSmall.with(func(s *style) { s.size = 8.5 }))
 	rp.gap(5)
 
@@ -561,7 +560,7 @@ func (rp *report) actionItems() {
 	if a.MedianDays != nil {
 		med = charts.FormatNumber(*a.MedianDays) + " d"
 	}
-	od := tile{value: charts.FormatCount(len(r.Overdue)), label: "overdue on " + rp.asOf() + ", all quarters", color: colAccent}
+	od := tile{value: charts.FormatCount(len(r.Overdue)), label: "overdue on " + rp.asOf(), color: colAccent}
 	if len(r.Overdue) > 0 {
 		od.color = colBad
 	}
@@ -641,7 +640,7 @@ func (rp *report) actionItems() {
 		{title: "Overdue", w: 17, align: align.Right},
 		{title: "Owner", w: 33},
 		{title: "Action item"},
-		{title: "Case", w: 28},
+		{title: "Case", w: 23},
 		{title: "Priority", w: 16},
 	}, orows)
 	if more > 0 {
@@ -724,13 +723,13 @@ func (rp *report) notable() {
 	}
 	cols := []column{
 		{title: "Case"},
-		{title: "Severity", w: 16},
-		{title: "Category", w: 23},
+		{title: "Severity", w: 15},
+		{title: "Category", w: 26},
 	}
 	for _, m := range ms {
-		cols = append(cols, column{title: m.Label, w: 18, align: align.Right})
+		cols = append(cols, column{title: m.Label, w: 16, align: align.Right})
 	}
-	cols = append(cols, column{title: "Root cause", w: 27})
+	cols = append(cols, column{title: "Root cause", w: 29})
 	rp.table(cols, rows)
 	if more > 0 {
 		rp.paragraph(fmt.Sprintf("and %d more critical or high cases, not listed here.", more), stSmall)
@@ -834,12 +833,12 @@ func (rp *report) appendix() {
 				ing = in.IngestedAt.Format("2006-01-02 15:04 MST")
 			}
 			irow = append(irow, tr(
-				cell{{text: in.Path, st: stTD, maxLines: 3}, {text: "sha256 " + in.SHA256, st: stSmall.with(func(s *style) { s.mono = true; s.size = 6.5 })}},
+				cell{{text: in.Path, st: stTD, maxLines: 3}, {text: in.SHA256, st: stSmall.with(func(s *style) { s.mono = true; s.size = 6.5 })}},
 				td(in.Format), td(charts.FormatCount(in.Records)), td(ing),
 			))
 		}
 		rp.table([]column{
-			{title: "File"},
+			{title: "File, SHA-256"},
 			{title: "Format", w: 22},
 			{title: "Records", w: 18, align: align.Right},
 			{title: "Ingested", w: 40},
