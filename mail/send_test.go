@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -376,3 +377,32 @@ func TestSendRefusesClearTextRemote(t *testing.T) {
 }
 
 func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
+
+func TestSendTimeout(t *testing.T) {
+	// A server that accepts the connection and never greets.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c) // held open, silent
+		}
+	}()
+	start := time.Now()
+	_, err = mail.Send(context.Background(), mail.Server{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, TLS: mail.TLSNone,
+		SendTimeout: 200 * time.Millisecond, Retries: 1, Backoff: 10 * time.Millisecond}, reportMessage(t, []byte("%PDF")))
+	var se *mail.SendError
+	if !errors.As(err, &se) || !se.Temporary || se.Attempts != 2 || !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("got %v, want a transient timeout after 2 attempts", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v, want about 2 × 200ms", d)
+	}
+}
