@@ -1,0 +1,43 @@
+package charts
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/coverage"
+)
+
+func TestCoverageSection(t *testing.T) {
+	if h, err := CoverageSection(&analytics.Report{}); err != nil || h != "" {
+		t.Errorf("no coverage: got %q, %v", h, err)
+	}
+	share := 0.25
+	r := &analytics.Report{Coverage: &analytics.Coverage{
+		Quarter: "2025-Q4", RulesDir: "rules/<x>", Techniques: 4, Covered: 1, Gaps: 3, Related: 1, Share: &share,
+		Trend: []analytics.CoverageShare{{Quarter: "2025-Q3"}, {Quarter: "2025-Q4", Techniques: 4, Covered: 1, Share: &share}},
+		GapList: []analytics.CoverageTechnique{{ID: "T1110.003", Name: "Password Spraying", Cases: 3,
+			Related: []analytics.CoverageRuleRef{{Title: "<script>alert(1)</script>", Technique: "T1110"}}}},
+		CoveredList: []analytics.CoverageTechnique{{ID: "T1190", Name: "Exploit Public-Facing Application", Cases: 2,
+			Rules: []analytics.CoverageRuleRef{{Title: "SQL Injection Strings In URI", Technique: "T1190"}}}},
+		Invalid:  []coverage.Problem{{Path: "bad.yml", Error: "<img src=x onerror=alert(1)>"}},
+		Matching: analytics.CoverageMatching, License: analytics.DRLNotice,
+	}}
+	h, err := CoverageSection(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(h)
+	for _, want := range []string{`<section id="coverage"`, "Detection coverage, 2025-Q4", "25% of the 4 ATT&amp;CK techniques",
+		"T1110: &lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;", "rules/&lt;x&gt;", `style="width: 25%"`,
+		"Detection Rule License 1.1"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("%q missing from\n%s", want, s)
+		}
+	}
+	for _, bad := range []string{"<script", "<img"} {
+		if strings.Contains(s, bad) {
+			t.Errorf("unescaped %q", bad)
+		}
+	}
+}
