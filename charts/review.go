@@ -233,10 +233,11 @@ h1 .ref { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; }
 .blameless { background: var(--panel); border-left: 4px solid var(--accent); padding: 10px 14px; margin: 14px 0 22px; }
 h2 { font-size: 19px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; margin: 30px 0 12px; color: var(--accent); }
 h3 { font-size: 16px; margin: 20px 0 8px; }
-.agenda { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 6px 16px; padding-left: 20px; margin: 0; }
+.agenda { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 6px 16px; padding-left: 20px; margin: 0; }
 .agenda .min { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 14px; }
 th { text-align: left; background: #ecf0f5; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+th.num { text-align: right; }
 th, td { padding: 6px 8px; border-bottom: 1px solid var(--hair); vertical-align: top; overflow-wrap: anywhere; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.facts th { width: 180px; text-transform: none; font-size: 14px; background: none; }
@@ -278,13 +279,13 @@ footer { margin-top: 36px; border-top: 1px solid var(--rule); padding-top: 8px; 
 <section id="timeline">
 <h2>2. Timeline walkthrough</h2>
 {{if .Timeline}}<table>
-<thead><tr><th>Milestone</th><th>Time ({{.R.TimeZone}})</th><th>Since previous</th><th>Since detection</th></tr></thead>
+<thead><tr><th>Milestone</th><th>Time ({{.R.TimeZone}})</th><th>Since previous</th><th class="num">Since detection</th></tr></thead>
 <tbody>{{range .Timeline}}
-<tr><td>{{.Label}}</td><td class="num">{{.At}}</td><td{{if .OutOfOrder}} class="ooo"{{end}}>{{.SincePrevious}}</td><td class="num">{{.SinceDetection}}</td></tr>{{end}}
+<tr><td>{{.Label}}</td><td>{{.At}}</td><td{{if .OutOfOrder}} class="ooo"{{end}}>{{.SincePrevious}}</td><td class="num">{{.SinceDetection}}</td></tr>{{end}}
 </tbody></table>{{else}}<p class="none">No milestones are recorded.</p>{{end}}
 <h3>Durations compared with {{.Quarter}}</h3>
 <table>
-<thead><tr><th>Metric</th><th>This case</th><th>Quarter median</th><th>Quarter p90</th><th>Quarter n</th><th>Compared</th></tr></thead>
+<thead><tr><th>Metric</th><th class="num">This case</th><th class="num">Quarter median</th><th class="num">Quarter p90</th><th class="num">Quarter n</th><th>Compared</th></tr></thead>
 <tbody>{{range .Metrics}}
 <tr><td>{{.Label}}</td><td class="num">{{.Hours}}</td><td class="num">{{.Median}}</td><td class="num">{{.P90}}</td><td class="num">{{.N}}</td><td{{if .Slower}} class="slower"{{end}}>{{.Rank}}</td></tr>{{end}}
 </tbody></table>
