@@ -196,3 +196,31 @@ func TestCoverageHostile(t *testing.T) {
 		t.Error("escape sequence from a rule title reached the terminal")
 	}
 }
+
+// TestReportCoverageSection: `pir report --rules` adds the coverage
+// section to the PDF; without rules there is none.
+func TestReportCoverageSection(t *testing.T) {
+	db := sampleDB(t)
+	for _, withRules := range []bool{true, false} {
+		dir := t.TempDir()
+		args := []string{"report", "--db", db, "--quarter", "2025-Q4", "--pdf-only", "--out", dir}
+		if withRules {
+			args = append(args, "--rules", sigmaDir)
+		}
+		code, _, errs := runMetricsCLI(t, reviewClock, args...)
+		if code != 0 {
+			t.Fatalf("rules %v: exit %d: %s", withRules, code, errs)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "report-2025-Q4.pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(pdfText(t, b), "Detection coverage"); got != withRules {
+			t.Errorf("rules %v: coverage section present %v", withRules, got)
+		}
+	}
+	code, _, errs := runMetricsCLI(t, reviewClock, "report", "--db", db, "--quarter", "2025-Q4", "--out", t.TempDir(), "--rules", filepath.Join(t.TempDir(), "none"))
+	if code != exitUsage {
+		t.Errorf("missing rules folder: exit %d, %q", code, errs)
+	}
+}
