@@ -175,8 +175,7 @@ func rowsHeight(rows []core.Row) float64 {
 func (rp *report) header() []core.Row {
 	const h = 6.5
 	st := stSmall.with(func(s *style) { s.color = colMuted })
-	badgeW := rp.fs.bold.measure(rp.marking, 7.5) + 5
-	bu := units(badgeW)
+	bu := rp.badgeUnits()
 	left := "Incident response report · " + clean(rp.r.Quarter, rp.fs.regular, 20)
 	if rp.org != "" {
 		left = rp.org + " · " + left
@@ -197,8 +196,7 @@ func (rp *report) header() []core.Row {
 func (rp *report) footer() []core.Row {
 	const h = 6.5
 	st := stSmall
-	badgeW := rp.fs.bold.measure(rp.marking, 7.5) + 5
-	bu := units(badgeW)
+	bu := rp.badgeUnits()
 	parts := []string{clean(rp.r.Quarter, rp.fs.regular, 20)}
 	if !rp.r.GeneratedAt.IsZero() {
 		parts = append(parts, "generated "+rp.r.GeneratedAt.Format("2 January 2006 15:04 MST"))
@@ -215,6 +213,12 @@ func (rp *report) footer() []core.Row {
 			rp.badge(bu, h),
 		),
 	}
+}
+
+// badgeUnits is the marking badge's width: the label plus padding, at most
+// 40% of the page width (a longer marking is shortened to fit).
+func (rp *report) badgeUnits() int {
+	return units(min(rp.fs.bold.measure(rp.marking, 7.5)+5, contentW*0.4))
 }
 
 // badge is the marking as a label: TLP colours on black for TLP markings

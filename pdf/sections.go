@@ -239,7 +239,7 @@ func (rp *report) panel(sentences []string) {
 	f := rp.fs.face(st)
 	w := mm(pu) - 2*padX - indent - slack
 	for i, s := range sentences {
-		lines := wrap(clean(s, f, 600), f, st.size, w)
+		lines := wrap(clean(s, f, 400), f, st.size, w)
 		top := 1.2
 		if i == 0 {
 			top = padY
