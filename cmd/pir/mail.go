@@ -26,7 +26,7 @@ const passwordEnv = "PIR_SMTP_PASSWORD"
 func smtpFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "smtp-host", Usage: "SMTP server `HOST`", EnvVars: []string{"PIR_SMTP_HOST"}},
-		&cli.IntFlag{Name: "smtp-port", Usage: "SMTP `PORT` (default 587; 465 with --smtp-tls implicit; 25 with none)", EnvVars: []string{"PIR_SMTP_PORT"}},
+		&cli.IntFlag{Name: "smtp-port", Usage: "SMTP `PORT`", DefaultText: "587; 465 with --smtp-tls implicit; 25 with none", EnvVars: []string{"PIR_SMTP_PORT"}},
 		&cli.StringFlag{Name: "smtp-tls", Usage: "TLS `MODE`: mandatory (STARTTLS, default), implicit, opportunistic or none (loopback only)", EnvVars: []string{"PIR_SMTP_TLS"}},
 		&cli.StringFlag{Name: "smtp-username", Usage: "SMTP AUTH `USER` (PLAIN or LOGIN); the password comes from $" + passwordEnv + " or --smtp-password-file", EnvVars: []string{"PIR_SMTP_USERNAME"}},
 		&cli.StringFlag{Name: "smtp-password-file", Usage: "read the SMTP password from `FILE` (mode 600)", EnvVars: []string{"PIR_SMTP_PASSWORD_FILE"}},
