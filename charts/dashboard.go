@@ -65,6 +65,10 @@ type pageView struct {
 	Tactics     *chartView
 	Actions     *chartView
 	Overdue     tableView
+	// OverdueMore holds the overdue items after the first overdueShown,
+	// folded away under the table.
+	OverdueMore tableView
+	OverdueNote string
 	Notable     tableView
 	Coverage    tableView
 	Findings    tableView
@@ -191,7 +195,12 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 			return nil, err
 		}
 	}
-	v.Overdue = overdueTable(r)
+	v.Overdue, v.OverdueMore = overdueTables(r)
+	if n := len(r.Overdue); n > 0 {
+		v.OverdueNote = fmt.Sprintf("%s open action items past their due date on %s, most overdue first", FormatCount(n), v.AsOf)
+	} else {
+		v.OverdueNote = "Open action items past their due date on " + v.AsOf
+	}
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
 	v.Findings = findingsTable(r)
@@ -252,7 +261,12 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 	return cv
 }
 
-func overdueTable(r *analytics.Report) tableView {
+// overdueShown is how many overdue items the page lists before folding the
+// rest away: the most overdue matter most, and a long list buries the rest
+// of the page.
+const overdueShown = 15
+
+func overdueTables(r *analytics.Report) (shown, more tableView) {
 	t := tableView{
 		Head: []headCell{th("Case"), th("Source"), th("Item"), th("Summary"), th("Owner"), th("Priority"),
 			th("Due"), thNum("Days overdue"), th("Status")},
@@ -265,12 +279,17 @@ func overdueTable(r *analytics.Report) tableView {
 			{Text: FormatCount(it.DaysOverdue), Class: "num strong"}, tdText(it.Status),
 		})
 	}
-	return t
+	if len(t.Rows) > overdueShown {
+		more = tableView{Head: t.Head, Rows: t.Rows[overdueShown:],
+			Caption: fmt.Sprintf("The other %s overdue items", FormatCount(len(t.Rows)-overdueShown))}
+		t.Rows = t.Rows[:overdueShown]
+	}
+	return t, more
 }
 
 func notableTable(r *analytics.Report) tableView {
 	t := tableView{
-		Head:  []headCell{th("Case"), th("Source"), th("Title"), th("Severity"), th("Category"), th("Status"), th("Root cause")},
+		Head:  []headCell{th("Case"), th("Source"), th("Detected"), th("Title"), th("Severity"), th("Category"), th("Status"), th("Root cause")},
 		Empty: "No critical or high case in " + r.Quarter + ".",
 	}
 	for _, d := range r.Definitions {

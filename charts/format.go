@@ -307,13 +307,13 @@ func AgeBucketColor(bucket string) string {
 	return "#9ca3af"
 }
 
-// Palette is the series colour cycle for categorical data (categories, root
-// causes), chosen to stay distinct in print and for common colour-vision
-// deficiencies in its first six entries.
+// Palette is the colour cycle for categorical series (case categories, root
+// causes): Tableau 10, chosen to stay distinct for the common colour-vision
+// deficiencies and in greyscale print, then a navy and a light blue.
 func Palette() []string {
 	return []string{
-		"#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4",
-		"#ec4899", "#84cc16", "#64748b", "#f97316", "#14b8a6", "#a855f7",
+		"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2",
+		"#edc948", "#ff9da7", "#9c755f", "#bab0ac", "#2f4b7c", "#a0cbe8",
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -173,7 +174,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	b := &browser{ctx: browserCtx, dir: dir}
 
 	t.Run("Dashboard", func(t *testing.T) {
-		page, ev := b.open(t, "dashboard.html", dashReport(), false)
+		page, ev := b.open(t, "dashboard.html", dashReport(), tabOptions{})
 		b.checkClean(t, ev, true)
 		b.checkCharts(t, page, 13)
 		shot, err := chromedp.Run(page, chromedp.FullScreenshot(100))
@@ -201,7 +202,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			name = "XSSWithoutCSP"
 		}
 		t.Run(name, func(t *testing.T) {
-			page, ev := b.open(t, strings.ToLower(name)+".html", xssReport(), bypass)
+			page, ev := b.open(t, strings.ToLower(name)+".html", xssReport(), tabOptions{bypassCSP: bypass})
 			b.checkCharts(t, page, 13)
 			tips, err := chromedp.Run(page, chromedp.Evaluate[[]string](showTipsJS))
 			if err != nil {
@@ -242,15 +243,45 @@ func TestDashboardInBrowser(t *testing.T) {
 		})
 	}
 
+	// Without JavaScript the page still reads: the charts give way to a
+	// note, and every chart's numbers are in its table.
+	t.Run("NoJavaScript", func(t *testing.T) {
+		page, ev := b.open(t, "nojs.html", dashReport(), tabOptions{noScript: true})
+		b.checkClean(t, ev, false)
+		got, err := chromedp.Run(page, chromedp.Evaluate[map[string]any](`({
+			note: Array.from(document.querySelectorAll("p.noscript")).some(function (p) { return p.offsetParent !== null; }),
+			visibleCharts: Array.from(document.querySelectorAll("div.chart")).filter(function (c) { return c.offsetParent !== null; }).length,
+			tables: document.querySelectorAll("figure details table").length,
+			charts: document.querySelectorAll("div.chart").length,
+			drawn: document.documentElement.getAttribute("data-charts-drawn"),
+			text: document.querySelector("#fig-chart-top-techniques details").textContent.indexOf("T1566.001") >= 0
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["note"] != true || got["visibleCharts"] != 0.0 || got["drawn"] != nil || got["text"] != true {
+			t.Errorf("without JavaScript: %v; want the note shown, no chart box shown, nothing drawn, the tables' text present", got)
+		}
+		if got["tables"] != got["charts"] {
+			t.Errorf("numbers tables: %v for %v charts", got["tables"], got["charts"])
+		}
+	})
+
 	t.Run("Empty", func(t *testing.T) {
-		page, ev := b.open(t, "empty.html", emptyReport(), false)
+		page, ev := b.open(t, "empty.html", emptyReport(), tabOptions{})
 		b.checkClean(t, ev, false)
 		b.checkCharts(t, page, 0)
 	})
 }
 
 // open writes the report's dashboard to a file and loads it in a new tab.
-func (b *browser) open(t *testing.T, name string, r *analytics.Report, bypassCSP bool) (context.Context, *pageEvents) {
+// tabOptions change how a tab loads a page.
+type tabOptions struct {
+	bypassCSP bool // ignore the page's Content-Security-Policy
+	noScript  bool // run no page script, as a mail client's viewer might
+}
+
+func (b *browser) open(t *testing.T, name string, r *analytics.Report, o tabOptions) (context.Context, *pageEvents) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Dashboard(&buf, r, DashboardOptions{}); err != nil {
@@ -269,9 +300,14 @@ func (b *browser) open(t *testing.T, name string, r *analytics.Report, bypassCSP
 	}
 	ctx, cancelTimeout := context.WithTimeout(tab, 30*time.Second)
 	t.Cleanup(cancelTimeout)
-	if bypassCSP {
+	if o.bypassCSP {
 		if _, err := chromedp.Call(ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true}); err != nil {
 			t.Fatalf("bypass CSP: %v", err)
+		}
+	}
+	if o.noScript {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatalf("disable scripts: %v", err)
 		}
 	}
 	start := time.Now()

@@ -147,7 +147,7 @@ func gridOpts(left, top int) ec.GlobalOpts {
 func legendRows(names []string) int {
 	rows, used := 1, 0
 	for _, n := range names {
-		w := 7*len([]rune(n)) + 34
+		w := 13*len([]rune(n))/2 + 34
 		if used > 0 && used+w > 560 {
 			rows++
 			used = 0
@@ -184,7 +184,14 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 	}
 	unit := UnitFor(all...)
 	cv.Unit = unit.Symbol()
-	cv.Subtitle = "Median and p90, " + unit.Name() + "; hollow points: fewer than 5 cases"
+	cv.Subtitle = "Median and p90 in " + unit.Name()
+	axisName, axisType := titleCase(unit.Name()), "value"
+	if heavyTailed(all) {
+		// A p90 a hundred times the median flattens the median on a linear
+		// axis; on a log axis both read.
+		axisName, axisType = axisName+" (log scale)", "log"
+		cv.Subtitle += ", log scale"
+	}
 	cv.Table = tableView{
 		Head: []headCell{th("Quarter"), thNum("Cases (n)"), thNum("Median (" + unit.Name() + ")"), thNum("p90 (" + unit.Name() + ")"), th("Note")},
 	}
@@ -199,6 +206,7 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 			if st.SmallSample {
 				sym = "emptyCircle"
 				row[4] = tdMuted("small sample")
+				cv.Note = "Hollow points: fewer than 5 cases counted; read with care."
 			}
 			if st.Median != nil {
 				median[i] = opts.LineData{Value: unit.Value(*st.Median), Symbol: sym}
@@ -217,7 +225,7 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 	}
 	line := ec.NewLine()
 	line.SetGlobalOptions(initOpts(id), axisTooltip("line"), legendTop(), quarterAxis(r.Quarters),
-		valueAxis(titleCase(unit.Name()), false), gridOpts(52, 34),
+		valueAxis(axisName, false), gridOpts(52, 34),
 		ec.WithColorsOpts(opts.Colors{colMedian, colP90}))
 	line.SetXAxis(r.Quarters).
 		AddSeries("Median", median, ec.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 7, ShowSymbol: opts.Bool(true)}),
@@ -225,8 +233,30 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 		AddSeries("p90", p90, ec.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 6, ShowSymbol: opts.Bool(true)}),
 			ec.WithLineStyleOpts(opts.LineStyle{Width: 2, Type: "dashed"}))
 	var err error
-	cv.Option, err = finishOption(line, nil)
+	cv.Option, err = finishOption(line, func(m map[string]any) {
+		if axisType == "log" {
+			y := axisAt(m, "yAxis", 0)
+			y["type"], y["logBase"] = "log", 10
+		}
+	})
 	return cv, err
+}
+
+// heavyTailed says whether durations span so many orders of magnitude that
+// a log axis is needed: all positive (a log axis cannot show zero) and the
+// largest at least 20 times the smallest.
+func heavyTailed(hours []float64) bool {
+	if len(hours) == 0 {
+		return false
+	}
+	lo, hi := hours[0], hours[0]
+	for _, h := range hours {
+		if h <= 0 {
+			return false
+		}
+		lo, hi = min(lo, h), max(hi, h)
+	}
+	return hi >= 20*lo
 }
 
 // statsByQuarter indexes a metric's stats by quarter; a Stat without a
@@ -334,6 +364,7 @@ func volumeChart(r *analytics.Report, id string) (*chartView, error) {
 		cv.Empty = "No cases in the trailing quarters."
 		return cv, nil
 	}
+	cv.Height += 22 * (legendRows(keys) - 1)
 	var err error
 	cv.Option, err = stackedBars(id, r.Quarters, keys, nil, Palette(), by, "Cases")
 	return cv, err
@@ -379,6 +410,11 @@ func rootCauseChart(r *analytics.Report, id string) (*chartView, error) {
 			labels[k] = "(none)"
 		}
 	}
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = orDefault(labels[k], k)
+	}
+	cv.Height += 22 * (legendRows(names) - 1)
 	var err error
 	cv.Option, err = stackedBars(id, r.Quarters, keys, labels, Palette(), by, "Cases")
 	return cv, err

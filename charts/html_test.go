@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -211,6 +212,28 @@ func TestDashboardStructure(t *testing.T) {
 	}
 }
 
+// TestDashboardTablesAligned checks every table row has as many cells as
+// its header, in both fixtures.
+func TestDashboardTablesAligned(t *testing.T) {
+	for _, r := range []*analytics.Report{dashReport(), xssReport(), emptyReport()} {
+		page := string(withoutLibrary(renderDashboard(t, r)))
+		tables := regexp.MustCompile(`(?s)<table>(.*?)</table>`).FindAllStringSubmatch(page, -1)
+		if len(tables) == 0 {
+			t.Fatal("no tables")
+		}
+		for i, tb := range tables {
+			head := strings.Count(regexp.MustCompile(`(?s)<thead>.*?</thead>`).FindString(tb[1]), "<th ")
+			for _, row := range regexp.MustCompile(`(?s)<tbody>.*?</tbody>`).FindAllString(tb[1], -1) {
+				for j, tr := range strings.Split(row, "<tr>")[1:] {
+					if n := strings.Count(tr, "<td"); n != head {
+						t.Errorf("table %d row %d: %d cells under %d headers", i+1, j+1, n, head)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestDashboardNoReport(t *testing.T) {
 	if err := Dashboard(&bytes.Buffer{}, nil, DashboardOptions{}); err == nil {
 		t.Fatal("got nil error for a nil report")
@@ -283,7 +306,7 @@ func TestDashboardCSP(t *testing.T) {
 	if m == nil {
 		t.Fatal("no Content-Security-Policy meta element")
 	}
-	csp := strings.ReplaceAll(m[1], "&#39;", "'")
+	csp := html.UnescapeString(m[1])
 	for _, want := range []string{"default-src 'none'", scriptHash(inlineScript(echartsJS)), scriptHash(inlineScript(dashboardJS)), "base-uri 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)
