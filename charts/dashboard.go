@@ -56,15 +56,15 @@ type pageView struct {
 	Facts        []fact
 	Headline     string
 
-	KPIs        []kpiTile
-	Trends      []*chartView
-	Volume      *chartView
-	Ageing      *chartView
-	RootCauses  *chartView
-	Techniques  *chartView
-	Tactics     *chartView
-	Actions     *chartView
-	Overdue     tableView
+	KPIs       []kpiTile
+	Trends     []*chartView
+	Volume     *chartView
+	Ageing     *chartView
+	RootCauses *chartView
+	Techniques *chartView
+	Tactics    *chartView
+	Actions    *chartView
+	Overdue    tableView
 	// OverdueMore holds the overdue items after the first overdueShown,
 	// folded away under the table.
 	OverdueMore tableView
