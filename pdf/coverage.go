@@ -11,7 +11,7 @@ import (
 )
 
 // maxCoverageRows caps the gap and covered-technique tables.
-const maxCoverageRows = 12
+const maxCoverageRows = 10
 
 // coverage is the detection-coverage section, present when the report was
 // built with a folder of Sigma rules (Report.Coverage).
@@ -63,16 +63,26 @@ func (rp *report) coverage() {
 	if n := len(c.Invalid); n > 0 {
 		notes = append(notes, fmt.Sprintf("%d files are not Sigma rules and were skipped.", n))
 	}
-	if m := strings.TrimSpace(c.Matching); m != "" {
-		notes = append(notes, m)
+	notes = append(notes, "How rules are matched and whose rules they are: see the appendix.")
+	rp.gap(1.5)
+	rp.paragraph(strings.Join(notes, " "), stSmall)
+}
+
+// coverageNotes are the matching rule and the rules' licence and authors
+// (the Detection Rule License asks for attribution where matches are
+// reported), printed in the appendix.
+func (rp *report) coverageNotes() []string {
+	c := rp.r.Coverage
+	if c == nil {
+		return nil
 	}
-	if l := strings.TrimSpace(c.License); l != "" {
-		notes = append(notes, l)
+	var out []string
+	for _, s := range []string{c.Matching, c.License} {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, clean(s, rp.fs.regular, 900))
+		}
 	}
-	if len(notes) > 0 {
-		rp.gap(2)
-		rp.paragraph(clean(strings.Join(notes, " "), rp.fs.regular, 900), stSmall)
-	}
+	return out
 }
 
 // coverageTable lists techniques with the rules that cover or relate to

@@ -264,6 +264,13 @@ func (d *doc) paragraph(s string, st style) {
 func (d *doc) paragraphIn(s string, st style, indent, w float64) {
 	f := d.fs.face(st)
 	lines := wrap(clean(s, f, 0), f, st.size, w-indent-slack)
+	// Keep a short paragraph in one piece and never start a long one with
+	// a lone line at the foot of a page.
+	keep := float64(min(len(lines), 2))
+	if len(lines) <= 5 {
+		keep = float64(len(lines))
+	}
+	d.ensure(keep * st.leadH())
 	for i, l := range lines {
 		h := st.leadH()
 		if i == len(lines)-1 {

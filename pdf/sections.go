@@ -861,6 +861,7 @@ func (rp *report) appendix() {
 	if m := markingMeaning(rp.marking); m != "" {
 		about = append(about, rp.marking+": "+m)
 	}
+	about = append(about, rp.coverageNotes()...)
 	for _, s := range about {
 		rp.paragraph(s, stBody.with(func(s *style) { s.size = 8.5 }))
 		rp.gap(1.2)
