@@ -135,9 +135,14 @@ type cell struct {
 	Bar   string
 }
 
-func tdNum(s string) cell     { return cell{Text: s, Class: "num"} }
-func tdMono(s string) cell    { return cell{Text: s, Class: "mono"} }
-func tdText(s string) cell    { return cell{Text: s} }
+func tdNum(s string) cell  { return cell{Text: s, Class: "num"} }
+func tdMono(s string) cell { return cell{Text: s, Class: "mono"} }
+func tdText(s string) cell { return cell{Text: s} }
+
+// tdFree is free text (titles, summaries): it may break anywhere, so one
+// long token from an export cannot push the table off the page.
+func tdFree(s string) cell { return cell{Text: s, Class: "free"} }
+
 func tdCount(n int) cell      { return tdNum(FormatCount(n)) }
 func tdMuted(s string) cell   { return cell{Text: s, Class: "muted"} }
 func th(s string) headCell    { return headCell{Text: s} }
@@ -274,7 +279,7 @@ func overdueTables(r *analytics.Report) (shown, more tableView) {
 	}
 	for _, it := range r.Overdue {
 		t.Rows = append(t.Rows, []cell{
-			tdMono(it.CaseID), tdMuted(it.Source), tdMono(it.ItemID), tdText(it.Summary), tdText(orDash(it.Owner)),
+			tdMono(it.CaseID), tdMuted(it.Source), tdMono(it.ItemID), tdFree(it.Summary), tdText(orDash(it.Owner)),
 			{Text: orDash(it.Priority), Class: priorityClass(it.Priority)}, tdMono(it.Due),
 			{Text: FormatCount(it.DaysOverdue), Class: "num strong"}, tdText(it.Status),
 		})
@@ -297,7 +302,7 @@ func notableTable(r *analytics.Report) tableView {
 	}
 	for _, c := range r.Notable {
 		row := []cell{
-			tdMono(c.CaseID), tdMuted(c.Source), tdMono(formatDate(c.Detected, r.TimeZone)), tdText(c.Title),
+			tdMono(c.CaseID), tdMuted(c.Source), tdMono(formatDate(c.Detected, r.TimeZone)), tdFree(c.Title),
 			{Text: c.Severity, Class: severityClass(c.Severity)},
 			tdText(c.Category), tdText(c.Status), tdText(orDash(c.RootCause)),
 		}
@@ -336,7 +341,7 @@ func findingsTable(r *analytics.Report) tableView {
 	}
 	for _, f := range r.DataQuality.Findings {
 		t.Rows = append(t.Rows, []cell{
-			tdText(findingLabel(f.Kind)), tdText(f.Detail), tdCount(f.Count),
+			tdText(findingLabel(f.Kind)), tdFree(f.Detail), tdCount(f.Count),
 			{Text: strings.Join(f.CaseIDs, ", "), Class: "mono ids"},
 		})
 	}
