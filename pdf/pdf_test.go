@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/charts"
@@ -140,18 +141,51 @@ func pageCount(t testing.TB, path string) int {
 
 func TestPdfPageOneNumbers(t *testing.T) {
 	r := jsonRoundTrip(t, fixture())
-	path := renderFile(t, r, Options{})
+	checkPageOne(t, r, renderFile(t, r, Options{}))
+}
+
+// TestPdfPageOneMatchesMetricsJSON renders the golden output of `pir
+// metrics --format json` on the bundled sample: page 1 must show the same
+// numbers, formatted as the dashboard formats them.
+func TestPdfPageOneMatchesMetricsJSON(t *testing.T) {
+	r := sampleReport(t)
+	checkPageOne(t, r, renderFile(t, r, Options{}))
+}
+
+// sampleReport is `pir metrics --quarter 2025-Q4 --format json` on the
+// bundled sample (the demo data), as its golden file keeps it.
+func sampleReport(t testing.TB) *analytics.Report {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "metrics", "sample-2025-Q4.golden.json"))
+	if err != nil {
+		t.Fatalf("golden metrics JSON: %v", err)
+	}
+	var r analytics.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return &r
+}
+
+// checkPageOne reads page 1 back and finds every number of the executive
+// summary there, formatted with the shared charts formatters.
+func checkPageOne(t *testing.T, r *analytics.Report, path string) {
+	t.Helper()
 	layout := run(t, "pdftotext", "-f", "1", "-l", "1", "-layout", path, "-")
 	raw := words(run(t, "pdftotext", "-f", "1", "-l", "1", "-raw", path, "-"))
 
 	t.Run("KPITable", func(t *testing.T) {
+		if len(r.KPIs) == 0 {
+			t.Fatal("the report has no KPIs to check")
+		}
 		for _, k := range r.KPIs {
 			n := charts.FormatCount(k.Current.N)
 			if k.Current.SmallSample {
 				n += "*"
 			}
 			want := []string{k.Label, charts.FormatHoursPtr(k.Current.Median), charts.FormatHoursPtr(k.Current.P90), n,
-				charts.Arrow(k.QoQ) + " " + charts.FormatChange(k.QoQ), charts.Arrow(k.YoY) + " " + charts.FormatChange(k.YoY)}
+				strings.TrimSpace(charts.Arrow(k.QoQ) + " " + charts.FormatChange(k.QoQ)),
+				strings.TrimSpace(charts.Arrow(k.YoY) + " " + charts.FormatChange(k.YoY))}
 			line := lineWith(after(layout, "Key metrics"), k.Label+" ")
 			if line == "" {
 				t.Errorf("%s: no KPI row on page 1", k.Metric)
@@ -163,14 +197,21 @@ func TestPdfPageOneNumbers(t *testing.T) {
 		}
 	})
 	t.Run("Header", func(t *testing.T) {
-		for _, want := range []string{r.Organisation, "Incident response report " + r.Quarter, "generated 3 April 2025",
-			charts.FormatCount(r.Cases) + " cases detected in " + r.Quarter, "time zone Europe/Berlin", DefaultMarking} {
-			if !strings.Contains(raw, want) {
-				t.Errorf("page 1: got no %q", want)
+		want := []string{"Incident response report " + r.Quarter, "generated " + r.GeneratedAt.Format("2 January 2006"),
+			charts.FormatCount(r.Cases) + " cases detected in " + r.Quarter, "time zone " + r.TimeZone, DefaultMarking}
+		if r.Organisation != "" {
+			want = append(want, r.Organisation)
+		}
+		for _, w := range want {
+			if !strings.Contains(raw, w) {
+				t.Errorf("page 1: got no %q", w)
 			}
 		}
 	})
 	t.Run("Summary", func(t *testing.T) {
+		if len(r.Summary) == 0 {
+			t.Fatal("the report has no summary to check")
+		}
 		for _, s := range r.Summary {
 			if !strings.Contains(raw, words(s)) {
 				t.Errorf("page 1: got no summary sentence %q", s)
@@ -184,22 +225,42 @@ func TestPdfPageOneNumbers(t *testing.T) {
 				top = append(top, rc)
 			}
 		}
+		if len(top) == 0 {
+			t.Fatal("the report has no root causes to check")
+		}
 		for i, rc := range top {
-			line := lineWith(after(layout, "Top root causes"), rc.Category)
+			line := lineWith(after(layout, "Top root causes"), " "+rc.Category+" ")
 			want := []string{strconv.Itoa(i + 1), rc.Category, charts.FormatCount(rc.Cases), charts.FormatShare(rc.Share), charts.FormatCount(rc.Recurrences)}
 			if err := inOrder(line, want); err != nil {
 				t.Errorf("root cause %q: %v in row %q", rc.Category, err, line)
 			}
 		}
-		a := r.Actions[len(r.Actions)-1]
-		want := fmt.Sprintf("%d action items overdue on 31 March 2025. Of the %d items from %s cases, %s completed, %s of those on time.",
-			len(r.Overdue), a.Created, r.Quarter, charts.FormatRate(a.CompletionRate), charts.FormatRate(a.OnTimeRate))
-		if !strings.Contains(raw, want) {
+		var a analytics.ActionSummary
+		for _, x := range r.Actions {
+			if x.Quarter == r.Quarter {
+				a = x
+			}
+		}
+		asOf, err := time.Parse("2006-01-02", r.AsOfDate)
+		if err != nil {
+			t.Fatalf("as_of_date %q: %v", r.AsOfDate, err)
+		}
+		want := fmt.Sprintf("%s action items overdue on %s. Of the %s items from %s cases, %s completed",
+			charts.FormatCount(len(r.Overdue)), asOf.Format("2 January 2006"), charts.FormatCount(a.Created), r.Quarter, charts.FormatRate(a.CompletionRate))
+		if a.OnTimeRate != nil {
+			want += ", " + charts.FormatRate(a.OnTimeRate) + " of those on time"
+		}
+		if !strings.Contains(raw, want+".") {
 			t.Errorf("page 1: got no %q in\n%s", want, raw)
 		}
-		// The overdue tile.
-		if line := lineWith(layout, charts.FormatRate(a.CompletionRate)); !strings.Contains(line, strconv.Itoa(len(r.Overdue))) {
-			t.Errorf("tiles: got %q, want the overdue count %d", line, len(r.Overdue))
+		// The tiles: cases, completion rate and the overdue count side by side.
+		tiles := []string{charts.FormatCount(r.Cases), charts.FormatRate(a.CompletionRate), charts.FormatCount(len(r.Overdue))}
+		found := false
+		for _, l := range strings.Split(layout, "\n") {
+			found = found || strings.HasPrefix(strings.TrimSpace(l), tiles[0]+" ") && inOrder(l, tiles) == nil
+		}
+		if !found {
+			t.Errorf("tiles: got no line with %q in\n%s", tiles, layout)
 		}
 	})
 }
@@ -275,20 +336,26 @@ func inkShare(img image.Image) float64 {
 }
 
 func TestPdfSizeBounds(t *testing.T) {
-	path := fixturePath(t)
-	if n := pageCount(t, path); n > 12 || n < 7 {
-		t.Errorf("got %d pages, want 7 to 12 (one per section, at most 12)", n)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Size() > 2<<20 {
-		t.Errorf("got %d bytes, want at most 2 MiB", st.Size())
-	}
-	info := run(t, "pdfinfo", path)
-	if !strings.Contains(info, "595.28 x 841.89 pts (A4)") {
-		t.Errorf("pdfinfo: got %q, want A4 portrait", info)
+	for name, path := range map[string]func() string{
+		"Fixture": func() string { return fixturePath(t) },
+		"Sample":  func() string { return renderFile(t, sampleReport(t), Options{}) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := path()
+			if n := pageCount(t, p); n > 12 || n < 7 {
+				t.Errorf("got %d pages, want 7 to 12 (one per section, at most 12)", n)
+			}
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Size() > 2<<20 {
+				t.Errorf("got %d bytes, want at most 2 MiB", st.Size())
+			}
+			if info := run(t, "pdfinfo", p); !strings.Contains(info, "595.28 x 841.89 pts (A4)") {
+				t.Errorf("pdfinfo: got %q, want A4 portrait", info)
+			}
+		})
 	}
 }
 
