@@ -75,6 +75,7 @@ var (
 
 func renderFile(t testing.TB, r *analytics.Report, o Options) string {
 	t.Helper()
+	needTool(t, "pdftotext")
 	b, pages, err := render(r, o)
 	if err != nil {
 		t.Fatalf("render: got %v, want nil", err)
@@ -107,6 +108,7 @@ var fixtureFile = sync.OnceValues(func() ([]byte, error) {
 
 func fixturePath(t testing.TB) string {
 	t.Helper()
+	needTool(t, "pdftotext")
 	b, err := fixtureFile()
 	if err != nil {
 		t.Fatalf("render: got %v, want nil", err)
