@@ -117,9 +117,9 @@ const paintJS = `Array.from(document.querySelectorAll("div.chart")).map(function
   return {id: el.id, canvas: true, width: c.width, height: c.height, painted: painted, colours: Object.keys(colours).length};
 })`
 
-// showTipsJS opens the tooltip of every drawn chart at each category and
-// returns the tooltip texts: ECharts builds tooltips as HTML from series and
-// category names, which come from case data.
+// showTipsJS opens the tooltip of every drawn chart at its first and last
+// category and returns the tooltip texts: ECharts builds tooltips as HTML
+// from series and category names, which come from case data.
 const showTipsJS = `(function () {
   var texts = [];
   document.querySelectorAll("div.chart").forEach(function (el) {
@@ -128,7 +128,7 @@ const showTipsJS = `(function () {
     var opt = chart.getOption();
     var n = 0;
     (opt.series || []).forEach(function (s) { n = Math.max(n, (s.data || []).length); });
-    for (var i = 0; i < n; i++) {
+    for (var i = 0; i < n; i += Math.max(1, n - 1)) {
       chart.dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: i});
       el.querySelectorAll("div").forEach(function (d) {
         if (d.style && d.style.zIndex === "9999999" && d.innerText) { texts.push(d.innerText); }
@@ -204,10 +204,12 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			page, ev := b.open(t, strings.ToLower(name)+".html", xssReport(), tabOptions{bypassCSP: bypass})
 			b.checkCharts(t, page, 13)
+			start := time.Now()
 			tips, err := chromedp.Run(page, chromedp.Evaluate[[]string](showTipsJS))
 			if err != nil {
 				t.Fatalf("tooltips: %v", err)
 			}
+			t.Logf("opened %d tooltips in %v", len(tips), time.Since(start).Round(time.Millisecond))
 			joined := strings.Join(tips, "\n")
 			for _, want := range []string{xssScript, xssImg, xssMarker} {
 				if !strings.Contains(joined, want) {
