@@ -75,7 +75,7 @@ func CoverageSection(r *analytics.Report) (template.HTML, error) {
 		if t.Status == "unknown" {
 			name = "(not in ATT&CK)"
 		}
-		return coverageTechRow{ID: t.ID, Name: name, Cases: FormatCount(t.Cases), Rules: FormatCount(len(refs)), Titles: strings.Join(titles, "; ")}
+		return coverageTechRow{ID: t.ID, Name: orNoValue(name), Cases: FormatCount(t.Cases), Rules: FormatCount(len(refs)), Titles: orNoValue(strings.Join(titles, "; "))}
 	}
 	for i, t := range c.GapList {
 		if i == coverageRows {

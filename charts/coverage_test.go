@@ -41,3 +41,23 @@ func TestCoverageSection(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardCoverage: the dashboard carries the section only when the
+// report has Coverage.
+func TestDashboardCoverage(t *testing.T) {
+	r := dashReport()
+	if strings.Contains(string(renderDashboard(t, r)), `id="coverage"`) {
+		t.Error("coverage section without Report.Coverage")
+	}
+	share := 0.5
+	r.Coverage = &analytics.Coverage{Quarter: r.Quarter, Techniques: 2, Covered: 1, Gaps: 1, Share: &share,
+		GapList: []analytics.CoverageTechnique{{ID: "T1530", Name: "Data from Cloud Storage", Cases: 8}}}
+	page := string(renderDashboard(t, r))
+	i, j := strings.Index(page, `<section id="coverage"`), strings.Index(page, `<section id="quality"`)
+	if i < 0 || j < i {
+		t.Fatalf("coverage section missing or after data quality")
+	}
+	if !strings.Contains(page[i:j], "<td>T1530</td><td>Data from Cloud Storage</td><td class=\"num\">8</td><td>–</td>") {
+		t.Errorf("gap row missing in\n%s", page[i:j])
+	}
+}

@@ -78,6 +78,10 @@ type pageView struct {
 	Version     string
 	Generated   string
 
+	// DetectionCoverage is the Sigma coverage section (CoverageSection),
+	// empty unless the report has Coverage.
+	DetectionCoverage template.HTML
+
 	CSP            string
 	CSS            template.CSS
 	EChartsJS      template.JS
@@ -208,6 +212,9 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	}
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
+	if v.DetectionCoverage, err = CoverageSection(r); err != nil {
+		return nil, err
+	}
 	v.Findings = findingsTable(r)
 	v.Definitions = definitionsTable(r)
 	if r.ATTACK.Version != "" {
