@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# make bench: whole-process benchmarks of pir on `pir sample` data at 10 k,
+# 100 k and 1 M cases, each figure next to a baseline measured in the same
+# run, plus the Go benchmarks and a CPU profile of the loader. Writes
+# bench/RESULTS.md. Not part of `make test`.
+#
+#   ingest      pir ingest vs bin/pir-baseline (DuckDB's read_json + plain SQL
+#               into the same tables, bench/readjson.sql), fresh database each
+#               run, runs interleaved (ABAB) so machine noise hits both alike
+#   re-ingest   the same file again into the loaded database (all unchanged)
+#   metrics     pir metrics --format json for the last quarter, 8 quarters
+#   report      pir report (HTML + PDF) for the same quarter
+#
+# Figures are medians of BENCH_RUNS runs (the largest size gets as many as fit
+# in BENCH_BUDGET seconds, at least one). Peak RSS comes from /usr/bin/time.
+# A step that exceeds BENCH_STEP_TIMEOUT seconds or BENCH_MAX_RSS_MB is
+# stopped and reported as such (it protects the shared machine), never
+# silently dropped.
+#
+# Environment: PIR (default bin/pir), BENCH_SIZES ("10000 100000 1000000"),
+# BENCH_RUNS (3), BENCH_BUDGET (1080), BENCH_STEP_TIMEOUT (600),
+# BENCH_MAX_RSS_MB (8192), BENCH_DIR (scratch, default a temp dir, removed
+# unless BENCH_KEEP=1), BENCH_OUT (bench/RESULTS.md), BENCH_GO (1: run the Go
+# benchmarks and the profile).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PIR=${PIR:-$ROOT/bin/pir}
+SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
+RUNS=${BENCH_RUNS:-3}
+BUDGET=${BENCH_BUDGET:-1080}
+STEP_TIMEOUT=${BENCH_STEP_TIMEOUT:-600}
+MAX_RSS_MB=${BENCH_MAX_RSS_MB:-8192}
+OUT=${BENCH_OUT:-$ROOT/bench/RESULTS.md}
+RUN_GO=${BENCH_GO:-1}
+SEED=42
+START=2024-01-01
+QUARTERS=8
+QUARTER=2025-Q4 # the last quarter of the sample span
+T0=$(date +%s)
+
+say() { printf '[bench %4ds] %s\n' $(($(date +%s) - T0)) "$*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ -x "$PIR" ] || die "$PIR missing: run make build (make bench does)"
+if [ ! -x /usr/bin/time ]; then
+	say "installing GNU time (apt)"
+	if [ "$(id -u)" = 0 ]; then
+		apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }
+	else
+		sudo apt-get install -y -qq time >/dev/null
+	fi
+fi
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is required: apt-get install time"
+
+if [ -n "${BENCH_DIR:-}" ]; then
+	WORK=$BENCH_DIR
+	mkdir -p "$WORK"
+else
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/pir-bench.XXXXXX")
+fi
+cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+
+BASELINE=$WORK/pir-baseline
+say "building the baseline loader (bench/baseline)"
+go build -o "$BASELINE" ./bench/baseline
+
+# measure NAME CMD… runs CMD under GNU time with a time and memory guard and
+# appends "NAME wall_s rss_kb status" to $WORK/measure.tsv; status is ok,
+# failed, timeout or rss. The command's output goes to $WORK/logs/NAME.log.
+mkdir -p "$WORK/logs"
+measure() {
+	local name=$1
+	shift
+	local tf=$WORK/logs/$name.time log=$WORK/logs/$name.log status=ok
+	rm -f "$tf"
+	/usr/bin/time -f '%e %M' -o "$tf" "$@" >"$log" 2>&1 &
+	local tpid=$! waited=0 child rss
+	while kill -0 "$tpid" 2>/dev/null; do
+		sleep 0.5
+		waited=$((waited + 1))
+		child=$(pgrep -P "$tpid" | head -1 || true)
+		if [ -n "$child" ]; then
+			rss=$(ps -o rss= -p "$child" 2>/dev/null | tr -d ' ' || true)
+			if [ -n "$rss" ] && [ "$rss" -gt $((MAX_RSS_MB * 1024)) ]; then
+				status=rss
+				kill -9 "$child" 2>/dev/null || true
+			fi
+			if [ $((waited / 2)) -ge "$STEP_TIMEOUT" ]; then
+				status=timeout
+				kill -9 "$child" 2>/dev/null || true
+			fi
+		fi
+	done
+	local rc=0
+	wait "$tpid" || rc=$?
+	if [ "$status" = ok ] && [ "$rc" != 0 ]; then
+		status=failed
+	fi
+	local wall rsskb
+	read -r wall rsskb < <(grep -E '^[0-9.]+ [0-9]+$' "$tf" | tail -1 || echo "0 0")
+	if [ "$status" = timeout ]; then wall=$STEP_TIMEOUT; fi
+	printf '%s\t%s\t%s\t%s\n' "$name" "${wall:-0}" "${rsskb:-0}" "$status" >>"$WORK/measure.tsv"
+	say "$name: ${wall}s, $((${rsskb:-0} / 1024)) MB, $status"
+	if [ "$status" = failed ]; then
+		tail -5 "$log" >&2
+	fi
+	[ "$status" = ok ]
+}
+
+# med NAME-PREFIX FIELD: median of field 2 (wall) or 3 (rss kb) over the ok
+# runs whose name starts with the prefix; "" when none.
+med() {
+	awk -F'\t' -v p="$1" -v f="$2" 'index($1, p) == 1 && $4 == "ok" { print $f }' "$WORK/measure.tsv" |
+		sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+statmax() {
+	awk -F'\t' -v p="$1" -v f="$2" 'index($1, p) == 1 && $4 == "ok" { print $f }' "$WORK/measure.tsv" | sort -g | tail -1
+}
+count() { awk -F'\t' -v p="$1" 'index($1, p) == 1 && $4 == "ok"' "$WORK/measure.tsv" | wc -l | tr -d ' '; }
+# worst status of the runs with a prefix (for steps that never finished)
+badstatus() { awk -F'\t' -v p="$1" 'index($1, p) == 1 && $4 != "ok" { print $4; exit }' "$WORK/measure.tsv"; }
+elapsed() { echo $(($(date +%s) - T0)); }
+fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN { if (x == "") print "n/a"; else printf("%.*f\n", d, x) }'; }
+div() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf("%.*f\n", d, a / b) }'; }
+mb() { awk -v k="$1" 'BEGIN { if (k == "") print "n/a"; else printf("%.0f\n", k / 1024) }'; }
+human() { awk -v n="$1" 'BEGIN { if (n >= 1000000) printf("%g M\n", n / 1000000); else if (n >= 1000) printf("%g k\n", n / 1000); else print n }'; }
+
+: >"$WORK/measure.tsv"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+largest=$(for n in $SIZES; do echo "$n"; done | sort -n | tail -1)
+
+declare -A BYTES
+for n in $SIZES; do
+	f=$WORK/cases-$n.jsonl
+	measure "gen-$n" "$PIR" sample --cases "$n" --quarters $QUARTERS --seed $SEED --start $START -o "$f" ||
+		die "pir sample failed"
+	BYTES[$n]=$(wc -c <"$f" | tr -d ' ')
+done
+
+ingest_pair() { # size run
+	local n=$1 r=$2 f=$WORK/cases-$1.jsonl
+	local pdb=$WORK/pir-$n.duckdb bdb=$WORK/baseline-$n.duckdb
+	rm -f "$pdb" "$pdb.wal" "$bdb" "$bdb.wal"
+	if [ $((r % 2)) = 1 ]; then
+		measure "ingest-pir-$n-$r" "$PIR" ingest --quiet --db "$pdb" "$f" || true
+		measure "ingest-base-$n-$r" "$BASELINE" --db "$bdb" "$f" || true
+	else
+		measure "ingest-base-$n-$r" "$BASELINE" --db "$bdb" "$f" || true
+		measure "ingest-pir-$n-$r" "$PIR" ingest --quiet --db "$pdb" "$f" || true
+	fi
+	rm -f "$bdb" "$bdb.wal"
+}
+
+declare -A HAVE_DB
+for n in $SIZES; do
+	f=$WORK/cases-$n.jsonl
+	db=$WORK/pir-$n.duckdb
+	ingest_pair "$n" 1
+	if [ "$n" = "$largest" ]; then
+		# one more pair only while the rest still fits in the budget
+		pair=$(awk -v a="$(med "ingest-pir-$n-" 2)" -v b="$(med "ingest-base-$n-" 2)" 'BEGIN { print int(a + b + 1) }')
+		reserve=$(awk -v a="$(med "ingest-pir-$n-" 2)" 'BEGIN { print int(a + 60) }')
+		for r in $(seq 2 "$RUNS"); do
+			if [ $(($(elapsed) + pair + reserve)) -gt "$BUDGET" ]; then
+				say "ingest $n: stopping after $((r - 1)) run(s) to stay within BENCH_BUDGET=${BUDGET}s"
+				break
+			fi
+			ingest_pair "$n" "$r"
+		done
+	else
+		for r in $(seq 2 "$RUNS"); do ingest_pair "$n" "$r"; done
+	fi
+	# the database of the last pir run stays for the steps below
+	if [ -f "$db" ] && [ "$(count "ingest-pir-$n-")" -gt 0 ] && [ "$(awk -F'\t' -v p="ingest-pir-$n-" 'index($1,p)==1 {s=$4} END {print s}' "$WORK/measure.tsv")" = ok ]; then
+		HAVE_DB[$n]=1
+	else
+		say "ingest $n: no database to run the other steps on"
+		continue
+	fi
+
+	# metrics and report: medians of up to RUNS runs
+	for r in $(seq 1 "$RUNS"); do
+		measure "metrics-$n-$r" "$PIR" metrics --db "$db" --quarter $QUARTER --quarters 8 --format json || break
+		cp "$WORK/logs/metrics-$n-$r.log" "$WORK/metrics-$n.json"
+		[ "$n" = "$largest" ] && [ $(($(elapsed) + 120)) -gt "$BUDGET" ] && break
+	done
+	for r in $(seq 1 "$RUNS"); do
+		rm -rf "$WORK/report-$n"
+		measure "report-$n-$r" "$PIR" report --db "$db" --quarter $QUARTER --quarters 8 --out "$WORK/report-$n" || break
+		[ "$n" = "$largest" ] && [ $(($(elapsed) + 120)) -gt "$BUDGET" ] && break
+	done
+done
+
+# re-ingest of the unchanged largest file into its loaded database
+n=$largest
+if [ "${HAVE_DB[$n]:-}" = 1 ]; then
+	first=$(med "ingest-pir-$n-" 2)
+	for r in $(seq 1 "$RUNS"); do
+		if [ "$r" -gt 1 ] && [ $(($(elapsed) + ${first%.*} + 30)) -gt "$BUDGET" ]; then
+			say "re-ingest: stopping after $((r - 1)) run(s) to stay within BENCH_BUDGET=${BUDGET}s"
+			break
+		fi
+		measure "reingest-$n-$r" "$PIR" ingest --db "$WORK/pir-$n.duckdb" "$WORK/cases-$n.jsonl" || break
+		grep -q " 0 inserted, 0 updated, $n unchanged" "$WORK/logs/reingest-$n-$r.log" ||
+			die "re-ingest of an unchanged file changed something: $(cat "$WORK/logs/reingest-$n-$r.log")"
+	done
+fi
+
+GO_BENCH="" PROFILE=""
+if [ "$RUN_GO" = 1 ]; then
+	say "Go benchmarks (sample, ingest vs read_json) and a CPU profile of the loader"
+	GO_BENCH=$(go test -run '^$' -bench . -benchtime 3x ./sample 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true)
+	GO_BENCH+=$'\n'$(go test -run '^$' -bench Ingest -benchtime 2x -cpuprofile "$WORK/ingest.cpu" -o "$WORK/bench.test" ./bench 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true)
+	if [ -f "$WORK/ingest.cpu" ]; then
+		PROFILE=$(go tool pprof -top -nodecount 25 "$WORK/bench.test" "$WORK/ingest.cpu" 2>/dev/null | sed -n '1,40p' || true)
+	fi
+fi
+
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+TOTAL=$(elapsed)
+say "writing $OUT"
+
+# ---- RESULTS.md ---------------------------------------------------------
+verdict() { # value target (smaller is better)
+	awk -v v="$1" -v t="$2" 'BEGIN { if (v == "" || v == "n/a") print "—"; else if (v + 0 <= t + 0) print "met"; else print "**missed**" }'
+}
+cell() { # prefix: median wall or the failure status
+	local v
+	v=$(med "$1" 2)
+	if [ -n "$v" ]; then fmt "$v"; else
+		local s
+		s=$(badstatus "$1")
+		case $s in
+		timeout) echo "> ${STEP_TIMEOUT} (stopped)" ;;
+		rss) echo "stopped: RSS > ${MAX_RSS_MB} MB" ;;
+		failed) echo "failed" ;;
+		*) echo "n/a" ;;
+		esac
+	fi
+}
+{
+	echo "# pir benchmarks"
+	echo
+	echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%dT%H:%MZ); the whole run took ${TOTAL} s."
+	echo "Numbers are medians of the runs shown; compare the **ratios** (pir / baseline, measured"
+	echo "side by side in the same run, interleaved) rather than the absolute times: the machine is"
+	echo "shared and its load changes during a run."
+	echo
+	echo "## Machine"
+	echo
+	echo "| | |"
+	echo "|---|---|"
+	echo "| CPU | $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores |"
+	echo "| memory | $(awk '/MemTotal/ { printf("%.1f GB", $2 / 1048576) }' /proc/meminfo) |"
+	echo "| load average (1/5/15 min) | start $LOAD_START, end $LOAD_END |"
+	echo "| OS | $(uname -sr) |"
+	echo "| Go | $(go version | cut -d' ' -f3-) |"
+	echo "| pir | $("$PIR" --version 2>/dev/null | awk '{ print $NF }') |"
+	echo "| DuckDB | duckdb-go/v2 $(go list -m -f '{{.Version}}' github.com/duckdb/duckdb-go/v2) |"
+	echo
+	echo "## Commands"
+	echo
+	echo '```sh'
+	echo "pir sample --cases N --quarters $QUARTERS --seed $SEED --start $START -o cases-N.jsonl"
+	echo "pir ingest --quiet --db pir-N.duckdb cases-N.jsonl              # fresh database each run"
+	echo "pir-baseline --db baseline-N.duckdb cases-N.jsonl               # go build ./bench/baseline; fresh database"
+	echo "pir ingest --db pir-N.duckdb cases-N.jsonl                      # re-ingest: same file again"
+	echo "pir metrics --db pir-N.duckdb --quarter $QUARTER --quarters 8 --format json"
+	echo "pir report  --db pir-N.duckdb --quarter $QUARTER --quarters 8 --out report-N/"
+	echo '```'
+	echo
+	echo "Wall time and peak RSS from GNU time (\`/usr/bin/time -f '%e %M'\`) of the whole process."
+	echo "The baseline (bench/readjson.sql) is DuckDB's own \`read_json\` into a temp table, then"
+	echo "\`INSERT … SELECT\` with \`unnest\` into the same store tables, through the same driver,"
+	echo "in one transaction, plus the file's SHA-256 for provenance; it validates nothing and"
+	echo "merges nothing, so it is the floor for loading this data with DuckDB."
+	echo
+	echo "## Generation (\`pir sample\`)"
+	echo
+	echo "| cases | file MB | wall s | cases/s | MB/s | peak RSS MB |"
+	echo "|---:|---:|---:|---:|---:|---:|"
+	for n in $SIZES; do
+		w=$(med "gen-$n" 2)
+		echo "| $(human "$n") | $(div "${BYTES[$n]}" 1000000 0) | $(fmt "$w") | $(div "$n" "$w" 0) | $(div "$(div "${BYTES[$n]}" 1000000 6)" "$w" 1) | $(mb "$(med "gen-$n" 3)") |"
+	done
+	echo
+	echo "## Ingest: pir vs DuckDB read_json (target: ratio ≤ 1.5 at 1 M)"
+	echo
+	echo "| cases | runs | pir s | baseline s | **ratio** | pir cases/s | pir MB/s | baseline cases/s | pir peak RSS MB | baseline peak RSS MB |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for n in $SIZES; do
+		p=$(med "ingest-pir-$n-" 2)
+		b=$(med "ingest-base-$n-" 2)
+		echo "| $(human "$n") | $(count "ingest-pir-$n-")/$(count "ingest-base-$n-") | $(cell "ingest-pir-$n-") | $(cell "ingest-base-$n-") | **$(div "$p" "$b")** | $(div "$n" "$p" 0) | $(div "$(div "${BYTES[$n]}" 1000000 6)" "$p" 1) | $(div "$n" "$b" 0) | $(mb "$(statmax "ingest-pir-$n-" 3)") | $(mb "$(statmax "ingest-base-$n-" 3)") |"
+	done
+	echo
+	n=$largest
+	p=$(med "ingest-pir-$n-" 2)
+	b=$(med "ingest-base-$n-" 2)
+	ri=$(med "reingest-$n-" 2)
+	me=$(med "metrics-$n-" 2)
+	rp=$(med "report-$n-" 2)
+	echo "## Targets at $(human "$n") cases"
+	echo
+	echo "| step | median s | runs | peak RSS MB | target | verdict |"
+	echo "|---|---:|---:|---:|---|---|"
+	echo "| ingest (ratio to baseline) | $(cell "ingest-pir-$n-") | $(count "ingest-pir-$n-") | $(mb "$(statmax "ingest-pir-$n-" 3)") | ratio ≤ 1.5 (now $(div "$p" "$b")) | $(verdict "$(div "$p" "$b")" 1.5) |"
+	echo "| re-ingest, unchanged (ratio to first ingest) | $(cell "reingest-$n-") | $(count "reingest-$n-") | $(mb "$(statmax "reingest-$n-" 3)") | ≤ first ingest (now $(div "$ri" "$p")) | $(verdict "$(div "$ri" "$p")" 1) |"
+	echo "| metrics --format json | $(cell "metrics-$n-") | $(count "metrics-$n-") | $(mb "$(statmax "metrics-$n-" 3)") | ≤ 2 s | $(verdict "$me" 2) |"
+	echo "| report (HTML + PDF) | $(cell "report-$n-") | $(count "report-$n-") | $(mb "$(statmax "report-$n-" 3)") | ≤ 5 s | $(verdict "$rp" 5) |"
+	worst=0
+	for k in ingest-pir ingest-base reingest metrics report; do
+		m=$(statmax "$k-$n-" 3)
+		[ -n "$m" ] && [ "$m" -gt "$worst" ] && worst=$m
+	done
+	echo "| peak memory of any step | | | $(mb "$worst") | ≤ 2048 MB | $(verdict "$(mb "$worst")" 2048) |"
+	echo
+	echo "## Metrics and report by size (output size should not grow with the case count)"
+	echo
+	echo "| cases | metrics s | metrics JSON KB | metrics RSS MB | report s | report RSS MB | PDF KB | HTML KB |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for n in $SIZES; do
+		jk=n/a pk=n/a hk=n/a
+		[ -f "$WORK/metrics-$n.json" ] && jk=$(($(wc -c <"$WORK/metrics-$n.json") / 1024))
+		pdf=$(ls "$WORK/report-$n"/*.pdf 2>/dev/null | head -1 || true)
+		html=$(ls "$WORK/report-$n"/*.html 2>/dev/null | head -1 || true)
+		[ -n "$pdf" ] && pk=$(($(wc -c <"$pdf") / 1024))
+		[ -n "$html" ] && hk=$(($(wc -c <"$html") / 1024))
+		echo "| $(human "$n") | $(cell "metrics-$n-") | $jk | $(mb "$(statmax "metrics-$n-" 3)") | $(cell "report-$n-") | $(mb "$(statmax "report-$n-" 3)") | $pk | $hk |"
+	done
+	echo
+	echo "Limits during this run: a step is stopped after ${STEP_TIMEOUT} s or above ${MAX_RSS_MB} MB RSS;"
+	echo "\"stopped\" in a table means that happened (the figure is a lower bound)."
+	if [ -n "$GO_BENCH" ]; then
+		echo
+		echo "## Go benchmarks"
+		echo
+		echo "\`go test -bench . -benchtime 3x ./sample\` (generation; the hand-written encoder vs"
+		echo "encoding/json) and \`go test -bench Ingest -benchtime 2x ./bench\` (the loader vs the"
+		echo "read_json baseline on the same 20 k-case file, same run):"
+		echo
+		echo '```'
+		echo "$GO_BENCH"
+		echo '```'
+	fi
+	if [ -n "$PROFILE" ]; then
+		echo
+		echo "## Where the loader spends its time"
+		echo
+		echo "CPU profile of \`BenchmarkIngest\` (both sub-benchmarks; DuckDB's own work shows as"
+		echo "cgo calls), \`go tool pprof -top\`:"
+		echo
+		echo '```'
+		echo "$PROFILE"
+		echo '```'
+	fi
+	echo
+	echo "## Raw measurements"
+	echo
+	echo "| step | wall s | peak RSS MB | status |"
+	echo "|---|---:|---:|---|"
+	awk -F'\t' '{ printf("| %s | %s | %.0f | %s |\n", $1, $2, $3 / 1024, $4) }' "$WORK/measure.tsv"
+} >"$OUT"
+say "done in ${TOTAL}s: $OUT"
