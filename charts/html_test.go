@@ -108,7 +108,7 @@ func clipLine(s string) string {
 // drawing an empty frame, and the page still renders.
 func emptyReport() *analytics.Report {
 	r := dashReport()
-	r.Cases = 0
+	r.Cases, r.ExcludedCases = 0, 0
 	for i := range r.Metrics {
 		for j := range r.Metrics[i].Stats {
 			r.Metrics[i].Stats[j] = analytics.Stat{Quarter: r.Quarters[j]}
