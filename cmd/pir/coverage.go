@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -138,27 +140,36 @@ func rulesDir(c *cli.Context, cfg *Config) string {
 }
 
 // reportCoverage adds the detection-coverage section to a quarterly report
-// when a rules folder is configured (dir not empty): it loads the rules,
-// opens the database read-only and sets rep.Coverage for the same quarters
-// and cohort. With dir empty it does nothing. `pir report` calls it right
-// after building the report.
+// when a rules folder is configured (dir not empty): it opens the database
+// read-only and calls addCoverage. With dir empty it does nothing. `pir
+// report` calls it right after building the report.
 func reportCoverage(c *cli.Context, e *env, rep *analytics.Report, dir string) error {
 	if dir == "" || rep == nil {
 		return nil
 	}
-	set, err := coverage.Load(dir)
-	if err != nil {
-		if errors.Is(err, coverage.ErrNoRulesDir) {
-			return usagef("--rules examples/rules", "%v", err)
-		}
-		return err
+	if _, err := os.Stat(dir); err != nil {
+		return usagef("--rules examples/rules", "sigma rules %s: %v", dir, coverage.ErrNoRulesDir)
 	}
 	db, err := openDB(c, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	cov, err := analytics.BuildCoverage(c.Context, db, set, analytics.CoverageOptions{
+	return addCoverage(c.Context, e, db, rep, dir)
+}
+
+// addCoverage loads the Sigma rules in dir and sets rep.Coverage for the
+// report's quarters and cohort; invalid rule files are a warning on stderr.
+// With dir empty it does nothing. `pir run` calls it with its open database.
+func addCoverage(ctx context.Context, e *env, db *pirsql.DB, rep *analytics.Report, dir string) error {
+	if dir == "" || rep == nil {
+		return nil
+	}
+	set, err := coverage.Load(dir)
+	if err != nil {
+		return err
+	}
+	cov, err := analytics.BuildCoverage(ctx, db, set, analytics.CoverageOptions{
 		Quarter: rep.Quarter, Quarters: len(rep.Quarters), Cohort: rep.Cohort, Now: e.now, RulesDir: dir, Version: version,
 	})
 	if err != nil {

@@ -224,3 +224,34 @@ func TestReportCoverageSection(t *testing.T) {
 		t.Errorf("missing rules folder: exit %d, %q", code, errs)
 	}
 }
+
+// TestRunCoverageSection: `rules` in the config puts the coverage section
+// into the scheduled run's report.
+func TestRunCoverageSection(t *testing.T) {
+	abs, err := filepath.Abs(sigmaDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, cfg := runConfig(t, examplesCases(t), "")
+	f, err := os.OpenFile(cfg, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Top-level keys must come before the first table.
+	old, _ := os.ReadFile(cfg)
+	if _, err := f.WriteAt(append([]byte("rules = \""+abs+"\"\n"), old...), 0); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, _, errs := runPirAt(t, reviewClock, "run", "--config", cfg, "--quarter", "2025-Q4")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "out", "dashboard-2025-Q4.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `<section id="coverage"`) {
+		t.Error("the run's dashboard has no coverage section")
+	}
+}

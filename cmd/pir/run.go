@@ -362,6 +362,9 @@ func (r *quarterRun) metrics(ctx context.Context, db *pirsql.DB) ([]any, error) 
 		return nil, err
 	}
 	r.report = rep
+	if err := addCoverage(ctx, r.e, db, rep, r.cfg.resolve(r.cfg.Rules)); err != nil { // detection coverage, when rules are configured
+		return nil, err
+	}
 	return []any{"cases", rep.Cases, "metrics", len(rep.KPIs)}, nil
 }
 
