@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -95,13 +97,13 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	conn, err := duckdb.NewConnector(dsn, init)
 	if err != nil {
-		return nil, classifyOpenError(path, err)
+		return nil, classifyOpenError(path, opts.ReadOnly, err)
 	}
 	sdb := stdsql.OpenDB(conn)
 	db := &DB{DB: sdb, Path: path, TimeZone: tz, ReadOnly: opts.ReadOnly}
 	if err := sdb.PingContext(ctx); err != nil {
 		sdb.Close()
-		return nil, classifyOpenError(path, err)
+		return nil, classifyOpenError(path, opts.ReadOnly, err)
 	}
 	if opts.ReadOnly {
 		v, err := db.SchemaVersion(ctx)
@@ -119,14 +121,33 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 }
 
 // classifyOpenError turns DuckDB's lock conflict into ErrInUse so the CLI can
-// print one clear sentence and a distinct exit code.
-func classifyOpenError(path string, err error) error {
+// print one clear sentence and a distinct exit code. DuckDB lets one process
+// write, or any number read, never both: a read-only open fails too while
+// another process writes.
+func classifyOpenError(path string, readOnly bool, err error) error {
 	msg := err.Error()
-	if strings.Contains(msg, "Could not set lock on file") || strings.Contains(msg, "Conflicting lock") {
-		return fmt.Errorf("open %s: %w", path, ErrInUse)
+	if !strings.Contains(msg, "Could not set lock on file") && !strings.Contains(msg, "Conflicting lock") {
+		return fmt.Errorf("open %s: %w", path, err)
 	}
-	return fmt.Errorf("open %s: %w", path, err)
+	holder := ""
+	if m := lockHolderRE.FindStringSubmatch(msg); m != nil {
+		holder = fmt.Sprintf(" (pid %s, %s)", m[2], filepath.Base(m[1]))
+	}
+	var why string
+	switch {
+	case readOnly:
+		why = "it is writing (pir ingest or run), and no process can read while another writes"
+	case strings.Contains(msg, "read-only mode"):
+		why = "it is reading (pir query or report), and writing needs the database to itself"
+	default:
+		why = "it is writing (pir ingest or run), and only one process can write at a time"
+	}
+	return fmt.Errorf("open %s: %w%s: %s; try again when it has finished", path, ErrInUse, holder, why)
 }
+
+// lockHolderRE finds the holder in DuckDB's lock error: "Conflicting lock
+// is held in /usr/local/bin/pir (PID 4242)".
+var lockHolderRE = regexp.MustCompile(`held in (.+?) \(PID (\d+)\)`)
 
 // Location is the session time zone as a *time.Location.
 func (db *DB) Location() *time.Location {
