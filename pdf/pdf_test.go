@@ -528,6 +528,27 @@ func TestPdfNilReport(t *testing.T) {
 	}
 }
 
+func TestPdfCoverageSection(t *testing.T) {
+	r := withCoverage(fixture())
+	path := renderFile(t, r, Options{})
+	checkInsideMargins(t, path)
+	text := words(run(t, "pdftotext", "-raw", path, "-"))
+	for _, want := range []string{"Detection coverage", charts.FormatRate(r.Coverage.Share) + " of the 21 techniques seen have a rule",
+		fmt.Sprintf("Detection gaps, 2025-Q1 (%d)", len(r.Coverage.GapList)),
+		fmt.Sprintf("Covered techniques, 2025-Q1 (%d)", len(r.Coverage.CoveredList)),
+		"Detection Rule License", "Suspicious Spearphishing Attachment Activity"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("got no %q in the extracted text", want)
+		}
+	}
+	if n := pageCount(t, path); n > 12 {
+		t.Errorf("got %d pages, want at most 12", n)
+	}
+	if strings.Contains(words(run(t, "pdftotext", "-raw", fixturePath(t), "-")), "Detection coverage") {
+		t.Error("got a coverage section without Report.Coverage")
+	}
+}
+
 // BenchmarkRender renders the realistic fixture: charts (most of the time,
 // PNG encoding) and layout. It reports the PDF's size and page count.
 func BenchmarkRender(b *testing.B) {
