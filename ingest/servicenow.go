@@ -106,7 +106,7 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 	head, _ := br.Peek(64 << 10)
 	if isSNHistoryHead(head) {
 		return &RecordError{File: p.File, Ref: "1", Reason: "this is a ServiceNow state-history export (sys_audit or metric_instance), not incidents: " +
-			"give it with the mapping key `servicenow.history = \"PATH\"` and ingest the sn_si_incident export"}
+			"name it in the mapping file (\"servicenow.history\" = \"PATH\") and ingest the sn_si_incident export"}
 	}
 	hist, err := loadSNHistory(p, m)
 	if err != nil {
