@@ -290,9 +290,6 @@ func TestVerisVCDB2020(t *testing.T) {
 		}
 		t.Skipf("%s is absent", shared)
 	}
-	if testing.Short() && os.Getenv("CI") != "true" {
-		t.Skip("-short")
-	}
 	ctx := context.Background()
 	db, err := pirsql.Open(ctx, ":memory:", pirsql.Options{})
 	if err != nil {
