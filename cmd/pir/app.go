@@ -94,7 +94,7 @@ Examples:
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands:       commands(e),
+		Commands: commands(e),
 	}
 	return app
 }
