@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/pirhq/pir/review"
 )
 
 func queryCommand(e *env) *cli.Command {
@@ -30,6 +32,11 @@ reproduced here. Quarters and dates follow --tz (default UTC).
 
 Note: DuckDB table functions (read_csv, read_json, …) can read any file you
 can read. Use --safe behind a shared service to turn that off.
+
+Case text is untrusted: --format csv prefixes a text cell that starts with
+= + - @, a tab or a carriage return with ' (so a spreadsheet shows it rather
+than running it as a formula; numbers are written as they are), and
+--format markdown escapes Markdown and HTML in cells. --format json is exact.
 
 Examples:
    pir query "SELECT quarter, count(*) AS cases FROM cases GROUP BY ALL ORDER BY 1"
@@ -185,6 +192,9 @@ func writeResult(w io.Writer, format string, res *result) error {
 			rec := make([]string, len(r))
 			for i, v := range r {
 				rec[i] = cellText(v)
+				if _, text := v.(string); text {
+					rec[i] = csvSafe(rec[i]) // case text may hold spreadsheet formulas
+				}
 			}
 			cw.Write(rec)
 		}
@@ -212,7 +222,7 @@ func writeResult(w io.Writer, format string, res *result) error {
 		for _, r := range res.rows {
 			cells := make([]string, len(r))
 			for i, v := range r {
-				cells[i] = mdEscape(cellText(v))
+				cells[i] = review.EscapeInline(cellText(v)) // case text may hold Markdown or HTML
 			}
 			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 		}
