@@ -41,7 +41,7 @@ func TestCLIIngestAndQuery(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("ingest: exit %d, stderr %s", code, errs)
 	}
-	if !strings.HasPrefix(out, "ingested 1 file(s): 2 inserted, 0 updated, 0 unchanged, 0 rejected") {
+	if !strings.HasPrefix(out, in+": format pir, 2 records\ningested 1 file(s): 2 inserted, 0 updated, 0 unchanged, 0 rejected") {
 		t.Errorf("summary: got %q", out)
 	}
 	code, out, _ = runPir(t, "", "ingest", "--db", db, "--tz", "America/New_York", in)

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -101,6 +103,9 @@ Examples:
 				fmt.Fprintf(e.stderr, "rejected: … %d more (see store.rejects, run %d)\n", sum.Rejected-len(sum.Rejects), sum.RunID)
 			}
 			if !c.Bool("quiet") {
+				if format == "auto" {
+					printDetected(e.stdout, sum)
+				}
 				fmt.Fprintln(e.stdout, formatSummary(sum))
 			}
 			return nil
@@ -116,6 +121,30 @@ func formatSummary(s *ingest.Summary) string {
 	}
 	return fmt.Sprintf("ingested %d file(s): %d inserted, %d updated, %d unchanged, %d rejected%s in %s",
 		len(s.Files), s.Inserted, s.Updated, s.Unchanged, s.Rejected, dup, s.Elapsed.Round(time.Millisecond))
+}
+
+// printDetected says which importer --format auto chose: per file for a
+// few files, per format for many.
+func printDetected(w io.Writer, s *ingest.Summary) {
+	if len(s.Files) <= 20 {
+		for _, f := range s.Files {
+			fmt.Fprintf(w, "%s: format %s, %d records\n", f.Path, f.Format, f.Records)
+		}
+		return
+	}
+	files, records := map[string]int{}, map[string]int{}
+	var names []string
+	for _, f := range s.Files {
+		if files[f.Format] == 0 {
+			names = append(names, f.Format)
+		}
+		files[f.Format]++
+		records[f.Format] += f.Records
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "format %s: %d files, %d records\n", n, files[n], records[n])
+	}
 }
 
 // loadMapping reads an importer mapping file: TOML, flat string keys.
