@@ -211,8 +211,39 @@ go_benchmarks() {
 	GO_BENCH=$(go test -run '^$' -bench . -benchtime 3x ./sample 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true)
 	GO_BENCH+=$'\n'$(go test -run '^$' -bench Ingest -benchtime 2x -cpuprofile "$WORK/ingest.cpu" -o "$WORK/bench.test" ./bench 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true)
 	if [ -f "$WORK/ingest.cpu" ]; then
-		PROFILE=$(go tool pprof -top -nodecount 25 "$WORK/bench.test" "$WORK/ingest.cpu" 2>/dev/null | sed -n '1,40p' || true)
+		# Only the samples under ingest.Load (the pir side), cumulative.
+		go tool pprof -top -cum -unit=s -focus 'ingest\.Load' -nodecount 400 "$WORK/bench.test" "$WORK/ingest.cpu" \
+			>"$WORK/ingest.top" 2>/dev/null || true
+		PROFILE=$(breakdown "$WORK/ingest.top")
 	fi
+}
+
+# breakdown FILE: the loader's CPU time by part, from a pprof -top -cum
+# listing; the parts do not overlap (checked on the current loader: they
+# add up to the parse-and-stage phase plus the SQL phase).
+breakdown() {
+	local f=$1 total
+	cum() { awk -v re="$1" '$6 ~ re { v = $4; sub(/s$/, "", v); print v; exit }' "$f"; }
+	total=$(cum '^github.com/pirhq/pir/ingest.Load$')
+	[ -n "$total" ] || return 0
+	echo "| part | function (cumulative) | CPU s | share of ingest.Load |"
+	echo "|---|---|---:|---:|"
+	local sum=0 part fn v
+	while IFS='|' read -r part fn; do
+		v=$(cum "$fn")
+		[ -n "$v" ] || v=0
+		sum=$(awk -v a="$sum" -v b="$v" 'BEGIN { print a + b }')
+		echo "| $part | \`$(echo "$fn" | sed 's/[\\^$]//g')\` | $v | $(awk -v a="$v" -v t="$total" 'BEGIN { printf("%.0f %%", 100 * a / t) }') |"
+	done <<'PARTS'
+JSON syntax: bytes to a generic map|^github.com/pirhq/pir/ingest.parseObject$
+canonical decoding and validation|^github.com/pirhq/pir/ingest.decodeCanonical$
+content digest (JSON + SHA-256 per case)|^github.com/pirhq/pir/ingest.\(\*Case\).ContentHash$
+Appender: rows into the staging tables|^github.com/duckdb/duckdb-go/v2.\(\*Appender\).AppendRow$
+Appender: flush|^github.com/duckdb/duckdb-go/v2.\(\*Appender\).Flush$
+SQL: staging, latest, classify, merge|^database/sql.\(\*Conn\).ExecContext$
+PARTS
+	echo "| other (reading, hashing the file, glue) | | $(awk -v t="$total" -v s="$sum" 'BEGIN { printf("%.2f", t - s) }') | $(awk -v t="$total" -v s="$sum" 'BEGIN { printf("%.0f %%", 100 * (t - s) / t) }') |"
+	echo "| **total** | \`ingest.Load\` | $total | 100 % |"
 }
 
 # Smaller sizes: every step, medians of RUNS runs (fewer for slow steps).
@@ -376,6 +407,21 @@ cell() { # prefix: median wall or the failure status
 	echo "Limits during this run: budget ${BUDGET} s for the whole script; a step is stopped after"
 	echo "${STEP_TIMEOUT} s (or when the budget runs out) or above ${MAX_RSS_MB} MB RSS. \"stopped\" in a"
 	echo "table means that happened (the figure is a lower bound); \"skipped\" that no budget was left."
+	jf=$WORK/metrics-$largest.json
+	if [ -f "$jf" ] && command -v python3 >/dev/null; then
+		echo
+		echo "Largest parts of the \`pir metrics --format json\` output at $(human "$largest") cases (what"
+		echo "grows with the case count):"
+		echo
+		echo "| key | KB |"
+		echo "|---|---:|"
+		python3 - "$jf" <<'PY' || true
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k, v in sorted(d.items(), key=lambda kv: -len(json.dumps(kv[1])))[:5]:
+    print(f"| `{k}` | {len(json.dumps(v)) // 1024} |")
+PY
+	fi
 	if [ -n "$GO_BENCH" ]; then
 		echo
 		echo "## Go benchmarks"
@@ -392,12 +438,13 @@ cell() { # prefix: median wall or the failure status
 		echo
 		echo "## Where the loader spends its time"
 		echo
-		echo "CPU profile of \`BenchmarkIngest\` (both sub-benchmarks; DuckDB's own work shows as"
-		echo "cgo calls), \`go tool pprof -top\`:"
+		echo "CPU profile of \`BenchmarkIngest\` above, only the samples under \`ingest.Load\`"
+		echo "(\`go tool pprof -top -cum -focus 'ingest\\.Load'\`); work inside DuckDB that the"
+		echo "loader waits for shows under the Appender and SQL rows (cgo), work on DuckDB's own"
+		echo "threads is not in this profile. The baseline does the JSON reading, typing and"
+		echo "inserting inside DuckDB, in parallel."
 		echo
-		echo '```'
 		echo "$PROFILE"
-		echo '```'
 	fi
 	echo
 	echo "## Raw measurements"
