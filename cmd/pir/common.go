@@ -63,7 +63,7 @@ func openDB(c *cli.Context, readOnly bool) (*pirsql.DB, error) {
 			return nil, fmt.Errorf("open %s: no such database (set --db or PIR_DB, or run `pir ingest` first)", path)
 		}
 	}
-	opts := pirsql.Options{ReadOnly: readOnly, TimeZone: c.String("tz")}
+	opts := pirsql.Options{ReadOnly: readOnly, TimeZone: c.String("tz"), MemoryLimit: memoryLimit(c, readOnly)}
 	if c.IsSet("safe") || hasFlag(c, "safe") {
 		opts.Safe = c.Bool("safe")
 	}
@@ -75,6 +75,26 @@ func openDB(c *cli.Context, readOnly bool) (*pirsql.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// defaultWriteMemory caps DuckDB for the commands that write (ingest, run):
+// their staging would otherwise grow with the input. docs/reliability.md
+// gives the peak RSS this leads to.
+const defaultWriteMemory = "1GB"
+
+// memoryLimit is DuckDB's memory_limit: --memory-limit (PIR_MEMORY_LIMIT)
+// when given, else defaultWriteMemory for a read-write open, else DuckDB's
+// default (80% of RAM) for analysts' queries and reports.
+func memoryLimit(c *cli.Context, readOnly bool) string {
+	for _, ctx := range c.Lineage() {
+		if ctx.IsSet("memory-limit") {
+			return ctx.String("memory-limit")
+		}
+	}
+	if readOnly {
+		return ""
+	}
+	return defaultWriteMemory
 }
 
 func hasFlag(c *cli.Context, name string) bool {

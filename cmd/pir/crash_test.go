@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -212,4 +215,180 @@ func fdPos(pid int, path string) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// TestCrashReport kills `pir report` and `pir run` with SIGKILL at seeded
+// random points while they replace a quarter's outputs: every output is
+// afterwards either the previous file, byte for byte, or a complete new one
+// (a PDF that pdfinfo reads, an HTML page that ends), never a torn file;
+// the run's database holds the state before or after its ingest.
+func TestCrashReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocess crash test")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "pir.duckdb")
+	if code, _, stderr := runPir(t, "", "ingest", "--quiet", "--db", db, examplesCases(t)); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runPir(t, "", "report", "--db", db, "--quarter", "2025-Q4", "--out", out); code != 0 {
+		t.Fatalf("first report: exit %d: %s", code, stderr)
+	}
+	previous := readDir(t, out)
+	if len(previous) != 2 {
+		t.Fatalf("the report wrote %d files, want 2", len(previous))
+	}
+	// New cases in the quarter, so the next outputs differ.
+	more := filepath.Join(dir, "more.jsonl")
+	if code, _, stderr := runPir(t, "", "sample", "--cases", "300", "--quarters", "1", "--start", "2025-10-01", "--seed", "7", "-o", more); code != 0 {
+		t.Fatalf("sample: %s", stderr)
+	}
+	cfg := filepath.Join(dir, "pir.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("db = %q\nout_dir = %q\n[[source]]\npaths = [%q]\n", db, out, more)), 0o644)
+	before := readState(t, db)
+	base := filepath.Join(dir, "base.duckdb")
+	copyDB(t, db, base)
+
+	rng := rand.New(rand.NewSource(20251231))
+	// run first: its last, uninterrupted run ingests more.jsonl, so the
+	// report's new outputs differ from the previous ones too.
+	for _, cmd := range []string{"run", "report"} {
+		t.Run(cmd, func(t *testing.T) {
+			for name, b := range previous {
+				os.WriteFile(filepath.Join(out, name), b, 0o644)
+			}
+			args := []string{"report", "--db", db, "--quarter", "2025-Q4", "--out", out}
+			if cmd == "run" {
+				args = []string{"run", "--config", cfg, "--quarter", "2025-Q4"}
+			}
+			// An uninterrupted run into a scratch copy: how long it takes.
+			scratch := t.TempDir()
+			copyDB(t, db, filepath.Join(scratch, "pir.duckdb"))
+			refArgs := []string{"report", "--db", filepath.Join(scratch, "pir.duckdb"), "--quarter", "2025-Q4", "--out", filepath.Join(scratch, "out")}
+			if cmd == "run" {
+				refCfg := filepath.Join(scratch, "pir.toml")
+				os.WriteFile(refCfg, []byte(fmt.Sprintf("db = \"pir.duckdb\"\nout_dir = \"out\"\n[[source]]\npaths = [%q]\n", more)), 0o644)
+				refArgs = []string{"run", "--config", refCfg, "--quarter", "2025-Q4"}
+			}
+			pirBinary(t) // built before timing
+			start := time.Now()
+			if code, _, stderr := execPir(t, refArgs...); code != 0 {
+				t.Fatalf("uninterrupted %s: exit %d: %s", cmd, code, stderr)
+			}
+			full := time.Since(start)
+			after := readState(t, filepath.Join(scratch, "pir.duckdb"))
+
+			kept := 0
+			for i := range 4 {
+				p := startPir(t, nil, args...)
+				var delay time.Duration
+				var where string
+				if i%2 == 0 {
+					delay = time.Duration((0.1 + 0.9*rng.Float64()) * float64(full))
+					where = fmt.Sprintf("after %v", delay.Round(time.Millisecond))
+					time.Sleep(delay)
+				} else {
+					// While it writes the temporary files and renames them.
+					delay = time.Duration(rng.Intn(3000)) * time.Microsecond
+					where = fmt.Sprintf("%v after the first temporary file appeared", delay)
+					if !p.waitTemp(out) {
+						where = "never: no temporary file appeared before it exited"
+					}
+					time.Sleep(delay)
+				}
+				p.cmd.Process.Signal(syscall.SIGKILL)
+				code := p.wait()
+				got := readDir(t, out)
+				same := 0
+				for name, old := range previous {
+					b, ok := got[name]
+					switch {
+					case !ok:
+						t.Fatalf("kill %d %s: %s is gone", i, where, name)
+					case bytes.Equal(b, old):
+						same++
+					default:
+						checkComplete(t, filepath.Join(out, name), b)
+					}
+				}
+				if same == len(previous) {
+					kept++
+				}
+				for name := range got {
+					if _, ok := previous[name]; !ok && !tempName.MatchString(name) {
+						t.Errorf("kill %d: unexpected file %s in the output directory", i, name)
+					}
+				}
+				if cmd == "run" {
+					if st := readState(t, db); st != before && st != after {
+						t.Fatalf("kill %d %s: the database holds %v, want %v or %v", i, where, st, before, after)
+					}
+				}
+				t.Logf("%s killed %s: exit %d, %d of %d outputs the previous ones", cmd, where, code, same, len(previous))
+				// Back to the previous state for the next kill.
+				for name, b := range previous {
+					os.WriteFile(filepath.Join(out, name), b, 0o644)
+				}
+				if cmd == "run" {
+					os.Remove(db + ".wal")
+					copyDB(t, base, db)
+				}
+			}
+			if kept == 0 {
+				t.Errorf("no kill landed before the outputs were replaced: the test did not interrupt a %s", cmd)
+			}
+			// A re-run after the kills completes and replaces both outputs.
+			if code, _, stderr := execPir(t, args...); code != 0 {
+				t.Fatalf("re-run: exit %d: %s", code, stderr)
+			}
+			for name, b := range readDir(t, out) {
+				if _, ok := previous[name]; ok {
+					if bytes.Equal(b, previous[name]) {
+						t.Errorf("re-run: %s was not replaced", name)
+					}
+					checkComplete(t, filepath.Join(out, name), b)
+				}
+			}
+		})
+	}
+}
+
+// waitTemp waits until a temporary output file appears in dir; false when
+// the process exits first.
+func (p *pirProc) waitTemp(dir string) bool {
+	for {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if tempName.MatchString(e.Name()) {
+				return true
+			}
+		}
+		if procExited(p.cmd.Process.Pid) {
+			return false
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// tempName is how pir names a file it has not yet renamed into place.
+var tempName = regexp.MustCompile(`^\..+\.tmp$`)
+
+// checkComplete checks that a replaced output is whole.
+func checkComplete(t *testing.T, path string, b []byte) {
+	t.Helper()
+	switch filepath.Ext(path) {
+	case ".pdf":
+		if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.HasSuffix(bytes.TrimSpace(b), []byte("%%EOF")) {
+			t.Errorf("%s: a torn PDF (%d bytes)", path, len(b))
+			return
+		}
+		if out, err := exec.Command("pdfinfo", path).CombinedOutput(); err != nil {
+			t.Errorf("%s: pdfinfo: %v\n%s", path, err, out)
+		}
+	case ".html":
+		if !bytes.HasSuffix(bytes.TrimSpace(b), []byte("</html>")) {
+			t.Errorf("%s: a torn page (%d bytes)", path, len(b))
+		}
+	}
 }

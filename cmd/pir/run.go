@@ -207,7 +207,7 @@ func (r *quarterRun) run(ctx context.Context) (err error) {
 			return nil, err
 		}
 		var err error
-		db, err = pirsql.Open(ctx, dbPath, pirsql.Options{TimeZone: r.loc.String()})
+		db, err = pirsql.Open(ctx, dbPath, pirsql.Options{TimeZone: r.loc.String(), MemoryLimit: memoryLimit(r.c, false)})
 		return []any{"db", dbPath}, err
 	}); err != nil {
 		return err

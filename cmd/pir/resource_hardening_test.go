@@ -1,0 +1,112 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// ingestMemoryOverhead is what pir needs beyond DuckDB's memory_limit during
+// an ingest, however large the input: the binary, the Go runtime, DuckDB's
+// allocations outside its buffer pool, one record and the appenders' chunks
+// between flushes. Measured on 2 cores: 50,000 cases at 64MB peak at
+// ~190 MB, 100,000 and 200,000 cases at 128MB at ~305 MB (before the
+// appenders were flushed, 50,000 cases took ~485 MB and 100,000 ~960 MB).
+// docs/reliability.md documents limit + 256 MB.
+const ingestMemoryOverhead = 200 << 20
+
+// TestResourceIngestMemory ingests 50,000 cases (75 MB of JSON Lines) with
+// PIR_MEMORY_LIMIT=128MB and checks the child's peak RSS (rusage maxrss).
+// Memory that grew with the input (an unflushed appender, no limit) takes
+// more than twice the bound at this size.
+func TestResourceIngestMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocess test")
+	}
+	dir := t.TempDir()
+	cases := filepath.Join(dir, "cases.jsonl")
+	const n = 50000
+	writeCases(t, cases, n, 11)
+	p := startPir(t, []string{"PIR_MEMORY_LIMIT=128MB"}, "ingest", "--db", filepath.Join(dir, "pir.duckdb"), cases)
+	if code := p.wait(); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, p.stderr)
+	}
+	rss := p.maxRSS()
+	bound := int64(128<<20 + ingestMemoryOverhead)
+	t.Logf("ingest of %d cases with a 128MB limit: peak RSS %d MB (bound %d MB)", n, rss>>20, bound>>20)
+	if rss == 0 || rss > bound {
+		t.Errorf("peak RSS %d MB, want at most %d MB", rss>>20, bound>>20)
+	}
+	if got := queryString(t, filepath.Join(dir, "pir.duckdb"), "SELECT count(*) FROM cases"); got != strconv.Itoa(n) {
+		t.Errorf("cases: got %s, want %d", got, n)
+	}
+	t.Run("ErrBadLimit", func(t *testing.T) {
+		code, _, stderr := runPir(t, "", "--memory-limit", "lots", "ingest", "--db", filepath.Join(dir, "x.duckdb"), cases)
+		if code == 0 || !regexp.MustCompile(`memory_limit`).MatchString(stderr) {
+			t.Errorf("exit %d, want a failure naming memory_limit:\n%s", code, stderr)
+		}
+	})
+}
+
+// TestResourceReportSize: the report of a quarter with 20,000 cases is a
+// PDF of about the size and page count of one with 400: it shows top lists
+// and distributions, not every case. The dashboard's size is logged: it
+// lists every notable case and overdue item (see docs/reliability.md).
+func TestResourceReportSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large report")
+	}
+	type size struct {
+		pdf, pages, html int
+	}
+	measure := func(n int) size {
+		dir := t.TempDir()
+		cases := filepath.Join(dir, "cases.jsonl")
+		code, _, stderr := runPir(t, "", "sample", "--cases", strconv.Itoa(n), "--quarters", "1", "--start", "2025-10-01", "--seed", "5", "-o", cases)
+		if code != 0 {
+			t.Fatalf("sample: %s", stderr)
+		}
+		db := filepath.Join(dir, "pir.duckdb")
+		if code, _, stderr := runPir(t, "", "ingest", "--quiet", "--db", db, cases); code != 0 {
+			t.Fatalf("ingest: %s", stderr)
+		}
+		out := filepath.Join(dir, "out")
+		if code, _, stderr := runPir(t, "", "report", "--db", db, "--quarter", "2025-Q4", "--out", out); code != 0 {
+			t.Fatalf("report: %s", stderr)
+		}
+		pdf, err := os.Stat(filepath.Join(out, "report-2025-Q4.pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		html, err := os.Stat(filepath.Join(out, "dashboard-2025-Q4.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := exec.Command("pdfinfo", filepath.Join(out, "report-2025-Q4.pdf")).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo (apt-get install poppler-utils, or make test): %v", err)
+		}
+		m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info)
+		if m == nil {
+			t.Fatalf("pdfinfo: no page count:\n%s", info)
+		}
+		pages, _ := strconv.Atoi(string(m[1]))
+		return size{pdf: int(pdf.Size()), pages: pages, html: int(html.Size())}
+	}
+	small, large := measure(400), measure(20000)
+	t.Logf("400 cases: PDF %d KB, %d pages, dashboard %d KB; 20,000 cases: PDF %d KB, %d pages, dashboard %d KB",
+		small.pdf>>10, small.pages, small.html>>10, large.pdf>>10, large.pages, large.html>>10)
+	if large.pdf > 2<<20 || large.pdf > small.pdf*3/2 {
+		t.Errorf("PDF of 20,000 cases: %d KB, want at most 2 MB and 1.5× the 400-case PDF (%d KB)", large.pdf>>10, small.pdf>>10)
+	}
+	if large.pages > small.pages+4 || large.pages > 24 {
+		t.Errorf("PDF of 20,000 cases: %d pages, want at most %d", large.pages, min(small.pages+4, 24))
+	}
+	if large.html > 16<<20 {
+		t.Errorf("dashboard of 20,000 cases: %d KB, want at most 16 MB", large.html>>10)
+	}
+
+}
