@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/johnfercher/maroto/v2"
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
@@ -20,6 +21,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
 	"github.com/johnfercher/maroto/v2/pkg/core"
+	"github.com/johnfercher/maroto/v2/pkg/core/entity"
 	"github.com/johnfercher/maroto/v2/pkg/props"
 
 	"github.com/pirhq/pir/analytics"
@@ -93,34 +95,12 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	}
 	rep.charts = charts
 
-	b := config.NewBuilder().
-		WithPageSize(pagesize.A4).
-		WithLeftMargin(marginLeft).
-		WithRightMargin(marginRight).
-		WithTopMargin(marginTop).
-		WithBottomMargin(marginBottom).
-		WithMaxGridSize(grid).
-		WithCustomFonts(cf).
-		WithDefaultFont(&props.Font{Family: familySans, Style: fontstyle.Normal, Size: stBody.size, Color: &colInk}).
-		WithPageNumber(props.PageNumber{
-			Pattern: "Page {current} of {total}",
-			Place:   props.Bottom,
-			Family:  familySans,
-			Style:   fontstyle.Normal,
-			Size:    stSmall.size,
-			Color:   &colMuted,
-		}).
-		WithCompression(true).
-		WithTitle(fmt.Sprintf("Incident response report %s", clean(r.Quarter, fs.regular, 40)), true).
-		WithSubject("Quarterly post-incident review analytics", true).
-		WithCreator("pir "+clean(r.Version, fs.regular, 60), true).
-		WithKeywords(rep.marking, true)
-	if rep.org != "" {
-		b = b.WithAuthor(rep.org, true)
-	}
-	if !r.GeneratedAt.IsZero() {
-		b = b.WithCreationDate(r.GeneratedAt)
-	}
+	b := newBuilder(cf, docMeta{
+		title:   fmt.Sprintf("Incident response report %s", clean(r.Quarter, fs.regular, 40)),
+		subject: "Quarterly post-incident review analytics",
+		creator: "pir " + clean(r.Version, fs.regular, 60),
+		marking: rep.marking, author: rep.org, created: r.GeneratedAt,
+	})
 	m := maroto.New(b.Build())
 	rep.doc = &doc{m: m, fs: fs, cellH: pageH - marginTop - marginBottom, pages: 1}
 
@@ -254,4 +234,44 @@ func markingColor(m string) props.Color {
 // ruleCol is a full-width horizontal line at offset percent of its row.
 func (rp *report) ruleCol(c props.Color, thickness, offset float64) core.Col {
 	return line.NewCol(grid, props.Line{Color: &c, Thickness: thickness, OffsetPercent: offset, SizePercent: 100})
+}
+
+// docMeta is what differs between pir's PDF documents in their builder.
+type docMeta struct {
+	title, subject, creator, marking, author string
+	created                                  time.Time
+}
+
+// newBuilder is the page setup shared by the quarterly report and the
+// review pack: A4, margins, embedded fonts, "Page N of M", metadata.
+func newBuilder(cf []*entity.CustomFont, m docMeta) config.Builder {
+	b := config.NewBuilder().
+		WithPageSize(pagesize.A4).
+		WithLeftMargin(marginLeft).
+		WithRightMargin(marginRight).
+		WithTopMargin(marginTop).
+		WithBottomMargin(marginBottom).
+		WithMaxGridSize(grid).
+		WithCustomFonts(cf).
+		WithDefaultFont(&props.Font{Family: familySans, Style: fontstyle.Normal, Size: stBody.size, Color: &colInk}).
+		WithPageNumber(props.PageNumber{
+			Pattern: "Page {current} of {total}",
+			Place:   props.Bottom,
+			Family:  familySans,
+			Style:   fontstyle.Normal,
+			Size:    stSmall.size,
+			Color:   &colMuted,
+		}).
+		WithCompression(true).
+		WithTitle(m.title, true).
+		WithSubject(m.subject, true).
+		WithCreator(m.creator, true).
+		WithKeywords(m.marking, true)
+	if m.author != "" {
+		b = b.WithAuthor(m.author, true)
+	}
+	if !m.created.IsZero() {
+		b = b.WithCreationDate(m.created)
+	}
+	return b
 }

@@ -9,12 +9,8 @@ import (
 	"github.com/johnfercher/maroto/v2"
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/text"
-	"github.com/johnfercher/maroto/v2/pkg/config"
 	"github.com/johnfercher/maroto/v2/pkg/consts/align"
-	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
-	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
 	"github.com/johnfercher/maroto/v2/pkg/core"
-	"github.com/johnfercher/maroto/v2/pkg/props"
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/charts"
@@ -59,34 +55,12 @@ func renderReview(rv *analytics.Review, o Options) ([]byte, error) {
 	rp.marking = clean(firstNonEmpty(o.Marking, rv.Marking, DefaultMarking), fs.bold, 60)
 	ref := clean(rv.Ref, fs.regular, 80)
 
-	b := config.NewBuilder().
-		WithPageSize(pagesize.A4).
-		WithLeftMargin(marginLeft).
-		WithRightMargin(marginRight).
-		WithTopMargin(marginTop).
-		WithBottomMargin(marginBottom).
-		WithMaxGridSize(grid).
-		WithCustomFonts(cf).
-		WithDefaultFont(&props.Font{Family: familySans, Style: fontstyle.Normal, Size: stBody.size, Color: &colInk}).
-		WithPageNumber(props.PageNumber{
-			Pattern: "Page {current} of {total}",
-			Place:   props.Bottom,
-			Family:  familySans,
-			Style:   fontstyle.Normal,
-			Size:    stSmall.size,
-			Color:   &colMuted,
-		}).
-		WithCompression(true).
-		WithTitle("Post-incident review "+ref, true).
-		WithSubject("Blameless post-incident review", true).
-		WithCreator("pir "+clean(rv.Version, fs.regular, 60), true).
-		WithKeywords(rp.marking, true)
-	if rp.org != "" {
-		b = b.WithAuthor(rp.org, true)
-	}
-	if !rv.GeneratedAt.IsZero() {
-		b = b.WithCreationDate(rv.GeneratedAt)
-	}
+	b := newBuilder(cf, docMeta{
+		title:   "Post-incident review " + ref,
+		subject: "Blameless post-incident review",
+		creator: "pir " + clean(rv.Version, fs.regular, 60),
+		marking: rp.marking, author: rp.org, created: rv.GeneratedAt,
+	})
 	m := maroto.New(b.Build())
 	rp.doc = &doc{m: m, fs: fs, cellH: pageH - marginTop - marginBottom, pages: 1}
 	d := &reviewDoc{rv: rv, report: rp}
