@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -48,7 +51,7 @@ func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) er
 	case trimmed[0] == '[':
 		return parseJSONArray(p, br, emit, decodeCanonical)
 	case trimmed[0] == '{':
-		return parseJSONLines(p, br, emit, decodeCanonical)
+		return parseJSONLines(p, br, emit, decodeCanonical, runtime.GOMAXPROCS(0))
 	default:
 		return parseCanonicalCSV(p, br, emit)
 	}
@@ -161,8 +164,25 @@ func (w *windowReader) advance(off int64) {
 // parseJSONLines reads one JSON object per line; refs are line numbers.
 // Blank lines are skipped. A file that is a single pretty-printed object is
 // read as one record.
-func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, decode recordDecoder) error {
+func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, decode recordDecoder, workers int) error {
 	lim := p.Limits.WithDefaults()
+	size := lineBatch
+	if workers <= 1 {
+		// Decoders of other formats may emit from inside decode (nested
+		// records): decode and emit each line in turn to keep file order.
+		size = 1
+	}
+	batch := make([]pendingLine, 0, size)
+	flush := func() error {
+		decodeLines(p, batch, lim, decode, workers)
+		for i := range batch {
+			if e := emit(batch[i].out); e != nil {
+				return e
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
 	line := 0
 	for {
 		b, err := readLine(br, lim.MaxRecordBytes)
@@ -170,9 +190,7 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 			line++
 		}
 		if errors.Is(err, errLineTooLong) {
-			if e := emit(Record{Err: &RecordError{File: p.File, Ref: strconv.Itoa(line), Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}); e != nil {
-				return e
-			}
+			batch = append(batch, pendingLine{out: Record{Err: &RecordError{File: p.File, Ref: strconv.Itoa(line), Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}})
 			continue
 		}
 		if err != nil && err != io.EOF {
@@ -194,7 +212,10 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 				// on line by line, so --skip-invalid loses only this line.
 				br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), br), 64<<10)
 			}
-			if e := emitRaw(p, trimmed, strconv.Itoa(line), lim, emit, decode); e != nil {
+			batch = append(batch, pendingLine{raw: trimmed, ref: strconv.Itoa(line)})
+		}
+		if len(batch) == cap(batch) || err == io.EOF {
+			if e := flush(); e != nil {
 				return e
 			}
 		}
@@ -202,6 +223,52 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 			return nil
 		}
 	}
+}
+
+// lineBatch is how many JSON lines are decoded together; they are emitted
+// in file order after the batch is decoded.
+const lineBatch = 512
+
+// pendingLine is one JSON line waiting to be decoded (raw set) or an
+// already known result (out set).
+type pendingLine struct {
+	raw []byte
+	ref string
+	out Record
+}
+
+// decodeLines decodes a batch, on up to workers goroutines: parsing,
+// validation and the content hash are the CPU-heavy part of an ingest, and
+// the canonical decoder is free of shared state. Results stay in order.
+func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode recordDecoder, workers int) {
+	one := func(i int) {
+		l := &batch[i]
+		if l.raw == nil {
+			return
+		}
+		l.out = decodeRaw(p, l.raw, l.ref, lim, decode)
+		if l.out.Case != nil && workers > 1 {
+			l.out.Case.hash = l.out.Case.ContentHash()
+		}
+	}
+	if workers <= 1 || len(batch) < 2 {
+		for i := range batch {
+			one(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, len(batch)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(batch); i = int(next.Add(1) - 1) {
+				one(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 var errLineTooLong = errors.New("line too long")
@@ -232,17 +299,22 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 
 // emitRaw validates and decodes one JSON record and emits it.
 func emitRaw(p *ParseContext, raw []byte, ref string, lim Limits, emit func(Record) error, decode recordDecoder) error {
+	return emit(decodeRaw(p, raw, ref, lim, decode))
+}
+
+// decodeRaw validates and decodes one JSON record.
+func decodeRaw(p *ParseContext, raw []byte, ref string, lim Limits, decode recordDecoder) Record {
 	rec, rerr := parseObject(p, raw, ref, lim)
 	if rerr != nil {
 		rerr.Raw = truncate(string(raw), 4096)
-		return emit(Record{Err: rerr})
+		return Record{Err: rerr}
 	}
 	c, rerr := decode(p, rec, ref)
 	if rerr != nil {
 		rerr.Raw = truncate(string(raw), 4096)
-		return emit(Record{Err: rerr})
+		return Record{Err: rerr}
 	}
-	return emit(Record{Case: c})
+	return Record{Case: c}
 }
 
 // parseObject checks one JSON record (size, UTF-8, depth, syntax) and

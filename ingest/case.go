@@ -5,8 +5,12 @@ package ingest
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
+	"io"
+	"math"
 	"sort"
 	"time"
 )
@@ -47,6 +51,9 @@ type Case struct {
 	// (VERIS "discovery: Months"); the loader stores them in
 	// store.veris_timeline.
 	Buckets []TimelineBucket `json:"-"`
+
+	// hash caches ContentHash when a parser computed it on a worker.
+	hash string
 }
 
 // TimelineBucket is one VERIS timeline phase ("discovery", "containment",
@@ -143,29 +150,111 @@ func (d Date) MarshalJSON() ([]byte, error) {
 func (d Date) String() string { return d.Format("2006-01-02") }
 
 // ContentHash is a stable digest of everything stored for the case. The
-// loader compares it to decide inserted / updated / unchanged.
+// loader compares it to decide inserted / updated / unchanged. Fields are
+// written length-prefixed in a fixed order (no reflection: this runs once
+// per record on the ingest hot path); instants are hashed as Unix
+// nanoseconds, so the same moment written with another offset is unchanged.
 func (c *Case) ContentHash() string {
-	type hashed struct {
-		Case
-		MS [][2]string      `json:"ms,omitempty"`
-		TB []TimelineBucket `json:"tb,omitempty"`
-	}
-	h := hashed{Case: *c, TB: c.Buckets}
-	for k, v := range c.MilestoneSources {
-		h.MS = append(h.MS, [2]string{k, v})
-	}
-	sort.Slice(h.MS, func(i, j int) bool { return h.MS[i][0] < h.MS[j][0] })
-	// Instants are hashed in UTC so the same moment written with another
-	// offset is unchanged.
-	utc := h.Case.Timeline
+	h := &hasher{h: sha256.New()}
+	h.str("v1", c.ID, c.Source, c.Title, c.Severity, c.Category, c.Status)
+	h.list(c.Tags)
+	h.bool(c.Excluded)
 	for _, m := range Milestones {
-		if p := utc.Ptr(m); *p != nil {
-			u := (*p).UTC()
-			*p = &u
-		}
+		h.time(c.Timeline.Get(m))
 	}
-	h.Case.Timeline = utc
-	b, _ := json.Marshal(h)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	h.list(c.Techniques)
+	h.str(c.RootCause.Category, c.RootCause.Summary)
+	h.list(c.RootCause.Whys)
+	h.int(len(c.ActionItems))
+	for _, a := range c.ActionItems {
+		h.str(a.ID, a.Summary, a.Owner, a.Priority, a.Status)
+		if a.Due != nil {
+			h.str(a.Due.String())
+		} else {
+			h.str("")
+		}
+		h.time(a.Completed)
+	}
+	h.list(c.Lessons.WentWell)
+	h.list(c.Lessons.NeedsImprovement)
+	h.int(len(c.DetectionRules))
+	for _, r := range c.DetectionRules {
+		h.str(r.ID, r.Title)
+		h.list(r.Techniques)
+	}
+	h.str(string(c.Extra))
+	keys := make([]string, 0, len(c.MilestoneSources))
+	for k := range c.MilestoneSources {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h.int(len(keys))
+	for _, k := range keys {
+		h.str(k, c.MilestoneSources[k])
+	}
+	h.int(len(c.Buckets))
+	for _, b := range c.Buckets {
+		h.str(b.Phase, b.Unit)
+		h.float(b.Value)
+		h.float(b.Hours)
+	}
+	return hex.EncodeToString(h.h.Sum(nil))
+}
+
+// contentHash returns the hash a parser cached, or computes it.
+func (c *Case) contentHash() string {
+	if c.hash != "" {
+		return c.hash
+	}
+	return c.ContentHash()
+}
+
+// hasher writes length-prefixed values so that no two different cases
+// produce the same byte stream.
+type hasher struct {
+	h   hash.Hash
+	buf [8]byte
+}
+
+func (h *hasher) int(n int) {
+	binary.LittleEndian.PutUint64(h.buf[:], uint64(n))
+	h.h.Write(h.buf[:])
+}
+
+func (h *hasher) str(ss ...string) {
+	for _, s := range ss {
+		h.int(len(s))
+		io.WriteString(h.h, s)
+	}
+}
+
+func (h *hasher) list(l []string) {
+	h.int(len(l))
+	h.str(l...)
+}
+
+func (h *hasher) bool(b bool) {
+	if b {
+		h.int(1)
+	} else {
+		h.int(0)
+	}
+}
+
+func (h *hasher) time(t *time.Time) {
+	if t == nil {
+		h.int(-1)
+		return
+	}
+	h.int(1)
+	h.int(int(t.UnixNano()))
+}
+
+func (h *hasher) float(f *float64) {
+	if f == nil {
+		h.int(-1)
+		return
+	}
+	h.int(1)
+	h.int(int(math.Float64bits(*f)))
 }

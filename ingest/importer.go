@@ -143,7 +143,7 @@ func readJSONRecords(p *ParseContext, r io.Reader, emit func(Record) error, unwr
 	if trimmed[0] == '[' {
 		err = parseJSONArray(p, br, filtered, dec)
 	} else {
-		err = parseJSONLines(p, br, filtered, dec)
+		err = parseJSONLines(p, br, filtered, dec, 1)
 	}
 	if ferr != nil {
 		return ferr

@@ -286,7 +286,7 @@ func (s *stager) stageCase(c *Case, path, format string) error {
 	if err := s.app["stage_cases"](seq, c.Source, c.ID, nullStr(c.Title), nullStr(c.Severity), nullStr(c.Category), c.Status, c.Excluded,
 		strList(c.Tags), ts(tl.Compromise), ts(tl.Detection), ts(tl.Triage), ts(tl.Containment), ts(tl.Eradication), ts(tl.Recovery), ts(tl.Closure),
 		nullStr(c.RootCause.Category), nullStr(c.RootCause.Summary), strList(c.RootCause.Whys),
-		strList(c.Lessons.WentWell), strList(c.Lessons.NeedsImprovement), extra, c.ContentHash(), path, format); err != nil {
+		strList(c.Lessons.WentWell), strList(c.Lessons.NeedsImprovement), extra, c.contentHash(), path, format); err != nil {
 		return fmt.Errorf("stage case %s: %w", c.ID, err)
 	}
 	for _, t := range c.Techniques {
