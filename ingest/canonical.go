@@ -173,6 +173,7 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 		size = 1
 	}
 	batch := make([]pendingLine, 0, size)
+	batchBytes := 0
 	flush := func() error {
 		decodeLines(p, batch, lim, decode, workers)
 		for i := range batch {
@@ -180,7 +181,7 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 				return e
 			}
 		}
-		batch = batch[:0]
+		batch, batchBytes = batch[:0], 0
 		return nil
 	}
 	line := 0
@@ -213,8 +214,9 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 				br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), br), 64<<10)
 			}
 			batch = append(batch, pendingLine{raw: trimmed, ref: strconv.Itoa(line)})
+			batchBytes += len(trimmed)
 		}
-		if len(batch) == cap(batch) || err == io.EOF {
+		if len(batch) == cap(batch) || batchBytes >= lineBatchBytes || err == io.EOF {
 			if e := flush(); e != nil {
 				return e
 			}
@@ -228,6 +230,10 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 // lineBatch is how many JSON lines are decoded together; they are emitted
 // in file order after the batch is decoded.
 const lineBatch = 512
+
+// lineBatchBytes also ends a batch, so a batch of long lines (each may be up
+// to the record limit) holds a few MiB, not 512 records' worth.
+const lineBatchBytes = 4 << 20
 
 // pendingLine is one JSON line waiting to be decoded (raw set) or an
 // already known result (out set).

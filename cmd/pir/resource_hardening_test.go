@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -108,4 +110,42 @@ func TestResourceReportSize(t *testing.T) {
 		t.Errorf("dashboard of 20,000 cases: %d KB, want at most 16 MB", large.html>>10)
 	}
 
+}
+
+// TestResourceLongLines: JSON Lines are decoded in parallel batches; a
+// batch of long lines (each under the 16 MiB record limit) must not hold
+// hundreds of them. 20 lines of 8 MiB (rejected with --skip-invalid, so
+// DuckDB stores almost nothing) peak at ~170 MB; holding the batch took
+// ~500 MB.
+func TestResourceLongLines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocess test")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "long.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := make([]byte, 8<<20)
+	for i := range fill {
+		fill[i] = 'A'
+	}
+	for i := range 20 {
+		fmt.Fprintf(f, `{"id":"L-%d","timeline":{"detection":"2024-01-01T00:00:00Z"},"title":"`, i)
+		f.Write(fill)
+		f.WriteString("\"\n") // no closing brace: each line is rejected
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := startPir(t, nil, "ingest", "--skip-invalid", "--db", filepath.Join(dir, "pir.duckdb"), path)
+	if code := p.wait(); code != 0 || !strings.Contains(p.stdout.String(), "20 rejected") {
+		t.Fatalf("ingest: exit %d: %s%s", code, p.stdout, p.stderr)
+	}
+	const bound = 300 << 20
+	t.Logf("20 lines of 8 MiB: peak RSS %d MB (bound %d MB)", p.maxRSS()>>20, bound>>20)
+	if rss := p.maxRSS(); rss == 0 || rss > bound {
+		t.Errorf("peak RSS %d MB, want at most %d MB", rss>>20, bound>>20)
+	}
 }
