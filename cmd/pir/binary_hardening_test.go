@@ -10,8 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,13 +107,41 @@ func (p *pirProc) wait() int {
 	return p.cmd.ProcessState.ExitCode()
 }
 
-// maxRSS is the peak resident set size of the finished process, in bytes.
-func (p *pirProc) maxRSS() int64 {
-	ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0
+// trackPeakRSS polls the process's VmHWM (its peak resident set since
+// exec) until it exits; the returned function gives the peak in bytes after
+// wait. rusage's maxrss would not do: Linux starts a child's maxrss at the
+// RSS of the test binary that spawned it (the address space it shared until
+// exec), which tests running DuckDB in-process make hundreds of MB.
+func (p *pirProc) trackPeakRSS() func() int64 {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	status := fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid)
+	go func() {
+		defer close(done)
+		for {
+			b, err := os.ReadFile(status)
+			if err != nil {
+				return
+			}
+			var kb int64
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
+				}
+			}
+			if kb == 0 { // a zombie: the address space is gone
+				return
+			}
+			if kb*1024 > peak.Load() {
+				peak.Store(kb * 1024)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	return func() int64 {
+		<-done
+		return peak.Load()
 	}
-	return ru.Maxrss * 1024 // Linux reports KiB
 }
 
 // execPir runs the pir binary to completion: exit code, stdout, stderr.
