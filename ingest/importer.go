@@ -92,6 +92,9 @@ func readJSONRecords(p *ParseContext, r io.Reader, emit func(Record) error, unwr
 	head, _ := br.Peek(64 << 10)
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
 	if len(trimmed) == 0 {
+		if len(head) == 64<<10 { // records beyond the sniffed head: not empty
+			return &RecordError{File: p.File, Ref: "1", Reason: "more than 64 KiB of white space before the first record"}
+		}
 		return nil
 	}
 	var ferr error

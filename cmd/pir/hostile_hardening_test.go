@@ -73,6 +73,7 @@ func TestHostileFiles(t *testing.T) {
 			query: "SELECT string_agg(case_id, ',' ORDER BY case_id) FROM cases", result: "H-1,H-2"},
 		{name: "ErrNotAnObject", file: h("not-an-object.jsonl"), code: 1, want: []string{"not-an-object.jsonl:2: want a JSON object, got a list"}},
 		{name: "ErrLeadingWhiteSpace", file: leadingSpace, code: 1, want: []string{"leading-space.jsonl:1: more than 64 KiB of white space before the first record"}},
+		{name: "ErrLeadingWhiteSpaceImporter", file: leadingSpace, args: []string{"--format", "thehive"}, code: 1, want: []string{"leading-space.jsonl:1: more than 64 KiB of white space before the first record"}},
 
 		// Encodings.
 		{name: "UTF8BOMAccepted", file: h("bom.jsonl"), code: 0, want: []string{"1 inserted"},
