@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,6 +60,27 @@ func TestHostileFiles(t *testing.T) {
 		os.WriteFile(p, []byte(`{"id":"H-0",`+"\n"+okCase+"\n"+strings.Replace(okCase, "H-1", "H-2", 1)+"\n"), 0o644)
 	})
 
+	truncatedGz := gen("truncated.jsonl.gz", func(p string) {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		for i := range 20000 {
+			fmt.Fprintf(zw, `{"id":"G-%d","timeline":{"detection":"2024-01-01T00:00:00Z"}}`+"\n", i)
+		}
+		zw.Close()
+		os.WriteFile(p, buf.Bytes()[:buf.Len()/2], 0o644)
+	})
+	// 100 MB of NUL bytes in 100 KB: refused from the first 64 KiB.
+	gzBomb := gen("bomb.jsonl.gz", func(p string) {
+		f, _ := os.Create(p)
+		zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
+		zero := make([]byte, 1<<20)
+		for range 100 {
+			zw.Write(zero)
+		}
+		zw.Close()
+		f.Close()
+	})
+
 	h := func(name string) string { return filepath.Join(hostileDir, name) }
 	const nothing = "(nothing was loaded; fix the record or use --skip-invalid)"
 	tests := []hostileCase{
@@ -74,6 +98,11 @@ func TestHostileFiles(t *testing.T) {
 		{name: "ErrNotAnObject", file: h("not-an-object.jsonl"), code: 1, want: []string{"not-an-object.jsonl:2: want a JSON object, got a list"}},
 		{name: "ErrLeadingWhiteSpace", file: leadingSpace, code: 1, want: []string{"leading-space.jsonl:1: more than 64 KiB of white space before the first record"}},
 		{name: "ErrLeadingWhiteSpaceImporter", file: leadingSpace, args: []string{"--format", "thehive"}, code: 1, want: []string{"leading-space.jsonl:1: more than 64 KiB of white space before the first record"}},
+
+		// Compressed input: corruption names the file and line; a
+		// decompression bomb is refused from its first bytes.
+		{name: "ErrTruncatedGzip", file: truncatedGz, code: 1, want: []string{"truncated.jsonl.gz: line ", "unexpected EOF"}},
+		{name: "ErrGzipBomb", file: gzBomb, code: 1, want: []string{"bomb.jsonl.gz:1: NUL bytes: not a text file"}},
 
 		// Encodings.
 		{name: "UTF8BOMAccepted", file: h("bom.jsonl"), code: 0, want: []string{"1 inserted"},
