@@ -278,13 +278,22 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 // of the page.
 const overdueShown = 15
 
+// listedMax caps the overdue and notable tables: the page must stay a
+// small, mailable file however many cases a quarter has; the full lists are
+// one command away (pir actions, pir query).
+const listedMax = 200
+
 func overdueTables(r *analytics.Report) (shown, more tableView) {
 	t := tableView{
 		Head: []headCell{th("Case"), th("Source"), th("Item"), th("Summary"), th("Owner"), th("Priority"),
 			th("Due"), thNum("Days overdue"), th("Status")},
 		Empty: "No action item was overdue on " + asOfDate(r) + ".",
 	}
-	for _, it := range r.Overdue {
+	items := r.Overdue
+	if len(items) > listedMax {
+		items = items[:listedMax]
+	}
+	for _, it := range items {
 		t.Rows = append(t.Rows, []cell{
 			tdMono(it.CaseID), tdMuted(it.Source), tdMono(it.ItemID), tdFree(it.Summary), tdText(orDash(it.Owner)),
 			{Text: orDash(it.Priority), Class: priorityClass(it.Priority)}, tdMono(it.Due),
@@ -294,6 +303,9 @@ func overdueTables(r *analytics.Report) (shown, more tableView) {
 	if len(t.Rows) > overdueShown {
 		more = tableView{Head: t.Head, Rows: t.Rows[overdueShown:],
 			Caption: fmt.Sprintf("The other %s overdue items", FormatCount(len(t.Rows)-overdueShown))}
+		if n := len(r.Overdue) - len(items); n > 0 {
+			more.Caption += fmt.Sprintf(" (%s more not listed here: pir actions --status overdue lists all)", FormatCount(n))
+		}
 		t.Rows = t.Rows[:overdueShown]
 	}
 	return t, more
@@ -307,7 +319,13 @@ func notableTable(r *analytics.Report) tableView {
 	for _, d := range r.Definitions {
 		t.Head = append(t.Head, headCell{Text: d.Name, Title: d.Label + ": " + d.Start + " → " + d.End, Num: true})
 	}
-	for _, c := range r.Notable {
+	notable := r.Notable
+	if len(notable) > listedMax {
+		notable = notable[:listedMax]
+		t.Caption = fmt.Sprintf("The first %s of %s critical and high cases (all of them: pir query \"SELECT * FROM cases WHERE quarter = '%s' AND severity IN ('critical', 'high')\")",
+			FormatCount(listedMax), FormatCount(len(r.Notable)), r.Quarter)
+	}
+	for _, c := range notable {
 		row := []cell{
 			tdMono(c.CaseID), tdMuted(c.Source), tdMono(formatDate(c.Detected, r.TimeZone)), tdFree(c.Title),
 			{Text: c.Severity, Class: severityClass(c.Severity)},
