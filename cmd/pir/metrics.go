@@ -108,7 +108,7 @@ func loadReportSettings(c *cli.Context, configQuarters bool) (*reportSettings, e
 	if p := c.String("config"); p != "" {
 		cfg, err := loadConfig(p)
 		if err != nil {
-			return nil, err
+			return nil, usagef("pir "+c.Command.Name+" --config examples/pir.toml", "%v", err)
 		}
 		s.cfg = cfg
 		if !c.IsSet("db") && cfg.DB != "" {
