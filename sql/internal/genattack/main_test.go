@@ -97,6 +97,9 @@ var update = flag.Bool("update", false, "rewrite sql/schema/0002_attack.sql and 
 func TestCommittedUpToDate(t *testing.T) {
 	src := filepath.Join("..", "..", "..", "..", "shared", "data", "attack")
 	if _, err := os.Stat(filepath.Join(src, "enterprise-techniques.csv")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no ATT&CK source files at %s: CI has ../shared, this test must run there", src)
+		}
 		t.Skipf("no ATT&CK source files at %s", src)
 	}
 	out := t.TempDir()
