@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -63,10 +62,7 @@ func openDB(c *cli.Context, readOnly bool) (*pirsql.DB, error) {
 			return nil, fmt.Errorf("open %s: no such database (set --db or PIR_DB, or run `pir ingest` first)", path)
 		}
 	}
-	opts := pirsql.Options{ReadOnly: readOnly, TimeZone: c.String("tz"), MemoryLimit: memoryLimit(c, readOnly)}
-	if c.IsSet("safe") || hasFlag(c, "safe") {
-		opts.Safe = c.Bool("safe")
-	}
+	opts := pirsql.Options{ReadOnly: readOnly, TimeZone: c.String("tz"), MemoryLimit: memoryLimit(c, readOnly), Safe: c.Bool("safe")}
 	db, err := pirsql.Open(c.Context, path, opts)
 	if err != nil {
 		if strings.Contains(err.Error(), "time zone") {
@@ -97,17 +93,6 @@ func memoryLimit(c *cli.Context, readOnly bool) string {
 	return defaultWriteMemory
 }
 
-func hasFlag(c *cli.Context, name string) bool {
-	for _, f := range c.Command.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // isFlagError recognises the flag package's parse errors.
 func isFlagError(err error) bool {
 	msg := err.Error()
@@ -129,13 +114,3 @@ func isTerminal(w io.Writer) bool {
 	}
 	return st.Mode()&os.ModeCharDevice != 0
 }
-
-// notYet is a placeholder used while a command is being built in parallel;
-// none may remain when an issue is resolved.
-func notYet(name string) *cli.Command {
-	return &cli.Command{Name: name, Usage: "(not implemented yet)", Action: func(*cli.Context) error {
-		return fmt.Errorf("%s: not implemented yet", name)
-	}}
-}
-
-var _ = context.Background
