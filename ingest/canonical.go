@@ -402,6 +402,25 @@ func leadingSpace(b []byte) int {
 	return n
 }
 
+// readCSVHeader reads a CSV header row with the BOM and spaces trimmed from
+// each name; it returns nil and no error for an empty file.
+func readCSVHeader(p *ParseContext, cr *limitedCSV) ([]string, error) {
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, nil
+	}
+	if err != nil {
+		if cr.readErr != nil {
+			return nil, fmt.Errorf("%s: %w", p.File, cr.readErr)
+		}
+		return nil, &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
+	}
+	for i, h := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	}
+	return header, nil
+}
+
 // csvListFields are the canonical CSV columns that hold ;-separated lists.
 var csvListFields = map[string]bool{"tags": true, "techniques": true, "root_cause.whys": true}
 
@@ -413,18 +432,11 @@ var jsonOnlyFields = map[string]bool{"action_items": true, "lessons": true, "det
 func parseCanonicalCSV(p *ParseContext, r io.Reader, emit func(Record) error) error {
 	lim := p.Limits.WithDefaults()
 	cr := newLimitedCSV(r, lim.MaxRecordBytes)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil
+	header, err := readCSVHeader(p, cr)
+	if header == nil {
+		return err
 	}
-	if err != nil {
-		if cr.readErr != nil {
-			return fmt.Errorf("%s: %w", p.File, cr.readErr)
-		}
-		return &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
-	}
-	for i, h := range header {
-		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	for i := range header {
 		top, _, _ := strings.Cut(header[i], ".")
 		if jsonOnlyFields[top] {
 			return &RecordError{File: p.File, Ref: "1", Field: header[i], Reason: "action items, lessons and detection rules are JSON-only; use JSON or JSON Lines"}

@@ -198,18 +198,12 @@ func (r csvRow) has(col string) bool {
 func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(row csvRow) error) error {
 	lim := p.Limits.WithDefaults()
 	cr := newLimitedCSV(r, lim.MaxRecordBytes)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil
-	}
-	if err != nil {
-		if cr.readErr != nil {
-			return fmt.Errorf("%s: %w", p.File, cr.readErr)
-		}
-		return &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
+	header, err := readCSVHeader(p, cr)
+	if header == nil {
+		return err
 	}
 	for i, h := range header {
-		header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		header[i] = strings.ToLower(h)
 	}
 	for {
 		row, err := cr.Read()
