@@ -49,9 +49,9 @@ func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) er
 	case len(trimmed) == 0:
 		return nil // an empty file holds no cases
 	case trimmed[0] == '[':
-		return parseJSONArray(p, br, emit, decodeCanonical)
+		return parseJSONArray(p, br, emit, decodeCanonicalRaw)
 	case trimmed[0] == '{':
-		return parseJSONLines(p, br, emit, decodeCanonical, runtime.GOMAXPROCS(0))
+		return parseJSONLines(p, br, emit, decodeCanonicalRaw, runtime.GOMAXPROCS(0))
 	default:
 		return parseCanonicalCSV(p, br, emit)
 	}
@@ -60,11 +60,27 @@ func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) er
 // recordDecoder turns one generic record into a Case.
 type recordDecoder func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError)
 
+// rawDecoder turns the bytes of one JSON record into a Record.
+type rawDecoder func(p *ParseContext, raw []byte, ref string, lim Limits) Record
+
+// genericRaw is the rawDecoder that checks and decodes a record into a
+// generic map (parseObject) and hands it to decode.
+func genericRaw(decode recordDecoder) rawDecoder {
+	return func(p *ParseContext, raw []byte, ref string, lim Limits) Record {
+		return decodeRaw(p, raw, ref, lim, decode)
+	}
+}
+
+// decodeCanonicalRaw decodes one canonical JSON record.
+func decodeCanonicalRaw(p *ParseContext, raw []byte, ref string, lim Limits) Record {
+	return decodeRaw(p, raw, ref, lim, decodeCanonical)
+}
+
 // parseJSONArray reads a JSON array of objects one element at a time, so
 // memory is bounded by the record limit, not by the file; refs are
 // "record N (line L)". An element larger than the limit, or nested deeper
 // than encoding/json allows, ends the file: the decoder cannot resume.
-func parseJSONArray(p *ParseContext, r io.Reader, emit func(Record) error, decode recordDecoder) error {
+func parseJSONArray(p *ParseContext, r io.Reader, emit func(Record) error, decode rawDecoder) error {
 	lim := p.Limits.WithDefaults()
 	w := &windowReader{r: r, max: lim.MaxRecordBytes + 64<<10, line: 1}
 	dec := json.NewDecoder(w)
@@ -164,7 +180,7 @@ func (w *windowReader) advance(off int64) {
 // parseJSONLines reads one JSON object per line; refs are line numbers.
 // Blank lines are skipped. A file that is a single pretty-printed object is
 // read as one record.
-func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, decode recordDecoder, workers int) error {
+func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, decode rawDecoder, workers int) error {
 	lim := p.Limits.WithDefaults()
 	size := lineBatch
 	if workers <= 1 {
@@ -246,13 +262,13 @@ type pendingLine struct {
 // decodeLines decodes a batch, on up to workers goroutines: parsing,
 // validation and the content hash are the CPU-heavy part of an ingest, and
 // the canonical decoder is free of shared state. Results stay in order.
-func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode recordDecoder, workers int) {
+func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode rawDecoder, workers int) {
 	one := func(i int) {
 		l := &batch[i]
 		if l.raw == nil {
 			return
 		}
-		l.out = decodeRaw(p, l.raw, l.ref, lim, decode)
+		l.out = decode(p, l.raw, l.ref, lim)
 		if l.out.Case != nil && workers > 1 {
 			l.out.Case.hash = l.out.Case.ContentHash()
 		}
@@ -304,8 +320,8 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 }
 
 // emitRaw validates and decodes one JSON record and emits it.
-func emitRaw(p *ParseContext, raw []byte, ref string, lim Limits, emit func(Record) error, decode recordDecoder) error {
-	return emit(decodeRaw(p, raw, ref, lim, decode))
+func emitRaw(p *ParseContext, raw []byte, ref string, lim Limits, emit func(Record) error, decode rawDecoder) error {
+	return emit(decode(p, raw, ref, lim))
 }
 
 // decodeRaw validates and decodes one JSON record.

@@ -144,9 +144,9 @@ func readJSONRecords(p *ParseContext, r io.Reader, emit func(Record) error, unwr
 	}
 	var err error
 	if trimmed[0] == '[' {
-		err = parseJSONArray(p, br, filtered, dec)
+		err = parseJSONArray(p, br, filtered, genericRaw(dec))
 	} else {
-		err = parseJSONLines(p, br, filtered, dec, 1)
+		err = parseJSONLines(p, br, filtered, genericRaw(dec), 1)
 	}
 	if ferr != nil {
 		return ferr
