@@ -16,7 +16,7 @@ func buildAttack(ctx context.Context, q querier, sp *span, r *Report) error {
 	if r.ATTACK, err = attackRelease(ctx, q); err != nil {
 		return err
 	}
-	if r.Techniques, err = techniques(ctx, q, sp.cohort, sp.last(), sp.last()); err != nil {
+	if r.Techniques, err = techniques(ctx, q, sp.cohort, sp.last(), sp.last(), sp.limit); err != nil {
 		return err
 	}
 	r.ATTACK.Unknown = []string{}
@@ -25,7 +25,7 @@ func buildAttack(ctx context.Context, q querier, sp *span, r *Report) error {
 			r.ATTACK.Unknown = append(r.ATTACK.Unknown, t.ID)
 		}
 	}
-	if r.ATTACK.ParentRollup, err = parentTechniques(ctx, q, sp.cohort, sp.last(), sp.last()); err != nil {
+	if r.ATTACK.ParentRollup, err = parentTechniques(ctx, q, sp.cohort, sp.last(), sp.last(), sp.limit); err != nil {
 		return err
 	}
 	r.Tactics = []TacticCount{}
@@ -49,9 +49,9 @@ func attackRelease(ctx context.Context, q querier) (ATTACKInfo, error) {
 }
 
 // techniques counts distinct cases per technique over quarters first..last.
-func techniques(ctx context.Context, q querier, cohort, first, last string) ([]Technique, error) {
+func techniques(ctx context.Context, q querier, cohort, first, last string, limit int64) ([]Technique, error) {
 	out := []Technique{}
-	err := each(ctx, q, "techniques", pirsql.Techniques, []any{cohort, first, last}, func(s scanner) error {
+	err := each(ctx, q, "techniques", pirsql.Techniques, []any{cohort, first, last, limit}, func(s scanner) error {
 		var t Technique
 		var name, parent, revoked sql.NullString
 		var tactics, caseIDs string
@@ -78,9 +78,9 @@ func techniques(ctx context.Context, q querier, cohort, first, last string) ([]T
 
 // parentTechniques counts distinct cases per parent technique, sub-techniques
 // rolled up, over quarters first..last.
-func parentTechniques(ctx context.Context, q querier, cohort, first, last string) ([]Technique, error) {
+func parentTechniques(ctx context.Context, q querier, cohort, first, last string, limit int64) ([]Technique, error) {
 	out := []Technique{}
-	err := each(ctx, q, "parent_techniques", pirsql.ParentTechniques, []any{cohort, first, last}, func(s scanner) error {
+	err := each(ctx, q, "parent_techniques", pirsql.ParentTechniques, []any{cohort, first, last, limit}, func(s scanner) error {
 		var t Technique
 		var name sql.NullString
 		var tactics, caseIDs string

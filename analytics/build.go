@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"time"
 
@@ -24,6 +25,12 @@ var ErrBadCohort = errors.New("cohort must be detection or closure")
 
 // ErrFutureQuarter is returned when the report quarter has not started yet.
 var ErrFutureQuarter = errors.New("quarter has not started yet")
+
+// DefaultListLimit is how many overdue items, notable cases and case IDs
+// per technique or finding a report lists: the report stays a small file
+// at a million cases, and the full lists are one command away (pir
+// actions, pir query).
+const DefaultListLimit = 200
 
 // SmallSample is the number of counted cases below which a statistic is
 // flagged as too small a sample to compare.
@@ -49,6 +56,15 @@ type Options struct {
 	Version      string
 	Organisation string
 	Marking      string
+	// ListLimit caps the lists of the model that grow with the case count:
+	// the overdue items, the notable cases and the case IDs of each
+	// technique and data-quality finding (the most important first; the
+	// totals are always complete). 0 means DefaultListLimit; a negative
+	// value lists everything.
+	ListLimit int
+	// Logger, when set, gets one debug record per query (name, rows,
+	// elapsed): where the time of a slow report goes.
+	Logger *slog.Logger
 }
 
 // querier is what the section builders run queries on: the report's
@@ -57,18 +73,32 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// loggedQuerier is a querier whose queries each logs at debug level.
+type loggedQuerier struct {
+	querier
+	log *slog.Logger
+}
+
 // scanner is one result row.
 type scanner interface{ Scan(dest ...any) error }
 
 // each runs an embedded query and calls scan for every row; errors name the
 // query file.
 func each(ctx context.Context, q querier, name, query string, args []any, scan func(scanner) error) error {
+	n := 0
+	if lq, ok := q.(loggedQuerier); ok {
+		start := time.Now()
+		defer func() {
+			lq.log.Debug("query", "name", name, "rows", n, "elapsed", time.Since(start).Round(time.Millisecond))
+		}()
+	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", name, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		n++
 		if err := scan(rows); err != nil {
 			return fmt.Errorf("query %s: %w", name, err)
 		}
@@ -90,6 +120,7 @@ type span struct {
 	asOfDate string    // YYYY-MM-DD of the last day covered by asOf
 	defs     []MetricDef
 	defsJSON string
+	limit    int64 // list limit (Options.ListLimit), always positive
 }
 
 func (s *span) first() string { return s.quarters[0].String() }
@@ -140,8 +171,12 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 		buildMetrics, buildVolume, buildAgeing, buildRootCauses, buildAttack,
 		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs,
 	}
+	var q querier = tx
+	if opts.Logger != nil {
+		q = loggedQuerier{querier: tx, log: opts.Logger}
+	}
 	for _, step := range steps {
-		if err := step(ctx, tx, sp, r); err != nil {
+		if err := step(ctx, q, sp, r); err != nil {
 			return nil, fmt.Errorf("build report %s: %w", r.Quarter, err)
 		}
 	}
@@ -161,7 +196,7 @@ func newSpan(tz string, opts Options) (*span, error) {
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	sp := &span{cohort: opts.Cohort, loc: loc, now: now, defs: opts.Definitions}
+	sp := &span{cohort: opts.Cohort, loc: loc, now: now, defs: opts.Definitions, limit: listLimit(opts.ListLimit)}
 	if sp.cohort == "" {
 		sp.cohort = "detection"
 	}
@@ -189,6 +224,17 @@ func newSpan(tz string, opts Options) (*span, error) {
 	}
 	sp.asOfDate = sp.asOf.Add(-time.Nanosecond).In(loc).Format("2006-01-02")
 	return sp, nil
+}
+
+// listLimit turns Options.ListLimit into the SQL row limit.
+func listLimit(n int) int64 {
+	switch {
+	case n == 0:
+		return DefaultListLimit
+	case n < 0:
+		return math.MaxInt32
+	}
+	return int64(n)
 }
 
 // round keeps 4 decimals: well under a second for hours, and stable JSON

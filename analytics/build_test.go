@@ -344,6 +344,39 @@ func TestBuildActions(t *testing.T) {
 		{CaseID: "C4", Source: "pir", ItemID: "F2", Summary: "Offboarding checklist", Owner: "hr", Priority: "medium", Due: "2024-03-15", DaysOverdue: 16, Status: "done"},
 		{CaseID: "C5", Source: "pir", ItemID: "G1", Summary: "Update playbook", Owner: "soc", Priority: "low", Due: "2024-03-20", DaysOverdue: 11, Status: "open"},
 	})
+	if r.OverdueTotal != 3 {
+		t.Errorf("overdue total: got %d, want 3", r.OverdueTotal)
+	}
+}
+
+// TestBuildListLimit: the lists that grow with the case count stop at
+// ListLimit, most important first, while every count stays complete.
+func TestBuildListLimit(t *testing.T) {
+	r := build(t, openSeeded(t, "UTC"), Options{ListLimit: 1})
+	if len(r.Overdue) != 1 || r.Overdue[0].CaseID != "C1" || r.Overdue[0].DaysOverdue != 30 || r.OverdueTotal != 3 {
+		t.Errorf("overdue: got %+v of %d, want the 30-day C1 item of 3", r.Overdue, r.OverdueTotal)
+	}
+	if len(r.Notable) != 1 || r.Notable[0].CaseID != "C1" || r.NotableTotal != 2 || r.Notable[0].Hours["close"] != 528 {
+		t.Errorf("notable: got %+v of %d, want C1 (with its hours) of 2", r.Notable, r.NotableTotal)
+	}
+	for _, tc := range r.Techniques {
+		if len(tc.CaseIDs) != 1 {
+			t.Errorf("technique %s: %d case IDs listed, want 1 (of %d)", tc.ID, len(tc.CaseIDs), tc.Cases)
+		}
+	}
+	// The headline counts distinct cases per kind from SQL, not from the
+	// capped lists; the summary counts every overdue item.
+	full := build(t, openSeeded(t, "UTC"), Options{ListLimit: -1})
+	if r.DataQuality.Headline != full.DataQuality.Headline {
+		t.Errorf("headline with a list limit:\n%s\nwithout:\n%s", r.DataQuality.Headline, full.DataQuality.Headline)
+	}
+	equal(t, "summary", r.Summary, full.Summary)
+	if !strings.Contains(strings.Join(r.Summary, " "), "3 action items were overdue") {
+		t.Errorf("summary does not count all 3 overdue items: %q", r.Summary)
+	}
+	if len(full.Overdue) != 3 || len(full.Notable) != 2 {
+		t.Errorf("ListLimit -1: %d overdue, %d notable listed; want 3 and 2", len(full.Overdue), len(full.Notable))
+	}
 }
 
 func TestBuildNotable(t *testing.T) {
@@ -356,6 +389,9 @@ func TestBuildNotable(t *testing.T) {
 			RootCause: "phishing", Detected: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC),
 			Hours: map[string]float64{"triage": 0, "contain": 20, "close": 96}},
 	})
+	if r.NotableTotal != 2 {
+		t.Errorf("notable total: got %d, want 2", r.NotableTotal)
+	}
 }
 
 func TestBuildDataQuality(t *testing.T) {
@@ -369,14 +405,14 @@ func TestBuildDataQuality(t *testing.T) {
 		{"eradication", 1, 0.25}, {"recovery", 1, 0.25}, {"closure", 3, 0.75},
 	})
 	equal(t, "findings", dq.Findings, []Finding{
-		{Kind: "out_of_order", Detail: "containment before detection", Count: 1, CaseIDs: []string{"C4"}},
-		{Kind: "future_timestamp", Detail: "detection in the future", Count: 1, CaseIDs: []string{"Z1"}},
-		{Kind: "before_1990", Detail: "compromise before 1990", Count: 1, CaseIDs: []string{"Z2"}},
-		{Kind: "unknown_technique", Detail: "T9999 is not in ATT&CK v18.1", Count: 1, CaseIDs: []string{"C3"}},
-		{Kind: "newer_technique", Detail: "T1685 (Disable or Modify Tools) is from a later ATT&CK release than v18.1: named, tactics unknown", Count: 1, CaseIDs: []string{"C4"}},
-		{Kind: "revoked_technique", Detail: "T1086 is revoked in ATT&CK; counted as T1059.001 (PowerShell)", Count: 1, CaseIDs: []string{"C3"}},
-		{Kind: "deprecated_technique", Detail: "T1064 (Scripting) is deprecated in ATT&CK, with no replacement", Count: 1, CaseIDs: []string{"C4"}},
-		{Kind: "excluded", Detail: "excluded from metrics", Count: 1, CaseIDs: []string{"C5"}},
+		{Kind: "out_of_order", Detail: "containment before detection", Count: 1, CaseIDs: []string{"C4"}, KindCases: 1},
+		{Kind: "future_timestamp", Detail: "detection in the future", Count: 1, CaseIDs: []string{"Z1"}, KindCases: 1},
+		{Kind: "before_1990", Detail: "compromise before 1990", Count: 1, CaseIDs: []string{"Z2"}, KindCases: 1},
+		{Kind: "unknown_technique", Detail: "T9999 is not in ATT&CK v18.1", Count: 1, CaseIDs: []string{"C3"}, KindCases: 1},
+		{Kind: "newer_technique", Detail: "T1685 (Disable or Modify Tools) is from a later ATT&CK release than v18.1: named, tactics unknown", Count: 1, CaseIDs: []string{"C4"}, KindCases: 1},
+		{Kind: "revoked_technique", Detail: "T1086 is revoked in ATT&CK; counted as T1059.001 (PowerShell)", Count: 1, CaseIDs: []string{"C3"}, KindCases: 1},
+		{Kind: "deprecated_technique", Detail: "T1064 (Scripting) is deprecated in ATT&CK, with no replacement", Count: 1, CaseIDs: []string{"C4"}, KindCases: 1},
+		{Kind: "excluded", Detail: "excluded from metrics", Count: 1, CaseIDs: []string{"C5"}, KindCases: 1},
 	})
 	want := "4 cases in 2024-Q1: compromise recorded for 25% (the least complete milestone); 1 case with out-of-order milestones, " +
 		"1 case (any quarter) with a timestamp in the future, 1 case (any quarter) with a timestamp before 1990 and 1 case with an unknown ATT&CK ID."

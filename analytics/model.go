@@ -1,6 +1,10 @@
 package analytics
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Report is the quarterly report model: every number the dashboard, the PDF
 // and the email show comes from here. It is built by Build from the embedded
@@ -43,15 +47,22 @@ type Report struct {
 	// OpenAgeing counts cases open at each quarter's end by age bucket.
 	OpenAgeing []AgeBucket `json:"open_ageing"`
 
-	RootCauses  []RootCause     `json:"root_causes"`
-	Techniques  []Technique     `json:"techniques"` // report quarter, most cases first
-	Tactics     []TacticCount   `json:"tactics"`    // every trailing quarter
-	ATTACK      ATTACKInfo      `json:"attack"`
-	Actions     []ActionSummary `json:"action_items"` // every trailing quarter
-	Overdue     []OverdueItem   `json:"overdue"`      // as of AsOf, most overdue first
-	Notable     []NotableCase   `json:"notable"`      // critical and high cases of the quarter
-	DataQuality DataQuality     `json:"data_quality"`
-	Inputs      []InputFile     `json:"inputs"`
+	RootCauses []RootCause     `json:"root_causes"`
+	Techniques []Technique     `json:"techniques"` // report quarter, most cases first
+	Tactics    []TacticCount   `json:"tactics"`    // every trailing quarter
+	ATTACK     ATTACKInfo      `json:"attack"`
+	Actions    []ActionSummary `json:"action_items"` // every trailing quarter
+	// Overdue are the action items overdue at AsOf, most overdue first, at
+	// most Options.ListLimit of them; OverdueTotal counts them all.
+	Overdue      []OverdueItem `json:"overdue"`
+	OverdueTotal int           `json:"overdue_total"`
+	// Notable are the critical and high cases of the quarter, most severe
+	// and earliest first, at most Options.ListLimit of them; NotableTotal
+	// counts them all.
+	Notable      []NotableCase `json:"notable"`
+	NotableTotal int           `json:"notable_total"`
+	DataQuality  DataQuality   `json:"data_quality"`
+	Inputs       []InputFile   `json:"inputs"`
 	// Summary are the generated sentences of the executive summary.
 	Summary []string `json:"summary"`
 	// Coverage compares the quarter's incident techniques with a folder of
@@ -160,6 +171,8 @@ type Technique struct {
 	Tactics []string `json:"tactics"`
 	Parent  string   `json:"parent,omitempty"` // for sub-techniques
 	Cases   int      `json:"cases"`            // distinct cases
+	// CaseIDs are the first of the cases in ID order, at most
+	// Options.ListLimit: fewer than Cases when the list is capped.
 	CaseIDs []string `json:"case_ids"`
 	// Known is false for IDs not in the embedded ATT&CK list.
 	Known bool `json:"known"`
@@ -253,10 +266,15 @@ type MilestoneCoverage struct {
 // future_timestamp and before_1990 cover every case in the database, the
 // others the report quarter's cases (docs/metrics.md).
 type Finding struct {
-	Kind    string   `json:"kind"`
-	Detail  string   `json:"detail"`
-	Count   int      `json:"count"`
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+	Count  int    `json:"count"`
+	// CaseIDs are the first of the cases in ID order, at most
+	// Options.ListLimit: fewer than Count when the list is capped.
 	CaseIDs []string `json:"case_ids"`
+	// KindCases counts the distinct cases with any finding of this Kind
+	// (a case can have several details of one kind).
+	KindCases int `json:"kind_cases"`
 }
 
 // InputFile is a file that was ingested, for provenance.
@@ -266,4 +284,19 @@ type InputFile struct {
 	Format     string    `json:"format"`
 	Records    int       `json:"records"`
 	IngestedAt time.Time `json:"ingested_at"`
+}
+
+// JoinCases lists the first max of ids (all when max <= 0) joined with
+// ", ", and says how many of total are not listed: "IR-1, IR-2 and 5 more".
+// ids may already be a capped list of total cases (Technique.CaseIDs,
+// Finding.CaseIDs).
+func JoinCases(ids []string, total, max int) string {
+	if max > 0 && len(ids) > max {
+		ids = ids[:max]
+	}
+	s := strings.Join(ids, ", ")
+	if total > len(ids) {
+		s += fmt.Sprintf(" and %d more", total-len(ids))
+	}
+	return s
 }

@@ -114,7 +114,7 @@ func BuildLayer(ctx context.Context, db *pirsql.DB, opts LayerOptions) (*Layer, 
 	if err != nil {
 		return nil, fmt.Errorf("attack layer: %w", err)
 	}
-	techs, err := techniques(ctx, db, sp.cohort, sp.first(), sp.last())
+	techs, err := techniques(ctx, db, sp.cohort, sp.first(), sp.last(), sp.limit)
 	if err != nil {
 		return nil, fmt.Errorf("attack layer: %w", err)
 	}
@@ -172,15 +172,15 @@ func NavigatorLayer(techs []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 			if t.Name != "" {
 				name += " " + t.Name
 			}
-			outside = append(outside, fmt.Sprintf("%s (%s: %s)", name, plural(t.Cases, "case", "cases"), strings.Join(t.CaseIDs, ", ")))
+			outside = append(outside, fmt.Sprintf("%s (%s: %s)", name, plural(t.Cases, "case", "cases"), JoinCases(t.CaseIDs, t.Cases, 0)))
 			continue
 		}
 		lt := LayerTechnique{
 			TechniqueID: t.ID,
 			Score:       t.Cases,
-			Comment:     fmt.Sprintf("%s: %s", plural(t.Cases, "incident", "incidents"), strings.Join(t.CaseIDs, ", ")),
+			Comment:     fmt.Sprintf("%s: %s", plural(t.Cases, "incident", "incidents"), JoinCases(t.CaseIDs, t.Cases, 0)),
 			Enabled:     true,
-			Metadata:    []LayerMetadata{{Name: "cases", Value: strings.Join(t.CaseIDs, ", ")}},
+			Metadata:    []LayerMetadata{{Name: "cases", Value: JoinCases(t.CaseIDs, t.Cases, 0)}},
 		}
 		if len(t.RevokedFrom) > 0 {
 			lt.Metadata = append(lt.Metadata, LayerMetadata{Name: "recorded as (revoked)", Value: strings.Join(t.RevokedFrom, ", ")})

@@ -25,10 +25,10 @@ func buildDataQuality(ctx context.Context, q querier, sp *span, r *Report) error
 	if err != nil {
 		return err
 	}
-	err = each(ctx, q, "data_quality", pirsql.DataQuality, []any{sp.cohort, ts(sp.now), sp.last()}, func(s scanner) error {
+	err = each(ctx, q, "data_quality", pirsql.DataQuality, []any{sp.cohort, ts(sp.now), sp.last(), sp.limit}, func(s scanner) error {
 		var f Finding
 		var ids string
-		if err := s.Scan(&f.Kind, &f.Detail, &f.Count, &ids); err != nil {
+		if err := s.Scan(&f.Kind, &f.Detail, &f.Count, &ids, &f.KindCases); err != nil {
 			return err
 		}
 		if err := unmarshalList(ids, &f.CaseIDs); err != nil {
@@ -74,18 +74,13 @@ func headline(quarter string, dq DataQuality) string {
 	} else {
 		b.WriteString(": every milestone recorded")
 	}
-	perKind := map[string]map[string]bool{}
+	perKind := map[string]int{}
 	for _, f := range dq.Findings {
-		if perKind[f.Kind] == nil {
-			perKind[f.Kind] = map[string]bool{}
-		}
-		for _, id := range f.CaseIDs {
-			perKind[f.Kind][id] = true
-		}
+		perKind[f.Kind] = f.KindCases
 	}
 	var problems []string
 	for _, n := range findingNouns {
-		if k := len(perKind[n.kind]); k > 0 {
+		if k := perKind[n.kind]; k > 0 {
 			problems = append(problems, plural(k, n.one, n.many))
 		}
 	}

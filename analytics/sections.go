@@ -119,12 +119,13 @@ func buildActions(ctx context.Context, q querier, sp *span, r *Report) error {
 	return nil
 }
 
-// buildOverdue fills Overdue: action items of any case overdue at AsOf.
+// buildOverdue fills Overdue (the most overdue, up to the list limit) and
+// OverdueTotal: action items of any case overdue at AsOf.
 func buildOverdue(ctx context.Context, q querier, sp *span, r *Report) error {
 	r.Overdue = []OverdueItem{}
-	return each(ctx, q, "overdue_items", pirsql.OverdueItems, []any{ts(sp.asOf), sp.asOfDate}, func(s scanner) error {
+	return each(ctx, q, "overdue_items", pirsql.OverdueItems, []any{ts(sp.asOf), sp.asOfDate, sp.limit}, func(s scanner) error {
 		var o OverdueItem
-		if err := s.Scan(&o.CaseID, &o.Source, &o.ItemID, &o.Summary, &o.Owner, &o.Priority, &o.Due, &o.DaysOverdue, &o.Status); err != nil {
+		if err := s.Scan(&o.CaseID, &o.Source, &o.ItemID, &o.Summary, &o.Owner, &o.Priority, &o.Due, &o.DaysOverdue, &o.Status, &r.OverdueTotal); err != nil {
 			return err
 		}
 		r.Overdue = append(r.Overdue, o)
@@ -132,14 +133,14 @@ func buildOverdue(ctx context.Context, q querier, sp *span, r *Report) error {
 	})
 }
 
-// buildNotable fills Notable: the report quarter's critical and high cases
-// with their durations.
+// buildNotable fills Notable (up to the list limit) and NotableTotal: the
+// report quarter's critical and high cases with their durations.
 func buildNotable(ctx context.Context, q querier, sp *span, r *Report) error {
 	r.Notable = []NotableCase{}
-	return each(ctx, q, "notable_cases", pirsql.NotableCases, []any{sp.defsJSON, sp.cohort, sp.last()}, func(s scanner) error {
+	return each(ctx, q, "notable_cases", pirsql.NotableCases, []any{sp.defsJSON, sp.cohort, sp.last(), sp.limit}, func(s scanner) error {
 		var c NotableCase
 		var hours string
-		if err := s.Scan(&c.CaseID, &c.Source, &c.Title, &c.Severity, &c.Category, &c.Status, &c.RootCause, &c.Detected, &hours); err != nil {
+		if err := s.Scan(&c.CaseID, &c.Source, &c.Title, &c.Severity, &c.Category, &c.Status, &c.RootCause, &c.Detected, &hours, &r.NotableTotal); err != nil {
 			return err
 		}
 		c.Detected = c.Detected.In(sp.loc)

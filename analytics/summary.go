@@ -197,7 +197,7 @@ func actionSentence(r *Report) string {
 		day = d.Format("2 January 2006")
 	}
 	var s string
-	if len(r.Overdue) == 0 {
+	if r.OverdueTotal == 0 || len(r.Overdue) == 0 {
 		s = fmt.Sprintf("No action items were overdue on %s", day)
 	} else {
 		o := r.Overdue[0]
@@ -205,8 +205,8 @@ func actionSentence(r *Report) string {
 		if o.Owner != "" {
 			owner = ", owner " + o.Owner
 		}
-		s = fmt.Sprintf("%s %s overdue on %s (the oldest by %s%s)", plural(len(r.Overdue), "action item", "action items"),
-			wasWere(len(r.Overdue)), day, plural(o.DaysOverdue, "day", "days"), owner)
+		s = fmt.Sprintf("%s %s overdue on %s (the oldest by %s%s)", plural(r.OverdueTotal, "action item", "action items"),
+			wasWere(r.OverdueTotal), day, plural(o.DaysOverdue, "day", "days"), owner)
 	}
 	for _, a := range r.Actions {
 		if a.Quarter == r.Quarter && a.Created > 0 && a.CompletionRate != nil {

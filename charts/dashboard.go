@@ -205,7 +205,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 		}
 	}
 	v.Overdue, v.OverdueMore = overdueTables(r)
-	if n := len(r.Overdue); n > 0 {
+	if n := r.OverdueTotal; n > 0 {
 		v.OverdueNote = fmt.Sprintf("%s open action items past their due date on %s, most overdue first", FormatCount(n), v.AsOf)
 	} else {
 		v.OverdueNote = "Open action items past their due date on " + v.AsOf
@@ -303,10 +303,12 @@ func overdueTables(r *analytics.Report) (shown, more tableView) {
 	if len(t.Rows) > overdueShown {
 		more = tableView{Head: t.Head, Rows: t.Rows[overdueShown:],
 			Caption: fmt.Sprintf("The other %s overdue items", FormatCount(len(t.Rows)-overdueShown))}
-		if n := len(r.Overdue) - len(items); n > 0 {
+		if n := r.OverdueTotal - len(items); n > 0 {
 			more.Caption += fmt.Sprintf(" (%s more not listed here: pir actions --status overdue lists all)", FormatCount(n))
 		}
 		t.Rows = t.Rows[:overdueShown]
+	} else if n := r.OverdueTotal - len(items); n > 0 {
+		t.Caption = fmt.Sprintf("%s more not listed here: pir actions --status overdue lists all", FormatCount(n))
 	}
 	return t, more
 }
@@ -322,8 +324,10 @@ func notableTable(r *analytics.Report) tableView {
 	notable := r.Notable
 	if len(notable) > listedMax {
 		notable = notable[:listedMax]
+	}
+	if len(notable) < r.NotableTotal {
 		t.Caption = fmt.Sprintf("The first %s of %s critical and high cases (all of them: pir query \"SELECT * FROM cases WHERE quarter = '%s' AND severity IN ('critical', 'high')\")",
-			FormatCount(listedMax), FormatCount(len(r.Notable)), r.Quarter)
+			FormatCount(len(notable)), FormatCount(r.NotableTotal), r.Quarter)
 	}
 	for _, c := range notable {
 		row := []cell{
@@ -367,7 +371,7 @@ func findingsTable(r *analytics.Report) tableView {
 	for _, f := range r.DataQuality.Findings {
 		t.Rows = append(t.Rows, []cell{
 			tdText(findingLabel(f.Kind)), tdFree(f.Detail), tdCount(f.Count),
-			{Text: strings.Join(f.CaseIDs, ", "), Class: "mono ids"},
+			{Text: analytics.JoinCases(f.CaseIDs, f.Count, 0), Class: "mono ids"},
 		})
 	}
 	return t

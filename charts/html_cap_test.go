@@ -18,6 +18,8 @@ func TestDashboardListsAreCapped(t *testing.T) {
 		r.Notable = append(r.Notable, analytics.NotableCase{CaseID: id, Source: "pir", Title: "t", Severity: "high", Hours: map[string]float64{}})
 		r.Overdue = append(r.Overdue, analytics.OverdueItem{CaseID: id, ItemID: "1", Summary: "s", Due: "2024-01-01", DaysOverdue: 3000 - i, Status: "open"})
 	}
+	r.NotableTotal, r.OverdueTotal = len(r.Notable), len(r.Overdue) // a model built with ListLimit < 0
+
 	page := string(renderDashboard(t, r))
 	if got := strings.Count(page, ">CAP-"); got != 2*listedMax {
 		t.Errorf("listed %d case-ID cells, want %d (200 notable + 200 overdue)", got, 2*listedMax)

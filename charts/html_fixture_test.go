@@ -189,6 +189,7 @@ func dashReport() *analytics.Report {
 		{CaseID: "IR-2024-0119", Source: "thehive", Title: "Data staged to personal cloud storage by departing contractor", Severity: "high", Category: "insider", Status: "open", RootCause: "", Detected: time.Date(2024, 3, 25, 16, 45, 0, 0, utc),
 			Hours: map[string]float64{"dwell": 700, "triage": 2.5, "contain": 26}},
 	}
+	r.OverdueTotal, r.NotableTotal = len(r.Overdue), len(r.Notable)
 	r.DataQuality = analytics.DataQuality{
 		Cases:    41,
 		Headline: "37 of 41 cases (90%) have every milestone the default metrics need; 3 findings below.",

@@ -123,6 +123,7 @@ func emptyReport() *analytics.Report {
 	r.Volume = analytics.Volume{}
 	r.OpenAgeing, r.RootCauses, r.Techniques, r.Tactics, r.Actions = nil, nil, nil, nil, nil
 	r.Overdue, r.Notable = nil, nil
+	r.OverdueTotal, r.NotableTotal = 0, 0
 	r.ATTACK.Unknown = nil
 	r.DataQuality = analytics.DataQuality{Headline: "No cases in 2024-Q1."}
 	r.Organisation, r.Marking = "", ""

@@ -201,6 +201,7 @@ func fixture() *analytics.Report {
 		}
 		r.Notable = append(r.Notable, c)
 	}
+	r.OverdueTotal, r.NotableTotal = len(r.Overdue), len(r.Notable)
 	r.DataQuality = analytics.DataQuality{
 		Cases: 38,
 		Coverage: []analytics.MilestoneCoverage{

@@ -189,7 +189,7 @@ func (rp *report) summary() {
 	rp.subheading("Action items", 10)
 	a, _ := rp.actionsFor(r.Quarter)
 	s := fmt.Sprintf("%s action items overdue on %s. Of the %s items from %s cases, %s completed",
-		charts.FormatCount(len(r.Overdue)), rp.asOf(), charts.FormatCount(a.Created), q, charts.FormatRate(a.CompletionRate))
+		charts.FormatCount(r.OverdueTotal), rp.asOf(), charts.FormatCount(a.Created), q, charts.FormatRate(a.CompletionRate))
 	if a.OnTimeRate != nil {
 		s += ", " + charts.FormatRate(a.OnTimeRate) + " of those on time"
 	}
@@ -217,8 +217,8 @@ func (rp *report) summaryTiles() []tile {
 	}
 	a, _ := rp.actionsFor(r.Quarter)
 	ts = append(ts, tile{value: charts.FormatRate(a.CompletionRate), label: "of " + q + " action items completed", color: colAccent})
-	od := tile{value: charts.FormatCount(len(r.Overdue)), label: "action items overdue on " + rp.asOf(), color: colAccent}
-	if len(r.Overdue) > 0 {
+	od := tile{value: charts.FormatCount(r.OverdueTotal), label: "action items overdue on " + rp.asOf(), color: colAccent}
+	if r.OverdueTotal > 0 {
 		od.color = colBad
 	}
 	return append(ts, od)
@@ -560,8 +560,8 @@ func (rp *report) actionItems() {
 	if a.MedianDays != nil {
 		med = charts.FormatNumber(*a.MedianDays) + " d"
 	}
-	od := tile{value: charts.FormatCount(len(r.Overdue)), label: "overdue on " + rp.asOf(), color: colAccent}
-	if len(r.Overdue) > 0 {
+	od := tile{value: charts.FormatCount(r.OverdueTotal), label: "overdue on " + rp.asOf(), color: colAccent}
+	if r.OverdueTotal > 0 {
 		od.color = colBad
 	}
 	rp.tiles([]tile{
@@ -610,16 +610,16 @@ func (rp *report) actionItems() {
 		}, rows)
 	}
 
-	rp.subheading(fmt.Sprintf("Overdue action items (%d)", len(r.Overdue)), 14)
-	if len(r.Overdue) == 0 {
+	rp.subheading(fmt.Sprintf("Overdue action items (%d)", r.OverdueTotal), 14)
+	if r.OverdueTotal == 0 {
 		rp.paragraph("No action item is overdue on "+rp.asOf()+".", stBody)
 		return
 	}
 	items := r.Overdue
-	more := 0
 	if len(items) > rp.o.MaxRows {
-		items, more = items[:rp.o.MaxRows], len(items)-rp.o.MaxRows
+		items = items[:rp.o.MaxRows]
 	}
+	more := r.OverdueTotal - len(items)
 	orows := make([]trow, 0, len(items))
 	for _, it := range items {
 		owner := it.Owner
@@ -680,16 +680,16 @@ func (rp *report) notable() {
 	r := rp.r
 	q := rp.quarter()
 	rp.heading("Notable incidents", fmt.Sprintf("Critical and high severity cases %s in %s. A dash: the case does not count in that metric (a milestone is missing).", rp.cohortVerb(), q))
-	if len(r.Notable) == 0 {
+	if r.NotableTotal == 0 {
 		rp.paragraph("No critical or high severity case was "+rp.cohortVerb()+" in "+q+".", stBody)
 		return
 	}
 	ms := rp.notableMetrics()
 	cases := r.Notable
-	more := 0
 	if len(cases) > rp.o.MaxRows {
-		cases, more = cases[:rp.o.MaxRows], len(cases)-rp.o.MaxRows
+		cases = cases[:rp.o.MaxRows]
 	}
+	more := r.NotableTotal - len(cases)
 	rows := make([]trow, 0, len(cases))
 	for _, c := range cases {
 		id := c.CaseID
@@ -805,7 +805,7 @@ func (rp *report) appendix() {
 		for _, f := range dq.Findings {
 			frow = append(frow, tr(
 				td(findingLabel(f.Kind)), td(f.Detail), td(charts.FormatCount(f.Count)),
-				tdStyled(joinCapped(f.CaseIDs, 12), stSmall.with(func(s *style) { s.color = colInk })),
+				tdStyled(analytics.JoinCases(f.CaseIDs, f.Count, 12), stSmall.with(func(s *style) { s.color = colInk })),
 			))
 		}
 		rp.table([]column{

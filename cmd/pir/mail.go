@@ -444,7 +444,7 @@ func reportSummary(r *analytics.Report) mail.Summary {
 	s := mail.Summary{
 		Organisation: r.Organisation, Quarter: r.Quarter, Marking: r.Marking,
 		TimeZone: r.TimeZone, Cohort: r.Cohort, Version: r.Version, Cases: r.Cases,
-		Overdue: len(r.Overdue), Sentences: append([]string(nil), r.Summary...),
+		Overdue: r.OverdueTotal, Sentences: append([]string(nil), r.Summary...),
 	}
 	if q, err := analytics.ParseQuarter(r.Quarter); err == nil {
 		s.Previous = q.Prev().String()

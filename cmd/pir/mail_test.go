@@ -180,7 +180,7 @@ func TestReportSummary(t *testing.T) {
 			{Metric: "dwell", Current: analytics.Stat{Quarter: "2024-Q1", N: 3, Median: fptr(264), P90: fptr(500), SmallSample: true},
 				QoQ: analytics.Change{Direction: "n/a"}},
 		},
-		Overdue: []analytics.OverdueItem{{CaseID: "c1"}, {CaseID: "c2"}},
+		Overdue: []analytics.OverdueItem{{CaseID: "c1"}, {CaseID: "c2"}}, OverdueTotal: 2,
 		Summary: []string{"one sentence"},
 	}
 	s := reportSummary(r)

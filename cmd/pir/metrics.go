@@ -178,7 +178,7 @@ func buildReport(c *cli.Context, e *env) (*analytics.Report, error) {
 	}
 	rep, err := analytics.Build(c.Context, db, analytics.Options{
 		Quarter: s.quarter, Quarters: s.quarters, Cohort: s.cohort, Definitions: defs, Now: e.now,
-		Version: version, Organisation: s.cfg.Organisation, Marking: s.cfg.Marking,
+		Version: version, Organisation: s.cfg.Organisation, Marking: s.cfg.Marking, Logger: e.log,
 	})
 	if err != nil {
 		return nil, reportError(err)

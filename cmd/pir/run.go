@@ -356,7 +356,7 @@ func (r *quarterRun) metrics(ctx context.Context, db *pirsql.DB) ([]any, error) 
 	}
 	rep, err := analytics.Build(ctx, db, analytics.Options{
 		Quarter: r.quarter, Quarters: r.cfg.Quarters, Cohort: r.cfg.Cohort, Definitions: defs,
-		Now: r.e.now, Version: version, Organisation: r.cfg.Organisation, Marking: r.cfg.Marking,
+		Now: r.e.now, Version: version, Organisation: r.cfg.Organisation, Marking: r.cfg.Marking, Logger: r.e.log,
 	})
 	if err != nil {
 		return nil, err
