@@ -71,8 +71,13 @@ func genericRaw(decode recordDecoder) rawDecoder {
 	}
 }
 
-// decodeCanonicalRaw decodes one canonical JSON record.
+// decodeCanonicalRaw decodes one canonical JSON record: in one pass when
+// it can (fastCanonical), else through the generic map, which also writes
+// every error message.
 func decodeCanonicalRaw(p *ParseContext, raw []byte, ref string, lim Limits) Record {
+	if c, ok := fastCanonical(p, raw, lim); ok {
+		return Record{Case: c}
+	}
 	return decodeRaw(p, raw, ref, lim, decodeCanonical)
 }
 

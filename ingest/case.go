@@ -8,10 +8,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"hash"
-	"io"
 	"math"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -155,7 +153,10 @@ func (d Date) String() string { return d.Format("2006-01-02") }
 // per record on the ingest hot path); instants are hashed as Unix
 // nanoseconds, so the same moment written with another offset is unchanged.
 func (c *Case) ContentHash() string {
-	h := &hasher{h: sha256.New()}
+	// One buffer, then one SHA-256 pass: a Write per field cost more than
+	// the digest (and a copy per string, sha256 has no WriteString).
+	var buf [2048]byte
+	h := &hasher{b: buf[:0]}
 	h.str("v1", c.ID, c.Source, c.Title, c.Severity, c.Category, c.Status)
 	h.list(c.Tags)
 	h.bool(c.Excluded)
@@ -169,7 +170,7 @@ func (c *Case) ContentHash() string {
 	for _, a := range c.ActionItems {
 		h.str(a.ID, a.Summary, a.Owner, a.Priority, a.Status)
 		if a.Due != nil {
-			h.str(a.Due.String())
+			h.date(a.Due.Time)
 		} else {
 			h.str("")
 		}
@@ -183,11 +184,12 @@ func (c *Case) ContentHash() string {
 		h.list(r.Techniques)
 	}
 	h.str(string(c.Extra))
-	keys := make([]string, 0, len(c.MilestoneSources))
+	var keyBuf [8]string
+	keys := keyBuf[:0]
 	for k := range c.MilestoneSources {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	h.int(len(keys))
 	for _, k := range keys {
 		h.str(k, c.MilestoneSources[k])
@@ -198,7 +200,8 @@ func (c *Case) ContentHash() string {
 		h.float(b.Value)
 		h.float(b.Hours)
 	}
-	return hex.EncodeToString(h.h.Sum(nil))
+	sum := sha256.Sum256(h.b)
+	return hex.EncodeToString(sum[:])
 }
 
 // contentHash returns the hash a parser cached, or computes it.
@@ -212,20 +215,26 @@ func (c *Case) contentHash() string {
 // hasher writes length-prefixed values so that no two different cases
 // produce the same byte stream.
 type hasher struct {
-	h   hash.Hash
-	buf [8]byte
+	b []byte
 }
 
 func (h *hasher) int(n int) {
-	binary.LittleEndian.PutUint64(h.buf[:], uint64(n))
-	h.h.Write(h.buf[:])
+	h.b = binary.LittleEndian.AppendUint64(h.b, uint64(n))
 }
 
 func (h *hasher) str(ss ...string) {
 	for _, s := range ss {
 		h.int(len(s))
-		io.WriteString(h.h, s)
+		h.b = append(h.b, s...)
 	}
+}
+
+// date writes Date.String() (YYYY-MM-DD) as str does, without the string.
+func (h *hasher) date(t time.Time) {
+	n := len(h.b)
+	h.int(0)
+	h.b = t.AppendFormat(h.b, "2006-01-02")
+	binary.LittleEndian.PutUint64(h.b[n:], uint64(len(h.b)-n-8))
 }
 
 func (h *hasher) list(l []string) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var techniqueRE = regexp.MustCompile(`^T\d{4}(\.\d{3})?$`)
@@ -13,10 +14,19 @@ var techniqueRE = regexp.MustCompile(`^T\d{4}(\.\d{3})?$`)
 // ("t1558.003" → "T1558.003").
 func NormalizeTechnique(s string) (string, error) {
 	id := strings.ToUpper(strings.TrimSpace(s))
-	if !techniqueRE.MatchString(id) {
+	if !isTechniqueID(id) {
 		return "", fmt.Errorf("%q is not an ATT&CK technique ID (want T1234 or T1234.001)", truncate(s, 40))
 	}
 	return id, nil
+}
+
+// isTechniqueID is techniqueRE.MatchString without the regexp engine (a
+// few techniques per case on the ingest hot path).
+func isTechniqueID(s string) bool {
+	if (len(s) != 5 && len(s) != 9) || s[0] != 'T' || !isDigits(s[1:5]) {
+		return false
+	}
+	return len(s) == 5 || (s[5] == '.' && isDigits(s[6:]))
 }
 
 // NormalizeSeverity maps a severity name (any case) or TheHive's number
@@ -50,6 +60,9 @@ func NormalizeSeverity(s string) (string, error) {
 // NormalizeCategory turns free text into lower-case-with-hyphens:
 // "Cloud Misconfiguration" → "cloud-misconfiguration".
 func NormalizeCategory(s string) string {
+	if isNormalCategory(s) {
+		return s
+	}
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.TrimSpace(s) {
@@ -65,6 +78,23 @@ func NormalizeCategory(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isNormalCategory reports whether NormalizeCategory(s) is s: lower-case
+// ASCII letters and digits, single hyphens between them.
+func isNormalCategory(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizeActionStatus maps common spellings to one of ActionStatuses.
@@ -88,9 +118,25 @@ func NormalizeActionStatus(s string) (string, error) {
 // CleanText removes NUL and other control characters (except tab and
 // newline) that no report can show, and trims space.
 func CleanText(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf {
+			ascii = false
+			break
+		} else if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+			return cleanControl(s)
+		}
+	}
+	if ascii {
+		return strings.TrimSpace(s)
+	}
 	if strings.IndexFunc(s, func(r rune) bool { return r != '\n' && r != '\t' && unicode.IsControl(r) }) < 0 {
 		return strings.TrimSpace(s)
 	}
+	return cleanControl(s)
+}
+
+func cleanControl(s string) string {
 	return strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
 			return r

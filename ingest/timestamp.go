@@ -109,15 +109,28 @@ func plausible(t time.Time, orig string) (time.Time, error) {
 // date in loc is taken.
 func ParseDate(v any, loc *time.Location) (time.Time, error) {
 	if s, ok := v.(string); ok {
-		s = strings.TrimSpace(s)
-		if d, err := time.Parse("2006-01-02", s); err == nil {
+		return parseDateString(s, loc)
+	}
+	t, err := ParseTimestamp(v, loc)
+	return dateOf(t, err, loc)
+}
+
+// parseDateString is ParseDate of a string.
+func parseDateString(s string, loc *time.Location) (time.Time, error) {
+	if t := strings.TrimSpace(s); len(t) == 10 {
+		if d, err := time.Parse("2006-01-02", t); err == nil {
 			if d.Year() < 1970 || d.Year() >= 2200 {
-				return time.Time{}, fmt.Errorf("implausible date %q", s)
+				return time.Time{}, fmt.Errorf("implausible date %q", t)
 			}
 			return d, nil
 		}
 	}
-	t, err := ParseTimestamp(v, loc)
+	t, err := parseTimestampString(s, loc)
+	return dateOf(t, err, loc)
+}
+
+// dateOf is the calendar date in loc of a parsed timestamp.
+func dateOf(t time.Time, err error, loc *time.Location) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("want a date YYYY-MM-DD: %w", err)
 	}
