@@ -36,7 +36,10 @@ definitions it used; docs/metrics.md explains every number.
 
 --format table is for a terminal (medians first; * marks fewer than 5
 cases), json is the complete report model (the schema is in docs/metrics.md),
-csv is one row per metric and quarter.
+csv is one row per metric and quarter. The lists that grow with the case
+count (overdue items, notable cases, case IDs per technique and finding)
+stop at --list-limit entries, most important first; every total stays
+complete (pir actions and pir query give the full lists).
 
 Examples:
    pir metrics                                   # the last complete quarter
@@ -47,6 +50,7 @@ Examples:
 		Flags: []cli.Flag{
 			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, json or csv", EnvVars: []string{"PIR_METRICS_FORMAT"}},
+			&cli.IntFlag{Name: "list-limit", Value: analytics.DefaultListLimit, Usage: "at most `N` overdue items, notable cases and case IDs per technique or finding (-1: all)"},
 		},
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
@@ -179,6 +183,7 @@ func buildReport(c *cli.Context, e *env) (*analytics.Report, error) {
 	rep, err := analytics.Build(c.Context, db, analytics.Options{
 		Quarter: s.quarter, Quarters: s.quarters, Cohort: s.cohort, Definitions: defs, Now: e.now,
 		Version: version, Organisation: s.cfg.Organisation, Marking: s.cfg.Marking, Logger: e.log,
+		ListLimit: c.Int("list-limit"), // 0 (commands without the flag): the default
 	})
 	if err != nil {
 		return nil, reportError(err)

@@ -132,6 +132,30 @@ func TestMetricsTable(t *testing.T) {
 	}
 }
 
+// TestMetricsListLimit: --list-limit caps the long lists of the JSON
+// model and leaves every count complete (the fixture has 3 overdue items
+// and 2 notable cases in 2024-Q1).
+func TestMetricsListLimit(t *testing.T) {
+	db := fixtureDB(t)
+	for _, tc := range []struct {
+		limit            string
+		overdue, notable int
+	}{{"1", 1, 1}, {"-1", 3, 2}, {"200", 3, 2}} {
+		code, out, errs := runMetricsCLI(t, time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC), "metrics", "--db", db, "--format", "json", "--list-limit", tc.limit)
+		if code != 0 {
+			t.Fatalf("--list-limit %s: exit %d: %s", tc.limit, code, errs)
+		}
+		var rep analytics.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Overdue) != tc.overdue || rep.OverdueTotal != 3 || len(rep.Notable) != tc.notable || rep.NotableTotal != 2 {
+			t.Errorf("--list-limit %s: overdue %d of %d, notable %d of %d; want %d of 3, %d of 2",
+				tc.limit, len(rep.Overdue), rep.OverdueTotal, len(rep.Notable), rep.NotableTotal, tc.overdue, tc.notable)
+		}
+	}
+}
+
 func TestMetricsCSVAndConfig(t *testing.T) {
 	db := fixtureDB(t)
 	// The config redefines MTTR, adds a metric, sets the zone (C6 joins Q1
