@@ -195,14 +195,57 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 	}
 	batch := make([]pendingLine, 0, size)
 	batchBytes := 0
-	flush := func() error {
-		decodeLines(p, batch, lim, decode, workers)
-		for i := range batch {
-			if e := emit(batch[i].out); e != nil {
+	// With workers, batches are decoded on other goroutines while this one
+	// reads the next lines and emits (loads) earlier batches, in order:
+	// reading, decoding and loading overlap.
+	var inflight []decodingBatch
+	defer func() {
+		for _, b := range inflight {
+			<-b.done
+		}
+	}()
+	emitOldest := func() error {
+		b := inflight[0]
+		inflight = inflight[1:]
+		<-b.done
+		for i := range b.lines {
+			if e := emit(b.lines[i].out); e != nil {
 				return e
 			}
 		}
-		batch, batchBytes = batch[:0], 0
+		return nil
+	}
+	drain := func() error {
+		for len(inflight) > 0 {
+			if e := emitOldest(); e != nil {
+				return e
+			}
+		}
+		return nil
+	}
+	flush := func() error {
+		if workers <= 1 {
+			decodeLines(p, batch, lim, decode, workers)
+			for i := range batch {
+				if e := emit(batch[i].out); e != nil {
+					return e
+				}
+			}
+			batch, batchBytes = batch[:0], 0
+			return nil
+		}
+		b := decodingBatch{lines: batch, done: make(chan struct{})}
+		go func() {
+			defer close(b.done)
+			decodeLines(p, b.lines, lim, decode, workers)
+		}()
+		inflight = append(inflight, b)
+		batch, batchBytes = make([]pendingLine, 0, size), 0
+		for len(inflight) > batchesAhead {
+			if e := emitOldest(); e != nil {
+				return e
+			}
+		}
 		return nil
 	}
 	line := 0
@@ -216,6 +259,11 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 			continue
 		}
 		if err != nil && err != io.EOF {
+			// The batches read before the error are emitted, as without
+			// workers.
+			if e := drain(); e != nil {
+				return e
+			}
 			return fmt.Errorf("%s: line %d: %w", p.File, line, err)
 		}
 		trimmed := bytes.TrimSpace(b)
@@ -243,10 +291,20 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 			}
 		}
 		if err == io.EOF {
-			return nil
+			return drain()
 		}
 	}
 }
+
+// decodingBatch is a batch being decoded; done is closed when it is.
+type decodingBatch struct {
+	lines []pendingLine
+	done  chan struct{}
+}
+
+// batchesAhead is how many batches may be decoding while an earlier one is
+// emitted.
+const batchesAhead = 2
 
 // lineBatch is how many JSON lines are decoded together; they are emitted
 // in file order after the batch is decoded.

@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"io"
 	"math"
 	"os"
@@ -361,3 +363,69 @@ func cleanTextRef(s string) string {
 		return r
 	}, s))
 }
+
+// TestParseJSONLinesPipelined: with decoding workers (batches decoded ahead
+// of emit), the records, their order and the errors are those of the
+// one-line-at-a-time parser, and an emit error stops the parse at once.
+func TestParseJSONLinesPipelined(t *testing.T) {
+	sample := strings.Split(strings.TrimSpace(mustRead(t, "../examples/cases.jsonl")), "\n")
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		switch {
+		case i%97 == 5:
+			b.WriteString(`{"id":"bad","timeline":{"detection":"yesterday"}}`)
+		case i%131 == 7:
+			b.WriteString("")
+		case i%173 == 9:
+			b.WriteString(`{"id": "truncated`)
+		default:
+			b.WriteString(sample[i%len(sample)])
+		}
+		b.WriteString("\n")
+	}
+	text := b.String()
+	run := func(workers, stopAt int) ([]Record, error) {
+		p := &ParseContext{File: "p.jsonl", Location: time.UTC, Now: time.Now}
+		var out []Record
+		err := parseJSONLines(p, bufio.NewReader(strings.NewReader(text)), func(r Record) error {
+			out = append(out, r)
+			if len(out) == stopAt {
+				return errStop
+			}
+			return nil
+		}, decodeCanonicalRaw, workers)
+		return out, err
+	}
+	want, err := run(1, -1)
+	if err != nil || len(want) < 2900 {
+		t.Fatalf("one worker: %d records, %v", len(want), err)
+	}
+	for _, r := range want {
+		if r.Case != nil {
+			r.Case.hash = "" // only the parallel parser caches it
+		}
+	}
+	for _, workers := range []int{2, 4} {
+		got, err := run(workers, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range got {
+			if r.Case != nil {
+				if r.Case.hash != r.Case.ContentHash() {
+					t.Fatalf("cached hash of %s is wrong", r.Case.ID)
+				}
+				r.Case.hash = ""
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%d workers: records differ from one worker's", workers)
+		}
+		got, err = run(workers, 1500)
+		if err != errStop || len(got) != 1500 {
+			t.Fatalf("%d workers, emit error at 1500: got %d records, %v", workers, len(got), err)
+		}
+	}
+}
+
+var errStop = errors.New("stop")
