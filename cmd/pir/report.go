@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -73,7 +75,7 @@ Examples:
 				return err
 			}
 			outputs := reportOutputs(rep, s.cfg, !c.Bool("pdf-only"), !c.Bool("html-only"))
-			paths, err := writeReportFiles(out, outputs)
+			paths, err := writeReportFiles(e.log, out, outputs)
 			if err != nil {
 				return err
 			}
@@ -118,12 +120,14 @@ func reportOutputs(r *analytics.Report, cfg *Config, html, pdfToo bool) []report
 // writeReportFiles renders every output in memory, then writes each to a
 // temporary file in dir and renames them into place only when all are
 // written: a failure leaves the previous files untouched.
-func writeReportFiles(dir string, outs []reportOutput) ([]string, error) {
+func writeReportFiles(log *slog.Logger, dir string, outs []reportOutput) ([]string, error) {
 	bufs := make([]bytes.Buffer, len(outs))
 	for i, o := range outs {
+		start := time.Now()
 		if err := o.render(&bufs[i]); err != nil {
 			return nil, fmt.Errorf("render %s: %w", o.name, err)
 		}
+		log.Debug("rendered", "file", o.name, "bytes", bufs[i].Len(), "elapsed", time.Since(start).Round(time.Millisecond))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
