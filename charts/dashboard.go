@@ -278,6 +278,10 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 // of the page.
 const overdueShown = 15
 
+// idsShown is how many case IDs a technique or finding row lists before
+// "and N more": the IDs are a pointer into pir query, not the data.
+const idsShown = 20
+
 // listedMax caps the overdue and notable tables: the page must stay a
 // small, mailable file however many cases a quarter has; the full lists are
 // one command away (pir actions, pir query).
@@ -371,7 +375,7 @@ func findingsTable(r *analytics.Report) tableView {
 	for _, f := range r.DataQuality.Findings {
 		t.Rows = append(t.Rows, []cell{
 			tdText(findingLabel(f.Kind)), tdFree(f.Detail), tdCount(f.Count),
-			{Text: analytics.JoinCases(f.CaseIDs, f.Count, 0), Class: "mono ids"},
+			{Text: analytics.JoinCases(f.CaseIDs, f.Count, idsShown), Class: "mono ids"},
 		})
 	}
 	return t

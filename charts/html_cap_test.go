@@ -33,3 +33,25 @@ func TestDashboardListsAreCapped(t *testing.T) {
 		t.Error("the page must list the first items of each list and not the last")
 	}
 }
+
+// TestDashboardCaseIDsAreCapped: a technique or finding row lists the
+// first idsShown case IDs and counts the rest, including those the model
+// itself left out (its list limit).
+func TestDashboardCaseIDsAreCapped(t *testing.T) {
+	r := dashReport()
+	var ids []string
+	for i := 0; i < 200; i++ {
+		ids = append(ids, fmt.Sprintf("TID-%04d", i))
+	}
+	r.Techniques[0].CaseIDs, r.Techniques[0].Cases = ids, 5000
+	r.DataQuality.Findings[0].CaseIDs, r.DataQuality.Findings[0].Count = ids[:30], 30
+	page := string(renderDashboard(t, r))
+	for _, want := range []string{"TID-0019 and 4980 more", "TID-0019 and 10 more"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "TID-0020") {
+		t.Error("a row lists more than 20 case IDs")
+	}
+}

@@ -480,7 +480,7 @@ func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error)
 		}
 		cv.Table.Rows = append(cv.Table.Rows, []cell{
 			tdNum(fmt.Sprint(i + 1)), tdMono(t.ID), tdText(name), tdText(joinComma(t.Tactics)), tdCount(t.Cases),
-			{Text: analytics.JoinCases(t.CaseIDs, t.Cases, 0), Class: "mono ids"},
+			{Text: analytics.JoinCases(t.CaseIDs, t.Cases, idsShown), Class: "mono ids"},
 		})
 	}
 	if len(r.ATTACK.Unknown) > 0 {
