@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -168,6 +169,13 @@ type stager struct {
 	app map[string]func(...driver.Value) error
 	seq int64
 	now time.Time
+
+	// For stageCase: the appenders, and what it reuses from row to row.
+	cases, techniques, actions, rules, sources, veris func(...driver.Value) error
+	row                                               []driver.Value
+	lists                                             []any
+	path, format                                      string
+	pathV, formatV                                    driver.Value
 }
 
 func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int64, sum *Summary, progress func(int64)) (*FileSummary, error) {
@@ -276,21 +284,36 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 }
 
 func (s *stager) stageCase(c *Case, path, format string) error {
+	// The staging runs on the reading goroutine for every record: one row
+	// buffer and one []any for the list columns are reused (the Appender
+	// copies the values), and the values repeated on each row are boxed
+	// once.
+	if s.cases == nil {
+		s.cases, s.techniques, s.actions = s.app["stage_cases"], s.app["stage_techniques"], s.app["stage_actions"]
+		s.rules, s.sources, s.veris = s.app["stage_rules"], s.app["stage_sources"], s.app["stage_veris"]
+	}
+	if s.pathV == nil || s.path != path || s.format != format {
+		s.path, s.format, s.pathV, s.formatV = path, format, path, format
+	}
 	s.seq++
-	seq := s.seq
+	var seq driver.Value = s.seq
 	tl := c.Timeline
 	var extra any
 	if len(c.Extra) > 0 {
 		extra = string(c.Extra)
 	}
-	if err := s.app["stage_cases"](seq, c.Source, c.ID, nullStr(c.Title), nullStr(c.Severity), nullStr(c.Category), c.Status, c.Excluded,
-		strList(c.Tags), ts(tl.Compromise), ts(tl.Detection), ts(tl.Triage), ts(tl.Containment), ts(tl.Eradication), ts(tl.Recovery), ts(tl.Closure),
-		nullStr(c.RootCause.Category), nullStr(c.RootCause.Summary), strList(c.RootCause.Whys),
-		strList(c.Lessons.WentWell), strList(c.Lessons.NeedsImprovement), extra, c.contentHash(), path, format); err != nil {
+	s.lists = s.lists[:0]
+	row := append(s.row[:0], seq, c.Source, c.ID, nullStr(c.Title), nullStr(c.Severity), nullStr(c.Category), c.Status, c.Excluded,
+		s.list(c.Tags), ts(tl.Compromise), ts(tl.Detection), ts(tl.Triage), ts(tl.Containment), ts(tl.Eradication), ts(tl.Recovery), ts(tl.Closure),
+		nullStr(c.RootCause.Category), nullStr(c.RootCause.Summary), s.list(c.RootCause.Whys),
+		s.list(c.Lessons.WentWell), s.list(c.Lessons.NeedsImprovement), extra, c.contentHash(), s.pathV, s.formatV)
+	s.row = row
+	if err := s.cases(row...); err != nil {
 		return fmt.Errorf("stage case %s: %w", c.ID, err)
 	}
 	for _, t := range c.Techniques {
-		if err := s.app["stage_techniques"](seq, t); err != nil {
+		row = append(row[:0], seq, t)
+		if err := s.techniques(row...); err != nil {
 			return err
 		}
 	}
@@ -299,31 +322,50 @@ func (s *stager) stageCase(c *Case, path, format string) error {
 		if a.Due != nil {
 			due = a.Due.Time
 		}
-		if err := s.app["stage_actions"](seq, int32(i+1), a.ID, nullStr(a.Summary), nullStr(a.Owner), nullStr(a.Priority), due, a.Status, ts(a.Completed)); err != nil {
+		row = append(row[:0], seq, int32(i+1), a.ID, nullStr(a.Summary), nullStr(a.Owner), nullStr(a.Priority), due, a.Status, ts(a.Completed))
+		if err := s.actions(row...); err != nil {
 			return err
 		}
 	}
 	for _, r := range c.DetectionRules {
-		if err := s.app["stage_rules"](seq, r.ID, nullStr(r.Title), strList(r.Techniques)); err != nil {
+		s.lists = s.lists[:0]
+		row = append(row[:0], seq, r.ID, nullStr(r.Title), s.list(r.Techniques))
+		if err := s.rules(row...); err != nil {
 			return err
 		}
 	}
-	keys := make([]string, 0, len(c.MilestoneSources))
+	var keyBuf [8]string
+	keys := keyBuf[:0]
 	for k := range c.MilestoneSources {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
-		if err := s.app["stage_sources"](seq, k, c.MilestoneSources[k]); err != nil {
+		row = append(row[:0], seq, k, c.MilestoneSources[k])
+		if err := s.sources(row...); err != nil {
 			return err
 		}
 	}
 	for _, b := range c.Buckets {
-		if err := s.app["stage_veris"](seq, b.Phase, b.Unit, floatPtr(b.Value), floatPtr(b.Hours)); err != nil {
+		row = append(row[:0], seq, b.Phase, b.Unit, floatPtr(b.Value), floatPtr(b.Hours))
+		if err := s.veris(row...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// list is a list column's value: l as []any in s.lists (the driver
+// converts any other slice type by reflection), empty for nil.
+func (s *stager) list(l []string) any {
+	if s.lists == nil {
+		s.lists = make([]any, 0, 64)
+	}
+	n := len(s.lists)
+	for _, v := range l {
+		s.lists = append(s.lists, v)
+	}
+	return s.lists[n:len(s.lists):len(s.lists)]
 }
 
 func floatPtr(f *float64) any {
@@ -345,13 +387,6 @@ func nullStr(s string) any {
 		return nil
 	}
 	return s
-}
-
-func strList(l []string) any {
-	if l == nil {
-		return []string{}
-	}
-	return l
 }
 
 type countingReader struct {
