@@ -283,6 +283,11 @@ if lastok "ingest-pir-$n-"; then
 		repeat_step reingest "$n"
 	fi
 	repeat_step metrics "$n"
+	# where the metrics time goes: one more run with a debug record per query
+	if lastok "metrics-$n-" && room "metrics-profile-$n"; then
+		"$PIR" --log-level debug metrics --db "$WORK/pir-$n.duckdb" --quarter $QUARTER --quarters 8 --format json \
+			>/dev/null 2>"$WORK/metrics-profile.log" || true
+	fi
 	repeat_step report "$n"
 	room "export-$n-1" && { step_export "$n" 1 || true; }
 fi
@@ -423,6 +428,22 @@ d = json.load(open(sys.argv[1]))
 for k, v in sorted(d.items(), key=lambda kv: -len(json.dumps(kv[1])))[:5]:
     print(f"| `{k}` | {len(json.dumps(v)) // 1024} |")
 PY
+	fi
+	if [ -s "$WORK/metrics-profile.log" ]; then
+		echo
+		echo "## Where \`pir metrics\` spends its time at $(human "$largest") cases"
+		echo
+		echo "One more run with \`--log-level debug\` (a record per query of analytics.Build, in order);"
+		echo "each query runs on all cores, so the times add up to the wall time."
+		echo
+		echo "| query (sql/queries) | rows | s | share |"
+		echo "|---|---:|---:|---:|"
+		awk '/msg=query/ {
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			e = v["elapsed"]; s = (e ~ /ms$/) ? substr(e, 1, length(e) - 2) / 1000 : (e ~ /µs$/ ? 0 : substr(e, 1, length(e) - 1))
+			name[++n] = v["name"]; rows[n] = v["rows"]; secs[n] = s; total += s }
+			END { for (i = 1; i <= n; i++) printf("| `%s` | %s | %.2f | %.0f %% |\n", name[i], rows[i], secs[i], total ? 100 * secs[i] / total : 0)
+			      printf("| **total** | | %.2f | 100 %% |\n", total) }' "$WORK/metrics-profile.log"
 	fi
 	if [ -n "$GO_BENCH" ]; then
 		echo
