@@ -45,6 +45,7 @@ type fastDecoder struct {
 	start int    // the last string read is s[start:end] unless esc
 	end   int
 	esc   bool
+	plain bool // the last string read is ASCII with no control characters
 	times *[8]time.Time
 	nt    int
 }
@@ -345,12 +346,13 @@ func (d *fastDecoder) null() bool {
 	return d.next() == 'n' && d.literal("null")
 }
 
-// strSpecial are the bytes that end the plain run of a string.
+// strSpecial are the bytes that end the plain run of a string: the quote,
+// escapes, control characters and non-ASCII.
 var strSpecial = func() (t [256]bool) {
 	for c := 0; c < 0x20; c++ {
 		t[c] = true
 	}
-	for c := 0x80; c < 0x100; c++ {
+	for c := 0x7f; c < 0x100; c++ {
 		t[c] = true
 	}
 	t['"'], t['\\'] = true, true
@@ -362,6 +364,7 @@ var strSpecial = func() (t [256]bool) {
 func (d *fastDecoder) strBytes() ([]byte, bool) {
 	start := d.i + 1
 	j := start
+	d.plain = true
 	for {
 		for j < len(d.b) && !strSpecial[d.b[j]] {
 			j++
@@ -375,11 +378,12 @@ func (d *fastDecoder) strBytes() ([]byte, bool) {
 			d.start, d.end, d.esc = start, j, false
 			return d.b[start:j], true
 		case c == '\\':
-			d.esc = true
+			d.esc, d.plain = true, false
 			return d.strEscaped(start, j)
 		case c < 0x20:
 			return nil, false
 		default:
+			d.plain = false
 			r, n := utf8.DecodeRune(d.b[j:])
 			if r == utf8.RuneError && n == 1 {
 				return nil, false
@@ -400,6 +404,15 @@ func (d *fastDecoder) str() (string, bool) {
 		return string(b), true
 	}
 	return d.s[d.start:d.end], true
+}
+
+// text reads a string as caseDecoder.str does: CleanText of it.
+func (d *fastDecoder) text() (string, bool) {
+	s, ok := d.str()
+	if d.plain {
+		return strings.TrimSpace(s), ok // all CleanText would do
+	}
+	return CleanText(s), ok
 }
 
 // strEscaped goes on with a string that has an escape at j.
@@ -570,8 +583,8 @@ func (d *fastDecoder) skip() (simple, ok bool) {
 func (d *fastDecoder) optStr(dst *string) bool {
 	switch d.next() {
 	case '"':
-		s, ok := d.str()
-		*dst = CleanText(s)
+		s, ok := d.text()
+		*dst = s
 		return ok
 	case 'n':
 		*dst = ""
@@ -602,11 +615,11 @@ func (d *fastDecoder) strList(dst *[]string) bool {
 		if d.next() != '"' {
 			return false
 		}
-		s, ok := d.str()
+		s, ok := d.text()
 		if !ok {
 			return false
 		}
-		if s = CleanText(s); s != "" {
+		if s != "" {
 			out = append(out, s)
 		}
 	}
