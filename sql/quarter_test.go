@@ -12,8 +12,9 @@ import (
 // what converting every instant in the session zone gives, in the zones
 // furthest from UTC (+14, -12, -11), with odd offsets (+5:45, -3:30), with
 // half-hour DST (Lord Howe) and with ordinary DST, for every 15 minutes
-// within two days of each quarter boundary from 1999 to 2031, and for a
-// spread of instants far from boundaries.
+// within two days of each quarter boundary from 1999 to 2031, around the
+// ends of the years it looks up (1900-2199), and for a spread of instants
+// far from boundaries.
 func TestQuarterOfMatchesTimeZoneConversion(t *testing.T) {
 	zones := []string{"UTC", "Pacific/Kiritimati", "Etc/GMT+12", "Pacific/Pago_Pago", "Asia/Kathmandu",
 		"America/St_Johns", "Australia/Lord_Howe", "Europe/Berlin", "America/Los_Angeles", "Asia/Tokyo"}
@@ -26,6 +27,10 @@ WITH bounds AS (
     FROM bounds, range(-192, 193) ks(k)
     UNION ALL
     SELECT make_timestamptz(1999, 1, 1, 0, 0, 0.0, 'UTC') + to_minutes(k * 431) FROM range(0, 40000) ks(k)
+    UNION ALL
+    -- either side of the years quarter_of looks up (1900-2199)
+    SELECT make_timestamptz(y, m, 1, 0, 0, 0.0, 'UTC') + to_minutes(k * 45)
+    FROM (VALUES (1899), (1900), (2199), (2200)) ys(y), (VALUES (1), (4), (7), (10)) ms(m), range(-40, 41) ks(k)
     UNION ALL
     SELECT NULL
 )
