@@ -326,19 +326,20 @@ type pendingLine struct {
 // validation and the content hash are the CPU-heavy part of an ingest, and
 // the canonical decoder is free of shared state. Results stay in order.
 func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode rawDecoder, workers int) {
-	one := func(i int) {
+	one := func(i int, buf *[]byte) {
 		l := &batch[i]
 		if l.raw == nil {
 			return
 		}
 		l.out = decode(p, l.raw, l.ref, lim)
 		if l.out.Case != nil && workers > 1 {
-			l.out.Case.hash = l.out.Case.ContentHash()
+			l.out.Case.hash, *buf = l.out.Case.contentHashBuf(*buf)
 		}
 	}
 	if workers <= 1 || len(batch) < 2 {
+		var buf []byte
 		for i := range batch {
-			one(i)
+			one(i, &buf)
 		}
 		return
 	}
@@ -348,8 +349,9 @@ func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode rawDec
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := make([]byte, 0, 4096)
 			for i := int(next.Add(1) - 1); i < len(batch); i = int(next.Add(1) - 1) {
-				one(i)
+				one(i, &buf)
 			}
 		}()
 	}

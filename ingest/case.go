@@ -153,9 +153,15 @@ func (d Date) String() string { return d.Format("2006-01-02") }
 // per record on the ingest hot path); instants are hashed as Unix
 // nanoseconds, so the same moment written with another offset is unchanged.
 func (c *Case) ContentHash() string {
-	// One buffer, then one SHA-256 pass: a Write per field cost more than
-	// the digest (and a copy per string, sha256 has no WriteString).
-	var buf [2048]byte
+	sum, _ := c.contentHashBuf(make([]byte, 0, 4096))
+	return sum
+}
+
+// contentHashBuf is ContentHash with buf for the byte stream; it returns
+// the buffer for reuse. One buffer, then one SHA-256 pass: a Write per
+// field cost more than the digest (and a copy per string, sha256 has no
+// WriteString).
+func (c *Case) contentHashBuf(buf []byte) (string, []byte) {
 	h := &hasher{b: buf[:0]}
 	h.str("v1", c.ID, c.Source, c.Title, c.Severity, c.Category, c.Status)
 	h.list(c.Tags)
@@ -201,7 +207,7 @@ func (c *Case) ContentHash() string {
 		h.float(b.Hours)
 	}
 	sum := sha256.Sum256(h.b)
-	return hex.EncodeToString(sum[:])
+	return hex.EncodeToString(sum[:]), h.b
 }
 
 // contentHash returns the hash a parser cached, or computes it.
