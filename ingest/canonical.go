@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -51,7 +50,9 @@ func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) er
 	case trimmed[0] == '[':
 		return parseJSONArray(p, br, emit, decodeCanonicalRaw)
 	case trimmed[0] == '{':
-		return parseJSONLines(p, br, emit, decodeCanonicalRaw, runtime.GOMAXPROCS(0))
+		// One core stays with the goroutine that loads the records (the
+		// longer part), the others decode.
+		return parseJSONLines(p, br, emit, decodeCanonicalRaw, max(1, runtime.GOMAXPROCS(0)-1))
 	default:
 		return parseCanonicalCSV(p, br, emit)
 	}
@@ -184,26 +185,40 @@ func (w *windowReader) advance(off int64) {
 
 // parseJSONLines reads one JSON object per line; refs are line numbers.
 // Blank lines are skipped. A file that is a single pretty-printed object is
-// read as one record.
+// read as one record. With workers > 0, batches of lines are decoded on that
+// many goroutines while this one reads the next lines and emits (loads)
+// earlier batches, in file order; with 0, each line is decoded and emitted
+// in turn (decoders of other formats may emit from inside decode).
 func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, decode rawDecoder, workers int) error {
 	lim := p.Limits.WithDefaults()
 	size := lineBatch
-	if workers <= 1 {
-		// Decoders of other formats may emit from inside decode (nested
-		// records): decode and emit each line in turn to keep file order.
+	if workers <= 0 {
 		size = 1
 	}
 	batch := make([]pendingLine, 0, size)
 	batchBytes := 0
-	// With workers, batches are decoded on other goroutines while this one
-	// reads the next lines and emits (loads) earlier batches, in order:
-	// reading, decoding and loading overlap.
+	ahead := workers + 1 // batches queued or decoding while one is emitted
 	var inflight []decodingBatch
-	defer func() {
-		for _, b := range inflight {
-			<-b.done
+	var jobs chan decodingBatch
+	if workers > 0 {
+		jobs = make(chan decodingBatch, ahead+1)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				buf := make([]byte, 0, 4096)
+				for b := range jobs {
+					decodeLines(p, b.lines, lim, decode, &buf)
+					close(b.done)
+				}
+			}()
 		}
-	}()
+		defer func() {
+			close(jobs)
+			wg.Wait()
+		}()
+	}
 	emitOldest := func() error {
 		b := inflight[0]
 		inflight = inflight[1:]
@@ -224,8 +239,8 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 		return nil
 	}
 	flush := func() error {
-		if workers <= 1 {
-			decodeLines(p, batch, lim, decode, workers)
+		if workers <= 0 {
+			decodeLines(p, batch, lim, decode, nil)
 			for i := range batch {
 				if e := emit(batch[i].out); e != nil {
 					return e
@@ -235,13 +250,10 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 			return nil
 		}
 		b := decodingBatch{lines: batch, done: make(chan struct{})}
-		go func() {
-			defer close(b.done)
-			decodeLines(p, b.lines, lim, decode, workers)
-		}()
+		jobs <- b // never blocks: at most ahead+1 batches are in flight
 		inflight = append(inflight, b)
 		batch, batchBytes = make([]pendingLine, 0, size), 0
-		for len(inflight) > batchesAhead {
+		for len(inflight) > ahead {
 			if e := emitOldest(); e != nil {
 				return e
 			}
@@ -302,10 +314,6 @@ type decodingBatch struct {
 	done  chan struct{}
 }
 
-// batchesAhead is how many batches may be decoding while an earlier one is
-// emitted.
-const batchesAhead = 2
-
 // lineBatch is how many JSON lines are decoded together; they are emitted
 // in file order after the batch is decoded.
 const lineBatch = 512
@@ -322,40 +330,21 @@ type pendingLine struct {
 	out Record
 }
 
-// decodeLines decodes a batch, on up to workers goroutines: parsing,
-// validation and the content hash are the CPU-heavy part of an ingest, and
-// the canonical decoder is free of shared state. Results stay in order.
-func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode rawDecoder, workers int) {
-	one := func(i int, buf *[]byte) {
+// decodeLines decodes a batch in order. With hashBuf (a decoding worker's
+// buffer) it also computes each case's content digest, which with parsing
+// and validation is the CPU-heavy part of an ingest; the canonical decoder
+// is free of shared state.
+func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode rawDecoder, hashBuf *[]byte) {
+	for i := range batch {
 		l := &batch[i]
 		if l.raw == nil {
-			return
+			continue
 		}
 		l.out = decode(p, l.raw, l.ref, lim)
-		if l.out.Case != nil && workers > 1 {
-			l.out.Case.hash, *buf = l.out.Case.contentHashBuf(*buf)
+		if l.out.Case != nil && hashBuf != nil {
+			l.out.Case.hash, *hashBuf = l.out.Case.contentHashBuf(*hashBuf)
 		}
 	}
-	if workers <= 1 || len(batch) < 2 {
-		var buf []byte
-		for i := range batch {
-			one(i, &buf)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(workers, len(batch)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 0, 4096)
-			for i := int(next.Add(1) - 1); i < len(batch); i = int(next.Add(1) - 1) {
-				one(i, &buf)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 var errLineTooLong = errors.New("line too long")

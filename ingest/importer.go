@@ -146,7 +146,7 @@ func readJSONRecords(p *ParseContext, r io.Reader, emit func(Record) error, unwr
 	if trimmed[0] == '[' {
 		err = parseJSONArray(p, br, filtered, genericRaw(dec))
 	} else {
-		err = parseJSONLines(p, br, filtered, genericRaw(dec), 1)
+		err = parseJSONLines(p, br, filtered, genericRaw(dec), 0)
 	}
 	if ferr != nil {
 		return ferr
