@@ -429,3 +429,23 @@ func TestParseJSONLinesPipelined(t *testing.T) {
 }
 
 var errStop = errors.New("stop")
+
+func TestAsyncHash(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 100000)
+	a := newAsyncHash()
+	for off := 0; off < len(data); {
+		n := min(len(data)-off, 1+off%70000)
+		a.Write(data[off : off+n])
+		off += n
+	}
+	want := sha256.Sum256(data)
+	if got := a.sum(); !bytes.Equal(got, want[:]) {
+		t.Errorf("got %x, want %x", got, want)
+	}
+	a.stop()
+	empty := newAsyncHash()
+	empty.stop()
+	if got, want := hex.EncodeToString(empty.sum()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; got != want {
+		t.Errorf("empty: got %s, want %s", got, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -193,7 +194,8 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		rc = fh
 	}
 	defer rc.Close()
-	h := sha256.New()
+	h := newAsyncHash()
+	defer h.stop()
 	cr := &countingReader{r: io.TeeReader(rc, h), progress: progress}
 	var r io.Reader = cr
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -274,7 +276,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 	if _, err := io.Copy(io.Discard, cr); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", f.path, err)
 	}
-	fs.SHA256 = hex.EncodeToString(h.Sum(nil))
+	fs.SHA256 = hex.EncodeToString(h.sum())
 	if err := s.app["stage_files"](runID, fs.Path, fs.SHA256, fs.Format, int32(fs.Records), int32(fs.Rejects), s.now); err != nil {
 		return nil, err
 	}
@@ -387,6 +389,61 @@ func nullStr(s string) any {
 		return nil
 	}
 	return s
+}
+
+// asyncHash is the SHA-256 of what is written to it, computed on another
+// goroutine: the file digest costs the goroutine that reads (and loads) the
+// file a copy of each chunk rather than the hashing.
+type asyncHash struct {
+	h    hash.Hash
+	work chan []byte // chunks to hash; closed by stop
+	free chan []byte // hashed chunks' buffers, for reuse
+	done chan struct{}
+
+	stopped bool
+}
+
+func newAsyncHash() *asyncHash {
+	a := &asyncHash{h: sha256.New(), work: make(chan []byte, 8), free: make(chan []byte, 8), done: make(chan struct{})}
+	work := a.work
+	go func() {
+		defer close(a.done)
+		for b := range work {
+			a.h.Write(b)
+			select {
+			case a.free <- b:
+			default:
+			}
+		}
+	}()
+	return a
+}
+
+// Write implements io.Writer; it never fails.
+func (a *asyncHash) Write(p []byte) (int, error) {
+	var b []byte
+	select {
+	case b = <-a.free:
+	default:
+	}
+	a.work <- append(b[:0], p...)
+	return len(p), nil
+}
+
+// stop waits for the chunks written so far to be hashed and ends the
+// goroutine; it may be called more than once.
+func (a *asyncHash) stop() {
+	if !a.stopped {
+		close(a.work)
+		a.stopped = true
+	}
+	<-a.done
+}
+
+// sum is the digest of everything written.
+func (a *asyncHash) sum() []byte {
+	a.stop()
+	return a.h.Sum(nil)
 }
 
 type countingReader struct {
