@@ -237,9 +237,11 @@ breakdown() {
 		sum=$(awk -v a="$sum" -v b="$v" 'BEGIN { print a + b }')
 		echo "| $part | \`$(echo "$fn" | sed 's/[\\^$]//g')\` | $v | $(awk -v a="$v" -v t="$total" 'BEGIN { printf("%.0f %%", 100 * a / t) }') |"
 	done <<'PARTS'
-JSON syntax: bytes to a generic map|^github.com/pirhq/pir/ingest.parseObject$
-canonical decoding and validation|^github.com/pirhq/pir/ingest.decodeCanonical$
-content digest (JSON + SHA-256 per case)|^github.com/pirhq/pir/ingest.\(\*Case\).ContentHash$
+canonical decoding and validation, fast path (bytes straight into a Case)|^github.com/pirhq/pir/ingest.fastCanonical$
+JSON into a generic map (slow path: records the fast path declines, importers)|^github.com/pirhq/pir/ingest.parseObject$
+canonical decoding and validation, slow path|^github.com/pirhq/pir/ingest.decodeCanonical$
+content digest (canonical bytes + SHA-256 per case)|^github.com/pirhq/pir/ingest.\(\*Case\).contentHashBuf$
+file SHA-256 (provenance, own goroutine)|^github.com/pirhq/pir/ingest.newAsyncHash.func1$
 Appender: rows into the staging tables|^github.com/duckdb/duckdb-go/v2.\(\*Appender\).AppendRow$
 Appender: flush|^github.com/duckdb/duckdb-go/v2.\(\*Appender\).Flush$
 SQL: staging, latest, classify, merge|^database/sql.\(\*Conn\).ExecContext$
