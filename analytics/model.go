@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -296,7 +295,7 @@ func JoinCases(ids []string, total, max int) string {
 	}
 	s := strings.Join(ids, ", ")
 	if total > len(ids) {
-		s += fmt.Sprintf(" and %d more", total-len(ids))
+		s += " and " + thousands(total-len(ids)) + " more"
 	}
 	return s
 }

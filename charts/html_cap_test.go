@@ -46,7 +46,7 @@ func TestDashboardCaseIDsAreCapped(t *testing.T) {
 	r.Techniques[0].CaseIDs, r.Techniques[0].Cases = ids, 5000
 	r.DataQuality.Findings[0].CaseIDs, r.DataQuality.Findings[0].Count = ids[:30], 30
 	page := string(renderDashboard(t, r))
-	for _, want := range []string{"TID-0019 and 4980 more", "TID-0019 and 10 more"} {
+	for _, want := range []string{"TID-0019 and 4,980 more", "TID-0019 and 10 more"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
