@@ -4,12 +4,17 @@
 CREATE OR REPLACE TEMP TABLE stage_apply AS
 SELECT * FROM temp.stage_latest WHERE NOT existed OR NOT same;
 
-DELETE FROM store.cases t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
-DELETE FROM store.case_techniques t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
-DELETE FROM store.action_items t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
-DELETE FROM store.detection_rules t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
-DELETE FROM store.milestone_sources t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
-DELETE FROM store.veris_timeline t USING temp.stage_apply a WHERE t.source = a.source AND t.case_id = a.case_id;
+-- Only cases that already existed have rows to replace: a load of new cases
+-- deletes nothing and does not scan the store for it.
+CREATE OR REPLACE TEMP TABLE stage_replace AS
+SELECT source, case_id FROM temp.stage_apply WHERE existed;
+
+DELETE FROM store.cases t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.case_techniques t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.action_items t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.detection_rules t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.milestone_sources t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
+DELETE FROM store.veris_timeline t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
 
 INSERT INTO store.cases
 SELECT a.source, a.case_id, a.title, a.severity, a.category, a.status, a.excluded, a.tags,
@@ -46,6 +51,7 @@ SELECT run_id, path, sha256, format, records, rejects FROM temp.stage_files;
 INSERT INTO store.rejects
 SELECT run_id, path, record, field, reason, raw, rejected_at FROM temp.stage_rejects;
 
+DROP TABLE temp.stage_replace;
 DROP TABLE temp.stage_apply;
 DROP TABLE temp.stage_latest;
 DROP TABLE temp.stage_cases;
