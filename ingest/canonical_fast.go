@@ -698,35 +698,18 @@ func (d *fastDecoder) instant(blankOK bool) (t *time.Time, ok bool) {
 }
 
 func (d *fastDecoder) timeline(c *Case) bool {
-	if d.null() {
-		return true
-	}
-	if !d.open('{') {
-		return false
-	}
-	var seen uint32
-	for first := true; ; first = false {
-		key, done, ok := d.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return d.optObject(func(key []byte) (uint32, bool) {
 		i := milestoneIndex(key)
-		if i < 0 || seen&(1<<i) != 0 {
-			return false
+		if i < 0 {
+			return 0, false
 		}
-		seen |= 1 << i
 		t, ok := d.instant(true)
-		if !ok {
-			return false
-		}
-		if t != nil {
+		if ok && t != nil {
 			*c.Timeline.Ptr(Milestones[i]) = t
 			c.MilestoneSources[Milestones[i]] = milestoneSource[i]
 		}
-	}
+		return 1 << i, ok
+	})
 }
 
 // milestoneIndex is the index of a milestone name in Milestones, or -1.
@@ -751,45 +734,47 @@ func milestoneIndex(key []byte) int {
 }
 
 func (d *fastDecoder) rootCause(c *Case) bool {
-	if d.null() {
-		return true
-	}
-	if !d.open('{') {
-		return false
-	}
-	var seen uint32
-	for first := true; ; first = false {
-		key, done, ok := d.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		var bit uint32
+	return d.optObject(func(key []byte) (uint32, bool) {
 		switch string(key) {
 		case "category":
 			var s string
-			bit, ok = 1, d.optStr(&s)
+			ok := d.optStr(&s)
 			c.RootCause.Category = NormalizeCategory(s)
+			return 1, ok
 		case "summary":
-			bit, ok = 2, d.optStr(&c.RootCause.Summary)
+			return 2, d.optStr(&c.RootCause.Summary)
 		case "whys":
-			bit, ok = 4, d.strList(&c.RootCause.Whys)
-		default:
-			return false
+			return 4, d.strList(&c.RootCause.Whys)
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-	}
+		return 0, false
+	})
 }
 
 func (d *fastDecoder) lessons(c *Case) bool {
+	return d.optObject(func(key []byte) (uint32, bool) {
+		switch string(key) {
+		case "went_well":
+			return 1, d.strList(&c.Lessons.WentWell)
+		case "needs_improvement":
+			return 2, d.strList(&c.Lessons.NeedsImprovement)
+		}
+		return 0, false
+	})
+}
+
+// optObject reads null (nothing) or an object whose members field decodes:
+// field returns a distinct bit per known key and whether its value was
+// decoded. An unknown key (ok false), a bad value or a repeated key
+// declines the record (the slow path then reports it).
+func (d *fastDecoder) optObject(field func(key []byte) (bit uint32, ok bool)) bool {
 	if d.null() {
 		return true
 	}
+	return d.object(field)
+}
+
+// object is optObject without null.
+func (d *fastDecoder) object(field func(key []byte) (bit uint32, ok bool)) bool {
 	if !d.open('{') {
 		return false
 	}
@@ -802,15 +787,7 @@ func (d *fastDecoder) lessons(c *Case) bool {
 		if done {
 			return true
 		}
-		var bit uint32
-		switch string(key) {
-		case "went_well":
-			bit, ok = 1, d.strList(&c.Lessons.WentWell)
-		case "needs_improvement":
-			bit, ok = 2, d.strList(&c.Lessons.NeedsImprovement)
-		default:
-			return false
-		}
+		bit, ok := field(key)
 		if !ok || seen&bit != 0 {
 			return false
 		}
@@ -857,55 +834,42 @@ func (d *fastDecoder) actionItems(c *Case) bool {
 
 func (d *fastDecoder) actionItem() (ActionItem, bool) {
 	var ai ActionItem
-	if !d.open('{') {
-		return ai, false
-	}
-	var seen uint32
-	for first := true; ; first = false {
-		key, done, ok := d.member(first)
-		if !ok {
-			return ai, false
-		}
-		if done {
-			return ai, true
-		}
-		var bit uint32
+	ok := d.object(func(key []byte) (uint32, bool) {
 		switch string(key) {
 		case "id":
-			bit = 1
 			if isNumberStart(d.next()) {
+				var ok bool
 				ai.ID, ok = d.numberStr()
-			} else {
-				ok = d.optStr(&ai.ID)
+				return 1, ok
 			}
+			return 1, d.optStr(&ai.ID)
 		case "summary":
-			bit, ok = 2, d.optStr(&ai.Summary)
+			return 2, d.optStr(&ai.Summary)
 		case "owner":
-			bit, ok = 4, d.optStr(&ai.Owner)
+			return 4, d.optStr(&ai.Owner)
 		case "priority":
 			var s string
-			bit, ok = 8, d.optStr(&s)
+			ok := d.optStr(&s)
 			ai.Priority = NormalizeCategory(s)
+			return 8, ok
 		case "status":
 			var s string
-			if bit, ok = 16, d.optStr(&s); ok {
-				var err error
-				ai.Status, err = NormalizeActionStatus(s)
-				ok = err == nil
+			if !d.optStr(&s) {
+				return 16, false
 			}
+			var err error
+			ai.Status, err = NormalizeActionStatus(s)
+			return 16, err == nil
 		case "due":
-			bit, ok = 32, d.due(&ai)
+			return 32, d.due(&ai)
 		case "completed":
-			bit = 64
+			var ok bool
 			ai.Completed, ok = d.instant(false)
-		default:
-			return ai, false
+			return 64, ok
 		}
-		if !ok || seen&bit != 0 {
-			return ai, false
-		}
-		seen |= bit
-	}
+		return 0, false
+	})
+	return ai, ok
 }
 
 // due reads an action item's due date (ParseDate) or null.
@@ -962,35 +926,22 @@ func (d *fastDecoder) detectionRules(c *Case) bool {
 
 func (d *fastDecoder) detectionRule() (DetectionRule, bool) {
 	var r DetectionRule
-	if !d.open('{') {
-		return r, false
-	}
-	var seen uint32
-	for first := true; ; first = false {
-		key, done, ok := d.member(first)
-		if !ok {
-			return r, false
-		}
-		if done {
-			return r, true
-		}
-		var bit uint32
+	ok := d.object(func(key []byte) (uint32, bool) {
 		switch string(key) {
 		case "id":
-			bit, ok = 1, d.optStr(&r.ID)
+			return 1, d.optStr(&r.ID)
 		case "title":
-			bit, ok = 2, d.optStr(&r.Title)
+			return 2, d.optStr(&r.Title)
 		case "techniques":
 			var ids []string
-			if bit, ok = 4, d.strList(&ids); ok {
-				r.Techniques, ok = addTechniques(r.Techniques, ids)
+			if !d.strList(&ids) {
+				return 4, false
 			}
-		default:
-			return r, false
+			var ok bool
+			r.Techniques, ok = addTechniques(r.Techniques, ids)
+			return 4, ok
 		}
-		if !ok || seen&bit != 0 {
-			return r, false
-		}
-		seen |= bit
-	}
+		return 0, false
+	})
+	return r, ok
 }
