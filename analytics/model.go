@@ -295,7 +295,7 @@ func JoinCases(ids []string, total, max int) string {
 	}
 	s := strings.Join(ids, ", ")
 	if total > len(ids) {
-		s += " and " + thousands(total-len(ids)) + " more"
+		s += " and " + Thousands(total-len(ids)) + " more"
 	}
 	return s
 }

@@ -48,11 +48,11 @@ func volumeSentence(r *Report) string {
 	} else {
 		fmt.Fprintf(&b, "%s %s %s in %s", plural(r.Cases, "incident", "incidents"), wasWere(r.Cases), verb(r.Cohort), r.Quarter)
 		if r.ExcludedCases > 0 {
-			fmt.Fprintf(&b, " (%s excluded from metrics as exercises, tests or false positives)", thousands(r.ExcludedCases))
+			fmt.Fprintf(&b, " (%s excluded from metrics as exercises, tests or false positives)", Thousands(r.ExcludedCases))
 		}
 	}
 	if prev.Quarter != "" {
-		fmt.Fprintf(&b, ", against %s in %s", thousands(prev.Cases), prev.Quarter)
+		fmt.Fprintf(&b, ", against %s in %s", Thousands(prev.Cases), prev.Quarter)
 	}
 	return b.String() + "."
 }
@@ -154,7 +154,7 @@ func rootCauseSentence(r *Report) string {
 		if i == 2 {
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s, %s)", humanize(rc.Category), thousands(rc.Cases), percent(rc.Share)))
+		parts = append(parts, fmt.Sprintf("%s (%s, %s)", humanize(rc.Category), Thousands(rc.Cases), percent(rc.Share)))
 	}
 	lead := "the most common was "
 	if len(parts) > 1 {
@@ -162,7 +162,7 @@ func rootCauseSentence(r *Report) string {
 	}
 	s := fmt.Sprintf("Of %s with a root cause, %s%s", plural(total, "incident", "incidents"), lead, joinAnd(parts))
 	if recurrences > 0 {
-		s += fmt.Sprintf("; %s of them recurred after an earlier incident with the same root cause had completed all its action items", thousands(recurrences))
+		s += fmt.Sprintf("; %s of them recurred after an earlier incident with the same root cause had completed all its action items", Thousands(recurrences))
 	}
 	return s + "."
 }
@@ -252,11 +252,11 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return thousands(n) + " " + many
+	return Thousands(n) + " " + many
 }
 
-// thousands formats a count with thousands separators: 292,452.
-func thousands(n int) string {
+// Thousands formats a count with thousands separators: 292,452.
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
 	if neg {

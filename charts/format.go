@@ -151,24 +151,7 @@ func FormatNumber(v float64) string {
 }
 
 // FormatCount shows a count with thousands separators: 12,345.
-func FormatCount(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func FormatCount(n int) string { return analytics.Thousands(n) }
 
 // FormatRate shows a 0..1 ratio (completion rate, coverage share) as a whole
 // percentage: "83%". nil shows as "–".
