@@ -42,7 +42,9 @@ one machine is no longer enough:
    DIR/_pir_export.json                             manifest: tables, columns, row counts
 
 Every analyst view and table of schema main is exported, and the base tables
-of schema store as store_<name>. quarter is the case's quarter in --tz (as
+of schema store as store_<name>. Each table directory reads on its own in
+Spark, Trino or Athena: an empty partitioned table (mail_log before the
+first email) holds one zero-row file with its schema in quarter=unknown/. quarter is the case's quarter in --tz (as
 in pir query); rows whose case has no quarter go to quarter=unknown.
 Timestamps are UTC-adjusted Parquet timestamps; lists are Parquet lists.
 Views that depend on the current time (overdue_action_items,
