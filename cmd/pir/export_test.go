@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -387,5 +388,44 @@ func TestExportDDL(t *testing.T) {
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	if norm(shown) != norm(athena["cases"]) {
 		t.Errorf("docs/export.md shows\n%s\nthe query writes\n%s", norm(shown), norm(athena["cases"]))
+	}
+}
+
+// TestExportRecoversInterrupted: an export --overwrite killed between the
+// two renames of the fallback swap left DIR missing, the finished export and
+// the previous one beside it (internal/atomicdir's TestKilledMidReplace
+// kills a process there). The next pir export puts the finished one in
+// place and removes the rest before doing anything else.
+func TestExportRecoversInterrupted(t *testing.T) {
+	db := sampleDB(t)
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "export")
+	for _, tz := range []string{"UTC", "America/New_York"} {
+		out := filepath.Join(parent, strings.ReplaceAll(tz, "/", "_"))
+		if code, _, errs := runPir(t, "", "export", "--quiet", "--db", db, "--parquet", out, "--tz", tz); code != 0 {
+			t.Fatalf("export: exit %d: %s", code, errs)
+		}
+	}
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.Itoa(dead.Process.Pid) + "-123"
+	os.Rename(filepath.Join(parent, "UTC"), filepath.Join(parent, ".export.old-"+id))              // the previous export, moved aside
+	os.Rename(filepath.Join(parent, "America_New_York"), filepath.Join(parent, ".export.tmp-"+id)) // the finished one
+	os.Mkdir(filepath.Join(parent, ".export.tmp-"+strconv.Itoa(dead.Process.Pid)+"-456"), 0o755)   // a half-written one
+
+	code, _, errs := runPir(t, "", "export", "--db", db, "--parquet", dir)
+	if code != exitUsage || !strings.Contains(errs, "recovered from an interrupted export") {
+		t.Fatalf("got exit %d %q; want the recovery noted, then DIR not empty (2)", code, errs)
+	}
+	if m := readExportManifest(t, dir); m.TimeZone != "America/New_York" {
+		t.Errorf("DIR holds the export of %s, want the finished one (America/New_York)", m.TimeZone)
+	}
+	ents, _ := os.ReadDir(parent)
+	for _, e := range ents {
+		if e.Name() != "export" {
+			t.Errorf("left behind: %s", e.Name())
+		}
 	}
 }
