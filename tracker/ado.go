@@ -72,7 +72,10 @@ func WriteADOCSV(w io.Writer, l *analytics.ActionList, owners Owners, p ADOProce
 		t, cut := Cut(title(a), ADOTitleMax)
 		paras := []string{caseLine(a)}
 		owner, assigned := plain(a.Owner), ""
-		tags := []string{ADOTag(a.Ref)}
+		var tags []string
+		if ref := ADOTag(a.Ref); ref != "" {
+			tags = append(tags, ref)
+		}
 		if acc, ok := assign(owners, a.Owner, &r); ok {
 			name := acc.Name
 			if name == "" {
