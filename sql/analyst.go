@@ -500,12 +500,14 @@ func identValue(t token) string {
 func quoteIdent(s string) string  { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// copyTarget resolves a COPY … TO file name the way the kernel will (the
-// directory's symbolic links, then the file's own, however many), refuses
-// the database file and its WAL under any name (same inode and device for
-// files that exist; the same resolved path, ignoring case, for a WAL that
-// does not exist yet), and returns the resolved absolute path: pir passes
-// DuckDB that path, so the file DuckDB writes is the file checked here.
+// copyTarget makes a COPY … TO file name absolute (~ expanded, . and ..
+// removed) and resolves its symbolic links (the directory's, then the
+// file's own, however many), refuses the database file and its WAL under
+// any name (same inode and device for files that exist; the same resolved
+// path, ignoring case, for a WAL that does not exist yet), and returns the
+// resolved path: pir passes DuckDB that path, which (when its directory
+// exists) holds no symbolic link and no "..", so the file DuckDB writes is
+// the file checked here.
 func (db *DB) copyTarget(name string) (string, error) {
 	if name == "" {
 		return "", refused("COPY … TO: empty file name")
