@@ -104,6 +104,10 @@ func lockConfiguration(ctx context.Context, conn *stdsql.Conn) error {
 // analystStatement returns the SQL to run for query: query itself (a
 // SELECT), or a COPY or EXPLAIN rebuilt from checked pieces.
 func (db *DB) analystStatement(ctx context.Context, conn *stdsql.Conn, query string) (string, error) {
+	if strings.ContainsRune(query, 0) {
+		// The driver hands DuckDB a C string: the text would end there.
+		return "", refused("the SQL holds a NUL byte")
+	}
 	stmts, err := serializeSQL(ctx, conn, query)
 	switch {
 	case err == nil && len(stmts) == 1:

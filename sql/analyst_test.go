@@ -91,6 +91,7 @@ func TestQueryAnalyst(t *testing.T) {
 			"COPY (SELECT 1) TO 'x.csv' (FORMAT (csv))", "COPY (SELECT 1) TO 'x.csv' junk",
 			"COPY t FROM 'x.csv'", "COPY 'x' TO 'y'", "EXPLAIN", "EXPLAIN CALL checkpoint()",
 			"SELECT 'unterminated", "/* unterminated",
+			"SELECT 1 -- \x00\n; CALL checkpoint()", "COPY (SELECT 1) TO '" + path + "\x00.csv'",
 		} {
 			_, err := run(q)
 			var re *RefusedError
