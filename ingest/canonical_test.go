@@ -417,3 +417,48 @@ func TestContentHashDimensions(t *testing.T) {
 		seen[h] = name
 	}
 }
+
+// TestFormatDocExamples parses the examples of docs/format.md, so the
+// documentation stays valid input: the complete JSON example sets every
+// field, and each CSV example reads.
+func TestFormatDocExamples(t *testing.T) {
+	b, err := os.ReadFile("../docs/format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	blocks := func(lang string) []string {
+		var out []string
+		for _, part := range strings.Split(doc, "```"+lang+"\n")[1:] {
+			body, _, _ := strings.Cut(part, "```")
+			out = append(out, body)
+		}
+		return out
+	}
+	js := blocks("json")
+	if len(js) != 1 {
+		t.Fatalf("got %d JSON examples, want 1", len(js))
+	}
+	cases, errs := parseAll(t, "format.md", js[0], time.UTC)
+	if len(errs) > 0 || len(cases) != 1 {
+		t.Fatalf("JSON example: %d cases, errors %v", len(cases), errs)
+	}
+	c := cases[0]
+	if len(c.Assets) == 0 || len(c.Platforms) == 0 || c.Team == "" || c.BusinessUnit == "" || c.Tenant == "" || c.DetectionSource == "" ||
+		c.Impact == nil || c.Impact.Records == nil || c.Impact.Cost == nil || c.Impact.DowntimeHours == nil || c.Impact.RegulatorNotified == nil || c.Impact.CustomersNotified == nil ||
+		c.Review == nil || c.Review.HeldAt == nil || c.Review.PublishedAt == nil || c.Review.Facilitator == "" ||
+		len(c.PlaybookUpdates) == 0 || c.Lessons.WentWellThemes == nil || c.Lessons.NeedsImprovementThemes == nil ||
+		len(c.ActionItems) == 0 || len(c.DetectionRules) < 2 || c.DetectionRules[1].SigmaID == "" || c.DetectionRules[1].Status == "" {
+		t.Errorf("the JSON example does not set every field: %+v", c)
+	}
+	csvs := blocks("csv")
+	if len(csvs) < 2 {
+		t.Fatalf("got %d CSV examples, want 2", len(csvs))
+	}
+	for i, text := range csvs {
+		cases, errs := parseAll(t, "format.csv", text, time.UTC)
+		if len(errs) > 0 || len(cases) != 1 {
+			t.Errorf("CSV example %d: %d cases, errors %v", i+1, len(cases), errs)
+		}
+	}
+}
