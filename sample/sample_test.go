@@ -674,6 +674,9 @@ func TestRecurrence(t *testing.T) {
 		if share := float64(total) / float64(second); share < 0.04 || share > 0.18 {
 			t.Errorf("%d cases: %.1f %% of the second year's cases recur, want 4–18 %%", o.Cases, 100*share)
 		}
+		if o.Cases == ExampleOptions().Cases && (recurring["2025-Q4"] != 4 || counted["2025-Q4"] != 51) {
+			t.Errorf("examples: 2025-Q4 has %d of %d cases recurring; examples/README.md says 4 of 51", recurring["2025-Q4"], counted["2025-Q4"])
+		}
 	}
 }
 
