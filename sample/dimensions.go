@@ -346,6 +346,18 @@ func (g *generator) hostName(prefix string) string {
 
 var siteCodes = []string{"BER", "KRK", "LIS", "DUB", "TOR", "SIN"}
 
+// siteCode names a site in device names (its airport code).
+var siteCode = map[string]string{
+	"Berlin": "ber", "Kraków": "krk", "Lisbon": "lis", "Dublin": "dub", "Toronto": "yyz",
+	"Singapore": "sin", "Austin": "aus", "Malmö": "mmx", "Zürich": "zrh", "São Paulo": "gru",
+}
+
+// officeHours moves t to a working hour (9:00 to 16:00) of its day, in
+// its zone: reviews are meetings.
+func (g *generator) officeHours(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 9+g.r.IntN(8), 0, 0, 0, t.Location())
+}
+
 // assetsFor records the affected assets: what the title names, and what
 // the scenario's kind of incident usually touches.
 func (g *generator) assetsFor(s *scenario, sl slots) {
@@ -427,7 +439,7 @@ func (g *generator) assetsFor(s *scenario, sl slots) {
 			if site == "" {
 				site = pick(g.r, sites)
 			}
-			add("uplink-" + strings.ToLower(strings.Fields(site)[0]))
+			add("uplink-" + siteCode[site])
 		}
 	}
 	// Some case managers lower-case host names: the same asset in two
@@ -498,10 +510,10 @@ func (g *generator) reviewFor(sev int, tl *ingest.Timeline, falsePositive, exerc
 			if planned.Before(g.end) {
 				planned = g.end.Add(time.Duration(1+g.r.IntN(20)) * 24 * time.Hour)
 			}
-			planned = planned.Truncate(time.Hour)
+			planned = g.officeHours(planned)
 			c.Review = &ingest.Review{Status: "scheduled", HeldAt: &planned, Facilitator: fac}
 		case y < 0.48:
-			held := tl.Detection.Add(time.Duration(10+g.r.IntN(30)) * 24 * time.Hour).Truncate(time.Hour)
+			held := g.officeHours(tl.Detection.Add(time.Duration(10+g.r.IntN(30)) * 24 * time.Hour))
 			if held.Before(g.end) {
 				c.Review = &ingest.Review{Status: "held", HeldAt: &held, Facilitator: fac}
 			}
@@ -531,9 +543,9 @@ func (g *generator) reviewFor(sev int, tl *ingest.Timeline, falsePositive, exerc
 	default:
 		held = closure.Add(time.Duration((15 + g.r.Float64()*60) * 24 * float64(time.Hour)))
 	}
-	held = held.Truncate(time.Hour)
+	held = g.officeHours(held)
 	if held.Before(*tl.Detection) {
-		held = tl.Detection.Add(24 * time.Hour)
+		held = g.officeHours(tl.Detection.Add(24 * time.Hour))
 	}
 	if held.After(g.end) {
 		c.Review = &ingest.Review{Status: "scheduled", HeldAt: &held, Facilitator: fac}
@@ -541,7 +553,7 @@ func (g *generator) reviewFor(sev int, tl *ingest.Timeline, falsePositive, exerc
 	}
 	rv := &ingest.Review{Status: "held", HeldAt: &held, Facilitator: fac}
 	if g.chance(0.45) {
-		pub := held.Add(g.lognormal(gap{72, 0.7}, 1)).Truncate(time.Hour)
+		pub := g.officeHours(held.Add(g.lognormal(gap{72, 0.7}, 1)))
 		if !pub.After(g.end) {
 			rv.Status, rv.PublishedAt = "published", &pub
 		}

@@ -394,7 +394,7 @@ func (g *generator) build(i int) {
 			set(&tl.Triage, g.lognormal(s.gaps[1], sevScale*trend))
 		}
 		if hard {
-			set(&tl.Containment, g.lognormal(gap{18 * 24, 0.6}, 1))
+			set(&tl.Containment, g.lognormal(gap{25 * 24, 0.6}, 1))
 		} else {
 			set(&tl.Containment, g.lognormal(s.gaps[2], sevScale*trend))
 		}

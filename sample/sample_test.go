@@ -408,6 +408,16 @@ func checkDimensions(t *testing.T, cases []wire, end time.Time) {
 		if len(c.Assets) > 0 {
 			assets++
 		}
+		for _, a := range c.Assets {
+			if a == "" || strings.HasSuffix(a, "-") {
+				t.Errorf("%s: asset %q", c.ID, a)
+			}
+		}
+		if c.Review != nil && c.Review.HeldAt != "" {
+			if h := ts(t, c.Review.HeldAt).Hour(); h < 9 || h > 16 {
+				t.Errorf("%s: review at %s, outside office hours", c.ID, c.Review.HeldAt)
+			}
+		}
 		if len(c.Platforms) == 0 {
 			t.Errorf("%s: no platforms", c.ID)
 		}
