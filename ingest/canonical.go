@@ -838,8 +838,9 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 				if e != nil {
 					return nil, d.fail(fmt.Sprintf("techniques[%d]", i), "%v", e)
 				}
-				c.Techniques = AddTechnique(c.Techniques, id)
+				ids[i] = id
 			}
+			c.Techniques = appendUnique(c.Techniques, ids...)
 		case "root_cause":
 			if err = d.rootCause(c, v); err != nil {
 				return nil, err
@@ -1084,8 +1085,9 @@ func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
 						if e != nil {
 							return d.fail(fmt.Sprintf("%s[%d]", f, j), "%v", e)
 						}
-						r.Techniques = AddTechnique(r.Techniques, id)
+						ids[j] = id
 					}
+					r.Techniques = appendUnique(r.Techniques, ids...)
 				}
 			default:
 				return d.fail(f, "unknown field (want id, title, techniques)")

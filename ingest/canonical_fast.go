@@ -146,12 +146,9 @@ func (d *fastDecoder) record() (*Case, bool) {
 		case "detection_rules":
 			ok = once(fDetectionRules) && d.detectionRules(c)
 		default:
+			// A repeated unknown key is found after sorting (marshalExtra):
+			// a scan per key was quadratic in the number of keys.
 			k := string(key)
-			for _, e := range extra {
-				if e.key == k {
-					return nil, false
-				}
-			}
 			d.ws()
 			start := d.i
 			var simple bool
@@ -196,7 +193,10 @@ func marshalExtra(extra []extraField) ([]byte, bool) {
 	slices.SortFunc(extra, func(a, b extraField) int { return strings.Compare(a.key, b.key) })
 	simple := true
 	n := 2
-	for _, e := range extra {
+	for i, e := range extra {
+		if i > 0 && extra[i-1].key == e.key {
+			return nil, false // a duplicate key: left to the generic path
+		}
 		simple = simple && e.simple
 		n += len(e.key) + len(e.raw) + 4
 	}
@@ -247,14 +247,14 @@ func addTechniques(list, ids []string) ([]string, bool) {
 	if list == nil && len(ids) > 0 {
 		list = make([]string, 0, len(ids))
 	}
-	for _, s := range ids {
+	for i, s := range ids {
 		id, err := NormalizeTechnique(s)
 		if err != nil {
 			return nil, false
 		}
-		list = AddTechnique(list, id)
+		ids[i] = id
 	}
-	return list, true
+	return appendUnique(list, ids...), true
 }
 
 // ws skips JSON white space.
@@ -802,6 +802,7 @@ func (d *fastDecoder) actionItems(c *Case) bool {
 	if !d.open('[') {
 		return false
 	}
+	var seen map[string]struct{} // the ids so far, once there are many
 	for i := 0; ; i++ {
 		done, ok := d.element(i == 0)
 		if !ok {
@@ -817,9 +818,22 @@ func (d *fastDecoder) actionItems(c *Case) bool {
 		if ai.ID == "" {
 			ai.ID = strconv.Itoa(i + 1)
 		}
-		for _, prev := range c.ActionItems {
-			if prev.ID == ai.ID {
+		if seen == nil && len(c.ActionItems) >= smallSet {
+			seen = make(map[string]struct{}, 2*len(c.ActionItems))
+			for _, prev := range c.ActionItems {
+				seen[prev.ID] = struct{}{}
+			}
+		}
+		if seen != nil {
+			if _, dup := seen[ai.ID]; dup {
 				return false
+			}
+			seen[ai.ID] = struct{}{}
+		} else {
+			for _, prev := range c.ActionItems {
+				if prev.ID == ai.ID {
+					return false
+				}
 			}
 		}
 		if ai.Status == "" {

@@ -424,13 +424,13 @@ var techniqueInTextRE = regexp.MustCompile(`(?i)\bt\d{4}(?:\.\d{3})?\b`)
 
 // techniquesIn returns the upper-cased technique IDs found in s, in order.
 func techniquesIn(s string) []string {
-	var out []string
+	var ids []string
 	for _, m := range techniqueInTextRE.FindAllString(s, -1) {
 		if id, err := NormalizeTechnique(m); err == nil {
-			out = AddTechnique(out, id)
+			ids = append(ids, id)
 		}
 	}
-	return out
+	return appendUnique(nil, ids...)
 }
 
 // techniqueTagRE is a tag that is an ATT&CK technique ID ("T1190",

@@ -147,10 +147,9 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		return nil, err
 	}
 	for _, t := range c.Tags {
-		for _, id := range techniquesIn(t) {
-			c.Techniques = AddTechnique(c.Techniques, id)
-		}
+		c.Techniques = append(c.Techniques, techniquesIn(t)...)
 	}
+	c.Techniques = appendUnique(nil, c.Techniques...)
 	state, err := d.named("state", cs["state"], "state_name")
 	if err != nil {
 		return nil, err
@@ -338,6 +337,8 @@ func (d *irisDecoder) readEvents(c *Case, v any) *RecordError {
 	if !ok {
 		return d.fail("timeline", "want a list of events, got %s", jsonType(v))
 	}
+	var ids []string
+	defer func() { c.Techniques = appendUnique(c.Techniques, ids...) }()
 	for i, e := range list {
 		f := fmt.Sprintf("timeline[%d]", i)
 		em, ok := e.(map[string]any)
@@ -349,9 +350,7 @@ func (d *irisDecoder) readEvents(c *Case, v any) *RecordError {
 			return err
 		}
 		for _, t := range tags {
-			for _, id := range techniquesIn(t) {
-				c.Techniques = AddTechnique(c.Techniques, id)
-			}
+			ids = append(ids, techniquesIn(t)...)
 		}
 		cat, err := d.named(f+".category", em["category"], "name")
 		if err != nil {

@@ -148,7 +148,8 @@ func cleanControl(s string) string {
 	}, s))
 }
 
-// AddTechnique appends id to list unless already present.
+// AddTechnique appends id to list unless already present. It scans the
+// list: to add many ids, use appendUnique, which stays linear.
 func AddTechnique(list []string, id string) []string {
 	for _, x := range list {
 		if x == id {
@@ -156,4 +157,30 @@ func AddTechnique(list []string, id string) []string {
 		}
 	}
 	return append(list, id)
+}
+
+// smallSet is the size up to which a scan beats a map for "seen before?".
+const smallSet = 16
+
+// appendUnique appends each of ids that is not yet in list (nor earlier in
+// ids), in order: AddTechnique for many ids in linear time. A record may
+// list 100,000 techniques; adding them one scan at a time took seconds.
+func appendUnique(list []string, ids ...string) []string {
+	if len(list)+len(ids) <= smallSet {
+		for _, id := range ids {
+			list = AddTechnique(list, id)
+		}
+		return list
+	}
+	seen := make(map[string]struct{}, len(list)+len(ids))
+	for _, x := range list {
+		seen[x] = struct{}{}
+	}
+	for _, id := range ids {
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			list = append(list, id)
+		}
+	}
+	return list
 }

@@ -320,8 +320,9 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 			if e != nil {
 				return d.fail(fmt.Sprintf("AdditionalData.techniques[%d]", i), "%v", e)
 			}
-			c.Techniques = AddTechnique(c.Techniques, tid)
+			techs[i] = tid
 		}
+		c.Techniques = appendUnique(c.Techniques, techs...)
 		tactics, err := d.texts("AdditionalData.tactics", am["tactics"])
 		if err != nil {
 			return err

@@ -234,9 +234,7 @@ func (s snDecoder) decode(d fieldDecoder, rec map[string]any) (*Case, *RecordErr
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range techniquesIn(v) {
-			c.Techniques = AddTechnique(c.Techniques, id)
-		}
+		c.Techniques = appendUnique(c.Techniques, techniquesIn(v)...)
 	}
 
 	sysID, _, _, err := snField(d, rec, "sys_id")

@@ -155,11 +155,13 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if c.Tags, err = d.texts("tags", rec["tags"]); err != nil {
 		return nil, err
 	}
+	var tagIDs []string
 	for _, t := range c.Tags {
 		if id, ok := techniqueTag(t); ok {
-			c.Techniques = AddTechnique(c.Techniques, id)
+			tagIDs = append(tagIDs, id)
 		}
 	}
+	c.Techniques = appendUnique(c.Techniques, tagIDs...)
 
 	for _, ms := range Milestones {
 		v, from := d.lookup(rec, d.get(ms))
@@ -249,6 +251,8 @@ func (d *thehiveDecoder) procedures(c *Case, v any, tactics map[string]bool) *Re
 	if !ok {
 		return d.fail("procedures", "want a list of procedures, got %s", jsonType(v))
 	}
+	ids := make([]string, 0, len(list))
+	defer func() { c.Techniques = appendUnique(c.Techniques, ids...) }()
 	for i, e := range list {
 		field := fmt.Sprintf("procedures[%d]", i)
 		pm, ok := e.(map[string]any)
@@ -264,7 +268,7 @@ func (d *thehiveDecoder) procedures(c *Case, v any, tactics map[string]bool) *Re
 			if e != nil {
 				return d.fail(field+".patternId", "%v", e)
 			}
-			c.Techniques = AddTechnique(c.Techniques, id)
+			ids = append(ids, id)
 		}
 		tactic, err := d.text(field+".tactic", pm["tactic"])
 		if err != nil {

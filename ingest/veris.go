@@ -498,6 +498,8 @@ func (d verisDecoder) actions(c *Case, v any, extra map[string]any) *RecordError
 	type action struct{ variety, vector []string }
 	found := map[string]action{}
 	kept := map[string]any{}
+	var ids []string
+	defer func() { c.Techniques = appendUnique(c.Techniques, ids...) }()
 	for _, cat := range sortedKeys(act) {
 		field := "action." + cat
 		ao, err := d.obj(field, act[cat])
@@ -524,7 +526,7 @@ func (d verisDecoder) actions(c *Case, v any, extra map[string]any) *RecordError
 					if d.mode == "parents" {
 						id, _, _ = strings.Cut(id, ".")
 					}
-					c.Techniques = AddTechnique(c.Techniques, id)
+					ids = append(ids, id)
 				}
 			}
 		}
