@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -23,17 +22,6 @@ type Canonical struct{}
 
 // Name implements Format.
 func (Canonical) Name() string { return "pir" }
-
-// Detect implements Format: a .json/.jsonl/.ndjson/.csv file, or content
-// that starts like JSON. Auto-detection tries it last.
-func (Canonical) Detect(name string, head []byte) bool {
-	switch strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz"))) {
-	case ".json", ".jsonl", ".ndjson", ".csv":
-		return true
-	}
-	h := bytes.TrimLeft(head, " \t\r\n")
-	return len(h) > 0 && (h[0] == '[' || h[0] == '{')
-}
 
 // Parse implements Format.
 func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {

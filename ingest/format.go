@@ -1,20 +1,17 @@
 package ingest
 
 import (
-	"fmt"
 	"io"
 	"sort"
 	"time"
 )
 
 // Format parses one kind of case export. Each format lives in its own file
-// (canonical.go, thehive.go, servicenow.go, sentinel.go, iris.go, veris.go).
+// (canonical.go, thehive.go, servicenow.go, sentinel.go, iris.go, veris.go);
+// --format auto recognises them by the rows of detectTable (detect.go).
 type Format interface {
 	// Name is the --format value, e.g. "pir", "thehive".
 	Name() string
-	// Detect reports whether a file looks like this format, from its name
-	// and its first bytes (up to 64 KiB, BOM removed).
-	Detect(name string, head []byte) bool
 	// Parse reads the whole file and calls emit once per record, in file
 	// order: with a valid Case, or with a *RecordError for a bad record.
 	// Parse returns an error only when the file as a whole cannot be read;
@@ -105,18 +102,4 @@ func (fs Formats) Names() []string {
 	}
 	sort.Strings(ns)
 	return ns
-}
-
-// detectOrder is the order auto-detection tries formats: the most specific
-// shapes first, the canonical format last.
-var detectOrder = []string{"veris", "thehive", "sentinel", "servicenow", "iris", "pir"}
-
-// Detect picks the format of a file for --format auto.
-func (fs Formats) Detect(name string, head []byte) (Format, error) {
-	for _, n := range detectOrder {
-		if f, ok := fs[n]; ok && f.Detect(name, head) {
-			return f, nil
-		}
-	}
-	return nil, fmt.Errorf("%s: cannot tell the format from its content; pass --format (one of %v)", name, fs.Names())
 }

@@ -252,53 +252,10 @@ func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(
 	}
 }
 
-// csvHeader returns the lower-cased column names of the first line of a CSV
-// head, or nil when it does not look like a CSV header.
-func csvHeader(head []byte) []string {
-	line := head
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	line = bytes.TrimRight(line, "\r")
-	if len(line) == 0 || line[0] == '{' || line[0] == '[' {
-		return nil
-	}
-	rec, err := csv.NewReader(bytes.NewReader(line)).Read()
-	if err != nil || len(rec) < 2 {
-		return nil
-	}
-	for i := range rec {
-		rec[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(rec[i], "\ufeff")))
-	}
-	return rec
-}
-
-// hasAll reports whether every name is among cols.
-func hasAll(cols []string, names ...string) bool {
-	for _, n := range names {
-		found := false
-		for _, c := range cols {
-			if c == n {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
 // isJSONHead reports whether a file head starts like JSON.
 func isJSONHead(head []byte) bool {
 	h := bytes.TrimLeft(head, " \t\r\n")
 	return len(h) > 0 && (h[0] == '[' || h[0] == '{')
-}
-
-// jsonKey reports whether a file head mentions a JSON object key.
-func jsonKey(head []byte, key string) bool {
-	return bytes.Contains(head, []byte(`"`+key+`"`))
 }
 
 // getPath follows a dotted path through nested objects; nil when absent.

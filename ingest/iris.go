@@ -23,15 +23,6 @@ type IRIS struct{}
 // Name implements Format.
 func (IRIS) Name() string { return "iris" }
 
-// Detect implements Format: JSON with IRIS case keys (case_uuid, or
-// case_id with soc_id or open_date).
-func (IRIS) Detect(name string, head []byte) bool {
-	if !isJSONHead(head) {
-		return false
-	}
-	return jsonKey(head, "case_uuid") || (jsonKey(head, "case_id") && (jsonKey(head, "soc_id") || jsonKey(head, "open_date")))
-}
-
 // irisDefaults are the default field mapping (docs/importers.md).
 // Milestone values list alternatives separated by "|": a case field
 // (initial_date, open_date, close_date), "history:<State>" (the case

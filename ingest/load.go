@@ -51,6 +51,9 @@ type FileSummary struct {
 	SHA256  string
 	Records int
 	Rejects int
+	// DetectedBy says what made --format auto choose Format (the keys of
+	// a record, or CSV columns); empty with an explicit --format.
+	DetectedBy string
 }
 
 // Summary is the outcome of one ingest invocation.
@@ -217,12 +220,13 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 	}
 	format := f.format
 	var fmtr Format
+	detectedBy := ""
 	if format == "" || format == "auto" {
 		d, err := o.Formats.Detect(f.path, head)
 		if err != nil {
 			return nil, err
 		}
-		fmtr = d
+		fmtr, detectedBy = d.Format, d.By
 	} else {
 		d, ok := o.Formats[format]
 		if !ok {
@@ -230,7 +234,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		}
 		fmtr = d
 	}
-	fs := &FileSummary{Path: f.path, Format: fmtr.Name()}
+	fs := &FileSummary{Path: f.path, Format: fmtr.Name(), DetectedBy: detectedBy}
 	pc := &ParseContext{File: f.path, Location: o.Location, Mapping: f.mapping, Limits: o.Limits, Now: o.Now}
 	var firstErr error
 	emit := func(rec Record) error {

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,24 +22,6 @@ type Sentinel struct{}
 
 // Name implements Format.
 func (Sentinel) Name() string { return "sentinel" }
-
-// Detect implements Format: the SecurityIncident columns IncidentNumber
-// and IncidentName or TimeGenerated (CSV header or JSON keys), or a
-// SecurityInsights incidents API response.
-func (Sentinel) Detect(name string, head []byte) bool {
-	if cols := csvHeader(head); cols != nil {
-		return hasAll(cols, "incidentnumber") && (hasAll(cols, "incidentname") || hasAll(cols, "timegenerated") || hasAll(cols, "createdtime"))
-	}
-	if !isJSONHead(head) {
-		return false
-	}
-	if bytes.Contains(head, []byte("Microsoft.SecurityInsights/incidents")) {
-		return true
-	}
-	h := bytes.ToLower(head)
-	return bytes.Contains(h, []byte(`"incidentnumber"`)) &&
-		(bytes.Contains(h, []byte(`"incidentname"`)) || bytes.Contains(h, []byte(`"timegenerated"`)) || bytes.Contains(h, []byte(`"createdtimeutc"`)))
-}
 
 // sentinelDefaults are the default field mapping (docs/importers.md);
 // values name SecurityIncident columns, alternatives separated by "|".

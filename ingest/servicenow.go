@@ -26,28 +26,6 @@ type ServiceNow struct{}
 // Name implements Format.
 func (ServiceNow) Name() string { return "servicenow" }
 
-// Detect implements Format: an export with the incident columns number and
-// opened_at (CSV header or JSON keys), or a state-history export (which
-// Parse then explains how to pass).
-func (ServiceNow) Detect(name string, head []byte) bool {
-	if cols := csvHeader(head); cols != nil {
-		return snIncidentCols(cols) || snHistoryCols(cols)
-	}
-	if !isJSONHead(head) {
-		return false
-	}
-	return (jsonKey(head, "opened_at") && jsonKey(head, "number") && (jsonKey(head, "short_description") || jsonKey(head, "sys_id"))) ||
-		isSNHistoryHead(head)
-}
-
-func snIncidentCols(cols []string) bool {
-	return hasAll(cols, "number", "opened_at") && (hasAll(cols, "short_description") || hasAll(cols, "state"))
-}
-
-func snHistoryCols(cols []string) bool {
-	return hasAll(cols, "documentkey", "fieldname", "newvalue") || hasAll(cols, "id", "definition", "value", "start", "end")
-}
-
 // servicenowDefaults are the default field mapping (docs/importers.md).
 // Milestone values list alternatives separated by "|": a column, or a
 // state transition from the history export: "entered:<State>" (the first
@@ -133,13 +111,11 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 	})
 }
 
+// isSNHistoryHead reports whether a head's first records are a state-history
+// export rather than incidents (the servicenow rows of detectTable).
 func isSNHistoryHead(head []byte) bool {
-	if cols := csvHeader(head); cols != nil {
-		return !snIncidentCols(cols) && snHistoryCols(cols)
-	}
-	return isJSONHead(head) && !jsonKey(head, "opened_at") &&
-		((jsonKey(head, "documentkey") && jsonKey(head, "fieldname")) ||
-			(jsonKey(head, "id") && jsonKey(head, "definition") && jsonKey(head, "start") && jsonKey(head, "end")))
+	r, _, ok := sniff(head).match(Formats{"servicenow": ServiceNow{}}, "servicenow", detectTable)
+	return ok && r.kind == "history"
 }
 
 type snDecoder struct {

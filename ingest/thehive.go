@@ -3,7 +3,6 @@ package ingest
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -18,17 +17,6 @@ type TheHive struct{}
 
 // Name implements Format.
 func (TheHive) Name() string { return "thehive" }
-
-var thehiveTypeRE = regexp.MustCompile(`"_type"\s*:\s*"(?i:case)"`)
-
-// Detect implements Format: JSON whose records are typed "case" (the v0 and
-// v1 APIs both write "_type"), or TheHive 3/4 v0 cases with caseId and tlp.
-func (TheHive) Detect(name string, head []byte) bool {
-	if !isJSONHead(head) {
-		return false
-	}
-	return thehiveTypeRE.Match(head) || (jsonKey(head, "caseId") && jsonKey(head, "tlp"))
-}
 
 // thehiveDefaults are the default field mapping (docs/importers.md). A
 // value lists alternatives separated by "|": the first present wins. An

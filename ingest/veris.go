@@ -35,16 +35,6 @@ type Veris struct{}
 // Name implements Format.
 func (Veris) Name() string { return "veris" }
 
-// Detect implements Format: JSON with the VERIS keys schema_version and
-// incident_id (or master_id) and action or timeline.
-func (Veris) Detect(name string, head []byte) bool {
-	if !isJSONHead(head) {
-		return false
-	}
-	return jsonKey(head, "schema_version") && (jsonKey(head, "incident_id") || jsonKey(head, "master_id")) &&
-		(jsonKey(head, "action") || jsonKey(head, "timeline"))
-}
-
 // verisDefaults are the default mapping (docs/importers.md).
 var verisDefaults = map[string]string{
 	"source":                    "veris",

@@ -94,6 +94,11 @@ Examples:
 				}
 				return err
 			}
+			for _, f := range sum.Files {
+				if f.DetectedBy != "" {
+					e.log.Info("format detected", "file", f.Path, "format", f.Format, "by", f.DetectedBy)
+				}
+			}
 			e.log.Info("ingest", "files", len(sum.Files), "inserted", sum.Inserted, "updated", sum.Updated,
 				"unchanged", sum.Unchanged, "rejected", sum.Rejected, "duration", sum.Elapsed.Round(time.Millisecond))
 			for _, r := range sum.Rejects {
