@@ -111,7 +111,43 @@ func parseJSONArray(p *ParseContext, r io.Reader, emit func(Record) error, decod
 	if _, err := dec.Token(); err != nil { // ']'
 		return bad(fmt.Sprintf("line %d", w.lineAt(dec.InputOffset())), err)
 	}
-	return nil
+	end := dec.InputOffset()
+	return afterArray(p, io.MultiReader(dec.Buffered(), w.r), end, w.lineAt(end))
+}
+
+// afterArray reads what follows a JSON array's closing bracket (at byte
+// offset end, on line line): white space only. A second array, JSON Lines
+// or any other text after it used to be ignored, loading the first array
+// alone; it is an error naming its line and byte offset (counted from the
+// first byte after a byte-order mark, in the decompressed text).
+func afterArray(p *ParseContext, r io.Reader, end int64, line int) error {
+	buf := make([]byte, 32<<10)
+	off := end
+	for {
+		n, err := r.Read(buf)
+		for i, c := range buf[:n] {
+			switch c {
+			case ' ', '\t', '\r':
+			case '\n':
+				line++
+			default:
+				tail := buf[i:n]
+				if len(tail) > 24 {
+					tail = tail[:24]
+				}
+				return &RecordError{File: p.File, Ref: fmt.Sprintf("line %d", line), Reason: fmt.Sprintf(
+					"data after the end of the JSON array at byte offset %d: %q (a file holds one JSON array, or JSON Lines; the rest of the file was not read)",
+					off+int64(i), strings.ToValidUTF8(string(tail), "?"))}
+			}
+		}
+		off += int64(n)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", p.File, line, err)
+		}
+	}
 }
 
 // errRecordTooLong is returned by the limited readers below.
@@ -249,12 +285,14 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 		return nil
 	}
 	line := 0
+	first := true // no record line read yet
 	for {
 		b, err := readLine(br, lim.MaxRecordBytes)
 		if len(b) > 0 || err == nil || errors.Is(err, errLineTooLong) {
 			line++
 		}
 		if errors.Is(err, errLineTooLong) {
+			first = false
 			batch = append(batch, pendingLine{out: Record{Err: &RecordError{File: p.File, Ref: strconv.Itoa(line), Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}})
 			continue
 		}
@@ -268,20 +306,22 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 		}
 		trimmed := bytes.TrimSpace(b)
 		if len(trimmed) > 0 {
-			if line == 1 && !json.Valid(trimmed) {
-				// Maybe one pretty-printed object spanning lines.
-				rest, rerr := io.ReadAll(io.LimitReader(br, int64(lim.MaxRecordBytes)))
+			if first && !json.Valid(trimmed) {
+				// Maybe one pretty-printed object spanning lines (after
+				// blank lines too), if it is all the file holds.
+				rest, rerr := io.ReadAll(io.LimitReader(br, int64(lim.MaxRecordBytes)+1))
 				if rerr != nil {
 					return fmt.Errorf("%s: %w", p.File, rerr)
 				}
 				whole := append(append(append([]byte{}, b...), '\n'), rest...)
-				if json.Valid(whole) {
-					return emitRaw(p, bytes.TrimSpace(whole), "1", lim, emit, decode)
+				if len(rest) <= lim.MaxRecordBytes && json.Valid(whole) {
+					return emitRaw(p, bytes.TrimSpace(whole), strconv.Itoa(line), lim, emit, decode)
 				}
 				// A bad first line of JSON Lines: put the rest back and go
 				// on line by line, so --skip-invalid loses only this line.
 				br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), br), 64<<10)
 			}
+			first = false
 			batch = append(batch, pendingLine{raw: trimmed, ref: strconv.Itoa(line)})
 			batchBytes += len(trimmed)
 		}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -71,6 +72,41 @@ func FuzzParseTimestamp(f *testing.F) {
 			if err == nil && (ts.Before(minPlausible) || !ts.Before(maxPlausible)) {
 				t.Fatalf("accepted implausible %v from %q", ts, s)
 			}
+		}
+	})
+}
+
+// FuzzDetect: --format auto never panics on any head, and either picks a
+// registered format and says why, or refuses naming the file. The head is
+// prepared as the loader does (CR-only line ends).
+func FuzzDetect(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"A","title":"caseId","tags":["tlp"],"timeline":{"detection":"2024-01-01T00:00:00Z"}}`,
+		`[{"_type":"case","number":1}]`,
+		`{"result":[{"number":"SIR1","opened_at":"2024-01-01","state":"3"}]}`,
+		`{"value":[{"properties":{"incidentNumber":1}}]}`,
+		`{"tables":[{"columns":[{"name":"IncidentNumber"},{"name":"TimeGenerated"}],"rows":[]}]}`,
+		`{"data":{"case":{"case_uuid":"x"}}}`,
+		"number,opened_at,state\rSIR1,2024-01-01,3\r",
+		"id,timeline.detection\n", "", "[", "{", `[{"a":` + strings.Repeat("[", 200), "\"a\nb\",c\n",
+	} {
+		f.Add([]byte(s))
+	}
+	fs := DefaultFormats()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 64<<10 {
+			data = data[:64<<10]
+		}
+		_, head := crOnlyLines(bufio.NewReader(bytes.NewReader(data)), data)
+		d, err := fs.Detect("fuzz.in", head)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.in: cannot tell the format") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if d.Format == nil || fs[d.Format.Name()] == nil || d.By == "" {
+			t.Fatalf("detected %+v", d)
 		}
 	})
 }

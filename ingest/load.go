@@ -30,6 +30,10 @@ type Input struct {
 	Path    string
 	Format  string            // "auto" or a format name
 	Mapping map[string]string // importer field mapping overrides
+	// AllowEmpty accepts a file without any record (and a directory
+	// without case files); otherwise that is an error, as an export that
+	// came out empty must not pass for "nothing happened".
+	AllowEmpty bool
 }
 
 // Options control a Load.
@@ -218,6 +222,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 	if bytes.IndexByte(head, 0) >= 0 {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: "NUL bytes: not a text file (UTF-16? save it as UTF-8)"}
 	}
+	br, head = crOnlyLines(br, head)
 	format := f.format
 	var fmtr Format
 	detectedBy := ""
@@ -275,6 +280,9 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		} else {
 			return nil, err
 		}
+	}
+	if fs.Records == 0 && fs.Rejects == 0 && !f.allowEmpty {
+		return nil, fmt.Errorf("ingest %s: no records (an empty export?); nothing was loaded: pass --allow-empty (allow_empty in a [[source]]) if the file may be empty", f.path)
 	}
 	// Drain what the parser did not read so the digest covers the file.
 	if _, err := io.Copy(io.Discard, cr); err != nil {
@@ -476,10 +484,11 @@ func stripBOM(br *bufio.Reader, head []byte) ([]byte, error) {
 }
 
 type inputFile struct {
-	path    string
-	format  string
-	mapping map[string]string
-	size    int64
+	path       string
+	format     string
+	mapping    map[string]string
+	size       int64
+	allowEmpty bool
 }
 
 // caseFileExt are the files a directory walk picks up.
@@ -508,7 +517,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 	}
 	for _, in := range inputs {
 		if in.Path == "-" {
-			if err := add(inputFile{path: "-", format: in.Format, mapping: in.Mapping}); err != nil {
+			if err := add(inputFile{path: "-", format: in.Format, mapping: in.Mapping, allowEmpty: in.AllowEmpty}); err != nil {
 				return nil, err
 			}
 			continue
@@ -521,7 +530,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 			if !st.Mode().IsRegular() {
 				return nil, fmt.Errorf("ingest %s: not a regular file", in.Path)
 			}
-			if err := add(inputFile{path: in.Path, format: in.Format, mapping: in.Mapping, size: st.Size()}); err != nil {
+			if err := add(inputFile{path: in.Path, format: in.Format, mapping: in.Mapping, size: st.Size(), allowEmpty: in.AllowEmpty}); err != nil {
 				return nil, err
 			}
 			continue
@@ -549,7 +558,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 			if err != nil {
 				return fmt.Errorf("ingest %s: %w", p, err)
 			}
-			found = append(found, inputFile{path: p, format: in.Format, mapping: in.Mapping, size: info.Size()})
+			found = append(found, inputFile{path: p, format: in.Format, mapping: in.Mapping, size: info.Size(), allowEmpty: in.AllowEmpty})
 			if len(found) > maxFiles {
 				return fmt.Errorf("ingest %s: more than %d files (raise --max-files)", in.Path, maxFiles)
 			}
@@ -557,6 +566,9 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(found) == 0 && !in.AllowEmpty {
+			return nil, fmt.Errorf("ingest %s: no case files (*.json, *.jsonl, *.ndjson, *.csv, and .gz) in this directory; pass --allow-empty if it may be empty", in.Path)
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
 		for _, f := range found {

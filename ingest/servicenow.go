@@ -415,6 +415,7 @@ func (h *snHistory) readFile(p *ParseContext, path string) error {
 		br.Discard(3)
 		head = head[3:]
 	}
+	br, head = crOnlyLines(br, head)
 	if len(bytes.TrimSpace(head)) > 0 && !isSNHistoryHead(head) {
 		return &RecordError{File: path, Ref: "1", Reason: "not a ServiceNow state-history export (want sys_audit columns documentkey, fieldname, oldvalue, newvalue, sys_created_on, or metric_instance columns id, definition, value, start, end)"}
 	}

@@ -47,6 +47,8 @@ type SourceConfig struct {
 	Paths   []string `toml:"paths"`
 	Format  string   `toml:"format"` // auto (default), pir, thehive, servicenow, sentinel, iris, veris
 	Mapping string   `toml:"mapping"`
+	// AllowEmpty accepts a file without records (pir ingest --allow-empty).
+	AllowEmpty bool `toml:"allow_empty"`
 }
 
 // MetricConfig defines (or redefines, by name) a metric: end − start.

@@ -150,19 +150,51 @@ func TestHostileFiles(t *testing.T) {
 		{name: "CRLFJSONLines", file: h("crlf.jsonl"), code: 0, want: []string{"2 inserted"},
 			query: "SELECT string_agg(case_id, ',' ORDER BY case_id) FROM cases", result: "H-1,H-2"},
 
-		// Empty files load nothing and succeed; the run is recorded (the
-		// template already holds one).
-		{name: "EmptyJSONLines", file: h("empty.jsonl"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
-		{name: "EmptyCSV", file: h("empty.csv"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
-		{name: "WhiteSpaceOnly", file: h("whitespace.json"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
-		{name: "HeaderOnlyCSV", file: h("header-only.csv"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		// A file without records is an error (an export that came out
+		// empty must not pass for a quiet quarter); with --allow-empty it
+		// loads nothing and the run is recorded (the template already
+		// holds one).
+		{name: "ErrEmptyJSONLines", file: h("empty.jsonl"), code: 1, want: []string{"empty.jsonl: no records (an empty export?); nothing was loaded: pass --allow-empty"}},
+		{name: "ErrEmptyCSV", file: h("empty.csv"), code: 1, want: []string{"empty.csv: no records"}},
+		{name: "ErrWhiteSpaceOnly", file: h("whitespace.json"), code: 1, want: []string{"whitespace.json: no records"}},
+		{name: "ErrHeaderOnlyCSV", file: h("header-only.csv"), code: 1, want: []string{"header-only.csv: no records"}},
+		{name: "ErrEmptyArray", file: h("empty-array.json"), code: 1, want: []string{"empty-array.json: no records"}},
+		{name: "EmptyJSONLinesAllowed", file: h("empty.jsonl"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "EmptyCSVAllowed", file: h("empty.csv"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "WhiteSpaceOnlyAllowed", file: h("whitespace.json"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "HeaderOnlyCSVAllowed", file: h("header-only.csv"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "EmptyArrayAllowed", file: h("empty-array.json"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+
+		// Partial loads: every record loads, or the file fails naming the
+		// line and byte offset.
+		{name: "ErrTwoArrays", file: h("two-arrays.json"), code: 1,
+			want: []string{"two-arrays.json:line 2: data after the end of the JSON array at byte offset 63", nothing}},
+		{name: "ErrArrayThenLines", file: h("array-then-lines.json"), code: 1,
+			want: []string{`array-then-lines.json:line 2: data after the end of the JSON array at byte offset 63: "{\"id\":\"H-2\",\"timeline\":{"`}},
+		{name: "ErrTextAfterArray", file: h("text-after-array.json"), code: 1,
+			want: []string{`text-after-array.json:line 5: data after the end of the JSON array at byte offset 127: "-- 2 records exported --"`}},
+		{name: "ErrTextAfterArrayTheHive", file: h("text-after-array.json"), args: []string{"--format", "thehive"}, code: 1,
+			want: []string{"text-after-array.json:line 5: data after the end of the JSON array at byte offset 127"}},
+		{name: "CROnlyCSV", file: h("cr-only.csv"), code: 0, want: []string{"2 inserted"},
+			query: "SELECT string_agg(title, '|' ORDER BY case_id) FROM cases", result: "one|two\nlines"},
+		{name: "CROnlyJSONLines", file: h("cr-only.jsonl"), code: 0, want: []string{"2 inserted"},
+			query: "SELECT string_agg(case_id, ',' ORDER BY case_id) FROM cases", result: "H-1,H-2"},
+		{name: "PrettyObjectAfterBlankLines", file: h("pretty-after-blank-lines.json"), code: 0, want: []string{"1 inserted"},
+			query: "SELECT title FROM cases", result: "pretty"},
+
+		// Detection reads keys, never values: titles naming TheHive or
+		// IRIS keys do not make the file TheHive or IRIS.
+		{name: "TitlesDoNotSteerDetection", file: h("title-steers-format.jsonl"), code: 0, want: []string{"format pir, 2 records", "2 inserted"},
+			query: "SELECT string_agg(source || ' ' || source_format, ',') FROM cases", result: "pir pir,pir pir"},
 
 		// Size and depth, at the default limits (16 MiB, 64 levels).
 		{name: "ErrHugeStringJSONLines", file: bigJSONL, code: 1, want: []string{"big-string.jsonl:2: record longer than 16777216 bytes"}},
 		{name: "ErrHugeStringJSONArray", file: bigJSON, code: 1, want: []string{"big-string.json:record 2 (line 2): record longer than 16777216 bytes"}},
 		{name: "ErrHugeStringCSV", file: bigCSV, code: 1, want: []string{"big-string.csv:3: CSV: record longer than 16777216 bytes"}},
 		{name: "ErrDeepJSONLines", file: deepJSONL, code: 1, want: []string{"deep.jsonl:1: JSON nested 100001 levels deep (limit 64)"}},
-		{name: "ErrDeepJSONArray", file: deepJSON, code: 1, want: []string{"deep.json:record 1 (line 1): JSON nested more than 10000 levels deep (limit 64)"}},
+		{name: "ErrDeepJSONArray", file: deepJSON, args: []string{"--format", "pir"}, code: 1, want: []string{"deep.json:record 1 (line 1): JSON nested more than 10000 levels deep (limit 64)"}},
+		// Its keys ("a") are no format's: --format auto refuses it first.
+		{name: "ErrDeepJSONArrayAuto", file: deepJSON, code: 1, want: []string{"deep.json: cannot tell the format from its content: record 1 has the keys a; expected one of: pir: id+timeline.detection"}},
 	}
 	tmpl := templateDB(t)
 	empty := readState(t, tmpl)

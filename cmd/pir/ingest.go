@@ -25,7 +25,8 @@ func ingestCommand(e *env) *cli.Command {
 transaction: on any invalid record the run stops with exit 1, names the file,
 line (or record) and field, and the database is exactly as before. Re-ingesting
 the same file changes nothing; a changed case replaces its previous version.
-Directories are walked for *.json, *.jsonl, *.ndjson, *.csv (and .gz).
+Directories are walked for *.json, *.jsonl, *.ndjson, *.csv (and .gz). A file
+without any record is an error unless --allow-empty.
 
 Formats: auto (default: detected from content), pir (canonical JSON, JSON Lines
 or CSV), and the importers listed in the README.
@@ -35,12 +36,14 @@ Examples:
    pir ingest --tz Europe/Berlin exports/
    pir ingest --skip-invalid --format pir cases.csv
    cat cases.jsonl | pir ingest -
+   pir ingest --allow-empty exports/today/
    pir ingest --format thehive --mapping thehive-map.toml thehive-cases.json`,
 		Flags: []cli.Flag{
 			dbFlag(), tzFlag(),
 			&cli.StringFlag{Name: "format", Value: "auto", Usage: "input format: auto, " + strings.Join(ingest.DefaultFormats().Names(), ", ")},
 			&cli.StringFlag{Name: "mapping", Usage: "importer field-mapping `FILE` (TOML key = source field)"},
 			&cli.BoolFlag{Name: "skip-invalid", Usage: "load the valid records; report and keep rejects in store.rejects"},
+			&cli.BoolFlag{Name: "allow-empty", Usage: "accept a file without records (or a directory without case files); by default that is an error"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success"},
 			&cli.IntFlag{Name: "max-files", Value: 100000, Usage: "refuse more input files than this"},
 			&cli.IntFlag{Name: "max-record-bytes", Value: 16 << 20, Usage: "refuse a record (JSON line, CSV row) larger than this"},
@@ -65,7 +68,7 @@ Examples:
 			}
 			var inputs []ingest.Input
 			for _, a := range c.Args().Slice() {
-				inputs = append(inputs, ingest.Input{Path: a, Format: format, Mapping: mapping})
+				inputs = append(inputs, ingest.Input{Path: a, Format: format, Mapping: mapping, AllowEmpty: c.Bool("allow-empty")})
 			}
 			db, err := openDB(c, false)
 			if err != nil {

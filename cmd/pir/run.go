@@ -299,7 +299,7 @@ func (r *quarterRun) ingest(ctx context.Context, db *pirsql.DB) ([]any, error) {
 				return nil, fmt.Errorf("source %d: %w", i+1, err)
 			}
 			for _, p := range paths {
-				inputs = append(inputs, ingest.Input{Path: p, Format: format, Mapping: mapping})
+				inputs = append(inputs, ingest.Input{Path: p, Format: format, Mapping: mapping, AllowEmpty: s.AllowEmpty})
 			}
 		}
 	}
