@@ -173,22 +173,21 @@ func unwrapKeys(keys ...string) unwrapFunc {
 	}
 }
 
-// csvRow is one data row of a CSV export, cells by lower-cased column name.
+// csvRow is one data row of a CSV export, cells by column name as written
+// in the header (importers look them up with foldRecord).
 type csvRow struct {
 	cells map[string]string
 	ref   string // line number
 	raw   string
 }
 
-// get returns the cell of a column (any case), trimmed; "" when absent.
-func (r csvRow) get(col string) string {
-	return strings.TrimSpace(r.cells[strings.ToLower(col)])
-}
-
-// has reports whether the export has the column.
-func (r csvRow) has(col string) bool {
-	_, ok := r.cells[strings.ToLower(col)]
-	return ok
+// record is the row as a generic record.
+func (r csvRow) record() map[string]any {
+	rec := make(map[string]any, len(r.cells))
+	for k, v := range r.cells {
+		rec[k] = v
+	}
+	return rec
 }
 
 // readCSVRows reads a CSV export with a header row and calls fn per row,
@@ -202,8 +201,12 @@ func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(
 	if header == nil {
 		return err
 	}
+	seen := make(map[string]int, len(header))
 	for i, h := range header {
-		header[i] = strings.ToLower(h)
+		if j, dup := seen[h]; dup {
+			return &RecordError{File: p.File, Ref: "1", Field: h, Reason: fmt.Sprintf("CSV header: columns %d and %d are both named %q: rename or remove one", j+1, i+1, truncate(h, 40))}
+		}
+		seen[h] = i
 	}
 	for {
 		row, err := cr.Read()
@@ -271,18 +274,48 @@ func getPath(m map[string]any, path string) any {
 	return cur
 }
 
-// getFold looks a key up ignoring case (exports differ: "IncidentNumber",
-// "incidentNumber").
-func getFold(m map[string]any, key string) (any, bool) {
-	if v, ok := m[key]; ok {
-		return v, true
+// foldRecord looks up a record's keys ignoring case (exports differ:
+// "IncidentNumber", "incidentNumber", a CSV's "NUMBER"), the same way on
+// every run: a key written exactly as asked wins; else the one key equal to
+// it ignoring case; several such keys ("Number" and "NUMBER" when "number"
+// is asked) make the record ambiguous, an error naming them, rather than a
+// pick that would follow Go's random map order.
+type foldRecord struct {
+	m     map[string]any
+	index map[string][]string // lower-case key → the keys, sorted; built on first use
+}
+
+func newFoldRecord(m map[string]any) *foldRecord { return &foldRecord{m: m} }
+
+// get returns the value of key and whether it is present.
+func (r *foldRecord) get(d fieldDecoder, key string) (any, bool, *RecordError) {
+	if v, ok := r.m[key]; ok {
+		return v, true, nil
 	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return v, true
+	if r.index == nil {
+		r.index = make(map[string][]string, len(r.m))
+		for k := range r.m {
+			l := strings.ToLower(k)
+			r.index[l] = append(r.index[l], k)
+		}
+		for _, ks := range r.index {
+			if len(ks) > 1 {
+				sort.Strings(ks)
+			}
 		}
 	}
-	return nil, false
+	switch ks := r.index[strings.ToLower(key)]; len(ks) {
+	case 0:
+		return nil, false, nil
+	case 1:
+		return r.m[ks[0]], true, nil
+	default:
+		q := make([]string, len(ks))
+		for i, k := range ks {
+			q[i] = strconv.Quote(truncate(k, 40))
+		}
+		return nil, false, d.fail(key, "ambiguous: the record has the keys %s, which differ only by case, and none is written %q: rename or remove all but one", strings.Join(q, " and "), key)
+	}
 }
 
 // fieldDecoder reads loosely typed export fields, failing with the file,

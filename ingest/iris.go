@@ -70,6 +70,7 @@ func (d *irisDecoder) get(key string) string { return d.m.get(key, irisDefaults[
 // irisChange is one modification_history entry.
 type irisChange struct {
 	at     time.Time
+	key    string // as written ("1684672442.640787"): the tiebreak
 	action string
 	state  string // the state it put the case in, or ""
 }
@@ -259,7 +260,8 @@ func (d *irisDecoder) readHistory(v any) *RecordError {
 		return d.fail(field, "want an object {epoch seconds: {user, action}}, got %s", jsonType(v))
 	}
 	states := splitList(d.get("states"), ",")
-	for key, ev := range hm {
+	for _, key := range sortedKeys(hm) { // the first bad entry in key order, on every run
+		ev := hm[key]
 		f := fmt.Sprintf("%s[%q]", field, truncate(key, 40))
 		at, ok := irisEpoch(key)
 		if !ok {
@@ -276,7 +278,7 @@ func (d *irisDecoder) readHistory(v any) *RecordError {
 		if rerr != nil {
 			return rerr
 		}
-		ch := irisChange{at: at, action: action}
+		ch := irisChange{at: at, key: key, action: action}
 		switch normWord(action) {
 		case "caseclosed":
 			ch.state = "Closed"
@@ -295,7 +297,17 @@ func (d *irisDecoder) readHistory(v any) *RecordError {
 		}
 		d.history = append(d.history, ch)
 	}
-	sort.SliceStable(d.history, func(i, j int) bool { return d.history[i].at.Before(d.history[j].at) })
+	// In time order. A JSON object has no order that survives decoding,
+	// so entries at the same instant ("1684672442.5" and "1684672442.50",
+	// or two that round to it) are ordered by their key as written (keys
+	// are unique): the same milestone on every run.
+	sort.Slice(d.history, func(i, j int) bool {
+		a, b := d.history[i], d.history[j]
+		if !a.at.Equal(b.at) {
+			return a.at.Before(b.at)
+		}
+		return a.key < b.key
+	})
 	return nil
 }
 

@@ -42,11 +42,11 @@ var sentinelDefaults = map[string]string{
 }
 
 // sentinelAPINames maps the REST API's property names to the table's
-// columns (lower case).
+// columns (both looked up ignoring case).
 var sentinelAPINames = map[string]string{
-	"createdtimeutc": "createdtime", "firstactivitytimeutc": "firstactivitytime",
-	"lastactivitytimeutc": "lastactivitytime", "lastmodifiedtimeutc": "lastmodifiedtime",
-	"name": "incidentname",
+	"createdTimeUtc": "CreatedTime", "firstActivityTimeUtc": "FirstActivityTime",
+	"lastActivityTimeUtc": "LastActivityTime", "lastModifiedTimeUtc": "LastModifiedTime",
+	"name": "IncidentName",
 }
 
 // sentinelRow is one decoded update row.
@@ -80,11 +80,7 @@ func (Sentinel) Parse(p *ParseContext, r io.Reader, emit func(Record) error) err
 		}
 	} else {
 		err := readCSVRows(p, br, emit, func(row csvRow) error {
-			rec := make(map[string]any, len(row.cells))
-			for k, v := range row.cells {
-				rec[k] = v
-			}
-			if rerr := s.row(p, rec, row.ref); rerr != nil {
+			if rerr := s.row(p, row.record(), row.ref); rerr != nil {
 				rerr.Raw = row.raw
 				return emit(Record{Err: rerr})
 			}
@@ -165,44 +161,62 @@ func (s *sentinelParser) queryTables(p *ParseContext, tables []any, ref string, 
 // incident so far.
 func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *RecordError {
 	d := fieldDecoder{p: p, ref: ref}
-	cols := map[string]any{}
+	// Columns are looked up ignoring case, deterministically (foldRecord:
+	// the exact spelling wins, several other spellings are an error).
+	src := rec
 	if props, ok := rec["properties"].(map[string]any); ok {
-		// REST API resource: the columns are its properties.
+		// REST API resource: the columns are its properties, its name
+		// the IncidentName, its *TimeUtc properties the *Time columns.
+		src = make(map[string]any, len(props)+len(sentinelAPINames))
 		for k, v := range props {
-			cols[strings.ToLower(k)] = v
+			src[k] = v
 		}
 		if n, ok := rec["name"]; ok {
-			cols["incidentname"] = n
+			src["IncidentName"] = n
 		}
-		for from, to := range sentinelAPINames {
-			if v, ok := cols[from]; ok {
-				if _, dup := cols[to]; !dup {
-					cols[to] = v
-				}
+		pf := newFoldRecord(src)
+		for _, from := range sortedStringKeys(sentinelAPINames) {
+			to := sentinelAPINames[from]
+			v, ok, err := pf.get(d, from)
+			if err != nil {
+				return err
+			}
+			if _, dup, err := pf.get(d, to); err != nil {
+				return err
+			} else if ok && !dup {
+				src[to] = v
 			}
 		}
-	} else {
-		for k, v := range rec {
-			cols[strings.ToLower(k)] = v
-		}
 	}
-	col := func(spec string) (any, string) {
+	cols := newFoldRecord(src)
+	get := func(name string) (any, *RecordError) {
+		v, _, err := cols.get(d, name)
+		return v, err
+	}
+	col := func(spec string) (any, string, *RecordError) {
 		for _, alt := range splitList(spec, "|") {
-			if v := cols[strings.ToLower(alt)]; v != nil {
+			v, err := get(alt)
+			if err != nil {
+				return nil, alt, err
+			}
+			if v != nil {
 				if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
 					continue
 				}
-				return v, alt
+				return v, alt, nil
 			}
 		}
-		return nil, ""
+		return nil, "", nil
 	}
 
 	c := &Case{Source: s.get("source"), MilestoneSources: map[string]string{}}
 	if c.Source == "" {
 		c.Source = "sentinel"
 	}
-	idv, idf := col(s.get("id"))
+	idv, idf, err := col(s.get("id"))
+	if err != nil {
+		return err
+	}
 	id, err := d.text(idf, idv)
 	if err != nil {
 		return err
@@ -211,11 +225,17 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		return d.fail(s.get("id"), "required (the incident number)")
 	}
 	c.ID = id
-	tv, tf := col(s.get("title"))
+	tv, tf, err := col(s.get("title"))
+	if err != nil {
+		return err
+	}
 	if c.Title, err = d.text(tf, tv); err != nil {
 		return err
 	}
-	sv, sf := col(s.get("severity"))
+	sv, sf, err := col(s.get("severity"))
+	if err != nil {
+		return err
+	}
 	sev, err := d.text(sf, sv)
 	if err != nil {
 		return err
@@ -224,7 +244,10 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		return err
 	}
 	for _, ms := range Milestones {
-		v, f := col(s.get(ms))
+		v, f, err := col(s.get(ms))
+		if err != nil {
+			return err
+		}
 		if v == nil {
 			continue
 		}
@@ -235,13 +258,22 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		setMilestone(c, ms, t, f)
 	}
 	var at *time.Time
-	if v, f := col(s.get("latest_by")); v != nil {
+	if v, f, err := col(s.get("latest_by")); err != nil {
+		return err
+	} else if v != nil {
 		if at, err = sentinelTime(d, f, v); err != nil {
 			return err
 		}
 	}
 
-	status, err := d.text("Status", cols["status"])
+	text := func(name string) (string, *RecordError) {
+		v, err := get(name)
+		if err != nil {
+			return "", err
+		}
+		return d.text(name, v)
+	}
+	status, err := text("Status")
 	if err != nil {
 		return err
 	}
@@ -252,7 +284,7 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		c.Status = "open"
 	}
 	deriveStatus(c)
-	classification, err := d.text("Classification", cols["classification"])
+	classification, err := text("Classification")
 	if err != nil {
 		return err
 	}
@@ -261,21 +293,21 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	extra := map[string]any{"status": status, "classification": classification}
 	for _, k := range [][2]string{{"ClassificationReason", "classification_reason"}, {"IncidentName", "incident_name"},
 		{"IncidentUrl", "incident_url"}, {"ProviderName", "provider_name"}, {"ProviderIncidentId", "provider_incident_id"}} {
-		v, err := d.text(k[0], cols[strings.ToLower(k[0])])
+		v, err := text(k[0])
 		if err != nil {
 			return err
 		}
 		extra[k[1]] = v
 	}
 
-	labels, err := sentinelDynamic(d, "Labels", cols["labels"])
+	labels, err := sentinelDynamic(d, "Labels", get)
 	if err != nil {
 		return err
 	}
 	if c.Tags, err = sentinelLabels(d, labels); err != nil {
 		return err
 	}
-	owner, err := sentinelDynamic(d, "Owner", cols["owner"])
+	owner, err := sentinelDynamic(d, "Owner", get)
 	if err != nil {
 		return err
 	}
@@ -287,7 +319,7 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 			}
 		}
 	}
-	add, err := sentinelDynamic(d, "AdditionalData", cols["additionaldata"])
+	add, err := sentinelDynamic(d, "AdditionalData", get)
 	if err != nil {
 		return err
 	}
@@ -333,7 +365,11 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 
 // sentinelDynamic reads a dynamic column: an object or list, or (in CSV
 // exports) its JSON text; "" and null are nil.
-func sentinelDynamic(d fieldDecoder, field string, v any) (any, *RecordError) {
+func sentinelDynamic(d fieldDecoder, field string, get func(string) (any, *RecordError)) (any, *RecordError) {
+	v, err := get(field)
+	if err != nil {
+		return nil, err
+	}
 	s, ok := v.(string)
 	if !ok {
 		return v, nil

@@ -92,17 +92,13 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 	}
 	d := snDecoder{m: m, hist: hist}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		return d.decode(fieldDecoder{p: p, ref: ref}, rec)
+		return d.decode(fieldDecoder{p: p, ref: ref}, newFoldRecord(rec))
 	}
 	if isJSONHead(head) {
 		return readJSONRecords(p, br, emit, unwrapKeys("records", "result"), decode)
 	}
 	return readCSVRows(p, br, emit, func(row csvRow) error {
-		rec := make(map[string]any, len(row.cells))
-		for k, v := range row.cells {
-			rec[k] = v
-		}
-		c, rerr := decode(p, rec, row.ref)
+		c, rerr := decode(p, row.record(), row.ref)
 		if rerr != nil {
 			rerr.Raw = row.raw
 			return emit(Record{Err: rerr})
@@ -128,10 +124,10 @@ func (s snDecoder) get(key string) string { return s.m.get(key, servicenowDefaul
 // snField reads a field as text. Values are strings, numbers, or
 // {display_value, value} / {link, value} objects; display is what a person
 // sees (the state label), raw the stored value (UTC for date-times).
-func snField(d fieldDecoder, rec map[string]any, name string) (display, raw string, isObj bool, err *RecordError) {
-	v, ok := getFold(rec, name)
-	if !ok || v == nil {
-		return "", "", false, nil
+func snField(d fieldDecoder, rec *foldRecord, name string) (display, raw string, isObj bool, err *RecordError) {
+	v, ok, err := rec.get(d, name)
+	if err != nil || !ok || v == nil {
+		return "", "", false, err
 	}
 	if obj, ok := v.(map[string]any); ok {
 		dv, e := d.text(name+".display_value", obj["display_value"])
@@ -151,7 +147,7 @@ func snField(d fieldDecoder, rec map[string]any, name string) (display, raw stri
 	return s, s, false, e
 }
 
-func (s snDecoder) first(d fieldDecoder, rec map[string]any, spec string) (string, string, *RecordError) {
+func (s snDecoder) first(d fieldDecoder, rec *foldRecord, spec string) (string, string, *RecordError) {
 	for _, alt := range splitList(spec, "|") {
 		v, _, _, err := snField(d, rec, alt)
 		if err != nil {
@@ -164,7 +160,7 @@ func (s snDecoder) first(d fieldDecoder, rec map[string]any, spec string) (strin
 	return "", "", nil
 }
 
-func (s snDecoder) decode(d fieldDecoder, rec map[string]any) (*Case, *RecordError) {
+func (s snDecoder) decode(d fieldDecoder, rec *foldRecord) (*Case, *RecordError) {
 	c := &Case{Source: s.get("source"), MilestoneSources: map[string]string{}}
 	if c.Source == "" {
 		c.Source = "servicenow"
@@ -263,7 +259,7 @@ func (s snDecoder) decode(d fieldDecoder, rec map[string]any) (*Case, *RecordErr
 }
 
 // milestone resolves a milestone spec: the first alternative present.
-func (s snDecoder) milestone(d fieldDecoder, rec map[string]any, spec string, trans []snTransition) (*time.Time, string, *RecordError) {
+func (s snDecoder) milestone(d fieldDecoder, rec *foldRecord, spec string, trans []snTransition) (*time.Time, string, *RecordError) {
 	for _, alt := range splitList(spec, "|") {
 		kind, state, isState := strings.Cut(alt, ":")
 		if isState && (kind == "entered" || kind == "left") {
@@ -420,17 +416,13 @@ func (h *snHistory) readFile(p *ParseContext, path string) error {
 		return &RecordError{File: path, Ref: "1", Reason: "not a ServiceNow state-history export (want sys_audit columns documentkey, fieldname, oldvalue, newvalue, sys_created_on, or metric_instance columns id, definition, value, start, end)"}
 	}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		return nil, h.add(fieldDecoder{p: p, ref: ref}, rec)
+		return nil, h.add(fieldDecoder{p: p, ref: ref}, newFoldRecord(rec))
 	}
 	if isJSONHead(head) {
 		err = readJSONRecords(hp, br, fail, unwrapKeys("records", "result"), decode)
 	} else {
 		err = readCSVRows(hp, br, fail, func(row csvRow) error {
-			rec := make(map[string]any, len(row.cells))
-			for k, v := range row.cells {
-				rec[k] = v
-			}
-			if rerr := h.add(fieldDecoder{p: hp, ref: row.ref}, rec); rerr != nil {
+			if rerr := h.add(fieldDecoder{p: hp, ref: row.ref}, newFoldRecord(row.record())); rerr != nil {
 				return fail(Record{Err: rerr})
 			}
 			return nil
@@ -443,12 +435,14 @@ func (h *snHistory) readFile(p *ParseContext, path string) error {
 }
 
 // add reads one sys_audit or metric_instance row.
-func (h *snHistory) add(d fieldDecoder, rec map[string]any) *RecordError {
+func (h *snHistory) add(d fieldDecoder, rec *foldRecord) *RecordError {
 	text := func(k string) (string, *RecordError) {
 		v, _, _, err := snField(d, rec, k)
 		return v, err
 	}
-	if _, ok := getFold(rec, "documentkey"); ok {
+	if _, ok, err := rec.get(d, "documentkey"); err != nil {
+		return err
+	} else if ok {
 		table, err := text("tablename")
 		if err != nil {
 			return err
@@ -486,7 +480,9 @@ func (h *snHistory) add(d fieldDecoder, rec map[string]any) *RecordError {
 		h.trans[key] = append(h.trans[key], snTransition{at: *at, from: snState(oldv), to: snState(newv)})
 		return nil
 	}
-	if _, ok := getFold(rec, "definition"); ok {
+	if _, ok, err := rec.get(d, "definition"); err != nil {
+		return err
+	} else if ok {
 		def, err := text("definition")
 		if err != nil {
 			return err
@@ -527,7 +523,7 @@ func (h *snHistory) add(d fieldDecoder, rec map[string]any) *RecordError {
 	return d.fail("", "not a sys_audit row (documentkey, fieldname, …) or a metric_instance row (id, definition, value, start, end)")
 }
 
-func snHistoryTime(d fieldDecoder, rec map[string]any, name string) (*time.Time, *RecordError) {
+func snHistoryTime(d fieldDecoder, rec *foldRecord, name string) (*time.Time, *RecordError) {
 	display, raw, isObj, err := snField(d, rec, name)
 	if err != nil {
 		return nil, err

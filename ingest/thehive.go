@@ -277,7 +277,8 @@ func thehiveCustomFields(d fieldDecoder, v any) (map[string]any, *RecordError) {
 	switch x := v.(type) {
 	case nil:
 	case map[string]any:
-		for name, fv := range x {
+		for _, name := range sortedKeys(x) { // the first bad field in name order, on every run
+			fv := x[name]
 			obj, ok := fv.(map[string]any)
 			if !ok {
 				if _, isList := fv.([]any); isList {

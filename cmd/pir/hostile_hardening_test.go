@@ -182,6 +182,13 @@ func TestHostileFiles(t *testing.T) {
 		{name: "PrettyObjectAfterBlankLines", file: h("pretty-after-blank-lines.json"), code: 0, want: []string{"1 inserted"},
 			query: "SELECT title FROM cases", result: "pretty"},
 
+		// Keys that differ only by case: the exact spelling wins, the same
+		// on every run; several other spellings are refused.
+		{name: "CaseDifferingKeysExactWins", file: h("case-differing-keys.json"), code: 0, want: []string{"format sentinel, 1 records", "1 inserted"},
+			query: "SELECT format('{} {} {} {}', case_id, title, severity, detected_at AT TIME ZONE 'UTC') FROM cases", result: "7 exact high 2024-01-01 10:00:00"},
+		{name: "ErrAmbiguousKeys", file: h("ambiguous-keys.csv"), code: 1,
+			want: []string{`ambiguous-keys.csv:2: number: ambiguous: the record has the keys "NUMBER" and "Number", which differ only by case, and none is written "number"`}},
+
 		// Detection reads keys, never values: titles naming TheHive or
 		// IRIS keys do not make the file TheHive or IRIS.
 		{name: "TitlesDoNotSteerDetection", file: h("title-steers-format.jsonl"), code: 0, want: []string{"format pir, 2 records", "2 inserted"},
