@@ -192,11 +192,12 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		if o.Stdin == nil {
 			return nil, fmt.Errorf("ingest -: no standard input")
 		}
-		rc = io.NopCloser(o.Stdin)
+		// A pipe may block for ever: a signal (ctx) ends the read.
+		rc = newContextReader(ctx, o.Stdin)
 	} else {
-		fh, err := os.Open(f.path)
+		fh, err := OpenRegular(f.path)
 		if err != nil {
-			return nil, fmt.Errorf("ingest %s: %w", f.path, err)
+			return nil, fmt.Errorf("ingest %s: %w", f.path, unwrapPathErr(err))
 		}
 		rc = fh
 	}
@@ -215,6 +216,9 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		br = bufio.NewReaderSize(zr, 64<<10)
 	}
 	head, _ := br.Peek(64 << 10)
+	if err := ctx.Err(); err != nil { // interrupted while the head was read
+		return nil, err
+	}
 	head, bomErr := stripBOM(br, head)
 	if bomErr != nil {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: bomErr.Error()}
@@ -280,6 +284,9 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		} else {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if fs.Records == 0 && fs.Rejects == 0 && !f.allowEmpty {
 		return nil, fmt.Errorf("ingest %s: no records (an empty export?); nothing was loaded: pass --allow-empty (allow_empty in a [[source]]) if the file may be empty", f.path)
@@ -528,7 +535,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 		}
 		if !st.IsDir() {
 			if !st.Mode().IsRegular() {
-				return nil, fmt.Errorf("ingest %s: not a regular file", in.Path)
+				return nil, fmt.Errorf("ingest %s: %w", in.Path, notRegular(st.Mode()))
 			}
 			if err := add(inputFile{path: in.Path, format: in.Format, mapping: in.Mapping, size: st.Size(), allowEmpty: in.AllowEmpty}); err != nil {
 				return nil, err
@@ -547,10 +554,17 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				return nil // directories are walked; symlinks and devices skipped
-			}
 			ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz")))
+			switch {
+			case d.Type().IsRegular():
+			case d.IsDir(), d.Type()&fs.ModeSymlink != 0, !caseFileExt[ext]:
+				return nil // directories are walked; symlinks are not followed
+			default:
+				// A named pipe, socket or device named like a case file:
+				// reading it could block for ever, skipping it would lose
+				// what it was meant to hold.
+				return fmt.Errorf("ingest %s: %w", p, notRegular(d.Type()))
+			}
 			if !caseFileExt[ext] {
 				return nil
 			}

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -391,7 +390,7 @@ type snHistory struct {
 }
 
 func (h *snHistory) readFile(p *ParseContext, path string) error {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return fmt.Errorf("servicenow history (mapping key history): %w", err)
 	}

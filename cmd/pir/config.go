@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/pirhq/pir/ingest"
 	"github.com/pirhq/pir/mail"
 )
 
@@ -97,7 +98,12 @@ type EmailConfig struct {
 // silently fall back to a default), and a "password" key is refused.
 func loadConfig(path string) (*Config, error) {
 	var cfg Config
-	md, err := toml.DecodeFile(path, &cfg)
+	f, err := ingest.OpenRegular(path) // a named pipe would block for ever
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	md, err := toml.NewDecoder(f).Decode(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}

@@ -160,8 +160,13 @@ func loadMapping(path string) (map[string]string, error) {
 	if path == "" {
 		return nil, nil
 	}
+	f, err := ingest.OpenRegular(path)
+	if err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	defer f.Close()
 	m := map[string]string{}
-	if _, err := toml.DecodeFile(path, &m); err != nil {
+	if _, err := toml.NewDecoder(f).Decode(&m); err != nil {
 		return nil, fmt.Errorf("mapping %s: %w", path, err)
 	}
 	return m, nil
