@@ -69,6 +69,12 @@ func parseTimestampString(s string, loc *time.Location) (time.Time, error) {
 			return plausible(ts, s)
 		}
 	}
+	if ts, ok, err := leapSecond(t); ok {
+		if err != nil {
+			return time.Time{}, err
+		}
+		return plausible(ts, s)
+	}
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -78,6 +84,28 @@ func parseTimestampString(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("cannot parse %q as a timestamp (want RFC 3339, \"YYYY-MM-DD HH:MM[:SS]\" or epoch milliseconds)", truncate(s, 64))
+}
+
+// leapSecond reads an RFC 3339 leap second, "2016-12-31T23:59:60Z" (or
+// "18:59:60-05:00"), which Go's time package refuses: as the last
+// nanosecond of the second before, 23:59:59.999999999 UTC. Not as the next
+// second: that is 00:00:00 of the next day, which on 31 December moves an
+// incident into the next quarter and year. ok reports that t has a second
+// 60; err that it is not at 23:59 UTC on the last day of a month, where
+// leap seconds are inserted.
+func leapSecond(t string) (ts time.Time, ok bool, err error) {
+	if len(t) < 20 || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || t[13] != ':' || t[16] != ':' || t[17:19] != "60" {
+		return time.Time{}, false, nil
+	}
+	ts, perr := time.Parse(time.RFC3339Nano, t[:10]+"T"+t[11:17]+"59"+t[19:])
+	if perr != nil {
+		return time.Time{}, false, nil // not RFC 3339 anyway: the caller's error
+	}
+	u := ts.UTC()
+	if u.Hour() != 23 || u.Minute() != 59 || u.AddDate(0, 0, 1).Day() != 1 {
+		return time.Time{}, true, fmt.Errorf("%q: second 60 is a leap second only at 23:59:60 UTC on the last day of a month", truncate(t, 64))
+	}
+	return ts.Truncate(time.Second).Add(time.Second - time.Nanosecond), true, nil
 }
 
 func parseEpochMillis(s string) (time.Time, error) {

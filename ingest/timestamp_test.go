@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,5 +52,32 @@ func TestParseTimestamp(t *testing.T) {
 				t.Errorf("got %s, want %s", s, tc.want)
 			}
 		})
+	}
+}
+
+// TestLeapSecond: an RFC 3339 leap second used to be refused ("second out
+// of range"); it is read as the last nanosecond of the second before, in
+// the same day (and quarter) as the leap second.
+func TestLeapSecond(t *testing.T) {
+	last := time.Date(2016, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	for _, s := range []string{"2016-12-31T23:59:60Z", "2016-12-31 23:59:60Z", "2016-12-31T23:59:60.5Z", "2016-12-31T18:59:60-05:00", "2017-01-01T00:59:60+01:00"} {
+		got, err := ParseTimestamp(s, time.UTC)
+		if err != nil || !got.Equal(last) {
+			t.Errorf("%s: got %v, %v, want %v", s, got, err, last)
+		}
+	}
+	if got, err := ParseTimestamp("2015-06-30T23:59:60Z", time.UTC); err != nil || !got.Equal(time.Date(2015, 6, 30, 23, 59, 59, 999999999, time.UTC)) {
+		t.Errorf("30 June: got %v, %v", got, err)
+	}
+	for _, s := range []string{"2016-12-30T23:59:60Z", "2016-12-31T12:59:60Z", "2016-12-31T23:59:60+01:00"} {
+		if _, err := ParseTimestamp(s, time.UTC); err == nil || !strings.Contains(err.Error(), "second 60 is a leap second only at 23:59:60 UTC on the last day of a month") {
+			t.Errorf("%s: got %v, want a refusal", s, err)
+		}
+	}
+	// The fast canonical decoder agrees.
+	p := &ParseContext{File: "leap.jsonl", Location: time.UTC, Now: time.Now}
+	c, ok := fastCanonical(p, []byte(`{"id":"L","timeline":{"detection":"2016-12-31T23:59:60Z"}}`), p.Limits.WithDefaults())
+	if !ok || !c.Timeline.Detection.Equal(last) {
+		t.Errorf("fast path: %v %v", ok, c)
 	}
 }

@@ -137,6 +137,8 @@ func TestHostileFiles(t *testing.T) {
 		{name: "ErrYear0", file: h("year0.jsonl"), code: 1, want: []string{`year0.jsonl:1: timeline.detection: implausible timestamp "0000-01-01T00:00:00Z" (outside 1970–2199)`}},
 		{name: "ErrYear9999", file: h("year9999.jsonl"), code: 1, want: []string{`year9999.jsonl:1: timeline.detection: implausible timestamp "9999-12-31T23:59:59Z" (outside 1970–2199)`}},
 		{name: "ErrEpochSeconds", file: h("epoch-seconds.jsonl"), code: 1, want: []string{"epoch-seconds.jsonl:1: timeline.detection: implausible epoch milliseconds 1704067200 (looks like epoch seconds: multiply by 1000)"}},
+		{name: "LeapSecond", file: h("leap-second.jsonl"), code: 0, want: []string{"1 inserted"},
+			query: "SELECT strftime(detected_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f') || ' ' || quarter FROM cases", result: "2016-12-31 23:59:59.999999 2016-Q4"},
 		{name: "ErrEpochSecondsCSV", file: h("epoch-seconds.csv"), code: 1, want: []string{"epoch-seconds.csv:2: timeline.detection: implausible epoch milliseconds 1704067200 (looks like epoch seconds"}},
 
 		// CSV.
