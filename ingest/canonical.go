@@ -730,6 +730,13 @@ func (d *caseDecoder) fail(field, format string, args ...any) *RecordError {
 	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
+// warn notes on c a value that was accepted but resolved ("" for none).
+func (d *caseDecoder) warn(c *Case, field, note string) {
+	if note != "" {
+		c.warnings = append(c.warnings, Warning{File: d.p.File, Ref: d.ref, Field: field, Message: note})
+	}
+}
+
 func (d *caseDecoder) str(field string, v any) (string, *RecordError) {
 	switch x := v.(type) {
 	case nil:
@@ -946,10 +953,11 @@ func (d *caseDecoder) timeline(c *Case, v any) *RecordError {
 		if s, ok := tv.(string); ok && strings.TrimSpace(s) == "" {
 			continue
 		}
-		t, e := ParseTimestamp(tv, d.p.Location)
+		t, note, e := parseInstant(tv, d.p.Location)
 		if e != nil {
 			return d.fail("timeline."+k, "%v", e)
 		}
+		d.warn(c, "timeline."+k, note)
 		*p = &t
 		c.MilestoneSources[k] = "timeline." + k
 	}
@@ -1049,10 +1057,11 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 				if av == nil {
 					continue
 				}
-				t, e := ParseTimestamp(av, d.p.Location)
+				t, note, e := parseInstant(av, d.p.Location)
 				if e != nil {
 					return d.fail(f, "%v", e)
 				}
+				d.warn(c, f, note)
 				ai.Completed = &t
 			default:
 				return d.fail(f, "unknown field (want id, summary, owner, priority, due, status, completed)")

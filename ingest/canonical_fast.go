@@ -674,7 +674,10 @@ func (d *fastDecoder) instant(blankOK bool) (t *time.Time, ok bool) {
 		if blankOK && strings.TrimSpace(s) == "" {
 			return nil, true
 		}
-		ts, err = parseTimestampString(s, d.loc)
+		var note string
+		if ts, note, err = parseTimestampString(s, d.loc); note != "" {
+			return nil, false // a DST gap or repeat: the generic path warns
+		}
 	case isNumberStart(c):
 		n, ok := d.numberStr()
 		if !ok {

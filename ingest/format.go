@@ -82,6 +82,18 @@ func (e *RecordError) Error() string {
 	return s + e.Reason
 }
 
+// Warning is a value a parser accepted but had to resolve, which the user
+// should know about: "cases.jsonl:57: timeline.detection: "2024-03-31
+// 02:30" does not exist in Europe/Berlin (the clocks went forward): read as
+// …". The loader counts them in Summary; the CLI logs each.
+type Warning struct {
+	File, Ref, Field, Message string
+}
+
+func (w Warning) String() string {
+	return w.File + ":" + w.Ref + ": " + w.Field + ": " + w.Message
+}
+
 // Formats is the registry of importers, by name.
 type Formats map[string]Format
 

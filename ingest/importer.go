@@ -323,10 +323,33 @@ func (r *foldRecord) get(d fieldDecoder, key string) (any, bool, *RecordError) {
 type fieldDecoder struct {
 	p   *ParseContext
 	ref string
+	// notes collects the record's warnings (copies share it); nil drops them.
+	notes *[]Warning
+}
+
+// newFieldDecoder is a fieldDecoder that collects warnings, for a record
+// that becomes a case (see warned).
+func newFieldDecoder(p *ParseContext, ref string) fieldDecoder {
+	return fieldDecoder{p: p, ref: ref, notes: new([]Warning)}
 }
 
 func (d fieldDecoder) fail(field, format string, args ...any) *RecordError {
 	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// warn notes a value that was accepted but resolved (note is "" for none).
+func (d fieldDecoder) warn(field, note string) {
+	if note != "" && d.notes != nil {
+		*d.notes = append(*d.notes, Warning{File: d.p.File, Ref: d.ref, Field: field, Message: note})
+	}
+}
+
+// warned gives the case the warnings noted while decoding it.
+func (d fieldDecoder) warned(c *Case) *Case {
+	if c != nil && d.notes != nil && len(*d.notes) > 0 {
+		c.warnings = append(c.warnings, *d.notes...)
+	}
+	return c
 }
 
 // text reads a string, number or boolean as text; null is "".
@@ -376,10 +399,11 @@ func (d fieldDecoder) instant(field string, v any) (*time.Time, *RecordError) {
 	if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	t, err := ParseTimestamp(v, d.p.Location)
+	t, note, err := parseInstant(v, d.p.Location)
 	if err != nil {
 		return nil, d.fail(field, "%v", err)
 	}
+	d.warn(field, note)
 	return &t, nil
 }
 
@@ -398,13 +422,15 @@ func (d fieldDecoder) date(field string, v any) (*time.Time, *RecordError) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), loc)
+	wall, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 	if err != nil {
 		return d.instant(field, v)
 	}
+	t, note := inZone(wall, loc, s) // midnight may be in a DST gap
 	if _, err := plausible(t, s); err != nil {
 		return nil, d.fail(field, "%v", err)
 	}
+	d.warn(field, note)
 	return &t, nil
 }
 

@@ -50,8 +50,10 @@ func (IRIS) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
 	m := newMapping(p, "iris")
 	unwrap := unwrapKeys("data", "data.cases", "message.cases", "cases")
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		d := irisDecoder{fieldDecoder: fieldDecoder{p: p, ref: ref}, m: m}
-		return d.decode(rec)
+		fd := newFieldDecoder(p, ref)
+		d := irisDecoder{fieldDecoder: fd, m: m}
+		c, err := d.decode(rec)
+		return fd.warned(c), err
 	}
 	return readJSONRecords(p, r, emit, unwrap, decode)
 }
@@ -396,10 +398,11 @@ func (d *irisDecoder) eventTime(f string, em map[string]any) (*time.Time, *Recor
 		}
 		loc = time.FixedZone(tz, off)
 	}
-	t, perr := ParseTimestamp(date, loc)
+	t, note, perr := parseInstant(date, loc)
 	if perr != nil {
 		return nil, d.fail(f+".event_date", "%v", perr)
 	}
+	d.warn(f+".event_date", note)
 	return &t, nil
 }
 

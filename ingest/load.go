@@ -70,8 +70,12 @@ type Summary struct {
 	Rejected   int
 	Duplicates int // records that repeated a (source, id) within this run; the last one wins
 	Rejects    []*RecordError
-	Elapsed    time.Duration
-	RunID      int64
+	// Warnings are values accepted but resolved (a naive time in a DST
+	// gap), the first 1000 of WarningCount, in file order.
+	Warnings     []Warning
+	WarningCount int
+	Elapsed      time.Duration
+	RunID        int64
 }
 
 // ErrInvalidRecord wraps the first bad record when SkipInvalid is off.
@@ -264,6 +268,12 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		}
 		fs.Records++
 		sum.Records++
+		for _, w := range rec.Case.warnings {
+			sum.WarningCount++
+			if len(sum.Warnings) < 1000 {
+				sum.Warnings = append(sum.Warnings, w)
+			}
+		}
 		return s.stageCase(rec.Case, fs.Path, fmtr.Name())
 	}
 	if err := safeParse(fmtr, pc, br, emit); err != nil {

@@ -160,7 +160,7 @@ func (s *sentinelParser) queryTables(p *ParseContext, tables []any, ref string, 
 // row decodes one update row and keeps it when it is the latest of its
 // incident so far.
 func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *RecordError {
-	d := fieldDecoder{p: p, ref: ref}
+	d := newFieldDecoder(p, ref)
 	// Columns are looked up ignoring case, deterministically (foldRecord:
 	// the exact spelling wins, several other spellings are an error).
 	src := rec
@@ -350,6 +350,7 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		return d.fail("AdditionalData", "want an object, got %s", jsonType(add))
 	}
 	c.Extra = extraJSON(extra)
+	d.warned(c)
 
 	s.n++
 	row := &sentinelRow{c: c, key: c.ID, at: at, order: s.n}
@@ -439,10 +440,12 @@ func sentinelTime(d fieldDecoder, field string, v any) (*time.Time, *RecordError
 			loc = time.UTC
 		}
 		for _, layout := range sentinelPortalLayouts {
-			if pt, e := time.ParseInLocation(layout, strings.TrimSpace(s), loc); e == nil {
+			if wall, e := time.Parse(layout, strings.TrimSpace(s)); e == nil {
+				pt, note := inZone(wall, loc, s)
 				if _, e := plausible(pt, s); e != nil {
 					return nil, d.fail(field, "%v", e)
 				}
+				d.warn(field, note)
 				return &pt, nil
 			}
 		}

@@ -91,7 +91,9 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 	}
 	d := snDecoder{m: m, hist: hist}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		return d.decode(fieldDecoder{p: p, ref: ref}, newFoldRecord(rec))
+		fd := newFieldDecoder(p, ref)
+		c, err := d.decode(fd, newFoldRecord(rec))
+		return fd.warned(c), err
 	}
 	if isJSONHead(head) {
 		return readJSONRecords(p, br, emit, unwrapKeys("records", "result"), decode)
@@ -266,6 +268,9 @@ func (s snDecoder) milestone(d fieldDecoder, rec *foldRecord, spec string, trans
 			for _, tr := range trans {
 				if (kind == "entered" && tr.to == want) || (kind == "left" && tr.from == want) {
 					t := tr.at
+					if d.notes != nil { // the history row's warnings, now that its time is used
+						*d.notes = append(*d.notes, tr.notes...)
+					}
 					return &t, "state:" + orQ(tr.from) + "→" + orQ(tr.to), nil
 				}
 			}
@@ -334,6 +339,7 @@ func snSeverity(field, v string) (string, error) {
 type snTransition struct {
 	at       time.Time
 	from, to string
+	notes    []Warning // of the history row it came from (a DST gap)
 }
 
 // loadSNHistory reads the state-history exports named by the mapping key
@@ -364,9 +370,9 @@ func loadSNHistory(p *ParseContext, m mapping) (map[string][]snTransition, error
 			if i > 0 {
 				prev = ps[i-1].state
 			}
-			h.trans[key] = append(h.trans[key], snTransition{at: pr.start, from: prev, to: pr.state})
+			h.trans[key] = append(h.trans[key], snTransition{at: pr.start, from: prev, to: pr.state, notes: pr.notes})
 			if pr.end != nil && (i == len(ps)-1 || !ps[i+1].start.Equal(*pr.end)) {
-				h.trans[key] = append(h.trans[key], snTransition{at: *pr.end, from: pr.state, to: ""})
+				h.trans[key] = append(h.trans[key], snTransition{at: *pr.end, from: pr.state, to: "", notes: pr.notes})
 			}
 		}
 	}
@@ -381,6 +387,7 @@ type snPeriod struct {
 	start time.Time
 	end   *time.Time
 	state string
+	notes []Warning
 }
 
 type snHistory struct {
@@ -415,13 +422,13 @@ func (h *snHistory) readFile(p *ParseContext, path string) error {
 		return &RecordError{File: path, Ref: "1", Reason: "not a ServiceNow state-history export (want sys_audit columns documentkey, fieldname, oldvalue, newvalue, sys_created_on, or metric_instance columns id, definition, value, start, end)"}
 	}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		return nil, h.add(fieldDecoder{p: p, ref: ref}, newFoldRecord(rec))
+		return nil, h.add(newFieldDecoder(p, ref), newFoldRecord(rec))
 	}
 	if isJSONHead(head) {
 		err = readJSONRecords(hp, br, fail, unwrapKeys("records", "result"), decode)
 	} else {
 		err = readCSVRows(hp, br, fail, func(row csvRow) error {
-			if rerr := h.add(fieldDecoder{p: hp, ref: row.ref}, newFoldRecord(row.record())); rerr != nil {
+			if rerr := h.add(newFieldDecoder(hp, row.ref), newFoldRecord(row.record())); rerr != nil {
 				return fail(Record{Err: rerr})
 			}
 			return nil
@@ -476,7 +483,7 @@ func (h *snHistory) add(d fieldDecoder, rec *foldRecord) *RecordError {
 		if key == "" {
 			return d.fail("documentkey", "required")
 		}
-		h.trans[key] = append(h.trans[key], snTransition{at: *at, from: snState(oldv), to: snState(newv)})
+		h.trans[key] = append(h.trans[key], snTransition{at: *at, from: snState(oldv), to: snState(newv), notes: *d.notes})
 		return nil
 	}
 	if _, ok, err := rec.get(d, "definition"); err != nil {
@@ -516,7 +523,7 @@ func (h *snHistory) add(d fieldDecoder, rec *foldRecord) *RecordError {
 		if start == nil {
 			return d.fail("start", "required")
 		}
-		h.periods[key] = append(h.periods[key], snPeriod{start: *start, end: end, state: snState(state)})
+		h.periods[key] = append(h.periods[key], snPeriod{start: *start, end: end, state: snState(state), notes: *d.notes})
 		return nil
 	}
 	return d.fail("", "not a sys_audit row (documentkey, fieldname, …) or a metric_instance row (id, definition, value, start, end)")

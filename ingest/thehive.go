@@ -51,8 +51,10 @@ var (
 func (TheHive) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
 	m := newMapping(p, "thehive")
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		d := thehiveDecoder{fieldDecoder: fieldDecoder{p: p, ref: ref}, m: m}
-		return d.decode(rec)
+		fd := newFieldDecoder(p, ref)
+		d := thehiveDecoder{fieldDecoder: fd, m: m}
+		c, err := d.decode(rec)
+		return fd.warned(c), err
 	}
 	return readJSONRecords(p, r, emit, nil, decode)
 }

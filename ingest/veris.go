@@ -109,8 +109,10 @@ func (Veris) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error 
 		return fmt.Errorf("%s: mapping veris.techniques = %q: want all, parents or none", p.File, mode)
 	}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		d := verisDecoder{fieldDecoder: fieldDecoder{p: p, ref: ref}, m: m, attack: attack, mode: mode}
-		return d.decode(rec)
+		fd := newFieldDecoder(p, ref)
+		d := verisDecoder{fieldDecoder: fd, m: m, attack: attack, mode: mode}
+		c, err := d.decode(rec)
+		return fd.warned(c), err
 	}
 	return readJSONRecords(p, r, emit, nil, decode)
 }
@@ -337,7 +339,9 @@ func (d verisDecoder) timeline(c *Case, v any, extra map[string]any) *RecordErro
 			precision, dd = "day", day
 		}
 	}
-	at := time.Date(year, m, dd, 0, 0, 0, 0, loc)
+	// Midnight, or the time of day, may fall in a DST gap of the zone.
+	at, note := inZone(time.Date(year, m, dd, 0, 0, 0, 0, time.UTC), loc, fmt.Sprintf("%04d-%02d-%02d", year, m, dd))
+	noteField := "timeline.incident"
 	if hasDay && clock != "" {
 		ct, zone, ok := verisClock(clock)
 		if !ok {
@@ -346,9 +350,11 @@ func (d verisDecoder) timeline(c *Case, v any, extra map[string]any) *RecordErro
 		if zone != nil {
 			loc = zone
 		}
-		at = time.Date(year, m, dd, ct.Hour(), ct.Minute(), ct.Second(), 0, loc)
+		at, note = inZone(time.Date(year, m, dd, ct.Hour(), ct.Minute(), ct.Second(), 0, time.UTC), loc, fmt.Sprintf("%04d-%02d-%02d %s", year, m, dd, clock))
+		noteField = "timeline.incident.time"
 		precision = "time"
 	}
+	d.warn(noteField, note)
 	if _, e := plausible(at, fmt.Sprint(year)); e != nil {
 		return d.fail("timeline.incident.year", "%v", e)
 	}

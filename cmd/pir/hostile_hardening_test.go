@@ -137,6 +137,12 @@ func TestHostileFiles(t *testing.T) {
 		{name: "ErrYear0", file: h("year0.jsonl"), code: 1, want: []string{`year0.jsonl:1: timeline.detection: implausible timestamp "0000-01-01T00:00:00Z" (outside 1970–2199)`}},
 		{name: "ErrYear9999", file: h("year9999.jsonl"), code: 1, want: []string{`year9999.jsonl:1: timeline.detection: implausible timestamp "9999-12-31T23:59:59Z" (outside 1970–2199)`}},
 		{name: "ErrEpochSeconds", file: h("epoch-seconds.jsonl"), code: 1, want: []string{"epoch-seconds.jsonl:1: timeline.detection: implausible epoch milliseconds 1704067200 (looks like epoch seconds: multiply by 1000)"}},
+		// A naive time the --tz zone skips: accepted, shifted forward, and
+		// a warning names the file, line and field.
+		{name: "DSTGapWarned", file: h("dst-gap.jsonl"), args: []string{"--tz", "Europe/Berlin"}, code: 0,
+			want: []string{"level=WARN", `does not exist in Europe/Berlin (the clocks went forward): read as 2024-03-31 03:30:00 CEST (+02:00)`,
+				"dst-gap.jsonl line=1 field=timeline.detection", "1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 warning(s) (logged)"},
+			query: "SELECT strftime(detected_at AT TIME ZONE 'UTC', '%H:%M') FROM cases", result: "01:30"},
 		{name: "LeapSecond", file: h("leap-second.jsonl"), code: 0, want: []string{"1 inserted"},
 			query: "SELECT strftime(detected_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f') || ' ' || quarter FROM cases", result: "2016-12-31 23:59:59.999999 2016-Q4"},
 		{name: "ErrEpochSecondsCSV", file: h("epoch-seconds.csv"), code: 1, want: []string{"epoch-seconds.csv:2: timeline.detection: implausible epoch milliseconds 1704067200 (looks like epoch seconds"}},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -102,6 +103,7 @@ Examples:
 					e.log.Info("format detected", "file", f.Path, "format", f.Format, "by", f.DetectedBy)
 				}
 			}
+			logIngestWarnings(e.log, sum)
 			e.log.Info("ingest", "files", len(sum.Files), "inserted", sum.Inserted, "updated", sum.Updated,
 				"unchanged", sum.Unchanged, "rejected", sum.Rejected, "duration", sum.Elapsed.Round(time.Millisecond))
 			for _, r := range sum.Rejects {
@@ -127,8 +129,22 @@ func formatSummary(s *ingest.Summary) string {
 	if s.Duplicates > 0 {
 		dup = fmt.Sprintf(" (%d repeated ids: last kept)", s.Duplicates)
 	}
+	if s.WarningCount > 0 {
+		dup += fmt.Sprintf(", %d warning(s) (logged)", s.WarningCount)
+	}
 	return fmt.Sprintf("ingested %d file(s): %d inserted, %d updated, %d unchanged, %d rejected%s in %s",
 		len(s.Files), s.Inserted, s.Updated, s.Unchanged, s.Rejected, dup, s.Elapsed.Round(time.Millisecond))
+}
+
+// logIngestWarnings logs each value an ingest accepted but resolved (a
+// naive time in a DST gap): file, record (line), field, and how.
+func logIngestWarnings(log *slog.Logger, s *ingest.Summary) {
+	for _, w := range s.Warnings {
+		log.Warn("ingest: "+w.Message, "file", w.File, "line", w.Ref, "field", w.Field)
+	}
+	if more := s.WarningCount - len(s.Warnings); more > 0 {
+		log.Warn(fmt.Sprintf("ingest: %d more warnings not shown", more))
+	}
 }
 
 // printDetected says which importer --format auto chose: per file for a
