@@ -1021,7 +1021,11 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 				case string:
 					ai.ID = CleanText(x)
 				case json.Number:
-					ai.ID = x.String()
+					id, e := canonicalNumber(x.String())
+					if e != nil {
+						return d.fail(f, "%v", e)
+					}
+					ai.ID = id
 				case nil:
 				default:
 					return d.fail(f, "want a string, got %s", jsonType(av))

@@ -855,9 +855,13 @@ func (d *fastDecoder) actionItem() (ActionItem, bool) {
 		switch string(key) {
 		case "id":
 			if isNumberStart(d.next()) {
-				var ok bool
-				ai.ID, ok = d.numberStr()
-				return 1, ok
+				n, ok := d.numberStr()
+				if !ok {
+					return 1, false
+				}
+				var err error
+				ai.ID, err = canonicalNumber(n)
+				return 1, err == nil
 			}
 			return 1, d.optStr(&ai.ID)
 		case "summary":

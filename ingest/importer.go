@@ -352,7 +352,8 @@ func (d fieldDecoder) warned(c *Case) *Case {
 	return c
 }
 
-// text reads a string, number or boolean as text; null is "".
+// text reads a string, number or boolean as text; null is "". A number is
+// written canonically (canonicalNumber: 1e0 and 1.0 are "1").
 func (d fieldDecoder) text(field string, v any) (string, *RecordError) {
 	switch x := v.(type) {
 	case nil:
@@ -360,7 +361,11 @@ func (d fieldDecoder) text(field string, v any) (string, *RecordError) {
 	case string:
 		return CleanText(x), nil
 	case json.Number:
-		return x.String(), nil
+		s, err := canonicalNumber(x.String())
+		if err != nil {
+			return "", d.fail(field, "%v", err)
+		}
+		return s, nil
 	case bool:
 		return strconv.FormatBool(x), nil
 	}

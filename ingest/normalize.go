@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -183,4 +184,60 @@ func appendUnique(list []string, ids ...string) []string {
 		}
 	}
 	return list
+}
+
+// canonicalNumber writes a JSON number so that equal values are equal
+// text: 1, 1.0, 1e0, 10E-1 and 0.1e1 are all "1", 0.50 is "0.5", -0 is "0".
+// A TheHive case numbered 1 and one numbered 1e0 are the same case. Values
+// are written in plain decimal unless that needs more than 40 zeros, then
+// as digits and an exponent ("1e400"); an exponent of ten or more digits
+// is refused.
+func canonicalNumber(s string) (string, error) {
+	if isDigits(s) && (len(s) == 1 || s[0] != '0') {
+		return s, nil // already canonical: the common case
+	}
+	num := s
+	neg := strings.HasPrefix(num, "-")
+	if neg {
+		num = num[1:]
+	}
+	mant, exp, hasExp := strings.Cut(strings.ToLower(num), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	if !isDigits(whole) || (frac != "" && !isDigits(frac)) {
+		return "", fmt.Errorf("%s is not a number", truncate(s, 32))
+	}
+	e := 0
+	if hasExp {
+		eneg := strings.HasPrefix(exp, "-")
+		exp = strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
+		if len(exp) > 9 || (exp != "" && !isDigits(exp)) {
+			return "", fmt.Errorf("number %s out of range", truncate(s, 32))
+		}
+		e, _ = strconv.Atoi("0" + exp)
+		if eneg {
+			e = -e
+		}
+	}
+	digits := strings.TrimLeft(whole+frac, "0")
+	e -= len(frac)
+	if digits == "" {
+		return "0", nil
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	e += len(digits) - len(trimmed)
+	digits = trimmed
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	switch {
+	case e >= 0 && e <= 40:
+		return sign + digits + strings.Repeat("0", e), nil
+	case e < 0 && -e <= 40:
+		if point := len(digits) + e; point > 0 {
+			return sign + digits[:point] + "." + digits[point:], nil
+		}
+		return sign + "0." + strings.Repeat("0", -e-len(digits)) + digits, nil
+	}
+	return sign + digits + "e" + strconv.Itoa(e), nil
 }

@@ -197,6 +197,11 @@ func TestHostileFiles(t *testing.T) {
 		{name: "ErrAmbiguousKeys", file: h("ambiguous-keys.csv"), code: 1,
 			want: []string{`ambiguous-keys.csv:2: number: ambiguous: the record has the keys "NUMBER" and "Number", which differ only by case, and none is written "number"`}},
 
+		// Numeric ids are written canonically: TheHive numbers 1 and 1e0
+		// are one case.
+		{name: "NumericIDsCanonical", file: h("thehive-number-1e0.json"), code: 0, want: []string{"format thehive, 2 records", "1 inserted", "(1 repeated ids: last kept)"},
+			query: "SELECT case_id || ' ' || title FROM cases", result: "1 same case"},
+
 		// Detection reads keys, never values: titles naming TheHive or
 		// IRIS keys do not make the file TheHive or IRIS.
 		{name: "TitlesDoNotSteerDetection", file: h("title-steers-format.jsonl"), code: 0, want: []string{"format pir, 2 records", "2 inserted"},
