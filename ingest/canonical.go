@@ -914,6 +914,9 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if c.ID == "" {
 		return nil, d.fail("id", "required")
 	}
+	if e := visibleID(c.ID); e != nil {
+		return nil, d.fail("id", "%v", e)
+	}
 	if c.Source == "" {
 		c.Source = "pir"
 	}
@@ -1076,6 +1079,9 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 		}
 		if ai.ID == "" {
 			ai.ID = fmt.Sprintf("%d", i+1)
+		}
+		if e := visibleID(ai.ID); e != nil {
+			return d.fail(field+".id", "%v", e)
 		}
 		if seen[ai.ID] {
 			return d.fail(field+".id", "duplicate action-item id %q in this case", truncate(ai.ID, 40))

@@ -163,7 +163,7 @@ func (d *fastDecoder) record() (*Case, bool) {
 	if d.ws(); d.i != len(d.b) {
 		return nil, false
 	}
-	if c.ID == "" || c.Timeline.Detection == nil {
+	if c.ID == "" || c.Timeline.Detection == nil || visibleID(c.ID) != nil {
 		return nil, false
 	}
 	if c.Source == "" {
@@ -820,6 +820,8 @@ func (d *fastDecoder) actionItems(c *Case) bool {
 		}
 		if ai.ID == "" {
 			ai.ID = strconv.Itoa(i + 1)
+		} else if visibleID(ai.ID) != nil {
+			return false
 		}
 		if seen == nil && len(c.ActionItems) >= smallSet {
 			seen = make(map[string]struct{}, 2*len(c.ActionItems))

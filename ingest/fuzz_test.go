@@ -45,6 +45,14 @@ func FuzzCanonical(f *testing.F) {
 			if c.ID == "" || c.Source == "" || c.Timeline.Detection == nil || (c.Status != "open" && c.Status != "closed") {
 				t.Fatalf("accepted an invalid case: %+v", c)
 			}
+			if visibleID(c.ID) != nil {
+				t.Fatalf("accepted id %q", c.ID)
+			}
+			for _, ai := range c.ActionItems {
+				if visibleID(ai.ID) != nil {
+					t.Fatalf("accepted action-item id %q", ai.ID)
+				}
+			}
 			for _, id := range c.Techniques {
 				if !techniqueRE.MatchString(id) {
 					t.Fatalf("accepted technique %q", id)

@@ -337,6 +337,15 @@ func (d fieldDecoder) fail(field, format string, args ...any) *RecordError {
 	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
+// checkID refuses an id with invisible or direction-changing characters
+// (visibleID).
+func (d fieldDecoder) checkID(field, id string) *RecordError {
+	if err := visibleID(id); err != nil {
+		return d.fail(field, "%v", err)
+	}
+	return nil
+}
+
 // warn notes a value that was accepted but resolved (note is "" for none).
 func (d fieldDecoder) warn(field, note string) {
 	if note != "" && d.notes != nil {

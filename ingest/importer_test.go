@@ -384,7 +384,7 @@ func fuzzImporter(f *testing.F, format Format, seedGlobs []string, seeds []strin
 				return nil
 			}
 			c := r.Case
-			if c.ID == "" || c.Source == "" || (c.Status != "open" && c.Status != "closed") {
+			if c.ID == "" || c.Source == "" || (c.Status != "open" && c.Status != "closed") || visibleID(c.ID) != nil {
 				t.Fatalf("accepted an invalid case: %+v", c)
 			}
 			for _, id := range c.Techniques {

@@ -105,16 +105,21 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		c.Source = "iris"
 	}
 	var err *RecordError
+	idField := ""
 	for _, alt := range splitList(d.get("id"), "|") {
 		if c.ID, err = d.text(d.prefix+alt, cs[alt]); err != nil {
 			return nil, err
 		}
 		if c.ID != "" {
+			idField = d.prefix + alt
 			break
 		}
 	}
 	if c.ID == "" {
 		return nil, d.fail(d.prefix+strings.ReplaceAll(d.get("id"), "|", " or "), "required (the case id)")
+	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
 	}
 	if c.Title, err = d.text(d.prefix+d.get("title"), cs[d.get("title")]); err != nil {
 		return nil, err

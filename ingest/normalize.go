@@ -241,3 +241,75 @@ func canonicalNumber(s string) (string, error) {
 	}
 	return sign + digits + "e" + strconv.Itoa(e), nil
 }
+
+// visibleID refuses an id holding a character that is invisible or that
+// changes the direction of the text around it: "IR-1\u200b" looks like
+// "IR-1", and "IR-\u202e1-3" like "IR-3-1", so two distinct cases (or an
+// action item and another's) would look identical in every report. These
+// are the bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+// U+2066–U+2069) and the zero-width and invisible characters (U+00AD soft
+// hyphen, U+180E, U+200B–U+200D, U+2060–U+2064, U+FEFF).
+func visibleID(id string) error {
+	for i, r := range id {
+		if r < 0x80 {
+			continue
+		}
+		if name := invisibleName(r); name != "" {
+			return fmt.Errorf("contains U+%04X (%s) at byte %d, an invisible or direction-changing character: an id must look like what it is (remove it from the export)", r, name, i)
+		}
+	}
+	return nil
+}
+
+// invisibleName is the Unicode name of a character visibleID refuses, or "".
+func invisibleName(r rune) string {
+	switch r {
+	case 0x00AD:
+		return "SOFT HYPHEN"
+	case 0x061C:
+		return "ARABIC LETTER MARK"
+	case 0x180E:
+		return "MONGOLIAN VOWEL SEPARATOR"
+	case 0x200B:
+		return "ZERO WIDTH SPACE"
+	case 0x200C:
+		return "ZERO WIDTH NON-JOINER"
+	case 0x200D:
+		return "ZERO WIDTH JOINER"
+	case 0x200E:
+		return "LEFT-TO-RIGHT MARK"
+	case 0x200F:
+		return "RIGHT-TO-LEFT MARK"
+	case 0x202A:
+		return "LEFT-TO-RIGHT EMBEDDING"
+	case 0x202B:
+		return "RIGHT-TO-LEFT EMBEDDING"
+	case 0x202C:
+		return "POP DIRECTIONAL FORMATTING"
+	case 0x202D:
+		return "LEFT-TO-RIGHT OVERRIDE"
+	case 0x202E:
+		return "RIGHT-TO-LEFT OVERRIDE"
+	case 0x2060:
+		return "WORD JOINER"
+	case 0x2061:
+		return "FUNCTION APPLICATION"
+	case 0x2062:
+		return "INVISIBLE TIMES"
+	case 0x2063:
+		return "INVISIBLE SEPARATOR"
+	case 0x2064:
+		return "INVISIBLE PLUS"
+	case 0x2066:
+		return "LEFT-TO-RIGHT ISOLATE"
+	case 0x2067:
+		return "RIGHT-TO-LEFT ISOLATE"
+	case 0x2068:
+		return "FIRST STRONG ISOLATE"
+	case 0x2069:
+		return "POP DIRECTIONAL ISOLATE"
+	case 0xFEFF:
+		return "ZERO WIDTH NO-BREAK SPACE"
+	}
+	return ""
+}

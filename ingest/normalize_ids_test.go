@@ -59,3 +59,51 @@ func TestNumericIDsCanonical(t *testing.T) {
 		t.Errorf("fast path: %v %+v", ok, c)
 	}
 }
+
+// TestInvisibleCharactersInIDs: an id with a bidirectional control or a
+// zero-width character is refused, naming the character, so two distinct
+// ids cannot look identical (before, "IR-1" and "IR-1\u200b" were two
+// cases that every report showed as "IR-1").
+func TestInvisibleCharactersInIDs(t *testing.T) {
+	const tl = `"timeline":{"detection":"2024-01-01T00:00:00Z"}`
+	for _, tc := range []struct {
+		name   string
+		format Format
+		text   string
+		want   string
+	}{
+		{"ZeroWidthSpace", Canonical{}, `{"id":"IR-1\u200b",` + tl + `}`, "ids.in:1: id: contains U+200B (ZERO WIDTH SPACE) at byte 4, an invisible or direction-changing character"},
+		{"RightToLeftOverride", Canonical{}, `{"id":"IR-` + "\u202e" + `1-3",` + tl + `}`, "ids.in:1: id: contains U+202E (RIGHT-TO-LEFT OVERRIDE) at byte 3"},
+		{"Isolate", Canonical{}, `{"id":"IR-` + "\u2066" + `1",` + tl + `}`, "U+2066 (LEFT-TO-RIGHT ISOLATE)"},
+		{"WordJoiner", Canonical{}, `{"id":"IR` + "\u2060" + `-1",` + tl + `}`, "U+2060 (WORD JOINER)"},
+		{"ByteOrderMark", Canonical{}, `{"id":"` + "\ufeff" + `IR-1",` + tl + `}`, "U+FEFF (ZERO WIDTH NO-BREAK SPACE) at byte 0"},
+		{"ActionItem", Canonical{}, `{"id":"IR-1",` + tl + `,"action_items":[{"id":"AI-1"},{"id":"AI-1\u200d"}]}`, "ids.in:1: action_items[1].id: contains U+200D (ZERO WIDTH JOINER)"},
+		{"CSV", Canonical{}, "id,timeline.detection\nIR-1\u200c,2024-01-01T00:00:00Z\n", "ids.in:2: id: contains U+200C (ZERO WIDTH NON-JOINER)"},
+		{"TheHive", TheHive{}, `{"_type":"case","number":"12\u200b"}`, "ids.in:1: number: contains U+200B"},
+		{"ServiceNow", ServiceNow{}, "number,opened_at,state\nSIR1\u202c,2024-01-01 10:00:00,3\n", "ids.in:2: number: contains U+202C (POP DIRECTIONAL FORMATTING)"},
+		{"Sentinel", Sentinel{}, `{"IncidentNumber":"7\u200e","TimeGenerated":"2024-01-01T00:00:00Z"}`, "ids.in:1: IncidentNumber: contains U+200E (LEFT-TO-RIGHT MARK)"},
+		{"IRIS", IRIS{}, `{"case":{"case_id":"1\u061c","soc_id":"x"}}`, "ids.in:1: case.case_id: contains U+061C (ARABIC LETTER MARK)"},
+		{"VERIS", Veris{}, `{"schema_version":"1.3.4","incident_id":"x","plus":{"master_id":"M\u00ad1"},"action":{}}`, "ids.in:1: plus.master_id: contains U+00AD (SOFT HYPHEN)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &ParseContext{File: "ids.in", Location: time.UTC, Now: time.Now}
+			var got *RecordError
+			err := tc.format.Parse(p, strings.NewReader(tc.text), func(r Record) error {
+				if r.Case != nil {
+					t.Fatalf("accepted %q", r.Case.ID)
+				}
+				got = r.Err
+				return nil
+			})
+			if err != nil || got == nil || !strings.Contains(got.Error(), tc.want) {
+				t.Fatalf("got %v, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+	// Visible non-ASCII ids are fine.
+	p := &ParseContext{File: "ids.in", Location: time.UTC, Now: time.Now}
+	c, ok := fastCanonical(p, []byte(`{"id":"IR-Ä-ü-日本",`+tl+`}`), p.Limits.WithDefaults())
+	if !ok || c.ID != "IR-Ä-ü-日本" {
+		t.Errorf("got %v %v", ok, c)
+	}
+}

@@ -224,6 +224,9 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	if id == "" {
 		return d.fail(s.get("id"), "required (the incident number)")
 	}
+	if err := d.checkID(idf, id); err != nil {
+		return err
+	}
 	c.ID = id
 	tv, tf, err := col(s.get("title"))
 	if err != nil {

@@ -167,11 +167,15 @@ func (s snDecoder) decode(d fieldDecoder, rec *foldRecord) (*Case, *RecordError)
 		c.Source = "servicenow"
 	}
 	var err *RecordError
-	if c.ID, _, err = s.first(d, rec, s.get("id")); err != nil {
+	var idField string
+	if c.ID, idField, err = s.first(d, rec, s.get("id")); err != nil {
 		return nil, err
 	}
 	if c.ID == "" {
 		return nil, d.fail(strings.ReplaceAll(s.get("id"), "|", " or "), "required (the incident number)")
+	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
 	}
 	if c.Title, _, err = s.first(d, rec, s.get("title")); err != nil {
 		return nil, err

@@ -115,6 +115,9 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if c.ID == "" {
 		return nil, d.fail(strings.ReplaceAll(d.get("id"), "|", " or "), "required (the case number or id)")
 	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
+	}
 	tv, tf := d.lookup(rec, d.get("title"))
 	if c.Title, err = d.text(tf, tv); err != nil {
 		return nil, err

@@ -158,16 +158,21 @@ func (d verisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	}
 	var err *RecordError
 	idSpec := d.m.get("id", verisDefaults["id"])
+	idField := ""
 	for _, alt := range splitList(idSpec, "|") {
 		if c.ID, err = d.text(alt, getPath(rec, alt)); err != nil {
 			return nil, err
 		}
 		if c.ID != "" {
+			idField = alt
 			break
 		}
 	}
 	if c.ID == "" {
 		return nil, d.fail(strings.ReplaceAll(idSpec, "|", " or "), "required (VERIS records are keyed on plus.master_id: incident_id repeats)")
+	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
 	}
 	summary, err := d.text("summary", rec["summary"])
 	if err != nil {

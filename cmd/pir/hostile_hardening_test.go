@@ -202,6 +202,15 @@ func TestHostileFiles(t *testing.T) {
 		{name: "NumericIDsCanonical", file: h("thehive-number-1e0.json"), code: 0, want: []string{"format thehive, 2 records", "1 inserted", "(1 repeated ids: last kept)"},
 			query: "SELECT case_id || ' ' || title FROM cases", result: "1 same case"},
 
+		// Invisible or direction-changing characters in ids are refused:
+		// two distinct ids must not look identical.
+		{name: "ErrBidiInID", file: h("bidi-id.jsonl"), code: 1,
+			want: []string{"bidi-id.jsonl:2: id: contains U+202E (RIGHT-TO-LEFT OVERRIDE) at byte 3, an invisible or direction-changing character", nothing}},
+		{name: "ErrZeroWidthInID", file: h("zero-width-id.csv"), code: 1,
+			want: []string{"zero-width-id.csv:3: id: contains U+200B (ZERO WIDTH SPACE) at byte 4"}},
+		{name: "ZeroWidthInIDSkipInvalid", file: h("zero-width-id.csv"), args: []string{"--skip-invalid"}, code: 0, want: []string{"1 inserted", "1 rejected"},
+			query: "SELECT string_agg(case_id, ',') FROM cases", result: "IR-1"},
+
 		// Detection reads keys, never values: titles naming TheHive or
 		// IRIS keys do not make the file TheHive or IRIS.
 		{name: "TitlesDoNotSteerDetection", file: h("title-steers-format.jsonl"), code: 0, want: []string{"format pir, 2 records", "2 inserted"},
