@@ -40,6 +40,9 @@ type Options struct {
 	MemoryLimit string
 	// Threads caps DuckDB's worker threads; 0 keeps the default.
 	Threads int
+	// Session is the configuration views see on every connection
+	// (session.go); the zero value changes nothing.
+	Session Session
 }
 
 // DB is an open pir database. It embeds *database/sql.DB so callers can run
@@ -93,7 +96,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 				return fmt.Errorf("%s: %w", s, err)
 			}
 		}
-		return nil
+		return opts.Session.apply(ctx, ex)
 	}
 	conn, err := duckdb.NewConnector(dsn, init)
 	if err != nil {
@@ -116,6 +119,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := db.Migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if !opts.Session.IsZero() {
+		// The connection that migrated a new file met no tables to shadow:
+		// drop the idle connections so that every one in use has the session.
+		sdb.SetMaxIdleConns(-1)
+		sdb.SetMaxIdleConns(2) // database/sql's default
 	}
 	return db, nil
 }
