@@ -128,7 +128,7 @@ func TestSessionMetrics(t *testing.T) {
 	path := sessionDB(t)
 	db := openSession(t, path, true, pirsql.Session{Metrics: []pirsql.MetricDefinition{
 		{Metric: "exposure", Label: "Exposure window", Start: "compromise", End: "containment"},
-		{Metric: "recover", Start: "containment", End: "recovery"},  // keeps its label and position
+		{Metric: "recover", Start: "containment", End: "recovery"}, // keeps its label and position
 		{Metric: "close", Label: "Closing", Start: "triage", End: "closure"},
 		{Metric: "unlabelled", Start: "detection", End: "closure"}, // label = name
 	}})
