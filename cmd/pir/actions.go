@@ -54,9 +54,6 @@ Examples:
 			default:
 				return usagef("pir actions --format jira-csv", "--format %q: want table, csv, json or jira-csv", format)
 			}
-			if _, err := reviewConfig(c); err != nil {
-				return err
-			}
 			db, err := openDB(c, true)
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -117,13 +118,15 @@ func (e *env) configureLogging(format, level string) error {
 	return nil
 }
 
-// exitCode is the one place that turns errors into messages and exit codes.
+// exitCode is the one place that turns errors into messages and exit codes:
+// 2 for a usage error (with a Try: line), 3 when another pir process holds
+// the database or the run lock, 1 for anything else. Flag errors reach it
+// as usage errors (OnUsageError); nothing is matched on its text.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
 	var ue *usageError
-	var ec cli.ExitCoder
 	switch {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "Error: %s\n", ue.msg)
@@ -137,17 +140,45 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "Error: interrupted")
 		return exitFailed
-	case errors.As(err, &ec):
-		if msg := err.Error(); msg != "" {
-			fmt.Fprintf(stderr, "Error: %s\n", msg)
-		}
-		return ec.ExitCode()
 	default:
-		if isFlagError(err) {
-			fmt.Fprintf(stderr, "Error: %v\nTry: pir --help\n", err)
-			return exitUsage
-		}
 		fmt.Fprintf(stderr, "Error: %v\n", err)
 		return exitFailed
 	}
+}
+
+// commands lists every subcommand; each lives in its own file.
+func commands(e *env) []*cli.Command {
+	cmds := []*cli.Command{
+		ingestCommand(e),
+		queryCommand(e),
+		sampleCommand(e),
+		metricsCommand(e),
+		attackLayerCommand(e),
+		reportCommand(e),
+		runCommand(e),
+		mailCommand(e),
+		exportCommand(e),
+		reviewCommand(e),
+		coverageCommand(e),
+		actionsCommand(e),
+	}
+	for _, c := range cmds {
+		c.OnUsageError = func(c *cli.Context, err error, _ bool) error {
+			return usagef("pir "+c.Command.Name+" --help", "%v", err)
+		}
+	}
+	return cmds
+}
+
+// isTerminal reports whether w is a character device (a TTY).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return st.Mode()&os.ModeCharDevice != 0
 }
