@@ -30,6 +30,11 @@ technique_frequency, root_cause_frequency, action_item_summary, …; see
 docs/schema.md): they are what the reports use, so every report number can be
 reproduced here. Quarters and dates follow --tz (default UTC).
 
+With --config FILE the views see that config as pir report does: its
+[[metric]] definitions in metric_definitions (so quarterly_metrics and
+case_durations compute them) and its settings in setting('key')
+(docs/schema.md); the database file itself is not changed.
+
 Note: DuckDB table functions (read_csv, read_json, …) can read any file you
 can read. Use --safe behind a shared service to turn that off.
 
@@ -42,9 +47,10 @@ Examples:
    pir query "SELECT quarter, count(*) AS cases FROM cases GROUP BY ALL ORDER BY 1"
    pir query --format csv --tz America/New_York "SELECT * FROM quarterly_metrics"
    pir query --file top-techniques.sql --format markdown
+   pir query --config pir.toml "SELECT DISTINCT metric FROM quarterly_metrics ORDER BY 1"
    echo "SELECT * FROM action_items WHERE status = 'open'" | pir query -`,
 		Flags: []cli.Flag{
-			dbFlag(), tzFlag(), safeFlag(),
+			dbFlag(), tzFlag(), safeFlag(), configFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, csv, json or markdown"},
 			&cli.StringFlag{Name: "file", Usage: "read the SQL from `FILE`"},
 		},
