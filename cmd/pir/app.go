@@ -7,7 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -120,8 +124,10 @@ func (e *env) configureLogging(format, level string) error {
 
 // exitCode is the one place that turns errors into messages and exit codes:
 // 2 for a usage error (with a Try: line), 3 when another pir process holds
-// the database or the run lock, 1 for anything else. Flag errors reach it
-// as usage errors (OnUsageError); nothing is matched on its text.
+// the database or the run lock, 1 for anything else. The message is one
+// line whatever the error says: a control character (a newline or an escape
+// sequence in a file name, a multi-line DuckDB message) is printed escaped,
+// as %q would (escapeControl), and white space around it is trimmed.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
@@ -129,21 +135,41 @@ func exitCode(err error, stderr io.Writer) int {
 	var ue *usageError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "Error: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "Error: %s\n", escapeControl(strings.TrimSpace(ue.msg)))
 		if ue.try != "" {
-			fmt.Fprintf(stderr, "Try: %s\n", ue.try)
+			fmt.Fprintf(stderr, "Try: %s\n", escapeControl(ue.try))
 		}
 		return exitUsage
 	case errors.Is(err, pirsql.ErrInUse), errors.Is(err, errRunLocked):
-		fmt.Fprintf(stderr, "Error: %v\n", err)
+		fmt.Fprintf(stderr, "Error: %s\n", escapeControl(strings.TrimSpace(err.Error())))
 		return exitLocked
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "Error: interrupted")
 		return exitFailed
 	default:
-		fmt.Fprintf(stderr, "Error: %v\n", err)
+		fmt.Fprintf(stderr, "Error: %s\n", escapeControl(strings.TrimSpace(err.Error())))
 		return exitFailed
 	}
+}
+
+// escapeControl escapes what could split or forge a line on a terminal:
+// control and other non-printing characters (newline, ESC, bidi overrides,
+// zero-width spaces) and invalid UTF-8, the way strconv.Quote writes them
+// (\n, \x1b, \u202e). Printable text, quotes and backslashes stay as they are.
+func escapeControl(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == ' ' || unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
 }
 
 // commands lists every subcommand; each lives in its own file.

@@ -53,3 +53,29 @@ func lookupFlag(c *cli.Context, name string) cli.Flag {
 	}
 	return nil
 }
+
+// fileArgs returns the arguments of a command that takes files (pir ingest,
+// pir mail), refusing a flag given after them ("pir ingest FILE --format
+// pir"): the flag package stops at the first argument, so the flag would
+// otherwise be read as a file name. "--" ends the flags for a file whose
+// name starts with a dash ("pir ingest -- -cases.jsonl"); "-" alone is
+// stdin. try is the command line the usage error suggests.
+func fileArgs(c *cli.Context, try string) ([]string, error) {
+	in := c.Args().Slice()
+	if len(in) > 0 && isFlagLike(in[0]) {
+		return in, nil // only "--" lets an argument that starts with a dash through
+	}
+	for i, a := range in {
+		if a == "--" {
+			return append(in[:i:i], in[i+1:]...), nil
+		}
+		if isFlagLike(a) {
+			return nil, usagef(try, "flag %s after the file names: put the flags first", a)
+		}
+	}
+	return in, nil
+}
+
+// isFlagLike reports whether an argument looks like a flag: a dash and
+// more ("-" alone is stdin).
+func isFlagLike(a string) bool { return len(a) > 1 && a[0] == '-' }

@@ -70,7 +70,10 @@ Examples:
 			&cli.StringFlag{Name: "eml", Usage: "write the message to `FILE` (- for stdout) instead of sending it"},
 		}, smtpFlags()...),
 		Action: func(c *cli.Context) error {
-			files := c.Args().Slice()
+			files, err := fileArgs(c, "pir mail --to ciso@example.org out/report-2024-Q1.pdf")
+			if err != nil {
+				return err
+			}
 			if len(files) == 0 {
 				return usagef("pir mail --to ciso@example.org out/report-2024-Q1.pdf", "mail needs at least one FILE to attach")
 			}

@@ -72,12 +72,12 @@ Examples:
 			defer db.Close()
 			rows, err := db.QueryContext(c.Context, query)
 			if err != nil {
-				return fmt.Errorf("query: %v", cleanDuckDBError(err))
+				return fmt.Errorf("query: %w", err)
 			}
 			defer rows.Close()
 			res, err := collectRows(rows, db.Location())
 			if err != nil {
-				return fmt.Errorf("query: %v", cleanDuckDBError(err))
+				return fmt.Errorf("query: %w", err)
 			}
 			return writeResult(e.stdout, format, res)
 		},
@@ -113,11 +113,6 @@ func readQuery(c *cli.Context, e *env) (string, error) {
 		return "", usagef(`pir query "SELECT count(*) FROM cases"`, "empty SQL")
 	}
 	return q, nil
-}
-
-// cleanDuckDBError drops driver noise, keeping DuckDB's own message.
-func cleanDuckDBError(err error) string {
-	return strings.TrimSpace(err.Error())
 }
 
 type result struct {

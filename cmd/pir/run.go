@@ -100,7 +100,7 @@ Examples:
 				}
 			}
 			if err := r.run(c.Context); err != nil {
-				return singleLineError(fmt.Errorf("run %s: %w", s.quarter, err))
+				return fmt.Errorf("run %s: %w", s.quarter, err)
 			}
 			if c.Bool("summary") {
 				r.printSummary()
@@ -364,21 +364,3 @@ func (r *quarterRun) printSummary() {
 		fmt.Fprintf(w, "%s: sent %s to %d recipient(s)\n", r.quarter, r.messageID, r.rcpts)
 	}
 }
-
-// singleLineError keeps the run's failure to one line on stderr (DuckDB and SMTP
-// errors can span several) while errors.Is still sees the cause.
-func singleLineError(err error) error {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	if msg == err.Error() {
-		return err
-	}
-	return &lineError{msg: msg, err: err}
-}
-
-type lineError struct {
-	msg string
-	err error
-}
-
-func (e *lineError) Error() string { return e.msg }
-func (e *lineError) Unwrap() error { return e.err }
