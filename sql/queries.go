@@ -6,7 +6,7 @@ import _ "embed" // the analytics queries below are embedded files
 // starts with a comment saying what one row is and its parameters ($1, $2,
 // …); a missing file fails the build.
 
-//go:generate go run ./internal/genattack -src ../../shared/data/attack -out schema/0002_attack.sql -license schema/LICENSE-ATTACK.txt
+//go:generate go run ./internal/genattack -src ../../shared/data/attack -out attack/enterprise-attack.sql -license schema/LICENSE-ATTACK.txt
 
 // MetricDefinitions lists the default metric definitions in display order.
 //
