@@ -7,8 +7,10 @@ package testenv
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -59,4 +61,65 @@ func Chromium(t testing.TB) string {
 	}
 	Missing(t, "chromium not found (install it: apt-get install chromium, or run make test, which does; PIR_CHROMIUM names another binary)")
 	return ""
+}
+
+// SigmaRules assembles, in a temp dir, the rules folder the coverage tests
+// read and returns its path: sigmahq/ holds the SigmaHQ rules of
+// examples/rules (one copy in the repository), fixtures/ pir's own rules
+// from testdata/sigma/fixtures. The golden files name this folder
+// ../../testdata/sigma: replace the returned path with that before
+// comparing.
+func SigmaRules(t testing.TB) string {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "sigma")
+	for src, dst := range map[string]string{
+		filepath.Join(root, "examples", "rules"):             filepath.Join(dir, "sigmahq"),
+		filepath.Join(root, "testdata", "sigma", "fixtures"): filepath.Join(dir, "fixtures"),
+	} {
+		if err := copyTree(src, dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// moduleRoot is the directory of go.mod above the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// copyTree copies the regular files under src to dst.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
 }
