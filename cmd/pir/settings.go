@@ -130,7 +130,7 @@ func resolveSettings(c *cli.Context, configQuarters bool) (*settings, error) {
 	case has("quarters"):
 		s.quarters = c.Int("quarters")
 	}
-	if has("quarters") && (s.quarters < 1 || s.quarters > 400) {
+	if (has("quarters") || s.given["quarters"]) && (s.quarters < 1 || s.quarters > 400) {
 		return nil, usagef(s.try("--quarters 8"), "--quarters %d: want 1 to 400", s.quarters)
 	}
 

@@ -107,3 +107,46 @@ func TestReportAndViewsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsPrecedence: a flag, then its environment variable, then the
+// config, then the default, for every setting the resolver reads.
+func TestSettingsPrecedence(t *testing.T) {
+	db := sampleDB(t)
+	cfg := filepath.Join(t.TempDir(), "pir.toml")
+	if err := os.WriteFile(cfg, []byte("db = "+strconv.Quote(db)+"\ncohort = \"closure\"\nquarters = 4\ntime_zone = \"Europe/Berlin\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string // cohort, quarters, zone
+	}{
+		{"Defaults", nil, []string{"--db", db}, "detection 8 UTC"},
+		{"Config", nil, []string{"--config", cfg}, "closure 4 Europe/Berlin"},
+		{"EnvOverConfig", map[string]string{"PIR_COHORT": "detection", "PIR_QUARTERS": "2", "PIR_TZ": "Asia/Tokyo"}, []string{"--config", cfg}, "detection 2 Asia/Tokyo"},
+		{"FlagOverEnv", map[string]string{"PIR_COHORT": "detection", "PIR_QUARTERS": "2"}, []string{"--config", cfg, "--cohort", "closure", "--quarters", "3", "--tz", "UTC"}, "closure 3 UTC"},
+		{"EnvWithoutConfig", map[string]string{"PIR_COHORT": "closure", "PIR_DB": db}, nil, "closure 8 UTC"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, out, errs := runMetricsCLI(t, metricsClock, append([]string{"metrics", "--quarter", "2025-Q4", "--format", "json"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var rep struct {
+				Cohort   string
+				Quarters []string
+				TimeZone string `json:"time_zone"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if got := rep.Cohort + " " + strconv.Itoa(len(rep.Quarters)) + " " + rep.TimeZone; got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
