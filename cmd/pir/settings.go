@@ -37,22 +37,27 @@ type settings struct {
 	rules        string // Sigma rules folder; "" = no coverage section
 	listLimit    int    // 0 = analytics' default
 
-	// given holds the keys of sqlSettings that a flag or the config set:
-	// only those override main.pir_settings, so the database's defaults
-	// stay the one place of SQL defaults.
+	// given holds the settings with a flag default that a flag, its
+	// variable or the config set (ifGiven).
 	given map[string]bool
 }
 
 // sqlSettings are the settings that views and macros read with
-// setting('key') (main.pir_settings, docs/schema.md), each from its
-// resolved value. A setting SQL must see is one line here plus its default
-// row in a migration; commands pass it on every connection (Session).
+// setting('key') (main.pir_settings, docs/schema.md). value is what the
+// command line or the config gave, "" when neither did: then the
+// database's default row applies, so SQL defaults live in one place. A
+// config key SQL must see is one line here, e.g.
+//
+//	{"recurrence_window", func(s *settings) string { return s.cfg.RecurrenceWindow }},
+//
+// plus its default row in a migration; every command passes it on every
+// connection (settings.session).
 var sqlSettings = []struct {
 	key   string
 	value func(*settings) string
 }{
-	{"cohort", func(s *settings) string { return s.cohort }},
-	{"quarters", func(s *settings) string { return strconv.Itoa(s.quarters) }},
+	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
+	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
@@ -161,6 +166,14 @@ func hasFlag(c *cli.Context, name string) bool {
 // try is a Try: hint for this command, e.g. "pir metrics --quarter 2024-Q1".
 func (s *settings) try(args string) string { return "pir " + s.command + " " + args }
 
+// ifGiven is value when the setting was given, else "" (its default).
+func (s *settings) ifGiven(name, value string) string {
+	if !s.given[name] {
+		return ""
+	}
+	return value
+}
+
 // reportQuarter is the report quarter: --quarter, else the last quarter
 // that has ended at now in the zone (on 1 April 00:05 it is Q1 of that year,
 // on 1 January Q4 of the year before).
@@ -178,11 +191,11 @@ func (s *settings) reportQuarter(now time.Time) string {
 func (s *settings) session() pirsql.Session {
 	var sess pirsql.Session
 	for _, m := range sqlSettings {
-		if s.given[m.key] {
+		if v := m.value(s); v != "" {
 			if sess.Settings == nil {
 				sess.Settings = map[string]string{}
 			}
-			sess.Settings[m.key] = m.value(s)
+			sess.Settings[m.key] = v
 		}
 	}
 	for _, m := range s.cfg.Metrics {

@@ -150,3 +150,21 @@ func TestSettingsPrecedence(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionFromSettings: only what a flag or the config gave reaches SQL;
+// a command given neither changes nothing (the database's defaults apply).
+func TestSessionFromSettings(t *testing.T) {
+	plain := &settings{cfg: &Config{}, cohort: "detection", quarters: 8, given: map[string]bool{}}
+	if sess := plain.session(); !sess.IsZero() {
+		t.Errorf("no flag, no config: got %+v, want the zero session", sess)
+	}
+	given := &settings{cfg: &Config{Metrics: []MetricConfig{{Name: "exposure", Start: "compromise", End: "containment"}}},
+		cohort: "closure", quarters: 8, given: map[string]bool{"cohort": true}}
+	sess := given.session()
+	if len(sess.Settings) != 1 || sess.Settings["cohort"] != "closure" {
+		t.Errorf("settings: got %v, want only cohort=closure", sess.Settings)
+	}
+	if len(sess.Metrics) != 1 || sess.Metrics[0].Metric != "exposure" || sess.Metrics[0].End != "containment" {
+		t.Errorf("metrics: got %+v", sess.Metrics)
+	}
+}
