@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -231,9 +232,13 @@ func (s *settings) openDB(ctx context.Context, readOnly bool) (*pirsql.DB, error
 			return nil, fmt.Errorf("open %s: no such database (set --db or PIR_DB, or run `pir ingest` first)", s.db)
 		}
 	}
-	return pirsql.Open(ctx, s.db, pirsql.Options{
+	db, err := pirsql.Open(ctx, s.db, pirsql.Options{
 		ReadOnly: readOnly, TimeZone: s.tz, MemoryLimit: s.memory(readOnly), Safe: s.safe, Session: s.session(),
 	})
+	if errors.Is(err, pirsql.ErrPathSyntax) {
+		return nil, usagef(s.try("--db reviews/pir.duckdb"), "--db: %v", err)
+	}
+	return db, err
 }
 
 // openDB resolves the settings of c and opens its database: for commands
