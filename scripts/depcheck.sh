@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Dependency-direction check (STYLE.md): charts, pdf and mail never import
-# ingest or database/sql; ingest and analytics never import each other; the
+# Dependency-direction check (STYLE.md): charts, pdf, mail and tracker never
+# import ingest or database/sql; ingest and analytics never import each other; the
 # DuckDB driver is imported only by sql/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ denyDirect() { # package, forbidden import
     echo "depcheck: $1 must not import $2" >&2; fail=1
   fi
 }
-for p in charts pdf mail; do
+for p in charts pdf mail tracker; do
   [ -d "$p" ] || continue
   deny "$p" "$mod/ingest"; denyDirect "$p" "database/sql"
 done

@@ -46,6 +46,7 @@ func TestCoverageGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	reviewGolden(t, "coverage-layer-2025-Q4.json", strings.ReplaceAll(string(b), sigmaDir, goldenSigmaDir))
+	checkNavigatorLayer(t, b)
 }
 
 func TestCoverageContent(t *testing.T) {
