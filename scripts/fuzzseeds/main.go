@@ -8,7 +8,8 @@
 //
 // Every file in testdata/hostile seeds FuzzCanonical; the ones whose
 // hostility is in the framing or the encoding, which every importer reads
-// through the same code, also seed the importer targets; the strings of
+// through the same code, also seed the importer targets, and the ones in
+// one importer's format that importer's target; the strings of
 // testdata/hostile/values/timestamps.json seed FuzzParseTimestamp. Files
 // not named hostile-* (inputs `go test -fuzz` found and wrote) are kept.
 package main
@@ -24,16 +25,27 @@ import (
 	"strings"
 )
 
-// importerTargets get the framing and encoding inputs.
+// importerTargets are the fuzz targets of the importers.
 var importerTargets = []string{"FuzzParseIRIS", "FuzzParseSentinel", "FuzzParseServiceNow", "FuzzParseTheHive", "FuzzParseVeris"}
 
 // framing are the hostile files whose hostility is in the framing or the
 // encoding of a file (what the shared JSON and CSV readers see), not in
-// the canonical format's fields.
+// the canonical format's fields: they seed every importer target.
 var framing = []string{
-	"bom.jsonl", "crlf.csv", "duplicate-keys.jsonl", "empty.jsonl", "invalid-utf8.csv", "invalid-utf8.jsonl",
-	"nan.jsonl", "nul.jsonl", "regress-bad-first-line.jsonl", "regress-deep-array.json", "truncated-array.json",
-	"truncated-lines.jsonl", "unbalanced-quotes.csv", "utf16le-bom.json", "utf16le-nobom.jsonl", "whitespace.json",
+	"bom.jsonl", "cr-only.jsonl", "crlf.csv", "duplicate-keys.jsonl", "empty.jsonl", "invalid-utf8.csv", "invalid-utf8.jsonl",
+	"nan.jsonl", "nul.jsonl", "pretty-after-blank-lines.json", "regress-bad-first-line.jsonl", "regress-deep-array.json",
+	"text-after-array.json", "truncated-array.json", "truncated-lines.jsonl", "two-arrays.json", "unbalanced-quotes.csv",
+	"utf16le-bom.json", "utf16le-nobom.jsonl", "whitespace.json",
+}
+
+// importerSeeds are the hostile files written in one importer's format,
+// or that only some importers read (CSV): they seed those targets too.
+var importerSeeds = map[string][]string{
+	"ambiguous-keys.csv":       {"FuzzParseServiceNow"},
+	"bidi-id.jsonl":            {"FuzzParseTheHive"},
+	"case-differing-keys.json": {"FuzzParseSentinel"},
+	"cr-only.csv":              {"FuzzParseSentinel", "FuzzParseServiceNow"},
+	"thehive-number-1e0.json":  {"FuzzParseTheHive"},
 }
 
 func main() {
@@ -64,15 +76,21 @@ func seeds(hostile string) (map[string][]byte, error) {
 		name := "hostile-" + strings.ReplaceAll(e.Name(), ".", "-")
 		data := corpusFile(fmt.Sprintf("[]byte(%q)", b))
 		files[filepath.Join("FuzzCanonical", name)] = data
+		targets := importerSeeds[e.Name()]
 		if slices.Contains(framing, e.Name()) {
-			for _, t := range importerTargets {
-				files[filepath.Join(t, name)] = data
-			}
+			targets = importerTargets
+		}
+		for _, t := range targets {
+			files[filepath.Join(t, name)] = data
 		}
 	}
-	for _, f := range framing {
+	listed := slices.Clone(framing)
+	for f := range importerSeeds {
+		listed = append(listed, f)
+	}
+	for _, f := range listed {
 		if _, ok := files[filepath.Join("FuzzCanonical", "hostile-"+strings.ReplaceAll(f, ".", "-"))]; !ok {
-			return nil, fmt.Errorf("%s: no such hostile file (framing lists it)", f)
+			return nil, fmt.Errorf("%s: no such hostile file (framing or importerSeeds lists it)", f)
 		}
 	}
 	b, err := os.ReadFile(filepath.Join(hostile, "values", "timestamps.json"))
