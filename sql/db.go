@@ -90,6 +90,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	session := newSessionApplier(opts.Session)
 	init := func(ex driver.ExecerContext) error {
 		stmts := []string{
 			"SET TimeZone = '" + strings.ReplaceAll(tz, "'", "''") + "'",
@@ -101,7 +102,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 				return fmt.Errorf("%s: %w", s, err)
 			}
 		}
-		return opts.Session.apply(ctx, ex)
+		return session.apply(ctx, ex)
 	}
 	conn, err := duckdb.NewConnector(dsn, init)
 	if err != nil {
@@ -132,6 +133,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if !opts.Session.IsZero() {
 		// The connection that migrated a new file met no tables to shadow:
 		// drop the idle connections so that every one in use has the session.
+		session.forget()
 		sdb.SetMaxIdleConns(-1)
 		sdb.SetMaxIdleConns(2) // database/sql's default
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Session is configuration that SQL sees: the settings and tables a config
@@ -75,12 +76,49 @@ type conn interface {
 	driver.QueryerContext
 }
 
+// sessionApplier applies a Session to each new connection of one open
+// database. It looks the main tables up once and reuses what it found:
+// DuckDB's catalog functions take tens of milliseconds, the rest of a
+// session a few.
+type sessionApplier struct {
+	s       Session
+	mu      sync.Mutex
+	catalog string
+	have    map[string]bool // nil: not looked up yet
+}
+
+func newSessionApplier(s Session) *sessionApplier { return &sessionApplier{s: s} }
+
+// forget drops what was looked up (Open calls it after migrating, which
+// creates tables).
+func (a *sessionApplier) forget() {
+	a.mu.Lock()
+	a.have = nil
+	a.mu.Unlock()
+}
+
+// tables returns the database's catalog name and which of its main tables
+// exist, looked up on c the first time.
+func (a *sessionApplier) tables(ctx context.Context, c conn) (string, map[string]bool, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.have == nil {
+		catalog, have, err := mainTables(ctx, c)
+		if err != nil {
+			return "", nil, err
+		}
+		a.catalog, a.have = catalog, have
+	}
+	return a.catalog, a.have, nil
+}
+
 // apply creates the session's TEMP tables on one connection (again, if they
 // exist: it is idempotent). A main table the database does not have is
 // skipped: a new file before its migrations (Open applies the session to
 // fresh connections after migrating), or an older schema opened read-only,
 // whose views cannot read it either.
-func (s Session) apply(ctx context.Context, ex driver.ExecerContext) error {
+func (a *sessionApplier) apply(ctx context.Context, ex driver.ExecerContext) error {
+	s := a.s
 	if s.IsZero() {
 		return nil
 	}
@@ -88,7 +126,7 @@ func (s Session) apply(ctx context.Context, ex driver.ExecerContext) error {
 	if !ok {
 		return fmt.Errorf("session: the driver connection cannot run queries")
 	}
-	catalog, have, err := mainTables(ctx, c)
+	catalog, have, err := a.tables(ctx, c)
 	if err != nil {
 		return fmt.Errorf("session: %w", err)
 	}
