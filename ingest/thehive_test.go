@@ -121,7 +121,7 @@ func TestTheHiveV0JSONLines(t *testing.T) {
 		Tags: []string{"vpn", "T1190"}, Techniques: []string{"T1190"}, RootCause: "unpatched-vpn-appliance",
 		Timeline: map[string]*time.Time{"detection": tp("2023-05-02T09:00:00Z"), "containment": tp("2023-05-02T15:30:00Z"), "closure": tp("2023-05-09T17:00:00Z")},
 		Sources:  map[string]string{"detection": "createdAt", "containment": "customFields.containment-date", "closure": "endDate"},
-		Extra: map[string]any{"owner": "bob", "status": "Resolved", "resolutionStatus": "TruePositive", "impactStatus": "WithImpact", "tlp": "3"},
+		Extra:    map[string]any{"owner": "bob", "status": "Resolved", "resolutionStatus": "TruePositive", "impactStatus": "WithImpact", "tlp": "3"},
 	})
 	checkDims(t, got.cases[0], dims{BusinessUnit: "IT"})
 	checkCase(t, got.cases[1], want{
