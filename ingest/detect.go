@@ -83,6 +83,9 @@ var detectTable = []detectRule{
 	// data), and the case lists of /manage/cases/list and /filter.
 	{format: "iris", in: irisPlaces, all: []string{"case_uuid"}},
 	{format: "iris", in: irisPlaces, all: []string{"case_id"}, any: [][]string{{"soc_id", "open_date"}}},
+	// The answers of /manage/cases/close/{id}, /reopen/{id}, /update/{id}
+	// and /add: the case object (case_name, case_soc_id, …) in "data".
+	{format: "iris", in: []string{"data"}, all: []string{"case_id", "case_name"}, any: [][]string{{"case_soc_id", "open_date", "state_id"}}},
 
 	// Canonical records with a required field missing: the canonical
 	// parser then names it. Typed objects (TheHive alerts) are not cases.
