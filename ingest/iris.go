@@ -34,22 +34,22 @@ func (IRIS) Name() string { return "iris" }
 // "event_category:<Category>" or "event_tag:<tag>" (the earliest timeline
 // event with that category or tag).
 var irisDefaults = map[string]string{
-	"source":           "iris",
-	"id":               "case_id|case_uuid",
-	"title":            "name|case_name",
-	"compromise":       "event_tag:compromise|event_category:Initial Access",
+	"source":     "iris",
+	"id":         "case_id|case_uuid",
+	"title":      "name|case_name",
+	"compromise": "event_tag:compromise|event_category:Initial Access",
 	// initial_date is the creation instant (datetime.utcnow(), Cases in
 	// dfir-iris/iris-web source/app/models/cases.py); the history's
 	// "created" entry is the same moment to the microsecond
 	// (add_obj_history_entry, source/app/util.py); open_date keeps only
 	// the day.
-	"detection":        "initial_date|history_action:created|open_date|case_open_date",
-	"triage":           "",
-	"containment":      "history_left:Containment|event_tag:containment",
-	"eradication":      "history_left:Eradication|event_tag:eradication",
-	"recovery":         "history_left:Recovery|event_tag:recovery",
-	"closure":          "history:Closed|close_date|case_close_date",
-	"states":           "Open,In progress,Containment,Eradication,Recovery,Post-Incident,Reporting,Closed",
+	"detection":   "initial_date|history_action:created|open_date|case_open_date",
+	"triage":      "",
+	"containment": "history_left:Containment|event_tag:containment",
+	"eradication": "history_left:Eradication|event_tag:eradication",
+	"recovery":    "history_left:Recovery|event_tag:recovery",
+	"closure":     "history:Closed|close_date|case_close_date",
+	"states":      "Open,In progress,Containment,Eradication,Recovery,Post-Incident,Reporting,Closed",
 	// The stock states in the order a new IRIS creates them, which gives
 	// their ids (create_safe_case_states, iris-web source/app/post_init.py):
 	// for the answers of /manage/cases/close and /reopen, which carry
