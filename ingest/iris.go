@@ -40,9 +40,9 @@ var irisDefaults = map[string]string{
 	"compromise": "event_tag:compromise|event_category:Initial Access",
 	// initial_date is the creation instant (datetime.utcnow(), Cases in
 	// dfir-iris/iris-web source/app/models/cases.py); the history's
-	// "created" entry is the same moment to the microsecond
-	// (add_obj_history_entry, source/app/util.py); open_date keeps only
-	// the day.
+	// "created" entry, written when the creation is done (epoch seconds
+	// with microseconds: add_obj_history_entry, source/app/util.py), is
+	// the next best; open_date keeps only the day.
 	"detection":   "initial_date|history_action:created|open_date|case_open_date",
 	"triage":      "",
 	"containment": "history_left:Containment|event_tag:containment",
