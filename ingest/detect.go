@@ -73,6 +73,9 @@ var detectTable = []detectRule{
 	// {"result"}), then its state-history exports, which Parse refuses
 	// with a hint.
 	{format: "servicenow", fold: true, in: []string{"", "records[]", "result[]"}, all: []string{"number", "opened_at"}, any: [][]string{{"short_description", "sys_id", "state"}}},
+	// The Table API's single record: GET /now/table/{tableName}/{sys_id}
+	// answers {"result": {…}}, an object.
+	{format: "servicenow", fold: true, in: []string{"result"}, all: []string{"number", "opened_at"}, any: [][]string{{"short_description", "sys_id", "state"}}},
 	{format: "servicenow", csv: true, all: []string{"number", "opened_at"}, any: [][]string{{"short_description", "state"}}},
 	{format: "servicenow", kind: "history", fold: true, in: []string{"", "records[]", "result[]"}, all: []string{"documentkey", "fieldname"}, not: []string{"opened_at"}},
 	{format: "servicenow", kind: "history", fold: true, in: []string{"", "records[]", "result[]"}, all: []string{"id", "definition", "start", "end"}, not: []string{"opened_at"}},
