@@ -164,6 +164,10 @@ func FuzzParseIRIS(f *testing.F) {
 		`{"data":{"case":{"case_id":1,"close_date":"2024-02-30","state":{"state_name":"Closed"}}}}`,
 		`{"message":{"cases":[{"case_id":1,"open_date":"x"},7]}}`,
 		`{"case":{"case_id":1,"modification_history":{"99999999999999999999.1":{"action":"state changed to Closed"}}}}`,
+		`{"status":"success","data":[{"case_id":1,"case_name":"x","case_open_date":"13/45/2023","case_close_date":"02/30/2023","state_id":{"x":1}}]}`,
+		`{"data":{"case_id":2,"case_name":"y","state_id":9,"close_date":"2023-05-12","modification_history":{"1683900741.5":{"action":"created"}}},"status":"success","message":"m"}`,
+		`{"case":{"case_id":1,"state":{"state_name":"In progress"},"close_date":"2024-01-01"},"assets":[{"asset_name":"h","type":"Windows - DC"},{"asset_name":7,"asset_type":{"asset_name":[]}}]}`,
+		`{"status":"error","message":["x"],"data":[]}`,
 	})
 }
 

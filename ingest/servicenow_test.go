@@ -200,6 +200,8 @@ func FuzzParseServiceNow(f *testing.F) {
 		`{"result":[{"number":{"display_value":"SIR1","value":"SIR1"},"opened_at":{"value":"x"}}]}`,
 		`{"records":[{"number":"SIR1","opened_at":5,"priority":{"display_value":[]}}]}`,
 		"number,opened_at\n\"SIR1,2024\n", `[{"number":"SIR1","opened_at":"2024-01-01 10:00:00","mitre_technique":"T1059.001,t1566"}]`,
+		`{"result":{"number":"SIR1","opened_at":"2024-03-31 02:30:00","closed_at":"x","state":"16","cmdb_ci":{"link":"l","value":"v"},"company":{"display_value":[1]}}}`,
+		`{"error":{"message":5},"status":"failure"}`, `{"result":{"error":{"message":"m"}}}`, `{"result":{},"x":1,"y":2}`,
 	})
 }
 

@@ -258,6 +258,8 @@ func FuzzParseTheHive(f *testing.F) {
 		`[{"_type":"Case","number":1,"customFields":[{"name":"containment-date","value":"x"}],"procedures":[{"patternId":5}]}]`,
 		`{"_type":"case","caseId":1,"procedures":[{"occurDate":1e30}]}`,
 		`{"_type":"case","number":{"x":1}}`, `[{"_type":"case"`, `{"_type":"case","caseId":1,"stage":"Closed","status":[]}`,
+		`{"_type":"case","caseId":1,"observables":{"dataType":"hostname"}}`, `{"_type":"case","caseId":1,"observables":[{"dataType":5,"data":"h"},1]}`,
+		`{"_type":"Case","number":1,"stage":"InProgress","endDate":1714744800000,"closedDate":"x"}`,
 	})
 }
 
