@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pirhq/pir/coverage"
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -411,12 +412,12 @@ func CoverageLayer(c *Coverage) *Layer {
 }
 
 func coverageComment(t CoverageTechnique) string {
-	s := fmt.Sprintf("%s: %s. ", plural(t.Cases, "incident", "incidents"), strings.Join(t.CaseIDs, ", "))
+	s := fmt.Sprintf("%s: %s. ", display.Plural(t.Cases, "incident", "incidents"), strings.Join(t.CaseIDs, ", "))
 	switch {
 	case len(t.Rules) > 0:
-		s += fmt.Sprintf("Covered by %s.", plural(len(t.Rules), "rule", "rules"))
+		s += fmt.Sprintf("Covered by %s.", display.Plural(len(t.Rules), "rule", "rules"))
 	case len(t.Related) > 0:
-		s += fmt.Sprintf("Gap: no rule for %s itself; %s for its parent or a sub-technique.", t.ID, plural(len(t.Related), "related rule", "related rules"))
+		s += fmt.Sprintf("Gap: no rule for %s itself; %s for its parent or a sub-technique.", t.ID, display.Plural(len(t.Related), "related rule", "related rules"))
 	default:
 		s += "Gap: no rule."
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -172,15 +173,15 @@ func NavigatorLayer(techs []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 			if t.Name != "" {
 				name += " " + t.Name
 			}
-			outside = append(outside, fmt.Sprintf("%s (%s: %s)", name, plural(t.Cases, "case", "cases"), JoinCases(t.CaseIDs, t.Cases, 0)))
+			outside = append(outside, fmt.Sprintf("%s (%s: %s)", name, display.Plural(t.Cases, "case", "cases"), display.JoinCases(t.CaseIDs, t.Cases, 0)))
 			continue
 		}
 		lt := LayerTechnique{
 			TechniqueID: t.ID,
 			Score:       t.Cases,
-			Comment:     fmt.Sprintf("%s: %s", plural(t.Cases, "incident", "incidents"), JoinCases(t.CaseIDs, t.Cases, 0)),
+			Comment:     fmt.Sprintf("%s: %s", display.Plural(t.Cases, "incident", "incidents"), display.JoinCases(t.CaseIDs, t.Cases, 0)),
 			Enabled:     true,
-			Metadata:    []LayerMetadata{{Name: "cases", Value: JoinCases(t.CaseIDs, t.Cases, 0)}},
+			Metadata:    []LayerMetadata{{Name: "cases", Value: display.JoinCases(t.CaseIDs, t.Cases, 0)}},
 		}
 		if len(t.RevokedFrom) > 0 {
 			lt.Metadata = append(lt.Metadata, LayerMetadata{Name: "recorded as (revoked)", Value: strings.Join(t.RevokedFrom, ", ")})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -45,15 +46,6 @@ func buildDataQuality(ctx context.Context, q querier, sp *span, r *Report) error
 	return nil
 }
 
-// findingNouns names each finding kind for the headline: singular, plural.
-var findingNouns = []struct{ kind, one, many string }{
-	{"out_of_order", "case with out-of-order milestones", "cases with out-of-order milestones"},
-	{"future_timestamp", "case (any quarter) with a timestamp in the future", "cases (any quarter) with timestamps in the future"},
-	{"before_1990", "case (any quarter) with a timestamp before 1990", "cases (any quarter) with timestamps before 1990"},
-	{"unknown_technique", "case with an unknown ATT&CK ID", "cases with unknown ATT&CK IDs"},
-	{"missing_root_cause", "closed case without a root cause", "closed cases without a root cause"},
-}
-
 // headline is one sentence: how many cases, the least complete milestone,
 // and the problems that need fixing at the source.
 func headline(quarter string, dq DataQuality) string {
@@ -61,7 +53,7 @@ func headline(quarter string, dq DataQuality) string {
 		return fmt.Sprintf("No cases counted in metrics in %s.", quarter)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s in %s", plural(dq.Cases, "case", "cases"), quarter)
+	fmt.Fprintf(&b, "%s in %s", display.Plural(dq.Cases, "case", "cases"), quarter)
 	worst := -1
 	for i, c := range dq.Coverage {
 		if worst < 0 || c.Share < dq.Coverage[worst].Share {
@@ -70,7 +62,7 @@ func headline(quarter string, dq DataQuality) string {
 	}
 	if worst >= 0 && dq.Coverage[worst].Share < 1 {
 		c := dq.Coverage[worst]
-		fmt.Fprintf(&b, ": %s recorded for %s (the least complete milestone)", c.Milestone, percent(c.Share))
+		fmt.Fprintf(&b, ": %s recorded for %s (the least complete milestone)", c.Milestone, display.Share(c.Share))
 	} else {
 		b.WriteString(": every milestone recorded")
 	}
@@ -79,15 +71,15 @@ func headline(quarter string, dq DataQuality) string {
 		perKind[f.Kind] = f.KindCases
 	}
 	var problems []string
-	for _, n := range findingNouns {
-		if k := perKind[n.kind]; k > 0 {
-			problems = append(problems, plural(k, n.one, n.many))
+	for _, f := range display.Findings() {
+		if k := perKind[f.Kind]; k > 0 && f.One != "" {
+			problems = append(problems, display.Plural(k, f.One, f.Many))
 		}
 	}
 	if len(problems) == 0 {
 		b.WriteString("; no out-of-order, implausible or unknown values.")
 	} else {
-		b.WriteString("; " + joinAnd(problems) + ".")
+		b.WriteString("; " + display.JoinAnd(problems) + ".")
 	}
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -211,22 +212,6 @@ type ReviewOptions struct {
 	Marking      string
 }
 
-// milestoneLabels are the display names of the lifecycle milestones.
-var milestoneLabels = map[string]string{
-	"compromise": "Compromise", "detection": "Detection", "triage": "Triage",
-	"containment": "Containment", "eradication": "Eradication",
-	"recovery": "Recovery", "closure": "Closure",
-}
-
-// MilestoneLabel is the display name of a lifecycle milestone
-// ("containment" is "Containment"); other names are returned as they are.
-func MilestoneLabel(m string) string {
-	if l, ok := milestoneLabels[m]; ok {
-		return l
-	}
-	return m
-}
-
 // BuildReview runs the review queries for one case in one read transaction
 // and returns the review model.
 func BuildReview(ctx context.Context, db *pirsql.DB, caseID string, opts ReviewOptions) (*Review, error) {
@@ -327,7 +312,7 @@ func reviewTimeline(ctx context.Context, q querier, rv *Review, _ time.Time, loc
 		if err := s.Scan(&m.Milestone, &m.At, &prev, &since, &sinceDet); err != nil {
 			return err
 		}
-		m.Label = MilestoneLabel(m.Milestone)
+		m.Label = display.MilestoneLabel(m.Milestone)
 		m.At = m.At.In(loc)
 		m.Previous = prev.String
 		m.SincePrevious = roundPtr(since)
@@ -429,9 +414,9 @@ func reviewTechniques(ctx context.Context, q querier, rv *Review, _ time.Time, _
 // Comparison states the metric's duration against the case's quarter in
 // one blameless sentence (it describes the timeline, never who did what),
 // e.g. "Time to contain (MTTC) was 9.5 h: slower than 80% of the other 24
-// measured cases of 2025-Q4 (median 4.1 h, p90 12.0 h)." hours formats a
-// duration; renderers pass the one their tables use, so both agree.
-func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string {
+// measured cases of 2025-Q4 (median 4.1 h, p90 12.0 h)." Durations are
+// written as in the comparison table (display.Duration).
+func (rv *Review) Comparison(m ReviewMetric) string {
 	label := m.Label
 	if m.Hours == nil {
 		switch m.Exclusion {
@@ -446,7 +431,7 @@ func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string 
 	}
 	x := *m.Hours
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s was %s", label, hours(x))
+	fmt.Fprintf(&b, "%s was %s", label, display.Duration(x))
 	quarter := rv.Quarter
 	switch {
 	case m.Others == 0:
@@ -458,18 +443,18 @@ func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string 
 	case m.Others == 1:
 		fmt.Fprintf(&b, ": the same as the only other measured case of %s", quarter)
 	case m.SlowerThan != nil && m.Shorter > m.Longer:
-		fmt.Fprintf(&b, ": slower than %s of the other %s of %s", percent(*m.SlowerThan), plural(m.Others, "measured case", "measured cases"), quarter)
+		fmt.Fprintf(&b, ": slower than %s of the other %s of %s", display.Share(*m.SlowerThan), display.Plural(m.Others, "measured case", "measured cases"), quarter)
 	case m.FasterThan != nil && m.Longer > m.Shorter:
-		fmt.Fprintf(&b, ": faster than %s of the other %s of %s", percent(*m.FasterThan), plural(m.Others, "measured case", "measured cases"), quarter)
+		fmt.Fprintf(&b, ": faster than %s of the other %s of %s", display.Share(*m.FasterThan), display.Plural(m.Others, "measured case", "measured cases"), quarter)
 	default:
-		fmt.Fprintf(&b, ": in the middle of the other %s of %s", plural(m.Others, "measured case", "measured cases"), quarter)
+		fmt.Fprintf(&b, ": in the middle of the other %s of %s", display.Plural(m.Others, "measured case", "measured cases"), quarter)
 	}
 	if m.Median != nil && m.Others > 0 {
 		p90 := ""
 		if m.P90 != nil {
-			p90 = ", p90 " + hours(*m.P90)
+			p90 = ", p90 " + display.Duration(*m.P90)
 		}
-		fmt.Fprintf(&b, " (median %s%s)", hours(*m.Median), p90)
+		fmt.Fprintf(&b, " (median %s%s)", display.Duration(*m.Median), p90)
 	}
 	if m.Exclusion == "excluded_case" {
 		b.WriteString("; the case itself is excluded from the quarter's metrics")
@@ -482,12 +467,13 @@ func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string 
 
 // Lead is the one-sentence incident summary, e.g. "A critical ransomware
 // incident, detected 3 October 2025 11:30 UTC (2025-Q4) and closed 14.0 d
-// after detection." hours formats a duration.
-func (rv *Review) Lead(hours func(float64) string) string {
+// after detection." Durations are written as in the tables
+// (display.Duration).
+func (rv *Review) Lead() string {
 	var b strings.Builder
 	kind := "incident"
 	if rv.Category != "" {
-		kind = humanize(rv.Category) + " incident"
+		kind = display.Words(rv.Category) + " incident"
 	}
 	if rv.Severity != "" {
 		kind = rv.Severity + " " + kind
@@ -510,7 +496,7 @@ func (rv *Review) Lead(hours func(float64) string) string {
 	}
 	switch {
 	case closed != nil && closed.SinceDetection != nil:
-		fmt.Fprintf(&b, " and closed %s after detection", hours(*closed.SinceDetection))
+		fmt.Fprintf(&b, " and closed %s after detection", display.Duration(*closed.SinceDetection))
 	case rv.Status == "open":
 		b.WriteString("; the case is still open")
 	case rv.Status != "":
@@ -541,9 +527,9 @@ func (m ReviewMetric) Rank() string {
 	case m.Others == 0:
 		return "only case"
 	case m.Shorter > m.Longer && m.SlowerThan != nil:
-		return "slower than " + percent(*m.SlowerThan)
+		return "slower than " + display.Share(*m.SlowerThan)
 	case m.Longer > m.Shorter && m.FasterThan != nil:
-		return "faster than " + percent(*m.FasterThan)
+		return "faster than " + display.Share(*m.FasterThan)
 	default:
 		return "middle"
 	}
@@ -556,7 +542,7 @@ func (a ReviewAction) State() string {
 	case a.Done && a.Completed != nil:
 		return "done " + a.Completed.Format("2006-01-02")
 	case a.Overdue:
-		return fmt.Sprintf("%s, %s overdue", a.Status, plural(a.DaysOverdue, "day", "days"))
+		return fmt.Sprintf("%s, %s overdue", a.Status, display.Plural(a.DaysOverdue, "day", "days"))
 	default:
 		return a.Status
 	}
@@ -566,15 +552,8 @@ func (a ReviewAction) State() string {
 // "revoked; counts as T1059.001", "not in ATT&CK v18.1", and so on; "" for an
 // active technique.
 func (t ReviewTechnique) Note(attackVersion string) string {
-	switch t.Status {
-	case "revoked":
-		return "revoked in ATT&CK; counts as " + t.CountsAs
-	case "deprecated":
-		return "deprecated in ATT&CK"
-	case "newer":
-		return "from a later ATT&CK release than " + attackVersion
-	case "unknown":
-		return "not in ATT&CK " + attackVersion
+	if t.Status == "revoked" {
+		return display.RevokedNote(t.CountsAs)
 	}
-	return ""
+	return display.TechniqueNote(t.Status, attackVersion)
 }

@@ -14,7 +14,7 @@ func TestNumbers(t *testing.T) {
 		got, want string
 	}{
 		{Number(0), "0"}, {Number(0.004), "0"}, {Number(0.25), "0.25"}, {Number(0.8), "0.8"}, {Number(1), "1.0"},
-		{Number(12.46), "12.5"}, {Number(99.96), "100"}, {Number(152.4), "152"}, {Number(-3.24), "-3.2"}, {Number(-3.25), "-3.3"},
+		{Number(12.46), "12.5"}, {Number(-1.25), "-1.3"}, {Duration(9.24), "9.2 h"}, {Duration(264), "11.0 d"}, {Number(99.96), "100"}, {Number(152.4), "152"}, {Number(-3.24), "-3.2"}, {Number(-3.25), "-3.3"},
 		{Number(math.NaN()), NoValue}, {Number(math.Inf(1)), NoValue},
 		{Count(0), "0"}, {Count(999), "999"}, {Count(1000), "1,000"}, {Count(292452), "292,452"},
 		{Count(1234567), "1,234,567"}, {Count(-4500), "-4,500"},
@@ -40,7 +40,10 @@ func TestDurations(t *testing.T) {
 	if DurationPtr(nil) != NoValue {
 		t.Error("DurationPtr(nil) is not NoValue")
 	}
-	if u := UnitFor(5, 60); u != Days || u.Format(5) != "0.21 d" || u.Name() != "days" {
+	if u := UnitFor(1, 47); u != Hours || u.Title() != "Hours" {
+		t.Errorf("UnitFor(1, 47) = %v", u)
+	}
+	if u := UnitFor(5, 60); u != Days || u.Format(5) != "0.21 d" || u.Name() != "days" || u.Title() != "Days" {
 		t.Errorf("UnitFor(5, 60) = %v, Format(5) %q", u, u.Format(5))
 	}
 	if u := UnitForPtrs(nil, f(30)); u != Hours || u.FormatPtr(nil) != NoValue || u.Symbol() != "h" {
@@ -69,6 +72,7 @@ func TestChange(t *testing.T) {
 		colourBetter bool
 	}{
 		{Change{From: f(200), To: f(158.4), Abs: f(-41.6), Pct: f(-20.8), Direction: "better"}, "-1.7 d (-21%)", "▼", Days, true},
+		{Change{From: f(240), To: f(158), Abs: f(-82), Pct: f(-34.17), Direction: "better"}, "-3.4 d (-34%)", "▼", Days, true},
 		{Change{From: f(10), To: f(12), Abs: f(2), Pct: f(20), Direction: "worse"}, "+2.0 h (+20%)", "▲", Hours, false},
 		{Change{From: f(0), To: f(1), Abs: f(1), Direction: "worse"}, "+1.0 h", "▲", Hours, false},
 		{Change{From: f(3), To: f(3), Abs: f(0), Pct: f(0), Direction: "same"}, "0 h (0%)", "=", Hours, false},

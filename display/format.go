@@ -82,6 +82,14 @@ func (u Unit) Name() string {
 	return "hours"
 }
 
+// Title is the unit as an axis title: "Hours" or "Days".
+func (u Unit) Title() string {
+	if u == Days {
+		return "Days"
+	}
+	return "Hours"
+}
+
 // Symbol is the unit after a number: "h" or "d".
 func (u Unit) Symbol() string {
 	if u == Days {
