@@ -14,32 +14,20 @@ import (
 // the headline.
 func buildDataQuality(ctx context.Context, q querier, sp *span, r *Report) error {
 	dq := DataQuality{Coverage: []MilestoneCoverage{}, Findings: []Finding{}}
-	err := each(ctx, q, "milestone_coverage", pirsql.MilestoneCoverage, []any{sp.cohort, sp.last()}, func(s scanner) error {
-		var c MilestoneCoverage
-		if err := s.Scan(&c.Milestone, &dq.Cases, &c.Present, &c.Share); err != nil {
-			return err
-		}
-		c.Share = round(c.Share)
-		dq.Coverage = append(dq.Coverage, c)
-		return nil
-	})
+	cov, err := pirsql.MilestoneCoverage(ctx, q, sp.cohort, sp.last())
 	if err != nil {
 		return err
 	}
-	err = each(ctx, q, "data_quality", pirsql.DataQuality, []any{sp.cohort, ts(sp.now), sp.last(), sp.limit}, func(s scanner) error {
-		var f Finding
-		var ids string
-		if err := s.Scan(&f.Kind, &f.Detail, &f.Count, &ids, &f.KindCases); err != nil {
-			return err
-		}
-		if err := unmarshalList(ids, &f.CaseIDs); err != nil {
-			return fmt.Errorf("finding %s: %w", f.Kind, err)
-		}
-		dq.Findings = append(dq.Findings, f)
-		return nil
-	})
+	for _, c := range cov {
+		dq.Cases = c.Cases
+		dq.Coverage = append(dq.Coverage, MilestoneCoverage{Milestone: c.Milestone, Present: c.Present, Share: round(c.Share)})
+	}
+	findings, err := pirsql.DataQuality(ctx, q, pirsql.DataQualityParams{Cohort: sp.cohort, Now: sp.now, Quarter: sp.last(), Limit: sp.limit})
 	if err != nil {
 		return err
+	}
+	for _, f := range findings {
+		dq.Findings = append(dq.Findings, Finding{Kind: f.Kind, Detail: f.Detail, Count: f.Cases, CaseIDs: f.CaseIDs, KindCases: f.KindCases})
 	}
 	dq.Headline = headline(r.Quarter, dq)
 	r.DataQuality = dq

@@ -2,8 +2,6 @@ package analytics
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -264,83 +262,58 @@ func BuildReview(ctx context.Context, db *pirsql.DB, caseID string, opts ReviewO
 
 // reviewCase reads the case's facts, resolving the source.
 func reviewCase(ctx context.Context, q querier, caseID, source string) (*Review, error) {
-	var found []*Review
-	err := each(ctx, q, "review_case", pirsql.ReviewCase, []any{source, caseID}, func(s scanner) error {
-		rv := &Review{}
-		var tags, whys, well, improve string
-		if err := s.Scan(&rv.Source, &rv.CaseID, &rv.Ref, &rv.Title, &rv.Severity, &rv.Category,
-			&rv.Status, &rv.Excluded, &rv.Quarter, &tags, &rv.RootCause.Category, &rv.RootCause.Summary,
-			&whys, &well, &improve, &rv.QuarterCases); err != nil {
-			return err
-		}
-		for _, l := range []struct {
-			name string
-			src  string
-			dst  *[]string
-		}{{"tags", tags, &rv.Tags}, {"whys", whys, &rv.RootCause.Whys}, {"went_well", well, &rv.WentWell}, {"needs_improvement", improve, &rv.NeedsImprovement}} {
-			if err := unmarshalList(l.src, l.dst); err != nil {
-				return fmt.Errorf("%s: %w", l.name, err)
-			}
-		}
-		found = append(found, rv)
-		return nil
-	})
+	rows, err := pirsql.ReviewCase(ctx, q, pirsql.CaseKey{Source: source, CaseID: caseID})
 	if err != nil {
 		return nil, fmt.Errorf("review %s: %w", caseID, err)
 	}
 	switch {
-	case len(found) == 0 && source != "":
+	case len(rows) == 0 && source != "":
 		return nil, fmt.Errorf("review %s (source %s): %w", caseID, source, ErrCaseNotFound)
-	case len(found) == 0:
+	case len(rows) == 0:
 		return nil, fmt.Errorf("review %s: %w", caseID, ErrCaseNotFound)
-	case len(found) > 1:
-		srcs := make([]string, len(found))
-		for i, f := range found {
+	case len(rows) > 1:
+		srcs := make([]string, len(rows))
+		for i, f := range rows {
 			srcs[i] = f.Source
 		}
 		return nil, fmt.Errorf("review %s: %w (%s): choose one with --source", caseID, ErrAmbiguousCase, strings.Join(srcs, ", "))
 	}
-	return found[0], nil
+	c := rows[0]
+	return &Review{Source: c.Source, CaseID: c.CaseID, Ref: c.Ref, Title: c.Title, Severity: c.Severity, Category: c.Category,
+		Status: c.Status, Excluded: c.Excluded, Quarter: c.Quarter, Tags: c.Tags, QuarterCases: c.QuarterCases,
+		RootCause: ReviewRootCause{Category: c.RootCauseCategory, Summary: c.RootCauseSummary, Whys: c.Whys},
+		WentWell:  c.WentWell, NeedsImprovement: c.NeedsImprovement}, nil
 }
 
+// key names the review's case for the review queries.
+func (rv *Review) key() pirsql.CaseKey { return pirsql.CaseKey{Source: rv.Source, CaseID: rv.CaseID} }
+
 func reviewTimeline(ctx context.Context, q querier, rv *Review, _ time.Time, loc *time.Location) error {
-	rv.Timeline = []ReviewMilestone{}
-	return each(ctx, q, "review_milestones", pirsql.ReviewMilestones, []any{rv.Source, rv.CaseID}, func(s scanner) error {
-		var m ReviewMilestone
-		var prev sql.NullString
-		var since, sinceDet sql.NullFloat64
-		if err := s.Scan(&m.Milestone, &m.At, &prev, &since, &sinceDet); err != nil {
-			return err
-		}
-		m.Label = display.MilestoneLabel(m.Milestone)
-		m.At = m.At.In(loc)
-		m.Previous = prev.String
-		m.SincePrevious = roundPtr(since)
-		m.SinceDetection = roundPtr(sinceDet)
-		m.OutOfOrder = since.Valid && since.Float64 < 0
-		rv.Timeline = append(rv.Timeline, m)
-		return nil
-	})
+	rows, err := pirsql.ReviewMilestones(ctx, q, rv.key())
+	if err != nil {
+		return err
+	}
+	rv.Timeline = make([]ReviewMilestone, 0, len(rows))
+	for _, row := range rows {
+		rv.Timeline = append(rv.Timeline, ReviewMilestone{
+			Milestone: row.Milestone, Label: display.MilestoneLabel(row.Milestone), At: row.At.In(loc),
+			Previous: row.Previous, SincePrevious: roundPtr(row.SincePrevious), SinceDetection: roundPtr(row.SinceDetection),
+			OutOfOrder: row.SincePrevious != nil && *row.SincePrevious < 0,
+		})
+	}
+	return nil
 }
 
 func reviewMetrics(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
-	byName := map[string]ReviewMetric{}
-	err := each(ctx, q, "review_metrics", pirsql.ReviewMetrics, []any{definitionsJSON(rv.Definitions), rv.Source, rv.CaseID}, func(s scanner) error {
-		var m ReviewMetric
-		var h, med, p90, slower, faster sql.NullFloat64
-		var excl sql.NullString
-		if err := s.Scan(&m.Metric, &h, &excl, &m.N, &med, &p90, &m.Others, &m.Shorter, &m.Longer, &slower, &faster); err != nil {
-			return err
-		}
-		m.Hours, m.Median, m.P90 = roundPtr(h), roundPtr(med), roundPtr(p90)
-		m.SlowerThan, m.FasterThan = roundPtr(slower), roundPtr(faster)
-		m.Exclusion = excl.String
-		m.SmallSample = m.N < SmallSample
-		byName[m.Metric] = m
-		return nil
-	})
+	rows, err := pirsql.ReviewMetrics(ctx, q, sqlDefinitions(rv.Definitions), rv.key())
 	if err != nil {
 		return err
+	}
+	byName := map[string]ReviewMetric{}
+	for _, row := range rows {
+		byName[row.Metric] = ReviewMetric{Metric: row.Metric, Hours: roundPtr(row.Hours), Exclusion: row.Exclusion,
+			N: row.N, Median: roundPtr(row.Median), P90: roundPtr(row.P90), Others: row.Others, Shorter: row.Shorter, Longer: row.Longer,
+			SlowerThan: roundPtr(row.SlowerThan), FasterThan: roundPtr(row.FasterThan), SmallSample: row.N < SmallSample}
 	}
 	rv.Metrics = make([]ReviewMetric, 0, len(rv.Definitions))
 	for _, d := range rv.Definitions {
@@ -355,60 +328,55 @@ func reviewMetrics(ctx context.Context, q querier, rv *Review, _ time.Time, _ *t
 }
 
 func reviewActions(ctx context.Context, q querier, rv *Review, now time.Time, loc *time.Location) error {
-	rv.Actions = []ReviewAction{}
-	return each(ctx, q, "review_actions", pirsql.ReviewActions, []any{rv.Source, rv.CaseID, ts(now), rv.AsOfDate}, func(s scanner) error {
-		var a ReviewAction
-		var completed sql.NullTime
-		var days sql.NullInt64
-		if err := s.Scan(&a.ID, &a.Summary, &a.Owner, &a.Priority, &a.Due, &a.Status, &completed, &a.Done, &a.Overdue, &days); err != nil {
-			return err
-		}
-		if completed.Valid {
-			t := completed.Time.In(loc)
+	rows, err := pirsql.ReviewActions(ctx, q, rv.key(), pirsql.AsOf{At: now, Date: rv.AsOfDate})
+	if err != nil {
+		return err
+	}
+	rv.Actions = make([]ReviewAction, 0, len(rows))
+	for _, row := range rows {
+		a := ReviewAction{ID: row.ID, Summary: row.Summary, Owner: row.Owner, Priority: row.Priority, Due: row.Due,
+			Status: row.Status, Done: row.Done, Overdue: row.Overdue}
+		if row.Completed != nil {
+			t := row.Completed.In(loc)
 			a.Completed = &t
 		}
-		a.DaysOverdue = int(days.Int64)
+		if row.DaysOverdue != nil {
+			a.DaysOverdue = *row.DaysOverdue
+		}
 		if a.Overdue {
 			rv.OverdueActions++
 		}
 		rv.Actions = append(rv.Actions, a)
-		return nil
-	})
+	}
+	return nil
 }
 
 func reviewRules(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
-	rv.DetectionRules = []ReviewRule{}
-	return each(ctx, q, "review_rules", pirsql.ReviewRules, []any{rv.Source, rv.CaseID}, func(s scanner) error {
-		var r ReviewRule
-		var techs string
-		if err := s.Scan(&r.ID, &r.Title, &techs); err != nil {
-			return err
-		}
-		if err := json.Unmarshal([]byte(techs), &r.Techniques); err != nil {
-			return fmt.Errorf("rule %s: techniques: %w", r.ID, err)
-		}
-		if r.Techniques == nil {
-			r.Techniques = []TechniqueRef{}
+	rows, err := pirsql.ReviewRules(ctx, q, rv.key())
+	if err != nil {
+		return err
+	}
+	rv.DetectionRules = make([]ReviewRule, 0, len(rows))
+	for _, row := range rows {
+		r := ReviewRule{ID: row.ID, Title: row.Title, Techniques: make([]TechniqueRef, 0, len(row.Techniques))}
+		for _, t := range row.Techniques {
+			r.Techniques = append(r.Techniques, TechniqueRef(t))
 		}
 		rv.DetectionRules = append(rv.DetectionRules, r)
-		return nil
-	})
+	}
+	return nil
 }
 
 func reviewTechniques(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
-	rv.Techniques = []ReviewTechnique{}
-	return each(ctx, q, "review_techniques", pirsql.ReviewTechniques, []any{rv.Source, rv.CaseID}, func(s scanner) error {
-		var t ReviewTechnique
-		var tactics string
-		if err := s.Scan(&t.ID, &t.CountsAs, &t.Name, &tactics, &t.Parent, &t.Status); err != nil {
-			return err
-		}
-		if err := unmarshalList(tactics, &t.Tactics); err != nil {
-			return fmt.Errorf("technique %s: tactics: %w", t.ID, err)
-		}
-		rv.Techniques = append(rv.Techniques, t)
-		return nil
-	})
+	rows, err := pirsql.ReviewTechniques(ctx, q, rv.key())
+	if err != nil {
+		return err
+	}
+	rv.Techniques = make([]ReviewTechnique, 0, len(rows))
+	for _, t := range rows {
+		rv.Techniques = append(rv.Techniques, ReviewTechnique(t))
+	}
+	return nil
 }
 
 // Comparison states the metric's duration against the case's quarter in
