@@ -107,8 +107,8 @@ func metricSentence(r *Report, k KPI) string {
 	}
 	from, to := *base.Median, *cur.Median
 	if cur.N < SmallSample || base.N < SmallSample {
-		return fmt.Sprintf("%s was %s across %s, against %s across %d in %s: too few incidents (fewer than %d) to call a trend.",
-			lead, display.SentenceDuration(to, from), display.Plural(cur.N, "incident", "incidents"), display.SentenceDuration(from, to), base.N, baseQ, SmallSample)
+		return fmt.Sprintf("%s was %s across %s, against %s across %s in %s: too few incidents (fewer than %d) to call a trend.",
+			lead, display.SentenceDuration(to, from), display.Plural(cur.N, "incident", "incidents"), display.SentenceDuration(from, to), display.Count(base.N), baseQ, SmallSample)
 	}
 	switch ch.Direction {
 	case "same":
