@@ -1,7 +1,9 @@
-// Package charts renders the report model (analytics.Report) as an offline
+// Package charts draws: the report model (analytics.Report) as an offline
 // HTML dashboard (Dashboard, built with go-echarts and an embedded Apache
-// ECharts) and as PNG charts for the PDF. It formats numbers; it computes
-// none.
+// ECharts) and as PNG charts for the PDF, and the review (analytics.Review)
+// as an HTML page. Both versions of a chart plot one prepared series
+// (series.go). It computes no numbers and formats none itself: every
+// number, duration and label is written by package display.
 package charts
 
 import (

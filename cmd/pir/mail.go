@@ -438,7 +438,7 @@ func (p *pendingFile) discard() {
 }
 
 // reportSummary fills the email's KPI summary from the report model with
-// the formatters the PDF uses (package charts), so the email and page 1 of
+// the formatters the PDF uses (package display), so the email and page 1 of
 // the PDF print the same numbers.
 func reportSummary(r *analytics.Report) mail.Summary {
 	s := mail.Summary{

@@ -187,7 +187,7 @@ func TestReportSummary(t *testing.T) {
 	if s.Previous != "2023-Q4" || s.Overdue != 2 || s.Cases != 14 || s.Marking != "TLP:RED" || len(s.Rows) != 2 || len(s.Sentences) != 1 {
 		t.Fatalf("got %+v", s)
 	}
-	// The cells are what the PDF prints (package charts' formatters).
+	// The cells are what the PDF prints (package display's formatters).
 	c := s.Rows[0]
 	if c.Median != display.DurationPtr(fptr(4.1)) || c.P90 != display.DurationPtr(fptr(30.5)) ||
 		c.PrevMedian != display.DurationPtr(fptr(9.2)) || c.Change != display.Change(r.KPIs[0].QoQ).String() || c.Direction != "better" || c.N != 14 {

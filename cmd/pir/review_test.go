@@ -286,7 +286,7 @@ func TestReviewHostile(t *testing.T) {
 }
 
 // TestReviewFormatsAgree checks that the sentences, which analytics
-// formats, use the same numbers as the tables, which charts formats.
+// formats, use the same numbers as the tables: both format with package display.
 func TestReviewFormatsAgree(t *testing.T) {
 	db := sampleDB(t)
 	_, md, _ := runMetricsCLI(t, reviewClock, "review", "--db", db, reviewCase)
