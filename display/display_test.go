@@ -66,17 +66,16 @@ func TestDurations(t *testing.T) {
 
 func TestChange(t *testing.T) {
 	for _, c := range []struct {
-		c            Change
-		text, arrow  string
-		unit         Unit
-		colourBetter bool
+		c           Change
+		text, arrow string
+		unit        Unit
 	}{
-		{Change{From: f(200), To: f(158.4), Abs: f(-41.6), Pct: f(-20.8), Direction: "better"}, "-1.7 d (-21%)", "▼", Days, true},
-		{Change{From: f(240), To: f(158), Abs: f(-82), Pct: f(-34.17), Direction: "better"}, "-3.4 d (-34%)", "▼", Days, true},
-		{Change{From: f(10), To: f(12), Abs: f(2), Pct: f(20), Direction: "worse"}, "+2.0 h (+20%)", "▲", Hours, false},
-		{Change{From: f(0), To: f(1), Abs: f(1), Direction: "worse"}, "+1.0 h", "▲", Hours, false},
-		{Change{From: f(3), To: f(3), Abs: f(0), Pct: f(0), Direction: "same"}, "0 h (0%)", "=", Hours, false},
-		{Change{To: f(3), Direction: "n/a"}, "n/a", "", Hours, false},
+		{Change{From: f(200), To: f(158.4), Abs: f(-41.6), Pct: f(-20.8), Direction: "better"}, "-1.7 d (-21%)", "▼", Days},
+		{Change{From: f(240), To: f(158), Abs: f(-82), Pct: f(-34.17), Direction: "better"}, "-3.4 d (-34%)", "▼", Days},
+		{Change{From: f(10), To: f(12), Abs: f(2), Pct: f(20), Direction: "worse"}, "+2.0 h (+20%)", "▲", Hours},
+		{Change{From: f(0), To: f(1), Abs: f(1), Direction: "worse"}, "+1.0 h", "▲", Hours},
+		{Change{From: f(3), To: f(3), Abs: f(0), Pct: f(0), Direction: "same"}, "0 h (0%)", "=", Hours},
+		{Change{To: f(3), Direction: "n/a"}, "n/a", "", Hours},
 	} {
 		if got := c.c.String(); got != c.text {
 			t.Errorf("%+v: String() = %q, want %q", c.c, got, c.text)
