@@ -5,12 +5,16 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/textproto"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -291,11 +295,13 @@ func sendOnce(ctx context.Context, srv Server, m *Message) error {
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	}
+	var auth *plainOrLogin
 	if srv.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuthCustom(&plainOrLogin{
+		auth = &plainOrLogin{
 			user: srv.Username, pass: string(srv.Password), host: srv.Host,
 			mech: strings.ToUpper(srv.Auth), allowClear: srv.Insecure,
-		}))
+		}
+		opts = append(opts, gomail.WithSMTPAuthCustom(auth))
 	}
 	c, err := gomail.NewClient(srv.Host, opts...)
 	if err != nil {
@@ -305,6 +311,9 @@ func sendOnce(ctx context.Context, srv Server, m *Message) error {
 	defer cancel()
 	sc, err := c.DialToSMTPClientWithContext(dialCtx)
 	if err != nil {
+		if auth != nil && auth.sent {
+			err = authFailure(err)
+		}
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer c.CloseWithSMTPClient(sc)
@@ -326,6 +335,10 @@ type plainOrLogin struct {
 	mech             string // "", "PLAIN" or "LOGIN"
 	allowClear       bool
 	inner            smtp.Auth
+	// sent is set once the AUTH command (and so the credentials, or the
+	// first of them) is on its way: from then on the server's replies may
+	// quote them.
+	sent bool
 }
 
 func (a *plainOrLogin) Start(info *smtp.ServerInfo) (string, []byte, error) {
@@ -363,7 +376,9 @@ func (a *plainOrLogin) Start(info *smtp.ServerInfo) (string, []byte, error) {
 	} else {
 		a.inner = smtp.LoginAuth(a.user, a.pass, info.Name, true)
 	}
-	return a.inner.Start(info)
+	mech, resp, err := a.inner.Start(info)
+	a.sent = err == nil
+	return mech, resp, err
 }
 
 func (a *plainOrLogin) Next(from []byte, more bool) ([]byte, error) {
@@ -414,6 +429,48 @@ func Transient(err error) bool {
 	return false
 }
 
+// authFailure replaces an AUTH failure with one that keeps the server's
+// reply code and enhanced status code (so Transient still tells a 454 from
+// a 535) but none of its text: servers quote the credentials back in their
+// own escaping ("pa\"ss\\word", JSON, URL encoding …), which no list of
+// redacted forms can foresee. Errors without server text (a closed
+// connection, a timeout) are kept.
+func authFailure(err error) error {
+	var tp *textproto.Error
+	if errors.As(err, &tp) {
+		return &authRefusedError{code: tp.Code, enhanced: enhancedCodeRE.FindString(tp.Msg)}
+	}
+	var ne net.Error
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNRESET) || errors.As(err, &ne) {
+		return fmt.Errorf("AUTH: %w", err)
+	}
+	return errors.New("AUTH failed: unexpected server reply " + withheld)
+}
+
+const withheld = "(the server's text is not shown: it may quote the password)"
+
+// authRefusedError is a server's refusal of AUTH without its text. It
+// unwraps to a *textproto.Error with the reply code (and no text), which
+// is what Transient looks at.
+type authRefusedError struct {
+	code     int
+	enhanced string // e.g. "5.7.8", or ""
+}
+
+func (e *authRefusedError) Error() string {
+	code := fmt.Sprintf("%03d", e.code)
+	if e.enhanced != "" {
+		code += " " + e.enhanced
+	}
+	return "AUTH refused: " + code + " " + withheld
+}
+
+func (e *authRefusedError) Unwrap() error { return &textproto.Error{Code: e.code} }
+
+// enhancedCodeRE is an RFC 3463 enhanced status code at the start of a reply.
+var enhancedCodeRE = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3}\b`)
+
 // redact replaces the password, and the base64 forms AUTH PLAIN and LOGIN
 // put on the wire, with [redacted] in err's text. The original error stays
 // reachable for errors.Is/As, whose messages are not printed by pir.
@@ -422,10 +479,19 @@ func redact(err error, user, pass string) error {
 		return err
 	}
 	msg := err.Error()
+	quoted := strconv.Quote(pass)
+	js, _ := json.Marshal(pass)
 	forms := []string{
 		pass,
 		base64.StdEncoding.EncodeToString([]byte(pass)),
 		base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + pass)),
+		// Escaped as a server or a library might quote it.
+		quoted[1 : len(quoted)-1],
+		string(js[1 : len(js)-1]),
+		strings.NewReplacer(`\`, `\\`, `"`, `\"`, `'`, `\'`).Replace(pass),
+		strings.ReplaceAll(pass, "'", "''"),
+		url.QueryEscape(pass),
+		url.PathEscape(pass),
 	}
 	out := msg
 	for _, f := range forms {

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strings"
 	texttemplate "text/template"
+	"unicode/utf8"
 
 	"github.com/pirhq/pir/display"
 )
@@ -71,11 +72,49 @@ func Subject(tmpl string, s Summary) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("subject template: %w", err)
 	}
-	var b strings.Builder
-	if err := t.Execute(&b, s); err != nil {
-		return "", fmt.Errorf("subject template: %w", err)
+	render := func(s Summary) (string, error) {
+		var b strings.Builder
+		if err := t.Execute(&b, s); err != nil {
+			return "", fmt.Errorf("subject template: %w", err)
+		}
+		return HeaderText(b.String(), 0), nil
 	}
-	return HeaderText(b.String(), maxSubjectRunes), nil
+	out, err := render(s)
+	if err != nil {
+		return "", err
+	}
+	// Over the cap, the organisation is shortened (it may be a long legal
+	// name) to the longest start that fits; the quarter and the marking are
+	// never cut.
+	if org := []rune(HeaderText(s.Organisation, 0)); utf8.RuneCountInString(out) > maxSubjectRunes && len(org) > 0 {
+		short := func(keep int) Summary {
+			c := s
+			c.Organisation = ""
+			if k := strings.TrimRight(string(org[:keep]), " "); k != "" {
+				c.Organisation = k + "…"
+			}
+			return c
+		}
+		// Binary search for the longest prefix that fits (0 always
+		// renders shortest).
+		lo, hi := 0, len(org)-1
+		for lo < hi {
+			mid := (lo + hi + 1) / 2
+			o, err := render(short(mid))
+			if err != nil {
+				return "", err
+			}
+			if utf8.RuneCountInString(o) <= maxSubjectRunes {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		if out, err = render(short(lo)); err != nil {
+			return "", err
+		}
+	}
+	return HeaderText(out, maxSubjectRunes), nil
 }
 
 // Text is the plain-text body. Characters that would draw nothing or

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,13 @@ var ErrInUse = errors.New("database is in use by another pir process")
 // ErrNotInitialized is returned by Open in read-only mode when the file has no
 // pir schema (for example a path with a typo).
 var ErrNotInitialized = errors.New("database has no pir schema (run `pir ingest` first)")
+
+// ErrPathSyntax is returned by Open for a path that the DuckDB driver would
+// not take verbatim: it reads its one DSN string as "<path>?<options>#…",
+// so a '?' or '#' in the path could set DuckDB options or cut off pir's
+// (access_mode=read_only, enable_external_access=false), and a '%' or a
+// control character can make the DSN unparsable.
+var ErrPathSyntax = errors.New("the DuckDB driver would read part of this path as connection options")
 
 // Options say how to open the database.
 type Options struct {
@@ -62,12 +70,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if _, err := time.LoadLocation(tz); err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", tz, err)
 	}
-	dsn := path
-	if path == ":memory:" {
-		dsn = ""
-	}
 	params := url.Values{}
-	if opts.ReadOnly && dsn != "" {
+	if opts.ReadOnly && path != "" && path != ":memory:" {
 		params.Set("access_mode", "read_only")
 	}
 	if opts.Safe {
@@ -79,8 +83,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Threads > 0 {
 		params.Set("threads", fmt.Sprint(opts.Threads))
 	}
-	if len(params) > 0 {
-		dsn += "?" + params.Encode()
+	dsn, err := buildDSN(path, params)
+	if err != nil {
+		return nil, err
 	}
 	init := func(ex driver.ExecerContext) error {
 		stmts := []string{
@@ -105,6 +110,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		sdb.Close()
 		return nil, classifyOpenError(path, opts.ReadOnly, err)
 	}
+	if err := db.checkSettings(ctx, params); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if opts.ReadOnly {
 		v, err := db.SchemaVersion(ctx)
 		if err != nil || v == 0 {
@@ -118,6 +127,61 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// buildDSN is the driver's connection string for path with the options in
+// params. duckdb-go takes options only inside that string (NewConnector
+// parses it with net/url and opens the text before the first '?'), so the
+// path must come through that parse verbatim and add nothing of its own: a
+// path for which it would not is refused with ErrPathSyntax, never escaped
+// into something the driver might read otherwise.
+func buildDSN(path string, params url.Values) (string, error) {
+	dsn := path
+	if path == ":memory:" {
+		dsn = ""
+	}
+	query := params.Encode()
+	if query != "" {
+		dsn += "?" + query
+	}
+	u, err := url.Parse(dsn)
+	if err != nil || strings.ContainsAny(path, "?#") || u.RawQuery != query || u.Fragment != "" {
+		var bad []string
+		for _, r := range path {
+			switch {
+			case r == '?' || r == '#' || r == '%':
+				bad = append(bad, fmt.Sprintf("%q", r))
+			case r < 0x20 || r == 0x7f:
+				bad = append(bad, "a control character")
+			}
+		}
+		what := "characters"
+		if len(bad) > 0 {
+			what = strings.Join(slices.Compact(bad), ", ")
+		}
+		return "", fmt.Errorf("open %q: it holds %s: %w; rename the file or its directory", path, what, ErrPathSyntax)
+	}
+	return dsn, nil
+}
+
+// checkSettings reads back the options pir asked DuckDB for: a read-only
+// open that is not read-only, or --safe with external access on, is an
+// error however it came about.
+func (db *DB) checkSettings(ctx context.Context, params url.Values) error {
+	for _, name := range []string{"access_mode", "enable_external_access"} {
+		want := params.Get(name)
+		if want == "" {
+			continue
+		}
+		var got string
+		if err := db.QueryRowContext(ctx, "SELECT current_setting($1)::VARCHAR", name).Scan(&got); err != nil {
+			return fmt.Errorf("read setting %s: %w", name, err)
+		}
+		if !strings.EqualFold(got, want) {
+			return fmt.Errorf("DuckDB runs with %s=%s, not %s as asked", name, got, want)
+		}
+	}
+	return nil
 }
 
 // classifyOpenError turns DuckDB's lock conflict into ErrInUse so the CLI can

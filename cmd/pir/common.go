@@ -68,6 +68,9 @@ func openDB(c *cli.Context, readOnly bool) (*pirsql.DB, error) {
 		if strings.Contains(err.Error(), "time zone") {
 			return nil, usagef("--tz Europe/Berlin", "%v", err)
 		}
+		if errors.Is(err, pirsql.ErrPathSyntax) {
+			return nil, usagef("--db reviews/pir.duckdb", "--db: %v", err)
+		}
 		return nil, err
 	}
 	return db, nil

@@ -463,10 +463,11 @@ func TestQueryCannotWrite(t *testing.T) {
 			t.Errorf("%s: exit %d, want 1 with the error:\n%s", q, code, stderr)
 		}
 	}
-	// Statements that write nothing to the database: allowed, harmless.
+	// Statements that would write nothing to the database are refused too:
+	// pir query runs one SELECT, EXPLAIN or COPY … TO statement.
 	for _, q := range []string{"CHECKPOINT", "CREATE TEMP TABLE t AS SELECT 1"} {
-		if code, _, stderr := runPir(t, "", "query", "--db", db, q); code != 0 {
-			t.Errorf("%s: exit %d: %s", q, code, stderr)
+		if code, _, stderr := runPir(t, "", "query", "--db", db, q); code != 1 || !strings.Contains(stderr, "Error: query: refused:") {
+			t.Errorf("%s: exit %d, want 1 and refused: %s", q, code, stderr)
 		}
 	}
 	// COPY TO writes a file outside the database (unless --safe); the

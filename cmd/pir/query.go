@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/pirhq/pir/display"
 	"github.com/pirhq/pir/markdown"
+	pirsql "github.com/pirhq/pir/sql"
 )
 
 func queryCommand(e *env) *cli.Command {
@@ -24,15 +27,26 @@ func queryCommand(e *env) *cli.Command {
 		Name:      "query",
 		Usage:     "run analyst SQL against the database (read-only)",
 		ArgsUsage: "[SQL | -]",
-		Description: `Runs one SQL statement against the database opened READ-ONLY: a write
-fails with DuckDB's error and changes nothing. Query the documented views
-(cases, case_techniques, action_items, case_durations, quarterly_metrics,
-technique_frequency, root_cause_frequency, action_item_summary, …; see
-docs/schema.md): they are what the reports use, so every report number can be
-reproduced here. Quarters and dates follow --tz (default UTC).
+		Description: `Runs one SQL statement against the database opened READ-ONLY. The statement
+is checked with DuckDB's own parser first, and only these run:
+  - a query: SELECT, WITH, FROM …, VALUES, DESCRIBE, SHOW, SUMMARIZE;
+  - EXPLAIN [ANALYZE] of a query;
+  - COPY (query) TO 'file' or COPY table TO 'file', with format options
+    (FORMAT, HEADER, DELIMITER, …), to a file that is not the database or
+    its WAL under any name (hard links and symbolic links included).
+Anything else (INSERT, CREATE, ATTACH, EXPORT, INSTALL, LOAD, SET, PRAGMA,
+CALL, logging and profiling functions, several statements) is refused with
+the reason and runs nothing.
 
-Note: DuckDB table functions (read_csv, read_json, …) can read any file you
-can read. Use --safe behind a shared service to turn that off.
+Query the documented views (cases, case_techniques, action_items,
+case_durations, quarterly_metrics, technique_frequency, root_cause_frequency,
+action_item_summary, …; see docs/schema.md): they are what the reports use,
+so every report number can be reproduced here. Quarters and dates follow
+--tz (default UTC).
+
+Note: without --safe, DuckDB table functions (read_csv, read_json, …) read
+any file you can read, and COPY … TO writes any file you can write except
+the database. Use --safe behind a shared service to turn both off.
 
 Case text is untrusted: --format csv prefixes a text cell that starts with
 = + - @, a tab or a carriage return with ' (so a spreadsheet shows it rather
@@ -43,13 +57,15 @@ Examples:
    pir query "SELECT quarter, count(*) AS cases FROM cases GROUP BY ALL ORDER BY 1"
    pir query --format csv --tz America/New_York "SELECT * FROM quarterly_metrics"
    pir query --file top-techniques.sql --format markdown
+   pir query "COPY (SELECT * FROM cases) TO 'cases.parquet' (FORMAT parquet)"
    echo "SELECT * FROM action_items WHERE status = 'open'" | pir query -`,
 		Flags: []cli.Flag{
 			dbFlag(), tzFlag(), safeFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, csv, json or markdown"},
 			&cli.StringFlag{Name: "file", Usage: "read the SQL from `FILE`"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(c *cli.Context) (err error) {
+			defer recoverAsError(&err, "query")
 			format := c.String("format")
 			switch format {
 			case "table", "csv", "json", "markdown":
@@ -65,14 +81,9 @@ Examples:
 				return err
 			}
 			defer db.Close()
-			rows, err := db.QueryContext(c.Context, query)
+			res, err := runAnalystQuery(c.Context, db, query)
 			if err != nil {
-				return fmt.Errorf("query: %v", cleanDuckDBError(err))
-			}
-			defer rows.Close()
-			res, err := collectRows(rows, db.Location())
-			if err != nil {
-				return fmt.Errorf("query: %v", cleanDuckDBError(err))
+				return err
 			}
 			return writeResult(e.stdout, format, res)
 		},
@@ -110,9 +121,46 @@ func readQuery(c *cli.Context, e *env) (string, error) {
 	return q, nil
 }
 
-// cleanDuckDBError drops driver noise, keeping DuckDB's own message.
+// runAnalystQuery runs one statement of analyst SQL through the checks of
+// pirsql.QueryAnalyst and collects its rows. A panic while doing so (in
+// the driver, converting a value) becomes an error, so pir exits 1 with one
+// line instead of a goroutine dump and exit code 2.
+func runAnalystQuery(ctx context.Context, db *pirsql.DB, query string) (res *result, err error) {
+	defer recoverAsError(&err, "query")
+	rows, err := db.QueryAnalyst(ctx, query)
+	if err != nil {
+		var re *pirsql.RefusedError
+		if errors.As(err, &re) {
+			return nil, fmt.Errorf("query: refused: %s", re.Reason)
+		}
+		return nil, fmt.Errorf("query: %v", cleanDuckDBError(err))
+	}
+	defer rows.Close()
+	res, err = collectRows(rows.Rows, db.Location())
+	if err != nil {
+		return nil, fmt.Errorf("query: %v", cleanDuckDBError(err))
+	}
+	return res, nil
+}
+
+// recoverAsError, deferred, turns a panic into *err.
+func recoverAsError(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s: internal error: %v (please report it, with the SQL)", what, r)
+	}
+}
+
+// cleanDuckDBError drops driver noise, keeping DuckDB's own message. An
+// INTERNAL or FATAL DuckDB error keeps its first line only (the rest is a
+// stack trace and a bug-report notice).
 func cleanDuckDBError(err error) string {
-	return strings.TrimSpace(err.Error())
+	msg := strings.TrimSpace(err.Error())
+	if strings.Contains(msg, "INTERNAL Error") || strings.Contains(msg, "FATAL Error") {
+		if first, _, ok := strings.Cut(msg, "\n"); ok {
+			msg = strings.TrimSpace(first) + " (an internal DuckDB error: please report it, with the SQL)"
+		}
+	}
+	return msg
 }
 
 type result struct {
