@@ -353,11 +353,12 @@ func CoverageLayer(c *Coverage) *Layer {
 			{Name: "ATT&CK", Value: "Enterprise " + c.ATTACK.Version},
 		},
 	}
-	var outside []string
+	var nd notDrawn
 	parents := map[string]bool{}
 	add := func(t CoverageTechnique, score int) {
-		if t.Status == "unknown" || t.Status == "newer" {
-			outside = append(outside, fmt.Sprintf("%s (%s)", t.ID, []string{"gap", "related", "covered"}[score]))
+		if !drawn(t.Status) {
+			nd.add(Technique{ID: t.ID, Name: t.Name, Status: t.Status},
+				[]string{"gap", "related", "covered"}[score]+"; "+display.Plural(t.Cases, "case", "cases")+": "+strings.Join(t.CaseIDs, ", "))
 			return
 		}
 		lt := LayerTechnique{
@@ -389,9 +390,8 @@ func CoverageLayer(c *Coverage) *Layer {
 	for i := range l.Techniques {
 		l.Techniques[i].ShowSubtechniques = parents[l.Techniques[i].TechniqueID]
 	}
-	if len(outside) > 0 {
-		l.Metadata = append(l.Metadata, LayerMetadata{Name: "not in ATT&CK " + c.ATTACK.Version + " (not drawn)", Value: strings.Join(outside, "; ")})
-	}
+	l.Metadata = append(l.Metadata, nd.metadata(c.ATTACK.Version)...)
+	l.NotDrawn = nd.ids
 	return l
 }
 

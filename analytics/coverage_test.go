@@ -93,10 +93,19 @@ func TestBuildCoverage(t *testing.T) {
 		for _, x := range l.Techniques {
 			scores[x.TechniqueID] = x.Score
 		}
-		// T9999 (unknown) and T1685 (newer than v18.1) are not drawn.
-		want := map[string]int{"T1059.001": 2, "T1190": 2, "T1566.001": 1, "T1566.002": 1, "T1078": 1, "T1064": 0, "T1486": 0}
+		// T9999 (unknown), T1685 (newer than v18.1) and T1064 (deprecated)
+		// are not drawn by the Navigator: they are named in the metadata.
+		want := map[string]int{"T1059.001": 2, "T1190": 2, "T1566.001": 1, "T1566.002": 1, "T1078": 1, "T1486": 0}
 		if !reflect.DeepEqual(scores, want) {
 			t.Errorf("scores: got %v, want %v", scores, want)
+		}
+		nl := checkLayer(t, db, l)
+		md := map[string]string{}
+		for _, m := range nl.Metadata {
+			md[m.Name] = m.Value
+		}
+		if got := md["not drawn: deprecated in ATT&CK v18.1"]; got != "T1064 Scripting (no replacement; gap; 1 case: C4)" {
+			t.Errorf("deprecated metadata: got %q", got)
 		}
 		if l.Versions.Layer != "4.5" || l.Domain != "enterprise-attack" || l.Gradient.MaxValue != 2 || len(l.LegendItems) != 3 {
 			t.Errorf("layer: got %+v", l)

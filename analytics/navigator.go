@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type Layer struct {
 	SelectTechniquesAcrossTactics bool `json:"selectTechniquesAcrossTactics"`
 	SelectSubtechniquesWithParent bool `json:"selectSubtechniquesWithParent"`
 	SelectVisibleTechniques       bool `json:"selectVisibleTechniques"`
+	// NotDrawn are the IDs named in the "not drawn" metadata (deprecated,
+	// revoked or not in the catalogue's release); not part of the file.
+	NotDrawn []string `json:"-"`
 }
 
 // LayerVersions are the ATT&CK, Navigator and layer-format versions.
@@ -100,8 +104,8 @@ const navigatorVersion = "5.2.0"
 // BuildLayer counts distinct cases per ATT&CK technique over the quarters
 // and returns them as a Navigator layer: score = cases, a white-to-red
 // gradient, the case IDs in each technique's comment and metadata. IDs the
-// Navigator cannot place (not in ATT&CK v18.1) are listed in the layer's
-// metadata instead of being dropped.
+// Navigator does not draw (deprecated or revoked in ATT&CK v18.1, or not in
+// it) are listed in the layer's metadata instead (see NavigatorLayer).
 func BuildLayer(ctx context.Context, db *pirsql.DB, opts LayerOptions) (*Layer, error) {
 	n := opts.Quarters
 	if n <= 0 {
@@ -134,8 +138,70 @@ type LayerInfo struct {
 	Version     string // pir's version
 }
 
+// drawn reports whether the Navigator draws a technique of this status.
+// Its layer loader (mitre-attack/attack-navigator,
+// nav-app/src/app/classes/view-model.ts, ViewModel.deserialize) matches each
+// techniqueID against the domain's techniques and skips deprecated and
+// revoked ones ("if (technique.deprecated || technique.revoked) break;"),
+// and an ID its ATT&CK version lacks matches nothing: in both cases the
+// technique silently vanishes. Revoked IDs never reach a layer (they are
+// counted as their replacement), so only active IDs are drawn.
+func drawn(status string) bool { return status == "active" }
+
+// notDrawn collects, for a layer's metadata, the techniques the Navigator
+// would skip, so their cases are shown rather than lost.
+type notDrawn struct {
+	ids        []string
+	deprecated []string // deprecated in the catalogue's release: no replacement
+	revoked    []string // revoked IDs and the replacement they are drawn as
+	outside    []string // not in the catalogue's release (newer or unknown)
+}
+
+func (nd *notDrawn) add(t Technique, what string) {
+	nd.ids = append(nd.ids, t.ID)
+	name := t.ID
+	if t.Name != "" {
+		name += " " + t.Name
+	}
+	switch t.Status {
+	case "deprecated":
+		nd.deprecated = append(nd.deprecated, fmt.Sprintf("%s (no replacement; %s)", name, what))
+	default:
+		nd.outside = append(nd.outside, fmt.Sprintf("%s (%s)", name, what))
+	}
+}
+
+// revokedFrom records the revoked IDs that were counted as t.
+func (nd *notDrawn) revokedFrom(t Technique) {
+	for _, r := range t.RevokedFrom {
+		nd.ids = append(nd.ids, r)
+		nd.revoked = append(nd.revoked, fmt.Sprintf("%s (drawn as its replacement %s %s)", r, t.ID, t.Name))
+	}
+}
+
+// metadata is the layer metadata naming every technique not drawn, in the
+// order deprecated, revoked, not in the release; nothing when all are drawn.
+func (nd *notDrawn) metadata(release string) []LayerMetadata {
+	var md []LayerMetadata
+	if len(nd.deprecated) > 0 {
+		md = append(md, LayerMetadata{Name: "not drawn: deprecated in ATT&CK " + release, Value: strings.Join(nd.deprecated, "; ")})
+	}
+	if len(nd.revoked) > 0 {
+		sort.Strings(nd.revoked)
+		md = append(md, LayerMetadata{Name: "not drawn: revoked in ATT&CK " + release, Value: strings.Join(nd.revoked, "; ")})
+	}
+	if len(nd.outside) > 0 {
+		md = append(md, LayerMetadata{Name: "not in ATT&CK " + release + " (not drawn)", Value: strings.Join(nd.outside, "; ")})
+	}
+	return md
+}
+
 // NavigatorLayer turns technique counts into a layer (no database needed:
-// the dashboard can embed one built from Report.Techniques).
+// the dashboard can embed one built from Report.Techniques). Only active
+// techniques go into techniques[] and set the gradient's maximum; deprecated
+// ones (with no replacement), the revoked IDs (with the replacement they are
+// counted as) and IDs not in the catalogue's release are listed in the
+// layer's "not drawn" metadata with their cases.
 func NavigatorLayer(techs []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 	period := li.Last
 	if li.First != li.Last {
@@ -146,7 +212,8 @@ func NavigatorLayer(techs []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 		Versions: LayerVersions{Attack: attackMajor(attack.Version), Navigator: navigatorVersion, Layer: "4.5"},
 		Domain:   "enterprise-attack",
 		Description: fmt.Sprintf("Distinct incidents per ATT&CK technique, %s (%s cohort, quarters in %s). "+
-			"Score = number of incidents; revoked IDs counted as their replacement; incidents excluded from metrics left out. %s",
+			"Score = number of incidents; revoked IDs counted as their replacement; deprecated and unknown IDs "+
+			"listed in the metadata (the Navigator does not draw them); incidents excluded from metrics left out. %s",
 			period, li.Cohort, li.TimeZone, attack.Notice),
 		Sorting: 3, // by score, descending
 		Layout: LayerLayout{Layout: "side", ShowID: true, ShowName: true, AggregateFunction: "max",
@@ -165,29 +232,24 @@ func NavigatorLayer(techs []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 		},
 	}
 	max := 0
-	var outside []string
+	var nd notDrawn
 	parents := map[string]bool{}
 	for _, t := range techs {
-		if t.Status == "unknown" || t.Status == "newer" {
-			name := t.ID
-			if t.Name != "" {
-				name += " " + t.Name
-			}
-			outside = append(outside, fmt.Sprintf("%s (%s: %s)", name, display.Plural(t.Cases, "case", "cases"), display.JoinCases(t.CaseIDs, t.Cases, 0)))
+		cases := display.JoinCases(t.CaseIDs, t.Cases, 0)
+		if !drawn(t.Status) {
+			nd.add(t, display.Plural(t.Cases, "case", "cases")+": "+cases)
 			continue
 		}
+		nd.revokedFrom(t)
 		lt := LayerTechnique{
 			TechniqueID: t.ID,
 			Score:       t.Cases,
-			Comment:     fmt.Sprintf("%s: %s", display.Plural(t.Cases, "incident", "incidents"), display.JoinCases(t.CaseIDs, t.Cases, 0)),
+			Comment:     fmt.Sprintf("%s: %s", display.Plural(t.Cases, "incident", "incidents"), cases),
 			Enabled:     true,
-			Metadata:    []LayerMetadata{{Name: "cases", Value: display.JoinCases(t.CaseIDs, t.Cases, 0)}},
+			Metadata:    []LayerMetadata{{Name: "cases", Value: cases}},
 		}
 		if len(t.RevokedFrom) > 0 {
 			lt.Metadata = append(lt.Metadata, LayerMetadata{Name: "recorded as (revoked)", Value: strings.Join(t.RevokedFrom, ", ")})
-		}
-		if t.Status == "deprecated" {
-			lt.Metadata = append(lt.Metadata, LayerMetadata{Name: "note", Value: "deprecated in ATT&CK " + attack.Version})
 		}
 		if t.Parent != "" {
 			parents[t.Parent] = true
@@ -201,12 +263,8 @@ func NavigatorLayer(techs []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 	for i := range l.Techniques {
 		l.Techniques[i].ShowSubtechniques = parents[l.Techniques[i].TechniqueID]
 	}
-	if len(outside) > 0 {
-		l.Metadata = append(l.Metadata, LayerMetadata{
-			Name:  "not in ATT&CK " + attack.Version + " (not drawn)",
-			Value: strings.Join(outside, "; "),
-		})
-	}
+	l.Metadata = append(l.Metadata, nd.metadata(attack.Version)...)
+	l.NotDrawn = nd.ids
 	if max < 1 {
 		max = 1 // the format requires maxValue > minValue
 	}

@@ -3,10 +3,12 @@ package analytics
 import (
 	"context"
 	"encoding/json"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pirhq/pir/internal/navcheck"
+	pirsql "github.com/pirhq/pir/sql"
 )
 
 func TestBuildLayer(t *testing.T) {
@@ -16,17 +18,30 @@ func TestBuildLayer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkLayerFormat(t, l)
+	nl := checkLayer(t, db, l)
+	t.Log("\n" + nl.Summary())
 	if l.Name != "pir incidents 2023-Q4 to 2024-Q1" || l.Versions.Attack != "18" {
 		t.Errorf("name/versions: got %q %+v", l.Name, l.Versions)
 	}
 	// 2023-Q4 adds P1 (T1566.002) to C2: score 2 for the link sub-technique.
+	// T1064 (deprecated), T1685 (ATT&CK v19) and T9999 are not drawn.
 	scores := map[string]int{}
 	for _, tq := range l.Techniques {
 		scores[tq.TechniqueID] = tq.Score
 	}
-	want := map[string]int{"T1059.001": 2, "T1566.001": 2, "T1566.002": 2, "T1064": 1, "T1078": 1, "T1190": 1, "T1486": 1}
+	want := map[string]int{"T1059.001": 2, "T1566.001": 2, "T1566.002": 2, "T1078": 1, "T1190": 1, "T1486": 1}
 	equal(t, "scores", scores, want)
+	// What the Navigator draws: each technique under each of its tactics
+	// (T1078 Valid Accounts under four), with the same scores.
+	drawnScores := map[string]int{}
+	for _, c := range nl.Drawn {
+		drawnScores[c.TechniqueID] = int(*c.Score)
+		if c.TechniqueID == "T1078" {
+			drawnScores["T1078 tactics"]++
+		}
+	}
+	want["T1078 tactics"] = 4
+	equal(t, "drawn", drawnScores, want)
 	if l.Gradient.MinValue != 0 || l.Gradient.MaxValue != 2 {
 		t.Errorf("gradient: got %+v", l.Gradient)
 	}
@@ -35,10 +50,19 @@ func TestBuildLayer(t *testing.T) {
 		!reflectEqual(ps.Metadata, []LayerMetadata{{"cases", "C1, C3"}, {"recorded as (revoked)", "T1086"}}) {
 		t.Errorf("T1059.001: got %+v", ps)
 	}
-	last := l.Metadata[len(l.Metadata)-1]
-	if last.Name != "not in ATT&CK v18.1 (not drawn)" ||
-		last.Value != "T1685 Disable or Modify Tools (1 case: C4); T9999 (1 case: C3)" {
-		t.Errorf("outside metadata: got %+v", last)
+	// Every technique not drawn is named, with its cases and replacement.
+	md := map[string]string{}
+	for _, m := range nl.Metadata {
+		md[m.Name] = m.Value
+	}
+	for name, value := range map[string]string{
+		"not drawn: deprecated in ATT&CK v18.1": "T1064 Scripting (no replacement; 1 case: C4)",
+		"not drawn: revoked in ATT&CK v18.1":    "T1086 (drawn as its replacement T1059.001 PowerShell)",
+		"not in ATT&CK v18.1 (not drawn)":       "T1685 Disable or Modify Tools (1 case: C4); T9999 (1 case: C3)",
+	} {
+		if md[name] != value {
+			t.Errorf("metadata %q: got %q, want %q", name, md[name], value)
+		}
 	}
 	if !strings.Contains(l.Description, "© 2025 The MITRE Corporation") {
 		t.Errorf("description lacks MITRE's notice: %s", l.Description)
@@ -46,8 +70,9 @@ func TestBuildLayer(t *testing.T) {
 }
 
 func TestNavigatorLayerEmpty(t *testing.T) {
-	l := NavigatorLayer(nil, ATTACKInfo{Version: "v18.1"}, LayerInfo{First: "2024-Q1", Last: "2024-Q1", Cohort: "detection", TimeZone: "UTC"})
-	checkLayerFormat(t, l)
+	db := openSeeded(t, "UTC")
+	l := NavigatorLayer(nil, ATTACKInfo{Version: "v18.1"}, LayerInfo{First: "2024-Q1", Last: "2024-Q1", Cohort: "detection", TimeZone: "UTC", Version: "v1"})
+	checkLayer(t, db, l)
 	if l.Name != "pir incidents 2024-Q1" || len(l.Techniques) != 0 || l.Gradient.MaxValue != 1 {
 		t.Errorf("got %+v", l)
 	}
@@ -60,49 +85,27 @@ func TestNavigatorLayerEmpty(t *testing.T) {
 	}
 }
 
-// checkLayerFormat checks what the v4.5 layer format requires, through the
-// JSON the Navigator reads.
-func checkLayerFormat(t *testing.T, l *Layer) {
+// checkLayer loads the layer with the Navigator's rules (package navcheck,
+// with the ATT&CK data of db's catalogue) and fails on every problem: what
+// the Navigator would drop, skip or refuse. It returns what it draws.
+func checkLayer(t *testing.T, db *pirsql.DB, l *Layer) *navcheck.Layer {
 	t.Helper()
 	b, err := json.Marshal(l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
+	ts, err := db.AttackTechniques(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if name, _ := m["name"].(string); name == "" {
-		t.Errorf("name is required")
+	nl, probs := navcheck.Load(b, navcheck.NewCatalogue(ts))
+	for _, p := range probs {
+		t.Errorf("Navigator: %s", p)
 	}
-	if m["domain"] != "enterprise-attack" {
-		t.Errorf("domain: got %v", m["domain"])
+	if nl == nil {
+		t.FailNow()
 	}
-	v, _ := m["versions"].(map[string]any)
-	if v["layer"] != "4.5" || v["navigator"] == nil || v["navigator"].(string) < "4.9.0" {
-		t.Errorf("versions: got %v", v)
-	}
-	g, _ := m["gradient"].(map[string]any)
-	colors, _ := g["colors"].([]any)
-	if len(colors) < 2 || g["maxValue"].(float64) <= g["minValue"].(float64) {
-		t.Errorf("gradient: got %v", g)
-	}
-	id := regexp.MustCompile(`^T\d{4}(\.\d{3})?$`)
-	techs, _ := m["techniques"].([]any)
-	for _, x := range techs {
-		tq := x.(map[string]any)
-		if !id.MatchString(tq["techniqueID"].(string)) {
-			t.Errorf("techniqueID: got %v", tq["techniqueID"])
-		}
-		if _, ok := tq["score"].(float64); !ok {
-			t.Errorf("score: got %v", tq["score"])
-		}
-		for _, md := range tq["metadata"].([]any) {
-			if mm := md.(map[string]any); mm["name"] == "" || mm["value"] == nil {
-				t.Errorf("metadata: got %v", mm)
-			}
-		}
-	}
+	return nl
 }
 
 func reflectEqual(a, b []LayerMetadata) bool {

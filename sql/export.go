@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	stdsql "database/sql"
 	_ "embed"
 	"fmt"
 	"os"
@@ -151,17 +152,20 @@ func (db *DB) ExportParquet(ctx context.Context, dir string) ([]ExportTable, err
 			return nil, fmt.Errorf("export %s: %w", t.Relation, err)
 		}
 		if t.PartitionedBy != "" {
-			// An empty relation writes no partition; keep its directory so
-			// every table has a location.
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return nil, fmt.Errorf("export %s: %w", t.Name, err)
+			if t.Rows == 0 {
+				// An empty relation writes no partition, and Spark cannot
+				// infer a schema from no file: write one zero-row file with
+				// the full schema where rows without a quarter would go.
+				if err := writeEmptyPartition(ctx, conn, from, target, t.QuarterFrom == "column"); err != nil {
+					return nil, fmt.Errorf("export %s: %w", t.Relation, err)
+				}
 			}
 			ents, err := os.ReadDir(target)
 			if err != nil {
 				return nil, fmt.Errorf("export %s: %w", t.Name, err)
 			}
 			for _, e := range ents {
-				if v, ok := strings.CutPrefix(e.Name(), "quarter="); ok && e.IsDir() {
+				if v, ok := strings.CutPrefix(e.Name(), "quarter="); ok && e.IsDir() && t.Rows > 0 {
 					t.Partitions = append(t.Partitions, v)
 				}
 			}
@@ -170,6 +174,24 @@ func (db *DB) ExportParquet(ctx context.Context, dir string) ([]ExportTable, err
 		out = append(out, *t)
 	}
 	return out, nil
+}
+
+// writeEmptyPartition writes target/quarter=unknown/data_0.parquet with no
+// rows and the columns a partitioned COPY writes: the relation's, without
+// quarter when it is the partition column (Hive keeps it in the path).
+func writeEmptyPartition(ctx context.Context, conn *stdsql.Conn, from, target string, ownQuarter bool) error {
+	dir := filepath.Join(target, "quarter="+UnknownQuarter)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	cols := "*"
+	if ownQuarter {
+		cols = "* EXCLUDE (quarter)"
+	}
+	q := fmt.Sprintf(`COPY (SELECT %s FROM %s WHERE false) TO %s (FORMAT parquet, COMPRESSION zstd)`,
+		cols, from, exportLiteral(filepath.Join(dir, "data_0.parquet")))
+	_, err := conn.ExecContext(ctx, q)
+	return err
 }
 
 // exportIdent quotes an SQL identifier.

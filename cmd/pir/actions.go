@@ -6,15 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/display"
+	"github.com/pirhq/pir/tracker"
 )
 
 func actionsCommand(e *env) *cli.Command {
@@ -27,22 +28,51 @@ from, most overdue first. --status open (default) lists items not done and
 not wont-do; overdue those of them past their due date (an item due today is
 not overdue yet; "today" is in --tz); all lists every item.
 
---format table is for a terminal; csv and json carry every field; jira-csv
-writes the columns Jira's CSV importer maps directly (Summary, Description,
-Assignee, Due date, Priority, Labels = the case ID) so a team can bulk-create
-tickets: map Due date with the date format yyyy-MM-dd. Every CSV cell that
-starts with = + - @, a tab or a carriage return is prefixed with ' so a
-spreadsheet shows it as text instead of running it as a formula: summaries
-and owners are free text from case exports.
+--format table is for a terminal; csv and json carry every field. csv is
+for spreadsheets: every cell that starts with = + - @, a tab or a carriage
+return is prefixed with ' so a spreadsheet shows it as text instead of
+running it as a formula (summaries and owners are free text from case
+exports).
+
+--format jira-csv and ado-csv are files for an importer, NOT for a
+spreadsheet: the text stays exactly as written (no ' guard; do not open and
+re-save them in a spreadsheet program).
+  jira-csv  Jira's CSV importer (Summary, Description, Assignee, Due date,
+            Priority, Labels): set the importer's date format to
+            yyyy-MM-dd. Summaries are cut to 255 characters at a word (the
+            full text goes into the description).
+  ado-csv   Azure Boards' CSV import (Boards > Queries > Import work items):
+            Work Item Type, Title, Assigned To, State, Priority 1-4, Tags
+            (the case ID), Description and the due-date field of
+            --ado-process: agile (default) writes Issues with Due Date;
+            scrum Product Backlog Items and basic Issues with Target Date
+            (add that field to the type in your inherited process, or pick
+            a type that has it with --ado-type Feature|Epic). Titles are cut
+            to 255 characters.
+Assignees come from the [owners] table of --config, which maps owner names
+as the cases write them ("SOC", "IAM Team") to the tracker user's email
+("Display Name <email>" also works); an owner that is itself an email is
+used as is. Owners with no entry are left unassigned, get an owner:NAME
+label (tag) and are listed in a warning on stderr.
+
+--format ics writes an iCalendar file (RFC 5545) with one to-do (VTODO) per
+item, for calendars: its due date, summary, case, owner and priority
+(critical 1, high 3, medium 5, low 7, informational 9), and a UID that
+stays the same on every run, so re-importing updates the to-dos instead of
+doubling them.
 
 Examples:
    pir actions
    pir actions --status overdue --format csv > overdue.csv
    pir actions --status all --quarter 2025-Q4 --format json
-   pir actions --status open --format jira-csv > jira-import.csv`,
+   pir actions --config pir.toml --format jira-csv > jira-import.csv
+   pir actions --config pir.toml --format ado-csv --ado-process scrum > ado-import.csv
+   pir actions --format ics > action-items.ics`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "status", Value: "open", Usage: "which items: open, overdue or all"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, csv, json or jira-csv"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, csv, json, jira-csv, ado-csv or ics"},
+			&cli.StringFlag{Name: "ado-process", Value: "agile", Usage: "Azure Boards `PROCESS` of the target project (ado-csv): agile, scrum or basic"},
+			&cli.StringFlag{Name: "ado-type", Usage: "work item `TYPE` to create (ado-csv; default: Issue for agile and basic, Product Backlog Item for scrum)"},
 			quarterFlag(), configFlag(), dbFlag(), tzFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -51,11 +81,28 @@ Examples:
 			}
 			format := c.String("format")
 			switch format {
-			case "table", "csv", "json", "jira-csv":
+			case "table", "csv", "json", "jira-csv", "ado-csv", "ics":
 			default:
-				return usagef("pir actions --format jira-csv", "--format %q: want table, csv, json or jira-csv", format)
+				return usagef("pir actions --format jira-csv", "--format %q: want table, csv, json, jira-csv, ado-csv or ics", format)
 			}
-			if _, err := reviewConfig(c); err != nil {
+			proc, ok := tracker.ADOProcesses[c.String("ado-process")]
+			if !ok {
+				return usagef("pir actions --format ado-csv --ado-process scrum", "--ado-process %q: want agile, scrum or basic", c.String("ado-process"))
+			}
+			if t := c.String("ado-type"); t != "" {
+				state, ok := tracker.ADOStates[proc.Name][t]
+				if !ok {
+					types := make([]string, 0, len(tracker.ADOStates[proc.Name]))
+					for k := range tracker.ADOStates[proc.Name] {
+						types = append(types, k)
+					}
+					sort.Strings(types)
+					return usagef("pir actions --format ado-csv --ado-process scrum --ado-type Feature", "--ado-type %q is not a work item type of the %s process: want one of %s", t, proc.Name, strings.Join(types, ", "))
+				}
+				proc.Type, proc.State = t, state
+			}
+			cfg, err := reviewConfig(c)
+			if err != nil {
 				return err
 			}
 			db, err := openDB(c, true)
@@ -79,8 +126,24 @@ Examples:
 				return enc.Encode(l)
 			case "csv":
 				return writeActionsCSV(e.stdout, l)
-			case "jira-csv":
-				return writeJiraCSV(e.stdout, l)
+			case "jira-csv", "ado-csv", "ics":
+				var res tracker.Result
+				switch format {
+				case "jira-csv":
+					res, err = tracker.WriteJiraCSV(e.stdout, l, cfg.owners)
+				case "ado-csv":
+					res, err = tracker.WriteADOCSV(e.stdout, l, cfg.owners, proc)
+				default:
+					res, err = tracker.WriteICS(e.stdout, l, cfg.owners, e.now(), version)
+				}
+				if err != nil {
+					return err
+				}
+				if n := len(res.Unmapped); n > 0 && format != "ics" {
+					fmt.Fprintf(e.stderr, "warning: %d owner(s) have no entry in the [owners] table of --config and are left unassigned (labelled owner:NAME): %s\n",
+						n, strings.Join(res.Unmapped, ", "))
+				}
+				return nil
 			default:
 				return writeActionsTable(e.stdout, l)
 			}
@@ -129,63 +192,6 @@ func writeActionsCSV(w io.Writer, l *analytics.ActionList) error {
 		}
 		rows = append(rows, []string{a.Ref, a.Source, a.CaseID, a.Quarter, a.CaseTitle, a.Severity, a.ID, a.Summary, a.Owner,
 			a.Priority, a.Due, a.Status, completed, fmt.Sprint(a.Done), fmt.Sprint(a.Overdue), days, l.AsOfDate})
-	}
-	return writeSafeCSV(w, rows)
-}
-
-// jiraPriority maps pir's priorities to Jira's default scheme; anything
-// else is left empty so Jira applies its default.
-func jiraPriority(p string) string {
-	switch strings.ToLower(strings.TrimSpace(p)) {
-	case "critical", "highest", "p1":
-		return "Highest"
-	case "high", "p2":
-		return "High"
-	case "medium", "p3":
-		return "Medium"
-	case "low", "p4":
-		return "Low"
-	case "informational", "lowest", "p5":
-		return "Lowest"
-	}
-	return ""
-}
-
-// jiraLabel makes a case reference a valid Jira label (no whitespace).
-func jiraLabel(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return '_'
-		}
-		return r
-	}, s)
-}
-
-// writeJiraCSV writes the columns Jira's CSV importer maps directly.
-func writeJiraCSV(w io.Writer, l *analytics.ActionList) error {
-	rows := [][]string{{"Summary", "Description", "Assignee", "Due date", "Priority", "Labels"}}
-	for _, a := range l.Items {
-		var d strings.Builder
-		fmt.Fprintf(&d, "Action item %s from the post-incident review of %s", a.ID, a.Ref)
-		if a.CaseTitle != "" {
-			fmt.Fprintf(&d, " (%s)", oneLine(a.CaseTitle))
-		}
-		var facts []string
-		if a.Severity != "" {
-			facts = append(facts, "severity "+a.Severity)
-		}
-		if a.Quarter != "" {
-			facts = append(facts, "detected in "+a.Quarter)
-		}
-		if len(facts) > 0 {
-			fmt.Fprintf(&d, ", %s", strings.Join(facts, ", "))
-		}
-		fmt.Fprintf(&d, ". Status on %s: %s", l.AsOfDate, a.Status)
-		if a.Overdue {
-			fmt.Fprintf(&d, ", %d days overdue", a.DaysOverdue)
-		}
-		d.WriteString(". Exported by pir.")
-		rows = append(rows, []string{oneLine(a.Summary), d.String(), a.Owner, a.Due, jiraPriority(a.Priority), jiraLabel(a.Ref)})
 	}
 	return writeSafeCSV(w, rows)
 }

@@ -27,6 +27,9 @@ func TestCSVSafe(t *testing.T) {
 	}
 }
 
+// ownersConfig holds the [owners] table of examples/pir.toml, alone.
+const ownersConfig = "../../testdata/review/owners.toml"
+
 func TestActionsGolden(t *testing.T) {
 	db := sampleDB(t)
 	for _, c := range []struct {
@@ -36,7 +39,9 @@ func TestActionsGolden(t *testing.T) {
 		{"actions-open.txt", nil},
 		{"actions-overdue.csv", []string{"--status", "overdue", "--format", "csv"}},
 		{"actions-all-2025-Q4.json", []string{"--status", "all", "--quarter", "2025-Q4", "--format", "json"}},
-		{"actions-open-jira.csv", []string{"--format", "jira-csv"}},
+		{"actions-open-jira.csv", []string{"--format", "jira-csv", "--config", ownersConfig}},
+		{"actions-open-ado-agile.csv", []string{"--format", "ado-csv", "--config", ownersConfig}},
+		{"actions-open.ics", []string{"--format", "ics", "--config", ownersConfig}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			code, out, errs := runMetricsCLI(t, reviewClock, append([]string{"actions", "--db", db}, c.args...)...)
@@ -93,14 +98,15 @@ func TestActionsContent(t *testing.T) {
 	}
 
 	t.Run("Jira", func(t *testing.T) {
-		_, out, _ := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--format", "jira-csv")
+		_, out, errs := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--format", "jira-csv", "--config", ownersConfig)
 		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Join(recs[0], ",") != "Summary,Description,Assignee,Due date,Priority,Labels" {
+		if strings.Join(recs[0], ",") != "Summary,Description,Assignee,Due date,Priority,Labels,Labels" {
 			t.Errorf("header: %v", recs[0])
 		}
+		assigned := 0
 		for _, r := range recs[1:] {
 			if !strings.HasPrefix(r[5], "IR-") || strings.ContainsAny(r[5], " \t") {
 				t.Errorf("label %q is not a case ID", r[5])
@@ -110,6 +116,48 @@ func TestActionsContent(t *testing.T) {
 			default:
 				t.Errorf("priority %q is not one of Jira's", r[4])
 			}
+			// Either assigned by email or labelled with the owner.
+			if r[2] != "" {
+				assigned++
+				if !strings.HasSuffix(r[2], "@example.org") || r[6] != "" {
+					t.Errorf("assignee %q, owner label %q", r[2], r[6])
+				}
+			} else if !strings.HasPrefix(r[6], "owner:") {
+				t.Errorf("unassigned item without an owner label: %v", r)
+			}
+		}
+		if assigned == 0 || assigned == len(recs)-1 {
+			t.Errorf("%d of %d items assigned", assigned, len(recs)-1)
+		}
+		// The owners left unassigned are named once, on stderr.
+		if !strings.Contains(errs, "warning: ") || !strings.Contains(errs, "Legal") || strings.Contains(errs, "IAM Team") {
+			t.Errorf("stderr: %q", errs)
+		}
+	})
+
+	t.Run("ADOProcesses", func(t *testing.T) {
+		for _, c := range []struct{ process, header, first string }{
+			{"agile", "Due Date", "Issue,"},
+			{"scrum", "Target Date", "Product Backlog Item,"},
+			{"basic", "Target Date", "Issue,"},
+		} {
+			code, out, errs := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--format", "ado-csv", "--ado-process", c.process)
+			lines := strings.Split(out, "\n")
+			if code != 0 || lines[0] != "Work Item Type,Title,Assigned To,State,Priority,Tags,Description,"+c.header || !strings.HasPrefix(lines[1], c.first) {
+				t.Errorf("%s: exit %d %s, header %q, row %q", c.process, code, errs, lines[0], lines[1])
+			}
+		}
+		code, out, _ := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--format", "ado-csv", "--ado-process", "scrum", "--ado-type", "Feature")
+		if code != 0 || !strings.HasPrefix(strings.Split(out, "\n")[1], "Feature,") {
+			t.Errorf("--ado-type Feature: exit %d", code)
+		}
+	})
+
+	t.Run("ErrOwnersConfig", func(t *testing.T) {
+		cfg := writeTemp(t, "pir.toml", "[owners]\n\"SOC\" = \"soc team\"\n")
+		code, _, errs := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--config", cfg, "--format", "jira-csv")
+		if code == 0 || !strings.Contains(errs, `owners."SOC" = "soc team": want an email address`) {
+			t.Errorf("got exit %d %q", code, errs)
 		}
 	})
 
@@ -118,6 +166,8 @@ func TestActionsContent(t *testing.T) {
 			{"actions", "--db", db, "--status", "late"},
 			{"actions", "--db", db, "--quarter", "2025-Q9"},
 			{"actions", "--db", db, "--format", "xlsx"},
+			{"actions", "--db", db, "--format", "ado-csv", "--ado-process", "cmmi"},
+			{"actions", "--db", db, "--format", "ado-csv", "--ado-process", "basic", "--ado-type", "Product Backlog Item"},
 			{"actions", "--db", db, "extra"},
 		} {
 			if code, _, errs := runMetricsCLI(t, reviewClock, args...); code != exitUsage || !strings.Contains(errs, "Try:") {
@@ -128,28 +178,52 @@ func TestActionsContent(t *testing.T) {
 }
 
 // TestActionsHostile: free text from case exports never becomes a formula
-// in any CSV, and never reaches a terminal as control characters.
+// in the spreadsheet CSV and never reaches a terminal as control
+// characters; the importer files keep it exactly (no guard in Jira's or
+// Azure Boards' data) and the calendar escapes it.
 func TestActionsHostile(t *testing.T) {
 	db := hostileDB(t)
-	for _, format := range []string{"csv", "jira-csv"} {
+	_, out, errs := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--status", "all", "--format", "csv")
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("%v (%s)", err, errs)
+	}
+	if len(recs) != 4 {
+		t.Fatalf("got %d records", len(recs))
+	}
+	for _, r := range recs {
+		for _, cell := range r {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", []rune(cell)[0]) {
+				t.Errorf("cell %q starts a formula", cell)
+			}
+		}
+	}
+	if !strings.Contains(out, `'=HYPERLINK(`) || !strings.Contains(out, "'@SUM(1+1)") || !strings.Contains(out, "'+cmd") {
+		t.Errorf("neutralised cells missing:\n%s", out)
+	}
+	for _, format := range []string{"jira-csv", "ado-csv"} {
 		_, out, errs := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--status", "all", "--format", format)
 		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 		if err != nil {
 			t.Fatalf("%s: %v (%s)", format, err, errs)
 		}
-		if len(recs) != 4 {
-			t.Fatalf("%s: got %d records", format, len(recs))
+		titles := map[string]bool{}
+		for _, r := range recs[1:] {
+			titles[r[map[string]int{"jira-csv": 0, "ado-csv": 1}[format]]] = true
 		}
-		for _, r := range recs {
-			for _, cell := range r {
-				if cell != "" && strings.ContainsRune("=+-@\t\r", []rune(cell)[0]) {
-					t.Errorf("%s: cell %q starts a formula", format, cell)
-				}
+		for _, want := range []string{`=HYPERLINK("http://evil.example","click")`, `+cmd|' /C calc'!A0`, "Tab first"} {
+			if !titles[want] {
+				t.Errorf("%s: title %q not kept as written: %v", format, want, titles)
 			}
 		}
-		if !strings.Contains(out, `'=HYPERLINK(`) || !strings.Contains(out, "'@SUM(1+1)") || !strings.Contains(out, "'+cmd") {
-			t.Errorf("%s: neutralised cells missing:\n%s", format, out)
+		if !strings.Contains(errs, "warning: 3 owner(s)") {
+			t.Errorf("%s: stderr %q", format, errs)
 		}
+	}
+	_, ics, _ := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--status", "all", "--format", "ics")
+	if !strings.Contains(ics, `SUMMARY:+cmd|' /C calc'!A0`) || !strings.Contains(ics, `SUMMARY:=HYPERLINK("http://evil.example"\,"click")`) ||
+		strings.Count(ics, "BEGIN:VTODO") != 3 {
+		t.Errorf("ics:\n%s", ics)
 	}
 	_, table, _ := runMetricsCLI(t, reviewClock, "actions", "--db", db, "--status", "all")
 	if strings.ContainsAny(table, "\t\r") {

@@ -10,6 +10,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/pirhq/pir/mail"
+	"github.com/pirhq/pir/tracker"
 )
 
 // Config is pir.toml: everything `pir run` needs, and the metric definitions
@@ -36,6 +37,12 @@ type Config struct {
 	Sources []SourceConfig `toml:"source"`
 	Metrics []MetricConfig `toml:"metric"`
 	Email   EmailConfig    `toml:"email"`
+
+	// Owners maps action-item owners as case exports write them to tracker
+	// accounts: "email" or "Display Name <email>" (pir actions --format
+	// jira-csv, ado-csv, ics).
+	Owners map[string]string `toml:"owners"`
+	owners tracker.Owners
 
 	// dir is the directory of the config file; relative paths resolve there.
 	dir string
@@ -126,6 +133,9 @@ func loadConfig(path string) (*Config, error) {
 		if m.Name == "" || m.Start == "" || m.End == "" {
 			return nil, fmt.Errorf("config %s: metric %d: name, start and end are required", path, i+1)
 		}
+	}
+	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := cfg.Email.validate(); err != nil {
 		return nil, fmt.Errorf("config %s: email.%w", path, err)

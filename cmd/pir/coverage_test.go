@@ -41,6 +41,7 @@ func TestCoverageGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	reviewGolden(t, "coverage-layer-2025-Q4.json", string(b))
+	checkNavigatorLayer(t, b)
 }
 
 func TestCoverageContent(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/pirhq/pir/internal/atomicdir"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -42,7 +43,9 @@ one machine is no longer enough:
    DIR/_pir_export.json                             manifest: tables, columns, row counts
 
 Every analyst view and table of schema main is exported, and the base tables
-of schema store as store_<name>. quarter is the case's quarter in --tz (as
+of schema store as store_<name>. Each table directory reads on its own in
+Spark, Trino or Athena: an empty partitioned table (mail_log before the
+first email) holds one zero-row file with its schema in quarter=unknown/. quarter is the case's quarter in --tz (as
 in pir query); rows whose case has no quarter go to quarter=unknown.
 Timestamps are UTC-adjusted Parquet timestamps; lists are Parquet lists.
 Views that depend on the current time (overdue_action_items,
@@ -50,7 +53,12 @@ action_item_summary, open_case_ageing, data_quality_issues) are as of
 exported_at in the manifest. docs/export.md documents every table.
 
 DIR must be empty or missing, or --overwrite replaces it. The export is
-written beside DIR and renamed into place, so a reader never sees half of it.
+written beside DIR (.DIR.tmp-PID-…) and swapped into place in one step
+(renameat2 RENAME_EXCHANGE on Linux), so a reader never sees half of it and
+a run killed at any moment leaves the old export or the new one in DIR.
+Where the swap takes two renames, the next pir export finishes a swap that
+was interrupted between them; it also removes what killed runs left beside
+DIR.
 
 Examples:
    pir export --parquet export/
@@ -72,6 +80,11 @@ Examples:
 				return usagef("pir export --parquet export/", "--parquet DIR is required")
 			}
 			dir = filepath.Clean(dir)
+			if r, err := atomicdir.Recover(dir); err != nil {
+				return fmt.Errorf("export %s: recovering from an interrupted export: %w", dir, err)
+			} else if r.Finished != "" || r.Restored != "" || len(r.Removed) > 0 {
+				e.log.Warn("recovered from an interrupted export", "dir", dir, "moved_in", r.Finished, "put_back", r.Restored, "removed", len(r.Removed))
+			}
 			if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 && !c.Bool("overwrite") {
 				return usagef("pir export --parquet "+dir+" --overwrite", "%s exists and is not empty", dir)
 			} else if err != nil && !os.IsNotExist(err) {
@@ -86,7 +99,7 @@ Examples:
 			if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 				return fmt.Errorf("export %s: %w", dir, err)
 			}
-			tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
+			tmp, err := atomicdir.TempDir(dir)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", dir, err)
 			}
@@ -107,8 +120,8 @@ Examples:
 			if err := os.Chmod(tmp, 0o755); err != nil {
 				return fmt.Errorf("export %s: %w", dir, err)
 			}
-			if err := replaceDir(tmp, dir); err != nil {
-				return err
+			if err := (atomicdir.Swapper{}).Replace(tmp, dir); err != nil {
+				return fmt.Errorf("export %s: %w", dir, err)
 			}
 			if !c.Bool("quiet") {
 				var rows int64
@@ -120,30 +133,4 @@ Examples:
 			return nil
 		},
 	}
-}
-
-// replaceDir moves the finished export src to dst, replacing dst if it
-// exists: dst is first moved aside, so a failure leaves the old export.
-func replaceDir(src, dst string) error {
-	if _, err := os.Stat(dst); os.IsNotExist(err) {
-		if err := os.Rename(src, dst); err != nil {
-			return fmt.Errorf("export %s: %w", dst, err)
-		}
-		return nil
-	}
-	old, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".old-")
-	if err != nil {
-		return fmt.Errorf("export %s: %w", dst, err)
-	}
-	aside := filepath.Join(old, "export")
-	if err := os.Rename(dst, aside); err != nil {
-		os.Remove(old)
-		return fmt.Errorf("export %s: %w", dst, err)
-	}
-	if err := os.Rename(src, dst); err != nil {
-		os.Rename(aside, dst) // put the old export back
-		os.Remove(old)
-		return fmt.Errorf("export %s: %w", dst, err)
-	}
-	return os.RemoveAll(old)
 }

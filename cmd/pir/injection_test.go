@@ -159,15 +159,43 @@ FROM cases WHERE case_id LIKE 'INJ-%'`
 		}
 	})
 	t.Run("ActionsCSV", func(t *testing.T) {
-		for _, format := range []string{"csv", "jira-csv"} {
+		code, got, stderr := runPir(t, "", "actions", "--db", db, "--status", "all", "--format", "csv")
+		if code != 0 {
+			t.Fatalf("csv: exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(got, "PIRMARK-action") {
+			t.Fatalf("csv: the hostile action item is missing:\n%s", got)
+		}
+		checkCSV(t, "actions csv", got, 0)
+	})
+	// The importer files are not for spreadsheets: the text reaches Jira and
+	// Azure Boards exactly as written (a ' would be stored in the ticket).
+	t.Run("ActionsImportFiles", func(t *testing.T) {
+		for _, format := range []string{"jira-csv", "ado-csv"} {
 			code, got, stderr := runPir(t, "", "actions", "--db", db, "--status", "all", "--format", format)
 			if code != 0 {
 				t.Fatalf("%s: exit %d: %s", format, code, stderr)
 			}
-			if !strings.Contains(got, "PIRMARK-action") {
-				t.Fatalf("%s: the hostile action item is missing:\n%s", format, got)
+			recs, err := csv.NewReader(strings.NewReader(got)).ReadAll()
+			if err != nil {
+				t.Fatalf("%s: %v", format, err)
 			}
-			checkCSV(t, "actions "+format, got, 0)
+			kept := false
+			for _, r := range recs[1:] {
+				for _, cell := range r {
+					kept = kept || strings.HasPrefix(cell, "+SUM(1+1)") && strings.Contains(cell, "PIRMARK-action")
+					if strings.HasPrefix(cell, "'+SUM") {
+						t.Errorf("%s: guarded cell %q", format, cell)
+					}
+				}
+			}
+			if !kept {
+				t.Errorf("%s: the hostile summary is not kept as written:\n%s", format, got)
+			}
+			// Azure Boards' Description is HTML: the markup is escaped.
+			if format == "ado-csv" && (strings.Contains(got, "<p><script") || !strings.Contains(got, "&lt;script&gt;")) {
+				t.Errorf("ado-csv: description markup not escaped:\n%s", got)
+			}
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/internal/navcheck"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -251,13 +252,14 @@ func TestAttackLayerCLI(t *testing.T) {
 	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
 	out := filepath.Join(t.TempDir(), "layer.json")
 	code, stdout, errs := runMetricsCLI(t, now, "attack-layer", "--db", db, "--quarter", "2024-Q1", "--quarters", "2", "-o", out)
-	if code != 0 || stdout != "" || !strings.Contains(errs, "7 techniques") {
+	if code != 0 || stdout != "" || !strings.Contains(errs, "6 techniques; 4 deprecated, revoked or unknown IDs listed in its metadata") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, errs)
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkNavigatorLayer(t, b)
 	var l analytics.Layer
 	if err := json.Unmarshal(b, &l); err != nil {
 		t.Fatal(err)
@@ -273,5 +275,70 @@ func TestAttackLayerCLI(t *testing.T) {
 	code, _, errs = runMetricsCLI(t, now, "attack-layer", "--db", db, "layer.json")
 	if code != exitUsage || !strings.Contains(errs, "-o FILE") {
 		t.Errorf("positional file: exit %d %q", code, errs)
+	}
+}
+
+// checkNavigatorLayer loads a layer file with the ATT&CK Navigator's rules
+// (package navcheck, with the embedded ATT&CK release) and fails on every
+// problem. It returns what the Navigator keeps.
+func checkNavigatorLayer(t *testing.T, b []byte) *navcheck.Layer {
+	t.Helper()
+	ctx := context.Background()
+	mem, err := pirsql.Open(ctx, ":memory:", pirsql.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	ts, err := mem.AttackTechniques(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, probs := navcheck.Load(b, navcheck.NewCatalogue(ts))
+	for _, p := range probs {
+		t.Errorf("Navigator: %s", p)
+	}
+	if l == nil {
+		t.FailNow()
+	}
+	return l
+}
+
+func TestAttackLayerDiffCLI(t *testing.T) {
+	db := fixtureDB(t)
+	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
+	out := filepath.Join(t.TempDir(), "change.json")
+	code, stdout, errs := runMetricsCLI(t, now, "attack-layer", "--db", db, "-o", out, "--diff", "2023-Q4", "2024-Q1")
+	if code != 0 || stdout != "" || !strings.Contains(errs, "6 techniques") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, errs)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := checkNavigatorLayer(t, b)
+	t.Log("\n" + l.Summary())
+	if l.Name != "pir change in incidents 2023-Q4 to 2024-Q1" || l.GradientMin != -2 || l.GradientMax != 2 || len(l.Legend) != 3 {
+		t.Errorf("got %+v", l)
+	}
+	// The same layer, the quarters given as one value, to stdout.
+	code, stdout, _ = runMetricsCLI(t, now, "attack-layer", "--db", db, "--diff", "2023-Q4,2024-Q1")
+	if code != 0 || strings.TrimSpace(stdout) != strings.TrimSpace(string(b)) {
+		t.Errorf("--diff FROM,TO: exit %d, output differs", code)
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--diff", "2024-Q1"}, "needs a second quarter"},
+		{[]string{"--diff", "2024-Q1", "2024-Q1"}, "must differ"},
+		{[]string{"--diff", "2024-Q1", "2024-Q3"}, "has not started"},
+		{[]string{"--diff", "2024-Q1", "2024Q2"}, "2024-Q1"},
+		{[]string{"--quarter", "2024-Q1", "--diff", "2023-Q4", "2024-Q1"}, "drop --quarter"},
+		{[]string{"--diff", "2023-Q4", "2024-Q1", "-o", "x.json"}, "give the flags before them"},
+	} {
+		code, _, errs := runMetricsCLI(t, now, append([]string{"attack-layer", "--db", db}, c.args...)...)
+		if code != exitUsage || !strings.Contains(errs, c.msg) || !strings.Contains(errs, "Try:") {
+			t.Errorf("%v: got exit %d %q, want 2 with %q", c.args, code, errs, c.msg)
+		}
 	}
 }
