@@ -27,7 +27,7 @@ func TestBuildReview(t *testing.T) {
 	if _, err := db.ExecContext(ctx, `
 		UPDATE store.cases SET went_well = ['Backups were intact'], needs_improvement = ['VPN patch SLA missed']
 		WHERE case_id = 'C1';
-		INSERT INTO store.detection_rules VALUES
+		INSERT INTO store.detection_rules (source, case_id, rule_id, title, techniques) VALUES
 		    ('pir', 'C1', 'r-2', 'VPN exploit attempt', ['T1190', 'T9998']),
 		    ('pir', 'C1', 'r-1', 'Mass encryption', ['T1486']);
 		INSERT INTO store.cases (source, case_id, title, status, excluded, detected_at, content_sha256,

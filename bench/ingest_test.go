@@ -107,7 +107,7 @@ func TestReadJSONBaseline(t *testing.T) {
 	f.Close()
 	counts := func(db *pirsql.DB) map[string]int64 {
 		m := map[string]int64{}
-		for _, tbl := range []string{"store.cases", "store.case_techniques", "store.action_items", "store.detection_rules"} {
+		for _, tbl := range []string{"store.cases", "store.case_techniques", "store.action_items", "store.detection_rules", "store.playbook_updates"} {
 			var n int64
 			if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+tbl).Scan(&n); err != nil {
 				t.Fatal(err)
@@ -119,6 +119,21 @@ func TestReadJSONBaseline(t *testing.T) {
 			t.Fatal(err)
 		}
 		m["closed with containment"] = closed
+		for name, q := range map[string]string{
+			"lessons":               "SELECT count(*) FROM lessons",
+			"lessons with a theme":  "SELECT count(theme) FROM lessons",
+			"assets":                "SELECT count(*) FROM case_assets",
+			"platforms":             "SELECT count(*) FROM case_platforms",
+			"impact":                "SELECT count(*) FROM case_impact",
+			"reviews":               "SELECT count(*) FROM case_reviews",
+			"rules with a Sigma id": "SELECT count(sigma_id) FROM detection_rules",
+		} {
+			var n int64
+			if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			m[name] = n
+		}
 		return m
 	}
 	a, err := pirsql.Open(ctx, filepath.Join(dir, "a.duckdb"), pirsql.Options{})

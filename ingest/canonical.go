@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -492,10 +493,10 @@ func readCSVHeader(p *ParseContext, cr *limitedCSV) ([]string, error) {
 }
 
 // csvListFields are the canonical CSV columns that hold ;-separated lists.
-var csvListFields = map[string]bool{"tags": true, "techniques": true, "root_cause.whys": true}
+var csvListFields = map[string]bool{"tags": true, "techniques": true, "root_cause.whys": true, "assets": true, "platforms": true}
 
 // jsonOnlyFields cannot be expressed in canonical CSV.
-var jsonOnlyFields = map[string]bool{"action_items": true, "lessons": true, "detection_rules": true}
+var jsonOnlyFields = map[string]bool{"action_items": true, "lessons": true, "detection_rules": true, "playbook_updates": true}
 
 // parseCanonicalCSV reads one case per row; nested fields are dotted column
 // names, lists are ;-separated, empty cells are absent values.
@@ -509,7 +510,7 @@ func parseCanonicalCSV(p *ParseContext, r io.Reader, emit func(Record) error) er
 	for i := range header {
 		top, _, _ := strings.Cut(header[i], ".")
 		if jsonOnlyFields[top] {
-			return &RecordError{File: p.File, Ref: "1", Field: header[i], Reason: "action items, lessons and detection rules are JSON-only; use JSON or JSON Lines"}
+			return &RecordError{File: p.File, Ref: "1", Field: header[i], Reason: "action items, lessons, detection rules and playbook updates are JSON-only; use JSON or JSON Lines"}
 		}
 	}
 	for {
@@ -857,9 +858,9 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 				lv := m[lk]
 				switch lk {
 				case "went_well":
-					c.Lessons.WentWell, err = d.strList("lessons.went_well", lv)
+					c.Lessons.WentWell, c.Lessons.WentWellThemes, err = d.lessonList("lessons.went_well", lv)
 				case "needs_improvement":
-					c.Lessons.NeedsImprovement, err = d.strList("lessons.needs_improvement", lv)
+					c.Lessons.NeedsImprovement, c.Lessons.NeedsImprovementThemes, err = d.lessonList("lessons.needs_improvement", lv)
 				default:
 					err = d.fail("lessons."+lk, "unknown field (want went_well or needs_improvement)")
 				}
@@ -869,6 +870,56 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 			}
 		case "detection_rules":
 			if err = d.detectionRules(c, v); err != nil {
+				return nil, err
+			}
+		case "assets":
+			names, err := d.strList(k, v)
+			if err != nil {
+				return nil, err
+			}
+			c.Assets = AddAssets(nil, names)
+		case "platforms":
+			names, err := d.strList(k, v)
+			if err != nil {
+				return nil, err
+			}
+			for i, s := range names {
+				p, e := NormalizePlatform(s)
+				if e != nil {
+					return nil, d.fail(fmt.Sprintf("platforms[%d]", i), "%v", e)
+				}
+				c.Platforms = AddTechnique(c.Platforms, p) // at most len(Platforms) entries
+			}
+		case "team":
+			if c.Team, err = d.str(k, v); err != nil {
+				return nil, err
+			}
+		case "business_unit":
+			if c.BusinessUnit, err = d.str(k, v); err != nil {
+				return nil, err
+			}
+		case "tenant":
+			if c.Tenant, err = d.str(k, v); err != nil {
+				return nil, err
+			}
+		case "detection_source":
+			s, err := d.str(k, v)
+			if err != nil {
+				return nil, err
+			}
+			if c.DetectionSource, err = normalized(d, k, s, NormalizeDetectionSource); err != nil {
+				return nil, err
+			}
+		case "impact":
+			if err = d.impact(c, v); err != nil {
+				return nil, err
+			}
+		case "review":
+			if err = d.review(c, v); err != nil {
+				return nil, err
+			}
+		case "playbook_updates":
+			if err = d.playbookUpdates(c, v); err != nil {
 				return nil, err
 			}
 		default:
@@ -1087,8 +1138,18 @@ func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
 						r.Techniques = AddTechnique(r.Techniques, id)
 					}
 				}
+			case "status":
+				var s string
+				if s, err = d.str(f, rv); err == nil {
+					r.Status, err = normalized(d, f, s, NormalizeRuleStatus)
+				}
+			case "sigma_id":
+				var s string
+				if s, err = d.str(f, rv); err == nil {
+					r.SigmaID, err = normalized(d, f, s, NormalizeSigmaID)
+				}
 			default:
-				return d.fail(f, "unknown field (want id, title, techniques)")
+				return d.fail(f, "unknown field (want id, title, techniques, status, sigma_id)")
 			}
 			if err != nil {
 				return err
@@ -1098,6 +1159,308 @@ func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
 			return d.fail(field+".id", "required")
 		}
 		c.DetectionRules = append(c.DetectionRules, r)
+	}
+	return nil
+}
+
+// normalized applies a vocabulary's normaliser to s, naming field in the
+// error.
+func normalized(d *caseDecoder, field, s string, norm func(string) (string, error)) (string, *RecordError) {
+	v, err := norm(s)
+	if err != nil {
+		return "", d.fail(field, "%v", err)
+	}
+	return v, nil
+}
+
+// lessonList reads a list of lessons, each a string or {text, theme}:
+// the texts, and the themes ("" where none; nil when no lesson has one).
+// Empty strings are dropped as in strList.
+func (d *caseDecoder) lessonList(field string, v any) (texts, themes []string, rerr *RecordError) {
+	list, ok := v.([]any)
+	if v == nil {
+		return nil, nil, nil
+	}
+	if !ok {
+		return nil, nil, d.fail(field, "want a list of strings or {text, theme} objects, got %s", jsonType(v))
+	}
+	texts = make([]string, 0, len(list))
+	var themed bool
+	for i, e := range list {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		var text, theme string
+		switch x := e.(type) {
+		case string:
+			text = CleanText(x)
+		case map[string]any:
+			for _, k := range sortedKeys(x) {
+				var err *RecordError
+				switch k {
+				case "text":
+					text, err = d.str(f+".text", x[k])
+				case "theme":
+					theme, err = d.str(f+".theme", x[k])
+				default:
+					err = d.fail(f+"."+k, "unknown field (want text or theme)")
+				}
+				if err != nil {
+					return nil, nil, err
+				}
+			}
+			if text == "" {
+				return nil, nil, d.fail(f+".text", "required")
+			}
+		default:
+			return nil, nil, d.fail(f, "want a string or a {text, theme} object, got %s", jsonType(e))
+		}
+		if text == "" {
+			continue
+		}
+		texts = append(texts, text)
+		themes = append(themes, theme)
+		themed = themed || theme != ""
+	}
+	if !themed {
+		themes = nil
+	}
+	return texts, themes, nil
+}
+
+// number reads a JSON number, or (lenient, from CSV) a string, as text.
+func (d *caseDecoder) number(field string, v any) (string, *RecordError) {
+	switch x := v.(type) {
+	case json.Number:
+		return x.String(), nil
+	case string:
+		if d.lenient {
+			return x, nil
+		}
+	}
+	return "", d.fail(field, "want a number, got %s", jsonType(v))
+}
+
+// optBool reads true or false (lenient: yes/no … from CSV).
+func (d *caseDecoder) optBool(field string, v any) (*bool, *RecordError) {
+	b, err := d.boolean(field, v)
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+func (d *caseDecoder) impact(c *Case, v any) *RecordError {
+	m, err := d.obj("impact", v)
+	if err != nil || m == nil {
+		return err
+	}
+	im := Impact{}
+	for _, k := range sortedKeys(m) {
+		iv := m[k]
+		f := "impact." + k
+		if iv == nil {
+			if impactKey(k) {
+				continue // null: unknown
+			}
+		}
+		switch k {
+		case "records":
+			s, err := d.number(f, iv)
+			if err != nil {
+				return err
+			}
+			n, e := parseCount(s)
+			if e != nil {
+				return d.fail(f, "%v", e)
+			}
+			im.Records = &n
+		case "cost", "downtime_hours":
+			s, err := d.number(f, iv)
+			if err != nil {
+				return err
+			}
+			x, e := parseAmount(s)
+			if e != nil {
+				return d.fail(f, "%v", e)
+			}
+			if k == "cost" {
+				im.Cost = &x
+			} else {
+				im.DowntimeHours = &x
+			}
+		case "currency":
+			s, err := d.str(f, iv)
+			if err != nil {
+				return err
+			}
+			if im.Currency, err = normalized(d, f, s, NormalizeCurrency); err != nil {
+				return err
+			}
+		case "regulator_notified":
+			if im.RegulatorNotified, err = d.optBool(f, iv); err != nil {
+				return err
+			}
+		case "customers_notified":
+			if im.CustomersNotified, err = d.optBool(f, iv); err != nil {
+				return err
+			}
+		default:
+			return d.fail(f, "unknown field (want records, cost, currency, downtime_hours, regulator_notified, customers_notified)")
+		}
+	}
+	if im.Cost != nil && im.Currency == "" {
+		return d.fail("impact.currency", "required with impact.cost (ISO 4217, e.g. EUR)")
+	}
+	if im != (Impact{}) {
+		c.Impact = &im
+	}
+	return nil
+}
+
+// impactKey reports whether k is a field of impact.
+func impactKey(k string) bool {
+	switch k {
+	case "records", "cost", "currency", "downtime_hours", "regulator_notified", "customers_notified":
+		return true
+	}
+	return false
+}
+
+func (d *caseDecoder) review(c *Case, v any) *RecordError {
+	m, err := d.obj("review", v)
+	if err != nil || m == nil {
+		return err
+	}
+	rv := Review{}
+	for _, k := range sortedKeys(m) {
+		x := m[k]
+		f := "review." + k
+		switch k {
+		case "status":
+			s, err := d.str(f, x)
+			if err != nil {
+				return err
+			}
+			if rv.Status, err = normalized(d, f, s, NormalizeReviewStatus); err != nil {
+				return err
+			}
+		case "held_at", "published_at":
+			if x == nil {
+				continue
+			}
+			if s, ok := x.(string); ok && strings.TrimSpace(s) == "" {
+				continue
+			}
+			t, e := ParseTimestamp(x, d.p.Location)
+			if e != nil {
+				return d.fail(f, "%v", e)
+			}
+			if k == "held_at" {
+				rv.HeldAt = &t
+			} else {
+				rv.PublishedAt = &t
+			}
+		case "facilitator":
+			if rv.Facilitator, err = d.str(f, x); err != nil {
+				return err
+			}
+		default:
+			return d.fail(f, "unknown field (want status, held_at, published_at, facilitator)")
+		}
+	}
+	if rv == (Review{}) {
+		return nil
+	}
+	if rv.Status == "" {
+		rv.Status = defaultReviewStatus(rv.HeldAt, rv.PublishedAt)
+	}
+	c.Review = &rv
+	return nil
+}
+
+// defaultReviewStatus is a review's status when the input gives none:
+// published when it was published, held when it was held, else scheduled.
+func defaultReviewStatus(held, published *time.Time) string {
+	switch {
+	case published != nil:
+		return "published"
+	case held != nil:
+		return "held"
+	}
+	return "scheduled"
+}
+
+func (d *caseDecoder) playbookUpdates(c *Case, v any) *RecordError {
+	list, ok := v.([]any)
+	if v == nil {
+		return nil
+	}
+	if !ok {
+		return d.fail("playbook_updates", "want a list of objects, got %s", jsonType(v))
+	}
+	for i, e := range list {
+		field := fmt.Sprintf("playbook_updates[%d]", i)
+		m, err := d.obj(field, e)
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			return d.fail(field, "want an object, got null")
+		}
+		u := PlaybookUpdate{}
+		for _, k := range sortedKeys(m) {
+			x := m[k]
+			f := field + "." + k
+			switch k {
+			case "playbook":
+				u.Playbook, err = d.str(f, x)
+			case "change":
+				u.Change, err = d.str(f, x)
+			case "owner":
+				u.Owner, err = d.str(f, x)
+			case "status":
+				var s string
+				if s, err = d.str(f, x); err == nil {
+					st, e := NormalizeActionStatus(s)
+					if e != nil {
+						return d.fail(f, "%v", e)
+					}
+					u.Status = st
+				}
+			case "due":
+				if x == nil {
+					continue
+				}
+				t, e := ParseDate(x, d.p.Location)
+				if e != nil {
+					return d.fail(f, "%v", e)
+				}
+				u.Due = &Date{t}
+			case "completed":
+				if x == nil {
+					continue
+				}
+				t, e := ParseTimestamp(x, d.p.Location)
+				if e != nil {
+					return d.fail(f, "%v", e)
+				}
+				u.Completed = &t
+			default:
+				return d.fail(f, "unknown field (want playbook, change, owner, due, status, completed)")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if u.Playbook == "" {
+			return d.fail(field+".playbook", "required")
+		}
+		if u.Status == "" {
+			u.Status = "open"
+			if u.Completed != nil {
+				u.Status = "done"
+			}
+		}
+		c.PlaybookUpdates = append(c.PlaybookUpdates, u)
 	}
 	return nil
 }

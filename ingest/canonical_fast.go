@@ -68,6 +68,15 @@ const (
 	fActionItems
 	fLessons
 	fDetectionRules
+	fAssets
+	fPlatforms
+	fTeam
+	fBusinessUnit
+	fTenant
+	fDetectionSource
+	fImpact
+	fReview
+	fPlaybookUpdates
 )
 
 // milestoneSource is "timeline."+name for each milestone, without building
@@ -145,6 +154,27 @@ func (d *fastDecoder) record() (*Case, bool) {
 			ok = once(fLessons) && d.lessons(c)
 		case "detection_rules":
 			ok = once(fDetectionRules) && d.detectionRules(c)
+		case "assets":
+			var names []string
+			if ok = once(fAssets) && d.strList(&names); ok {
+				c.Assets = AddAssets(nil, names)
+			}
+		case "platforms":
+			ok = once(fPlatforms) && d.platforms(c)
+		case "team":
+			ok = once(fTeam) && d.optStr(&c.Team)
+		case "business_unit":
+			ok = once(fBusinessUnit) && d.optStr(&c.BusinessUnit)
+		case "tenant":
+			ok = once(fTenant) && d.optStr(&c.Tenant)
+		case "detection_source":
+			ok = once(fDetectionSource) && d.vocab(&c.DetectionSource, NormalizeDetectionSource)
+		case "impact":
+			ok = once(fImpact) && d.impact(c)
+		case "review":
+			ok = once(fReview) && d.review(c)
+		case "playbook_updates":
+			ok = once(fPlaybookUpdates) && d.playbookUpdates(c)
 		default:
 			k := string(key)
 			for _, e := range extra {
@@ -751,15 +781,253 @@ func (d *fastDecoder) rootCause(c *Case) bool {
 }
 
 func (d *fastDecoder) lessons(c *Case) bool {
+	l := &c.Lessons
 	return d.optObject(func(key []byte) (uint32, bool) {
 		switch string(key) {
 		case "went_well":
-			return 1, d.strList(&c.Lessons.WentWell)
+			return 1, d.lessonList(&l.WentWell, &l.WentWellThemes)
 		case "needs_improvement":
-			return 2, d.strList(&c.Lessons.NeedsImprovement)
+			return 2, d.lessonList(&l.NeedsImprovement, &l.NeedsImprovementThemes)
 		}
 		return 0, false
 	})
+}
+
+// lessonList reads null or a list of lessons, each a string or {text,
+// theme}, as caseDecoder.lessonList does.
+func (d *fastDecoder) lessonList(texts, themes *[]string) bool {
+	if d.null() {
+		*texts, *themes = nil, nil
+		return true
+	}
+	if !d.open('[') {
+		return false
+	}
+	out := make([]string, 0, 4)
+	var th []string
+	themed := false
+	for first := true; ; first = false {
+		done, ok := d.element(first)
+		if !ok {
+			return false
+		}
+		if done {
+			break
+		}
+		var text, theme string
+		switch d.next() {
+		case '"':
+			if text, ok = d.text(); !ok {
+				return false
+			}
+			if text == "" {
+				continue
+			}
+		case '{':
+			ok = d.object(func(key []byte) (uint32, bool) {
+				switch string(key) {
+				case "text":
+					return 1, d.optStr(&text)
+				case "theme":
+					return 2, d.optStr(&theme)
+				}
+				return 0, false
+			})
+			if !ok || text == "" {
+				return false
+			}
+		default:
+			return false
+		}
+		out = append(out, text)
+		th = append(th, theme)
+		themed = themed || theme != ""
+	}
+	*texts = out
+	*themes = nil
+	if themed {
+		*themes = th
+	}
+	return true
+}
+
+// vocab reads a string or null and normalises it with norm; an error
+// declines the record.
+func (d *fastDecoder) vocab(dst *string, norm func(string) (string, error)) bool {
+	var s string
+	if !d.optStr(&s) {
+		return false
+	}
+	v, err := norm(s)
+	*dst = v
+	return err == nil
+}
+
+func (d *fastDecoder) platforms(c *Case) bool {
+	var names []string
+	if !d.strList(&names) {
+		return false
+	}
+	for _, s := range names {
+		p, err := NormalizePlatform(s)
+		if err != nil {
+			return false
+		}
+		c.Platforms = AddTechnique(c.Platforms, p)
+	}
+	return true
+}
+
+// optBool reads true, false or null (nil).
+func (d *fastDecoder) optBool(dst **bool) bool {
+	switch d.next() {
+	case 't', 'f':
+		var b bool
+		if !d.boolean(&b) {
+			return false
+		}
+		*dst = &b
+		return true
+	}
+	*dst = nil
+	return d.null()
+}
+
+// optNumber reads a number's text, or null ("", true).
+func (d *fastDecoder) optNumber() (string, bool) {
+	if isNumberStart(d.next()) {
+		return d.numberStr()
+	}
+	return "", d.null()
+}
+
+func (d *fastDecoder) impact(c *Case) bool {
+	var im Impact
+	ok := d.optObject(func(key []byte) (uint32, bool) {
+		switch string(key) {
+		case "records":
+			n, ok := d.optNumber()
+			if ok && n != "" {
+				v, err := parseCount(n)
+				im.Records, ok = &v, err == nil
+			}
+			return 1, ok
+		case "cost":
+			return 2, d.amount(&im.Cost)
+		case "currency":
+			return 4, d.vocab(&im.Currency, NormalizeCurrency)
+		case "downtime_hours":
+			return 8, d.amount(&im.DowntimeHours)
+		case "regulator_notified":
+			return 16, d.optBool(&im.RegulatorNotified)
+		case "customers_notified":
+			return 32, d.optBool(&im.CustomersNotified)
+		}
+		return 0, false
+	})
+	if !ok || (im.Cost != nil && im.Currency == "") {
+		return false
+	}
+	if im != (Impact{}) {
+		c.Impact = &im
+	}
+	return true
+}
+
+// amount reads a number ≥ 0 (parseAmount) or null.
+func (d *fastDecoder) amount(dst **float64) bool {
+	n, ok := d.optNumber()
+	if !ok || n == "" {
+		return ok
+	}
+	v, err := parseAmount(n)
+	*dst = &v
+	return err == nil
+}
+
+func (d *fastDecoder) review(c *Case) bool {
+	var rv Review
+	ok := d.optObject(func(key []byte) (uint32, bool) {
+		switch string(key) {
+		case "status":
+			return 1, d.vocab(&rv.Status, NormalizeReviewStatus)
+		case "held_at":
+			var ok bool
+			rv.HeldAt, ok = d.instant(true)
+			return 2, ok
+		case "published_at":
+			var ok bool
+			rv.PublishedAt, ok = d.instant(true)
+			return 4, ok
+		case "facilitator":
+			return 8, d.optStr(&rv.Facilitator)
+		}
+		return 0, false
+	})
+	if !ok {
+		return false
+	}
+	if rv != (Review{}) {
+		if rv.Status == "" {
+			rv.Status = defaultReviewStatus(rv.HeldAt, rv.PublishedAt)
+		}
+		c.Review = &rv
+	}
+	return true
+}
+
+func (d *fastDecoder) playbookUpdates(c *Case) bool {
+	if d.null() {
+		return true
+	}
+	if !d.open('[') {
+		return false
+	}
+	for first := true; ; first = false {
+		done, ok := d.element(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		var u PlaybookUpdate
+		ok = d.object(func(key []byte) (uint32, bool) {
+			switch string(key) {
+			case "playbook":
+				return 1, d.optStr(&u.Playbook)
+			case "change":
+				return 2, d.optStr(&u.Change)
+			case "owner":
+				return 4, d.optStr(&u.Owner)
+			case "due":
+				return 8, d.date(&u.Due)
+			case "status":
+				var s string
+				if !d.optStr(&s) {
+					return 16, false
+				}
+				var err error
+				u.Status, err = NormalizeActionStatus(s)
+				return 16, err == nil
+			case "completed":
+				var ok bool
+				u.Completed, ok = d.instant(false)
+				return 32, ok
+			}
+			return 0, false
+		})
+		if !ok || u.Playbook == "" {
+			return false
+		}
+		if u.Status == "" {
+			u.Status = "open"
+			if u.Completed != nil {
+				u.Status = "done"
+			}
+		}
+		c.PlaybookUpdates = append(c.PlaybookUpdates, u)
+	}
 }
 
 // optObject reads null (nothing) or an object whose members field decodes:
@@ -861,7 +1129,7 @@ func (d *fastDecoder) actionItem() (ActionItem, bool) {
 			ai.Status, err = NormalizeActionStatus(s)
 			return 16, err == nil
 		case "due":
-			return 32, d.due(&ai)
+			return 32, d.date(&ai.Due)
 		case "completed":
 			var ok bool
 			ai.Completed, ok = d.instant(false)
@@ -872,8 +1140,8 @@ func (d *fastDecoder) actionItem() (ActionItem, bool) {
 	return ai, ok
 }
 
-// due reads an action item's due date (ParseDate) or null.
-func (d *fastDecoder) due(ai *ActionItem) bool {
+// date reads a due date (ParseDate) or null.
+func (d *fastDecoder) date(dst **Date) bool {
 	var t time.Time
 	var err error
 	switch c := d.next(); {
@@ -897,7 +1165,7 @@ func (d *fastDecoder) due(ai *ActionItem) bool {
 	if err != nil {
 		return false
 	}
-	ai.Due = &Date{t}
+	*dst = &Date{t}
 	return true
 }
 
@@ -940,6 +1208,10 @@ func (d *fastDecoder) detectionRule() (DetectionRule, bool) {
 			var ok bool
 			r.Techniques, ok = addTechniques(r.Techniques, ids)
 			return 4, ok
+		case "status":
+			return 8, d.vocab(&r.Status, NormalizeRuleStatus)
+		case "sigma_id":
+			return 16, d.vocab(&r.SigmaID, NormalizeSigmaID)
 		}
 		return 0, false
 	})

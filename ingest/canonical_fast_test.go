@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"math"
@@ -70,6 +71,33 @@ var agreeRecords = []string{
 	`["x"]`,
 	`{}`,
 	``,
+	// The fields added after the first version.
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"assets":[" DC-01 ","dc-01","","Straße","STRASSE"],"platforms":["Windows","vmware","ESXi"],"team":"SOC","business_unit":null,"tenant":" acme ","detection_source":"Ransom note"}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"assets":[],"platforms":[],"team":"","detection_source":null,"impact":null,"review":null,"playbook_updates":null}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"assets":null,"platforms":null,"impact":{},"review":{},"playbook_updates":[]}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"impact":{"records":1.2e3,"cost":-0,"currency":"eur","downtime_hours":0.25,"regulator_notified":false,"customers_notified":null}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"impact":{"records":null,"cost":null,"currency":null,"downtime_hours":null,"regulator_notified":null,"customers_notified":true}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"impact":{"cost":10}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"impact":{"records":-1}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"impact":{"records":"1"}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"impact":{"records":1,"records":2}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"impact":{"loss":1}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"review":{"status":"Completed","held_at":"2024-01-09 10:00","published_at":1705000000000,"facilitator":"Mei Tanaka"}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"review":{"held_at":"  ","published_at":null,"status":null,"facilitator":null}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"review":{"held_at":"2024-01-09T10:00:00Z"}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"review":{"status":"maybe"}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"playbook_updates":[{"playbook":"P","change":"c","owner":"o","due":"2024-02-01","status":"In Progress"},{"playbook":"Q","completed":"2024-01-05T00:00:00Z"},{"playbook":"R","due":1704067200000,"completed":null,"status":null}]}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"playbook_updates":[{"change":"no playbook"}]}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"playbook_updates":[null]}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"detection_rules":[{"id":"r","status":"Deployed","sigma_id":"496A0E47-0A33-4DCA-B009-9E6CA3591F39"},{"id":"s","status":null,"sigma_id":null},{"id":"t","status":"","sigma_id":" "}]}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"detection_rules":[{"id":"r","sigma_id":"496a0e47"}]}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"lessons":{"went_well":["a",{"text":" b ","theme":"T"},"",{"theme":null,"text":"c"}],"needs_improvement":[{"text":"d"}]}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"lessons":{"went_well":[{"text":""}]}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"lessons":{"went_well":[{"text":"a","text":"b"}]}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"lessons":{"went_well":[{"text":"a","mood":"b"}]}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"lessons":{"went_well":[1]}}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"platforms":["amiga"]}`,
+	`{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"},"team":"a","team":"b"}`,
 }
 
 // agree decodes raw with the fast path and with the generic path and
@@ -158,6 +186,24 @@ func TestFastCanonicalAgrees(t *testing.T) {
 			}
 		}
 	})
+	t.Run("NewFieldsFast", func(t *testing.T) {
+		// Valid records with the fields added after the first version:
+		// the fast path must take them, not leave them to the generic one.
+		p := &ParseContext{File: "c.jsonl", Location: berlin, Now: time.Now}
+		n := 0
+		for _, r := range agreeRecords {
+			if decodeRaw(p, []byte(r), "1", p.Limits.WithDefaults(), decodeCanonical).Err != nil || !strings.Contains(r, "2024-01-01T00:00:00Z\"},\"") || hasDuplicateKey(r) {
+				continue
+			}
+			n++
+			if !agree(t, p, []byte(r)) {
+				t.Errorf("the fast path declined\n%s", r)
+			}
+		}
+		if n < 10 {
+			t.Errorf("only %d valid records with more fields", n)
+		}
+	})
 	t.Run("Corners", func(t *testing.T) {
 		for _, loc := range []*time.Location{time.UTC, berlin} {
 			for _, depth := range []int{0, 2, 3, 4} {
@@ -168,6 +214,50 @@ func TestFastCanonicalAgrees(t *testing.T) {
 			}
 		}
 	})
+}
+
+// hasDuplicateKey reports whether an object of the JSON text repeats a
+// key (the fast path declines such records by design).
+func hasDuplicateKey(text string) bool {
+	dec := json.NewDecoder(strings.NewReader(text))
+	type frame struct {
+		keys   map[string]bool
+		object bool
+		key    bool // the next string token is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		top := func() *frame { return &stack[len(stack)-1] }
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				if len(stack) > 0 && top().object {
+					top().key = true
+				}
+				stack = append(stack, frame{keys: map[string]bool{}, object: v == '{', key: v == '{'})
+				continue
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if len(stack) > 0 && top().object && top().key {
+				if top().keys[v] {
+					return true
+				}
+				top().keys[v] = true
+				top().key = false
+				continue
+			}
+		}
+		if len(stack) > 0 && top().object {
+			top().key = true
+		}
+	}
 }
 
 // FuzzFastCanonical: on any line, the fast path either declines or
@@ -276,26 +366,87 @@ func contentHashRef(c *Case) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// TestContentHashUnchanged: the digest of a case that uses none of the
+// fields added after the first version (the dimensions, rule status and
+// Sigma id, lesson themes) is byte-identical to the first version's, so an
+// upgrade does not show every stored case as "updated".
 func TestContentHashUnchanged(t *testing.T) {
-	cases, errs := parseAll(t, "cases.jsonl", mustRead(t, "../examples/cases.jsonl"), time.UTC)
-	if len(errs) > 0 || len(cases) == 0 {
-		t.Fatalf("sample: %d cases, errors %v", len(cases), errs)
-	}
-	v, h := 3.5, 84.0
-	long := strings.Repeat("x", 5000)
-	extraCase := &Case{ID: long, Source: "veris", MilestoneSources: map[string]string{"detection": "a", "closure": "b", "zz": "c", "a": "d", "b": "e", "c": "f", "d": "g", "e": "h", "f": "i"},
-		Buckets:     []TimelineBucket{{Phase: "discovery", Unit: "Months", Value: &v, Hours: &h}, {Phase: "containment", Unit: "Unknown"}},
-		ActionItems: []ActionItem{{ID: "1", Due: &Date{time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)}}, {ID: "2", Due: &Date{time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC)}}}}
-	cases = append(cases, extraCase, &Case{})
-	for _, c := range cases {
-		if got, want := c.ContentHash(), contentHashRef(c); got != want {
-			t.Fatalf("case %.40q: got %s, want %s", c.ID, got, want)
+	t.Run("PinnedV1Digests", func(t *testing.T) {
+		// Records of the sample as generated before the new fields, with
+		// the digests the loader stored for them then.
+		cases, errs := parseAll(t, "v1-cases.jsonl", mustRead(t, "testdata/canonical/v1-cases.jsonl"), time.UTC)
+		if len(errs) > 0 || len(cases) == 0 {
+			t.Fatalf("%d cases, errors %v", len(cases), errs)
 		}
+		want := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSpace(mustRead(t, "testdata/canonical/v1-cases.sha256")), "\n") {
+			id, sum, _ := strings.Cut(l, " ")
+			want[id] = sum
+		}
+		same := 0
+		for _, c := range cases {
+			got := c.ContentHash()
+			switch {
+			case want[c.ID] == "":
+				t.Fatalf("%s: no pinned digest", c.ID)
+			case c.hasDimensions():
+				// business_unit was an unknown field (kept in extra) before
+				// it became one of the case's fields: such a case is
+				// updated once.
+				if c.BusinessUnit == "" || got == want[c.ID] {
+					t.Errorf("%s: dimensions %v, digest %s (pinned %s)", c.ID, c.hasDimensions(), got, want[c.ID])
+				}
+			case got != want[c.ID]:
+				t.Errorf("%s: got %s, want %s", c.ID, got, want[c.ID])
+			default:
+				same++
+			}
+		}
+		if same < 15 {
+			t.Errorf("only %d of %d cases compared", same, len(cases))
+		}
+	})
+	t.Run("Reference", func(t *testing.T) {
+		cases, errs := parseAll(t, "cases.jsonl", mustRead(t, "../examples/cases.jsonl"), time.UTC)
+		if len(errs) > 0 || len(cases) == 0 {
+			t.Fatalf("sample: %d cases, errors %v", len(cases), errs)
+		}
+		v, h := 3.5, 84.0
+		long := strings.Repeat("x", 5000)
+		extraCase := &Case{ID: long, Source: "veris", MilestoneSources: map[string]string{"detection": "a", "closure": "b", "zz": "c", "a": "d", "b": "e", "c": "f", "d": "g", "e": "h", "f": "i"},
+			Buckets:     []TimelineBucket{{Phase: "discovery", Unit: "Months", Value: &v, Hours: &h}, {Phase: "containment", Unit: "Unknown"}},
+			ActionItems: []ActionItem{{ID: "1", Due: &Date{time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)}}, {ID: "2", Due: &Date{time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC)}}}}
+		cases = append(cases, extraCase, &Case{})
+		withDims := 0
+		for _, c := range cases {
+			if c.hasDimensions() {
+				// With the new fields removed, the first version's digest.
+				withDims++
+				c = withoutDimensions(c)
+			}
+			if got, want := c.ContentHash(), contentHashRef(c); got != want {
+				t.Fatalf("case %.40q: got %s, want %s", c.ID, got, want)
+			}
+		}
+		if withDims == 0 {
+			t.Error("no case of the sample uses the new fields")
+		}
+	})
+}
+
+// withoutDimensions is a copy of c without the fields added after the
+// first version of the digest.
+func withoutDimensions(c *Case) *Case {
+	x := *c
+	x.Assets, x.Platforms, x.Team, x.BusinessUnit, x.Tenant, x.DetectionSource = nil, nil, "", "", "", ""
+	x.Impact, x.Review, x.PlaybookUpdates = nil, nil, nil
+	x.Lessons.WentWellThemes, x.Lessons.NeedsImprovementThemes = nil, nil
+	x.DetectionRules = nil
+	for _, r := range c.DetectionRules {
+		r.Status, r.SigmaID = "", ""
+		x.DetectionRules = append(x.DetectionRules, r)
 	}
-	// As stored by the loader before the buffered digest.
-	if got, want := cases[0].ContentHash(), "053a1f7b4129f4f378951269461653e6e357227b2bceb68bd5ca5f0654073b74"; got != want {
-		t.Errorf("%s: got %s, want %s", cases[0].ID, got, want)
-	}
+	return &x
 }
 
 func mustRead(t testing.TB, path string) string {

@@ -40,6 +40,25 @@ type Case struct {
 	ActionItems    []ActionItem    `json:"action_items,omitempty"`
 	Lessons        Lessons         `json:"lessons"`
 	DetectionRules []DetectionRule `json:"detection_rules,omitempty"`
+
+	// The case's dimensions (issues 15, 17, 20): all optional. A case that
+	// sets none of them hashes exactly as before they existed.
+
+	// Assets are affected host, account or service names, trimmed and
+	// unique ignoring case (the first spelling is kept).
+	Assets []string `json:"assets,omitempty"`
+	// Platforms are values of Platforms, unique, in first-seen order.
+	Platforms []string `json:"platforms,omitempty"`
+	// Team is the owning team, BusinessUnit the affected business unit,
+	// Tenant the client or organisation (empty: none).
+	Team         string `json:"team,omitempty"`
+	BusinessUnit string `json:"business_unit,omitempty"`
+	Tenant       string `json:"tenant,omitempty"`
+	// DetectionSource is one of DetectionSources, or empty.
+	DetectionSource string           `json:"detection_source,omitempty"`
+	Impact          *Impact          `json:"impact,omitempty"`
+	Review          *Review          `json:"review,omitempty"`
+	PlaybookUpdates []PlaybookUpdate `json:"playbook_updates,omitempty"`
 	// Extra keeps unknown fields verbatim (a JSON object), or is empty.
 	Extra json.RawMessage `json:"extra,omitempty"`
 	// MilestoneSources says which source field (or state transition) each
@@ -123,10 +142,61 @@ type ActionItem struct {
 	Completed *time.Time `json:"completed,omitempty"`
 }
 
-// Lessons are the review's "what worked" and "what failed".
+// Lessons are the review's "what worked" and "what failed". A lesson may
+// carry a theme (input {text, theme}); the Themes lists are then as long as
+// the texts, "" where a lesson has none, and nil when no lesson of the list
+// has a theme.
 type Lessons struct {
-	WentWell         []string `json:"went_well,omitempty"`
-	NeedsImprovement []string `json:"needs_improvement,omitempty"`
+	WentWell               []string `json:"went_well,omitempty"`
+	NeedsImprovement       []string `json:"needs_improvement,omitempty"`
+	WentWellThemes         []string `json:"-"`
+	NeedsImprovementThemes []string `json:"-"`
+}
+
+// MarshalJSON writes the canonical form: each lesson a string, or
+// {"text", "theme"} when it has a theme.
+func (l Lessons) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	add := func(key string, texts, themes []string) error {
+		if len(texts) == 0 {
+			return nil
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, '"', ':', '[')
+		for i, t := range texts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var v any = t
+			if i < len(themes) && themes[i] != "" {
+				v = Lesson{Text: t, Theme: themes[i]}
+			}
+			e, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			b = append(b, e...)
+		}
+		b = append(b, ']')
+		return nil
+	}
+	if err := add("went_well", l.WentWell, l.WentWellThemes); err != nil {
+		return nil, err
+	}
+	if err := add("needs_improvement", l.NeedsImprovement, l.NeedsImprovementThemes); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// Lesson is the object form of one lesson.
+type Lesson struct {
+	Text  string `json:"text"`
+	Theme string `json:"theme,omitempty"`
 }
 
 // DetectionRule is a rule written because of the incident (e.g. Sigma).
@@ -134,6 +204,42 @@ type DetectionRule struct {
 	ID         string   `json:"id"`
 	Title      string   `json:"title,omitempty"`
 	Techniques []string `json:"techniques,omitempty"`
+	// Status is one of RuleStatuses, or empty (unknown).
+	Status string `json:"status,omitempty"`
+	// SigmaID is the Sigma rule's id, a lower-case UUID, or empty.
+	SigmaID string `json:"sigma_id,omitempty"`
+}
+
+// Impact is what the incident cost; nil fields are unknown.
+type Impact struct {
+	Records *int64   `json:"records,omitempty"`
+	Cost    *float64 `json:"cost,omitempty"`
+	// Currency is an ISO 4217 code (upper case); required with Cost.
+	Currency          string   `json:"currency,omitempty"`
+	DowntimeHours     *float64 `json:"downtime_hours,omitempty"`
+	RegulatorNotified *bool    `json:"regulator_notified,omitempty"`
+	CustomersNotified *bool    `json:"customers_notified,omitempty"`
+}
+
+// Review is the post-incident review meeting itself.
+type Review struct {
+	// Status is one of ReviewStatuses.
+	Status      string     `json:"status"`
+	HeldAt      *time.Time `json:"held_at,omitempty"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	Facilitator string     `json:"facilitator,omitempty"`
+}
+
+// PlaybookUpdate is a change to a response playbook agreed in the review,
+// followed up like an action item.
+type PlaybookUpdate struct {
+	Playbook string `json:"playbook"`
+	Change   string `json:"change,omitempty"`
+	Owner    string `json:"owner,omitempty"`
+	Due      *Date  `json:"due,omitempty"`
+	// Status is one of ActionStatuses.
+	Status    string     `json:"status"`
+	Completed *time.Time `json:"completed,omitempty"`
 }
 
 // Date is a calendar date (no time of day), serialised as YYYY-MM-DD.
@@ -206,8 +312,81 @@ func (c *Case) contentHashBuf(buf []byte) (string, []byte) {
 		h.float(b.Value)
 		h.float(b.Hours)
 	}
+	if c.hasDimensions() {
+		c.hashDimensions(h)
+	}
 	sum := sha256.Sum256(h.b)
 	return hex.EncodeToString(sum[:]), h.b
+}
+
+// hasDimensions reports whether the case sets any field added after the
+// first version of the hash (the dimensions, rule status and Sigma id,
+// lesson themes). Only such a case hashes them, so every case stored
+// before they existed keeps its digest (and is "unchanged" on re-ingest).
+func (c *Case) hasDimensions() bool {
+	if len(c.Assets) > 0 || len(c.Platforms) > 0 || c.Team != "" || c.BusinessUnit != "" || c.Tenant != "" ||
+		c.DetectionSource != "" || c.Impact != nil || c.Review != nil || len(c.PlaybookUpdates) > 0 ||
+		c.Lessons.WentWellThemes != nil || c.Lessons.NeedsImprovementThemes != nil {
+		return true
+	}
+	for _, r := range c.DetectionRules {
+		if r.Status != "" || r.SigmaID != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// hashDimensions appends the dimensions after the first version's fields,
+// behind a marker: the first version's stream is self-delimiting (every
+// value length-prefixed, every list counted), so no case with dimensions
+// has the stream of one without.
+func (c *Case) hashDimensions(h *hasher) {
+	h.str("dimensions")
+	h.list(c.Assets)
+	h.list(c.Platforms)
+	h.str(c.Team, c.BusinessUnit, c.Tenant, c.DetectionSource)
+	if im := c.Impact; im != nil {
+		h.int(1)
+		if im.Records != nil {
+			h.int(1)
+			h.int(int(*im.Records))
+		} else {
+			h.int(-1)
+		}
+		h.float(im.Cost)
+		h.str(im.Currency)
+		h.float(im.DowntimeHours)
+		h.optBool(im.RegulatorNotified)
+		h.optBool(im.CustomersNotified)
+	} else {
+		h.int(-1)
+	}
+	if rv := c.Review; rv != nil {
+		h.int(1)
+		h.str(rv.Status)
+		h.time(rv.HeldAt)
+		h.time(rv.PublishedAt)
+		h.str(rv.Facilitator)
+	} else {
+		h.int(-1)
+	}
+	h.int(len(c.PlaybookUpdates))
+	for _, u := range c.PlaybookUpdates {
+		h.str(u.Playbook, u.Change, u.Owner, u.Status)
+		if u.Due != nil {
+			h.date(u.Due.Time)
+		} else {
+			h.str("")
+		}
+		h.time(u.Completed)
+	}
+	h.int(len(c.DetectionRules))
+	for _, r := range c.DetectionRules {
+		h.str(r.Status, r.SigmaID)
+	}
+	h.list(c.Lessons.WentWellThemes)
+	h.list(c.Lessons.NeedsImprovementThemes)
 }
 
 // contentHash returns the hash a parser cached, or computes it.
@@ -252,6 +431,17 @@ func (h *hasher) bool(b bool) {
 	if b {
 		h.int(1)
 	} else {
+		h.int(0)
+	}
+}
+
+func (h *hasher) optBool(b *bool) {
+	switch {
+	case b == nil:
+		h.int(-1)
+	case *b:
+		h.int(1)
+	default:
 		h.int(0)
 	}
 }

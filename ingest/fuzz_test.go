@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,7 @@ func FuzzCanonical(f *testing.F) {
 					t.Fatalf("accepted technique %q", id)
 				}
 			}
+			checkDimensionInvariants(t, c)
 			_ = c.ContentHash()
 			return nil
 		})
@@ -73,4 +75,56 @@ func FuzzParseTimestamp(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkDimensionInvariants fails when an accepted case breaks a rule of the
+// fields added after the first version.
+func checkDimensionInvariants(t *testing.T, c *Case) {
+	t.Helper()
+	for _, p := range c.Platforms {
+		if !slices.Contains(Platforms, p) {
+			t.Fatalf("accepted platform %q", p)
+		}
+	}
+	for i, a := range c.Assets {
+		if a == "" || a != strings.TrimSpace(a) {
+			t.Fatalf("accepted asset %q", a)
+		}
+		for _, b := range c.Assets[:i] {
+			if strings.EqualFold(a, b) {
+				t.Fatalf("assets %q and %q both kept", b, a)
+			}
+		}
+	}
+	if c.DetectionSource != "" && !slices.Contains(DetectionSources, c.DetectionSource) {
+		t.Fatalf("accepted detection source %q", c.DetectionSource)
+	}
+	if im := c.Impact; im != nil {
+		if *im == (Impact{}) || (im.Cost != nil && (im.Currency == "" || *im.Cost < 0)) || (im.Records != nil && *im.Records < 0) || (im.DowntimeHours != nil && *im.DowntimeHours < 0) {
+			t.Fatalf("accepted impact %+v", im)
+		}
+		if im.Currency != "" && (len(im.Currency) != 3 || strings.ToUpper(im.Currency) != im.Currency) {
+			t.Fatalf("accepted currency %q", im.Currency)
+		}
+	}
+	if rv := c.Review; rv != nil && !slices.Contains(ReviewStatuses, rv.Status) {
+		t.Fatalf("accepted review status %q", rv.Status)
+	}
+	for _, u := range c.PlaybookUpdates {
+		if u.Playbook == "" || !slices.Contains(ActionStatuses, u.Status) {
+			t.Fatalf("accepted playbook update %+v", u)
+		}
+	}
+	for _, r := range c.DetectionRules {
+		if r.Status != "" && !slices.Contains(RuleStatuses, r.Status) {
+			t.Fatalf("accepted rule status %q", r.Status)
+		}
+		if s, err := NormalizeSigmaID(r.SigmaID); err != nil || s != r.SigmaID {
+			t.Fatalf("accepted Sigma id %q", r.SigmaID)
+		}
+	}
+	l := c.Lessons
+	if (l.WentWellThemes != nil && len(l.WentWellThemes) != len(l.WentWell)) || (l.NeedsImprovementThemes != nil && len(l.NeedsImprovementThemes) != len(l.NeedsImprovement)) {
+		t.Fatalf("lesson themes do not match the lessons: %+v", l)
+	}
 }

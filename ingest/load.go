@@ -119,7 +119,7 @@ func Load(ctx context.Context, db *pirsql.DB, inputs []Input, o Options) (*Summa
 	now := o.Now()
 	var done atomic.Int64
 	st := &stager{now: now}
-	err = pirsql.WithAppenders(conn, "temp", "main", []string{"stage_cases", "stage_techniques", "stage_actions", "stage_rules", "stage_sources", "stage_veris", "stage_rejects", "stage_files"},
+	err = pirsql.WithAppenders(conn, "temp", "main", []string{"stage_cases", "stage_techniques", "stage_actions", "stage_rules", "stage_playbooks", "stage_sources", "stage_veris", "stage_rejects", "stage_files"},
 		func(app map[string]func(...driver.Value) error) error {
 			st.app = app
 			for _, f := range files {
@@ -172,11 +172,11 @@ type stager struct {
 	now time.Time
 
 	// For stageCase: the appenders, and what it reuses from row to row.
-	cases, techniques, actions, rules, sources, veris func(...driver.Value) error
-	row                                               []driver.Value
-	lists                                             []any
-	path, format                                      string
-	pathV, formatV                                    driver.Value
+	cases, techniques, actions, rules, playbooks, sources, veris func(...driver.Value) error
+	row                                                          []driver.Value
+	lists                                                        []any
+	path, format                                                 string
+	pathV, formatV                                               driver.Value
 }
 
 func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int64, sum *Summary, progress func(int64)) (*FileSummary, error) {
@@ -293,6 +293,7 @@ func (s *stager) stageCase(c *Case, path, format string) error {
 	if s.cases == nil {
 		s.cases, s.techniques, s.actions = s.app["stage_cases"], s.app["stage_techniques"], s.app["stage_actions"]
 		s.rules, s.sources, s.veris = s.app["stage_rules"], s.app["stage_sources"], s.app["stage_veris"]
+		s.playbooks = s.app["stage_playbooks"]
 	}
 	if s.pathV == nil || s.path != path || s.format != format {
 		s.path, s.format, s.pathV, s.formatV = path, format, path, format
@@ -308,7 +309,20 @@ func (s *stager) stageCase(c *Case, path, format string) error {
 	row := append(s.row[:0], seq, c.Source, c.ID, nullStr(c.Title), nullStr(c.Severity), nullStr(c.Category), c.Status, c.Excluded,
 		s.list(c.Tags), ts(tl.Compromise), ts(tl.Detection), ts(tl.Triage), ts(tl.Containment), ts(tl.Eradication), ts(tl.Recovery), ts(tl.Closure),
 		nullStr(c.RootCause.Category), nullStr(c.RootCause.Summary), s.list(c.RootCause.Whys),
-		s.list(c.Lessons.WentWell), s.list(c.Lessons.NeedsImprovement), extra, c.contentHash(), s.pathV, s.formatV)
+		s.list(c.Lessons.WentWell), s.list(c.Lessons.NeedsImprovement), extra, c.contentHash(), s.pathV, s.formatV,
+		s.list(c.Assets), s.list(c.Platforms), nullStr(c.Team), nullStr(c.BusinessUnit), nullStr(c.Tenant), nullStr(c.DetectionSource))
+	if im := c.Impact; im != nil {
+		row = append(row, int64Ptr(im.Records), floatPtr(im.Cost), nullStr(im.Currency), floatPtr(im.DowntimeHours),
+			boolPtr(im.RegulatorNotified), boolPtr(im.CustomersNotified))
+	} else {
+		row = append(row, nil, nil, nil, nil, nil, nil)
+	}
+	if rv := c.Review; rv != nil {
+		row = append(row, rv.Status, ts(rv.HeldAt), ts(rv.PublishedAt), nullStr(rv.Facilitator))
+	} else {
+		row = append(row, nil, nil, nil, nil)
+	}
+	row = append(row, s.optList(c.Lessons.WentWellThemes), s.optList(c.Lessons.NeedsImprovementThemes))
 	s.row = row
 	if err := s.cases(row...); err != nil {
 		return fmt.Errorf("stage case %s: %w", c.ID, err)
@@ -331,8 +345,18 @@ func (s *stager) stageCase(c *Case, path, format string) error {
 	}
 	for _, r := range c.DetectionRules {
 		s.lists = s.lists[:0]
-		row = append(row[:0], seq, r.ID, nullStr(r.Title), s.list(r.Techniques))
+		row = append(row[:0], seq, r.ID, nullStr(r.Title), s.list(r.Techniques), nullStr(r.Status), nullStr(r.SigmaID))
 		if err := s.rules(row...); err != nil {
+			return err
+		}
+	}
+	for i, u := range c.PlaybookUpdates {
+		var due any
+		if u.Due != nil {
+			due = u.Due.Time
+		}
+		row = append(row[:0], seq, int32(i+1), u.Playbook, nullStr(u.Change), nullStr(u.Owner), due, u.Status, ts(u.Completed))
+		if err := s.playbooks(row...); err != nil {
 			return err
 		}
 	}
@@ -368,6 +392,29 @@ func (s *stager) list(l []string) any {
 		s.lists = append(s.lists, v)
 	}
 	return s.lists[n:len(s.lists):len(s.lists)]
+}
+
+// optList is list, or NULL for a nil list (a list column where "none"
+// differs from "empty").
+func (s *stager) optList(l []string) any {
+	if l == nil {
+		return nil
+	}
+	return s.list(l)
+}
+
+func int64Ptr(n *int64) any {
+	if n == nil {
+		return nil
+	}
+	return *n
+}
+
+func boolPtr(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
 }
 
 func floatPtr(f *float64) any {

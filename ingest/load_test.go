@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ func load(t testing.TB, db *pirsql.DB, skip bool, paths ...string) (*Summary, er
 func snapshot(t testing.TB, db *pirsql.DB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"cases", "case_techniques", "action_items", "detection_rules", "milestone_sources", "ingest_files", "ingest_runs", "rejects"} {
+	for _, table := range []string{"cases", "case_techniques", "action_items", "detection_rules", "playbook_updates", "milestone_sources", "ingest_files", "ingest_runs", "rejects"} {
 		var s string
 		q := "SELECT coalesce(string_agg(x::VARCHAR, '|' ORDER BY x::VARCHAR), '') FROM (SELECT t AS x FROM store." + table + " t)"
 		if err := db.QueryRow(q).Scan(&s); err != nil {
@@ -276,5 +277,116 @@ func TestLoadTimeZoneQuarter(t *testing.T) {
 	}
 	if q != "2024-Q2" { // session zone UTC: 03:30Z on 1 April
 		t.Errorf("UTC session: got %s, want 2024-Q2", q)
+	}
+}
+
+// rows renders a query's rows as text, one line per row, columns joined by
+// " | " (NULL as NULL), for comparison with rows written by hand.
+func rows(t testing.TB, db *pirsql.DB, q string) string {
+	t.Helper()
+	rs, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rs.Close()
+	cols, _ := rs.Columns()
+	var out []string
+	for rs.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		cells := make([]string, len(cols))
+		for i, v := range vals {
+			switch x := v.(type) {
+			case nil:
+				cells[i] = "NULL"
+			case time.Time:
+				cells[i] = x.UTC().Format("2006-01-02 15:04")
+			default:
+				cells[i] = fmt.Sprint(x)
+			}
+		}
+		out = append(out, strings.Join(cells, " | "))
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestLoadDimensions ingests a case with every field (the canonical test
+// file full.json) and a case with none of the new ones, and checks each
+// view that shows them, row by row.
+func TestLoadDimensions(t *testing.T) {
+	db := openTestDB(t)
+	dir := t.TempDir()
+	full, err := os.ReadFile("testdata/canonical/full.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := writeFile(t, dir, "full.json", string(full))
+	q := writeFile(t, dir, "plain.jsonl", `{"id":"P","timeline":{"detection":"2024-04-01T00:00:00Z"},"lessons":{"went_well":["fast"]},"detection_rules":[{"id":"r"}]}`+"\n")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	in := []Input{{Path: p, Format: "auto"}, {Path: q, Format: "auto"}}
+	if _, err := Load(context.Background(), db, in, Options{Location: berlin, Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, query, want string }{
+		{"cases", `SELECT case_id, team, business_unit, tenant, detection_source, assets, platforms,
+		        review_status, review_held_at, review_published_at, review_facilitator,
+		        impact_records, impact_cost, impact_currency, impact_downtime_hours, impact_regulator_notified, impact_customers_notified
+		    FROM cases ORDER BY case_id`,
+			"IR-2024-001 | SOC EU | Retail Banking | acme | attacker | [FS-BER-001 svc_backup] | [windows esxi] | held | 2024-02-27 13:00 | 2024-03-04 09:00 | Aoife Ní Bhriain | 1200 | 250000.5 | EUR | 36 | true | false\n" +
+				"P | NULL | NULL | NULL | NULL | [] | [] | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL"},
+		{"case_assets", `SELECT case_id, source, position, asset, asset_key FROM case_assets ORDER BY case_id, position`,
+			"IR-2024-001 | soc-eu | 1 | FS-BER-001 | fs-ber-001\nIR-2024-001 | soc-eu | 2 | svc_backup | svc_backup"},
+		{"case_platforms", `SELECT case_id, source, platform FROM case_platforms ORDER BY case_id, platform`,
+			"IR-2024-001 | soc-eu | esxi\nIR-2024-001 | soc-eu | windows"},
+		{"lessons", `SELECT case_id, source, kind, position, lesson, theme FROM lessons ORDER BY case_id, kind DESC, position`,
+			"IR-2024-001 | soc-eu | went_well | 1 | Backups restored | NULL\n" +
+				"IR-2024-001 | soc-eu | went_well | 2 | Crisis team met within the hour | Coordination\n" +
+				"IR-2024-001 | soc-eu | needs_improvement | 1 | Patch SLA | NULL\n" +
+				"P | pir | went_well | 1 | fast | NULL"},
+		{"playbook_updates", `SELECT case_id, source, position, playbook, change, owner, due_date, status, completed_at FROM playbook_updates ORDER BY position`,
+			"IR-2024-001 | soc-eu | 1 | Ransomware | Isolate ESXi management network first | SOC | 2024-03-31 00:00 | in-progress | NULL\n" +
+				"IR-2024-001 | soc-eu | 2 | Backup restore | NULL | NULL | NULL | done | 2024-03-02 12:00"},
+		{"case_impact", `SELECT * FROM case_impact`,
+			"IR-2024-001 | soc-eu | 2024-Q1 | 1200 | 250000.5 | EUR | 36 | true | false"},
+		{"case_reviews", `SELECT * FROM case_reviews`,
+			"IR-2024-001 | soc-eu | 2024-Q1 | held | 2024-02-27 13:00 | 2024-03-04 09:00 | Aoife Ní Bhriain | 2024-02-20 17:00"},
+		{"detection_rules", `SELECT case_id, rule_id, title, techniques, status, sigma_id FROM detection_rules ORDER BY case_id, rule_id`,
+			"IR-2024-001 | DR-7 | Suspicious Kerberos RC4 Ticket Encryption | [T1558.003] | deployed | 496a0e47-0a33-4dca-b009-9e6ca3591f39\n" +
+				"IR-2024-001 | sigma-123 | VPN exploit | [T1190] | NULL | NULL\n" +
+				"P | r | NULL | [] | NULL | NULL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := rows(t, db, tc.query); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+
+	// An updated case replaces its child rows; the same file again is
+	// unchanged.
+	changed := strings.Replace(string(full), `{"playbook": "Backup restore", "completed": "2024-03-02T12:00:00Z"}`, `{"playbook": "Backup restore v2"}`, 1)
+	changed = strings.Replace(changed, `"Crisis team met within the hour", "theme": "Coordination"`, `"Crisis team met within the hour", "theme": "Crisis management"`, 1)
+	p2 := writeFile(t, dir, "full-v2.json", changed)
+	s, err := Load(context.Background(), db, []Input{{Path: p2}, {Path: q}}, Options{Location: berlin, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Updated != 1 || s.Unchanged != 1 {
+		t.Fatalf("got %+v, want 1 updated, 1 unchanged", s)
+	}
+	if got, want := rows(t, db, `SELECT playbook, status FROM playbook_updates ORDER BY position`), "Ransomware | in-progress\nBackup restore v2 | open"; got != want {
+		t.Errorf("playbook updates after the update: got\n%s\nwant\n%s", got, want)
+	}
+	if got, want := rows(t, db, `SELECT theme FROM lessons WHERE theme IS NOT NULL`), "Crisis management"; got != want {
+		t.Errorf("themes after the update: got %s, want %s", got, want)
 	}
 }

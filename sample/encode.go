@@ -1,6 +1,8 @@
 package sample
 
 import (
+	"math"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -16,12 +18,11 @@ import (
 // appendCase renders case i as one JSON line.
 func (g *generator) appendCase(b []byte, i int) []byte {
 	g.build(i)
-	return appendCaseJSON(b, &g.c, g.bu)
+	return appendCaseJSON(b, &g.c)
 }
 
-// appendCaseJSON renders c as one JSON line; businessUnit, when set, is an
-// extra top-level field the canonical format keeps verbatim.
-func appendCaseJSON(b []byte, c *ingest.Case, businessUnit string) []byte {
+// appendCaseJSON renders c as one JSON line.
+func appendCaseJSON(b []byte, c *ingest.Case) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, c.ID)
 	b = append(b, `,"source":`...)
@@ -129,14 +130,14 @@ func appendCaseJSON(b []byte, c *ingest.Case, businessUnit string) []byte {
 	b = append(b, `,"lessons":{`...)
 	if len(c.Lessons.WentWell) > 0 {
 		b = append(b, `"went_well":`...)
-		b = appendStrings(b, c.Lessons.WentWell)
+		b = appendLessons(b, c.Lessons.WentWell, c.Lessons.WentWellThemes)
 	}
 	if len(c.Lessons.NeedsImprovement) > 0 {
 		if len(c.Lessons.WentWell) > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `"needs_improvement":`...)
-		b = appendStrings(b, c.Lessons.NeedsImprovement)
+		b = appendLessons(b, c.Lessons.NeedsImprovement, c.Lessons.NeedsImprovementThemes)
 	}
 	b = append(b, '}')
 	if len(c.DetectionRules) > 0 {
@@ -155,15 +156,149 @@ func appendCaseJSON(b []byte, c *ingest.Case, businessUnit string) []byte {
 				b = append(b, `,"techniques":`...)
 				b = appendStrings(b, r.Techniques)
 			}
+			b = appendOptString(b, `,"status":`, r.Status)
+			b = appendOptString(b, `,"sigma_id":`, r.SigmaID)
 			b = append(b, '}')
 		}
 		b = append(b, ']')
 	}
-	if businessUnit != "" {
-		b = append(b, `,"business_unit":`...)
-		b = appendString(b, businessUnit)
+	if len(c.Assets) > 0 {
+		b = append(b, `,"assets":`...)
+		b = appendStrings(b, c.Assets)
+	}
+	if len(c.Platforms) > 0 {
+		b = append(b, `,"platforms":`...)
+		b = appendStrings(b, c.Platforms)
+	}
+	b = appendOptString(b, `,"team":`, c.Team)
+	b = appendOptString(b, `,"business_unit":`, c.BusinessUnit)
+	b = appendOptString(b, `,"tenant":`, c.Tenant)
+	b = appendOptString(b, `,"detection_source":`, c.DetectionSource)
+	if im := c.Impact; im != nil {
+		b = append(b, `,"impact":{`...)
+		sep := false
+		field := func(key string) {
+			if sep {
+				b = append(b, ',')
+			}
+			sep = true
+			b = append(b, '"')
+			b = append(b, key...)
+			b = append(b, `":`...)
+		}
+		if im.Records != nil {
+			field("records")
+			b = strconv.AppendInt(b, *im.Records, 10)
+		}
+		if im.Cost != nil {
+			field("cost")
+			b = appendFloat(b, *im.Cost)
+		}
+		if im.Currency != "" {
+			field("currency")
+			b = appendString(b, im.Currency)
+		}
+		if im.DowntimeHours != nil {
+			field("downtime_hours")
+			b = appendFloat(b, *im.DowntimeHours)
+		}
+		if im.RegulatorNotified != nil {
+			field("regulator_notified")
+			b = strconv.AppendBool(b, *im.RegulatorNotified)
+		}
+		if im.CustomersNotified != nil {
+			field("customers_notified")
+			b = strconv.AppendBool(b, *im.CustomersNotified)
+		}
+		b = append(b, '}')
+	}
+	if rv := c.Review; rv != nil {
+		b = append(b, `,"review":{"status":`...)
+		b = appendString(b, rv.Status)
+		if rv.HeldAt != nil {
+			b = append(b, `,"held_at":`...)
+			b = appendTime(b, *rv.HeldAt)
+		}
+		if rv.PublishedAt != nil {
+			b = append(b, `,"published_at":`...)
+			b = appendTime(b, *rv.PublishedAt)
+		}
+		b = appendOptString(b, `,"facilitator":`, rv.Facilitator)
+		b = append(b, '}')
+	}
+	if len(c.PlaybookUpdates) > 0 {
+		b = append(b, `,"playbook_updates":[`...)
+		for k, u := range c.PlaybookUpdates {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"playbook":`...)
+			b = appendString(b, u.Playbook)
+			b = appendOptString(b, `,"change":`, u.Change)
+			b = appendOptString(b, `,"owner":`, u.Owner)
+			if u.Due != nil {
+				b = append(b, `,"due":"`...)
+				b = u.Due.AppendFormat(b, time.DateOnly)
+				b = append(b, '"')
+			}
+			b = append(b, `,"status":`...)
+			b = appendString(b, u.Status)
+			if u.Completed != nil {
+				b = append(b, `,"completed":`...)
+				b = appendTime(b, *u.Completed)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
 	}
 	return append(b, "}\n"...)
+}
+
+// appendOptString writes key and s when s is not empty (omitempty).
+func appendOptString(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	b = append(b, key...)
+	return appendString(b, s)
+}
+
+// appendLessons writes lessons as strings, or {"text","theme"} for those
+// with a theme (ingest.Lessons.MarshalJSON).
+func appendLessons(b []byte, texts, themes []string) []byte {
+	b = append(b, '[')
+	for k, t := range texts {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		if k < len(themes) && themes[k] != "" {
+			b = append(b, `{"text":`...)
+			b = appendString(b, t)
+			b = append(b, `,"theme":`...)
+			b = appendString(b, themes[k])
+			b = append(b, '}')
+			continue
+		}
+		b = appendString(b, t)
+	}
+	return append(b, ']')
+}
+
+// appendFloat writes f as encoding/json does.
+func appendFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }
 
 func appendTime(b []byte, t time.Time) []byte {

@@ -15,6 +15,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +35,10 @@ type Options struct {
 	Seed int64
 	// Start is the beginning of the span; its time zone does not matter.
 	Start time.Time
+	// Tenants, when given, spreads the cases over these clients (a
+	// managed security provider's data); the first gets the most cases.
+	// Each case is otherwise the same as without tenants.
+	Tenants []string
 }
 
 // MaxCases bounds Options.Cases (the IDs have room for 99,999,999).
@@ -47,6 +53,18 @@ func (o Options) Validate() error {
 		return fmt.Errorf("quarters %d: want 1 to 400", o.Quarters)
 	case o.Start.IsZero():
 		return errors.New("start: missing")
+	case len(o.Tenants) > 100:
+		return fmt.Errorf("tenants: %d, want at most 100", len(o.Tenants))
+	}
+	seen := map[string]bool{}
+	for _, t := range o.Tenants {
+		switch {
+		case strings.TrimSpace(t) != t || t == "":
+			return fmt.Errorf("tenant %q: want a name without surrounding space", t)
+		case seen[t]:
+			return fmt.Errorf("tenant %q: given twice", t)
+		}
+		seen[t] = true
 	}
 	return nil
 }
@@ -167,10 +185,11 @@ type generator struct {
 	idWidth    int
 	zones      []zone
 	scenTotal  float64
+	campaigns  map[string]campaign
 	// scratch
 	c     ingest.Case
-	bu    string
-	nScen int // techniques from the scenario (before data-quality noise)
+	sl    slots // what the title template was filled with
+	nScen int   // techniques from the scenario (before data-quality noise)
 	seen  map[string]bool
 	tb    []byte
 }
@@ -200,6 +219,7 @@ func newGenerator(o Options) *generator {
 		seen: map[string]bool{},
 	}
 	g.r = rand.New(g.pcg)
+	g.campaigns = campaigns(g.seed, start, g.span)
 	g.idWidth = max(5, len(fmt.Sprint(o.Cases)))
 	for _, s := range scenarios {
 		g.scenTotal += s.weight
@@ -254,6 +274,14 @@ func (g *generator) pickWeighted(ws []weighted) string {
 	return ws[len(ws)-1].v
 }
 
+// hardShare is the share of a scenario's incidents that take weeks to
+// contain: supply-chain and insider cases most, phishing almost never.
+var hardShare = map[string]float64{
+	"third-party": 0.15, "insider-threat": 0.12, "web-app-exploitation": 0.08, "ransomware": 0.06,
+	"account-takeover": 0.04, "malware": 0.03, "business-email-compromise": 0.03, "cloud-misconfiguration": 0.04,
+	"phishing": 0.01,
+}
+
 // severityScale speeds up triage and containment of severe cases.
 var severityScale = [5]float64{0.5, 0.75, 1, 1.6, 2.2}
 
@@ -263,7 +291,7 @@ func (g *generator) build(i int) {
 	r := g.r
 	c := &g.c
 	*c = ingest.Case{Source: "pir"}
-	g.bu = ""
+	g.sl = slots{}
 
 	x := g.detectionX(i) // progress through the span, 0..1
 	detUTC := g.start.Add(time.Duration(x * g.span * float64(time.Second))).Truncate(time.Second)
@@ -313,7 +341,8 @@ func (g *generator) build(i int) {
 	kind := r.Float64()
 	exercise := kind < 0.025
 	falsePositive := !exercise && kind < 0.045
-	c.Title = g.expand(pick(r, s.titles))
+	title := pick(r, s.titles)
+	c.Title = g.expand(title.text)
 	switch {
 	case exercise:
 		c.Title = fmt.Sprintf(pick(r, exerciseTitles), s.label)
@@ -353,15 +382,27 @@ func (g *generator) build(i int) {
 		set(&tl.Closure, g.lognormal(gap{24, 1.0}, 1))
 	} else {
 		stale := g.chance(0.025) // never closed: the review stalled
+		// A few incidents are hard: a persistent actor, a spreading
+		// infection; containment takes weeks, not hours. In the newest
+		// weeks they are still open, which is why open cases matter.
+		hard := g.chance(hardShare[s.category])
+		slow := 1.0
+		if hard {
+			slow = 3
+		}
 		if g.chance(0.92) {
 			set(&tl.Triage, g.lognormal(s.gaps[1], sevScale*trend))
 		}
-		set(&tl.Containment, g.lognormal(s.gaps[2], sevScale*trend))
+		if hard {
+			set(&tl.Containment, g.lognormal(gap{25 * 24, 0.6}, 1))
+		} else {
+			set(&tl.Containment, g.lognormal(s.gaps[2], sevScale*trend))
+		}
 		if tl.Containment != nil && !g.chance(s.pNoEradication) {
-			set(&tl.Eradication, g.lognormal(s.gaps[3], later))
+			set(&tl.Eradication, g.lognormal(s.gaps[3], later*slow))
 		}
 		if tl.Containment != nil && !stale {
-			set(&tl.Recovery, g.lognormal(s.gaps[4], later))
+			set(&tl.Recovery, g.lognormal(s.gaps[4], later*slow))
 		}
 		if tl.Recovery != nil {
 			set(&tl.Closure, g.lognormal(s.gaps[5], later))
@@ -377,24 +418,33 @@ func (g *generator) build(i int) {
 
 	g.techniquesFor(s, exercise || falsePositive)
 	g.tagsFor(s, sevIdx, det)
+	g.platformsFor(s, title)
+	g.assetsFor(s, g.sl)
+	c.DetectionSource = g.detectionSourceFor(s, title, exercise || falsePositive)
+	if g.chance(0.92) {
+		c.Team = g.pickWeighted(s.teams)
+	}
+	if g.chance(0.88) {
+		c.BusinessUnit = g.businessUnitFor(s)
+	}
 
 	if !falsePositive {
-		rc := g.pickWeighted(s.rootCauses)
+		rc := g.rootCauseFor(s, det)
 		k := rootCauses[rc]
-		chain := pick(r, k.chains)
-		n := min(len(chain), 2+r.IntN(4))
-		c.RootCause = ingest.RootCause{Category: rc, Summary: pick(r, k.summaries), Whys: chain[:n]}
+		c.RootCause = ingest.RootCause{Category: rc, Summary: pick(r, k.summaries), Whys: g.whysFor(k)}
 		if !exercise || g.chance(0.5) {
 			g.actionsFor(k, sevIdx, det, x)
+			g.settle(det, rc, exercise)
 		}
-		g.lessonsFor(s, tl.Closure != nil)
+		g.lessonsFor(s, tl.Closure != nil, x)
 		if len(s.ruleTitles) > 0 && g.nScen > 0 && g.chance(0.25+0.25*x) {
-			g.rulesFor(s)
+			g.rulesFor(s, det)
 		}
 	}
-	if g.chance(0.25) {
-		g.bu = pick(r, businessUnit)
-	}
+	g.reviewFor(sevIdx, tl, falsePositive, exercise, x)
+	g.playbooksFor(s, sevIdx)
+	g.impactFor(s, sevIdx, exercise || falsePositive)
+	c.Tenant = g.tenantFor(i)
 }
 
 // caseID is IR-00042; the index is unique, so the key is.
@@ -548,11 +598,20 @@ func (g *generator) actionsFor(k rootCause, sev int, det time.Time, x float64) {
 		dueT := det.AddDate(0, 0, dueDays[prio]+r.IntN(15))
 		due := &ingest.Date{Time: time.Date(dueT.Year(), dueT.Month(), dueT.Day(), 0, 0, 0, 0, time.UTC)}
 		it := ingest.ActionItem{ID: fmt.Sprintf("AI-%d", j+1), Summary: a[0], Owner: owner, Priority: prio, Due: due}
-		// Follow-through improves over the span.
+		// Follow-through improves over the span. A couple of overloaded
+		// owners leave their urgent items open; everyone else rarely
+		// abandons a high-priority item.
+		abandon := 0.12
+		switch {
+		case slowOwners[owner] && (prio == "critical" || prio == "high"):
+			abandon = 0.55
+		case prio == "critical" || prio == "high":
+			abandon = 0.02
+		}
 		switch {
 		case g.chance(0.04):
 			it.Status = "wont-do"
-		case g.chance(0.12): // abandoned: never done
+		case g.chance(abandon): // abandoned: never done
 			it.Status = "open"
 		default:
 			var done time.Time
@@ -577,7 +636,7 @@ func (g *generator) actionsFor(k rootCause, sev int, det time.Time, x float64) {
 	}
 }
 
-func (g *generator) lessonsFor(s *scenario, closed bool) {
+func (g *generator) lessonsFor(s *scenario, closed bool, x float64) {
 	if !closed && g.chance(0.7) {
 		return // the review has not happened yet
 	}
@@ -587,25 +646,69 @@ func (g *generator) lessonsFor(s *scenario, closed bool) {
 	if g.chance(0.5) {
 		l.WentWell = append(l.WentWell, pick(r, generalWentWell))
 	}
-	l.NeedsImprovement = append(l.NeedsImprovement, pick(r, s.needsWork))
+	var themes []string
+	themed := false
+	add := func(text string) {
+		text, th := g.lesson(text, x)
+		if text == "" || slices.Contains(l.NeedsImprovement, text) {
+			return
+		}
+		l.NeedsImprovement = append(l.NeedsImprovement, text)
+		themes = append(themes, th)
+		themed = themed || th != ""
+	}
+	add(pick(r, s.needsWork))
 	if g.chance(0.6) {
-		l.NeedsImprovement = append(l.NeedsImprovement, pick(r, generalNeedsWork))
+		add(pick(r, generalNeedsWork))
+	}
+	if g.chance(0.03) {
+		add(pick(r, blameLessons))
+	}
+	if themed {
+		l.NeedsImprovementThemes = themes
 	}
 }
 
-func (g *generator) rulesFor(s *scenario) {
+// rulesFor records the detection rules the review asked for: a SigmaHQ
+// rule already in the repository (by its real id and title) when one fits
+// a technique and platform of the case, a Sigma rule written in house (an
+// id no public repository has), or a rule in the SIEM's own language (no
+// Sigma id, matched by title).
+func (g *generator) rulesFor(s *scenario, det time.Time) {
 	r := g.r
 	c := &g.c
 	n := 1 + r.IntN(2)
 	for range n {
-		rule := ingest.DetectionRule{ID: g.uuid(), Title: pick(r, s.ruleTitles)}
 		t := c.Techniques[r.IntN(g.nScen)]
 		if t[0] == 't' {
 			t = "T" + t[1:]
 		}
-		rule.Techniques = []string{t}
+		var rule ingest.DetectionRule
+		if sr, ok := g.sigmaRuleFor(t); ok && g.chance(0.7) {
+			rule = ingest.DetectionRule{ID: sr.id, Title: sr.title, Techniques: slices.Clone(sr.techniques), SigmaID: sr.id}
+		} else if g.chance(0.5) {
+			id := g.uuid()
+			rule = ingest.DetectionRule{ID: id, Title: pick(r, s.ruleTitles), Techniques: []string{t}, SigmaID: id}
+		} else {
+			rule = ingest.DetectionRule{ID: fmt.Sprintf("DET-%04d", 1+r.IntN(9999)), Title: pick(r, s.ruleTitles), Techniques: []string{t}}
+		}
+		if slices.ContainsFunc(c.DetectionRules, func(x ingest.DetectionRule) bool { return x.ID == rule.ID }) {
+			continue
+		}
+		rule.Status = g.ruleStatusFor(det)
 		c.DetectionRules = append(c.DetectionRules, rule)
 	}
+}
+
+// sigmaRuleFor is a bundled SigmaHQ rule for technique t whose log source
+// fits one of the case's platforms.
+func (g *generator) sigmaRuleFor(t string) (sigmaRule, bool) {
+	for _, sr := range sigmaRules[t] {
+		if sr.platform == "" || g.hasPlatform(sr.platform) {
+			return sr, true
+		}
+	}
+	return sigmaRule{}, false
 }
 
 // uuid is a random version-4 UUID, the form Sigma rule IDs take.
@@ -644,21 +747,27 @@ func (g *generator) expand(t string) string {
 		}
 		switch t[k+1 : e] {
 		case "person":
-			b = append(b, pick(r, people)...)
+			g.sl.person = pick(r, people)
+			b = append(b, g.sl.person...)
 		case "dept":
 			b = append(b, pick(r, departments)...)
 		case "site":
-			b = append(b, pick(r, sites)...)
+			g.sl.site = pick(r, sites)
+			b = append(b, g.sl.site...)
 		case "app":
-			b = append(b, pick(r, apps)...)
+			g.sl.app = pick(r, apps)
+			b = append(b, g.sl.app...)
 		case "vendor":
-			b = append(b, pick(r, vendors)...)
+			g.sl.vendor = pick(r, vendors)
+			b = append(b, g.sl.vendor...)
 		case "country":
 			b = append(b, pick(r, countries)...)
 		case "bucket":
-			b = append(b, pick(r, buckets)...)
+			g.sl.bucket = pick(r, buckets)
+			b = append(b, g.sl.bucket...)
 		case "host":
-			b = fmt.Appendf(b, "%s-%s-%03d", pick(r, hostPrefix), pick(r, []string{"BER", "KRK", "LIS", "DUB", "TOR", "SIN"}), 1+r.IntN(400))
+			g.sl.host = g.hostName(pick(r, hostPrefix))
+			b = append(b, g.sl.host...)
 		case "n":
 			b = fmt.Appendf(b, "%d", 2+int(math.Exp(2.5+r.NormFloat64())))
 		default:

@@ -8,12 +8,22 @@ CREATE OR REPLACE TEMP TABLE stage_cases (
     contained_at TIMESTAMPTZ, eradicated_at TIMESTAMPTZ, recovered_at TIMESTAMPTZ,
     closed_at TIMESTAMPTZ, root_cause_category VARCHAR, root_cause_summary VARCHAR,
     root_cause_whys VARCHAR[], went_well VARCHAR[], needs_improvement VARCHAR[],
-    extra VARCHAR, content_sha256 VARCHAR, source_file VARCHAR, source_format VARCHAR);
+    extra VARCHAR, content_sha256 VARCHAR, source_file VARCHAR, source_format VARCHAR,
+    assets VARCHAR[], platforms VARCHAR[], team VARCHAR, business_unit VARCHAR,
+    tenant VARCHAR, detection_source VARCHAR, impact_records BIGINT, impact_cost DOUBLE,
+    impact_currency VARCHAR, impact_downtime_hours DOUBLE, impact_regulator_notified BOOLEAN,
+    impact_customers_notified BOOLEAN, review_status VARCHAR, review_held_at TIMESTAMPTZ,
+    review_published_at TIMESTAMPTZ, review_facilitator VARCHAR, went_well_themes VARCHAR[],
+    needs_improvement_themes VARCHAR[]);
 CREATE OR REPLACE TEMP TABLE stage_techniques (seq BIGINT, technique_id VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_actions (
     seq BIGINT, position INTEGER, item_id VARCHAR, summary VARCHAR, owner VARCHAR,
     priority VARCHAR, due_date DATE, status VARCHAR, completed_at TIMESTAMPTZ);
-CREATE OR REPLACE TEMP TABLE stage_rules (seq BIGINT, rule_id VARCHAR, title VARCHAR, techniques VARCHAR[]);
+CREATE OR REPLACE TEMP TABLE stage_rules (
+    seq BIGINT, rule_id VARCHAR, title VARCHAR, techniques VARCHAR[], status VARCHAR, sigma_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE stage_playbooks (
+    seq BIGINT, position INTEGER, playbook VARCHAR, change VARCHAR, owner VARCHAR,
+    due_date DATE, status VARCHAR, completed_at TIMESTAMPTZ);
 CREATE OR REPLACE TEMP TABLE stage_sources (seq BIGINT, milestone VARCHAR, source_field VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_veris (seq BIGINT, phase VARCHAR, unit VARCHAR, value DOUBLE, hours DOUBLE);
 CREATE OR REPLACE TEMP TABLE stage_rejects (
