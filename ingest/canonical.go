@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -24,17 +23,6 @@ type Canonical struct{}
 
 // Name implements Format.
 func (Canonical) Name() string { return "pir" }
-
-// Detect implements Format: a .json/.jsonl/.ndjson/.csv file, or content
-// that starts like JSON. Auto-detection tries it last.
-func (Canonical) Detect(name string, head []byte) bool {
-	switch strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz"))) {
-	case ".json", ".jsonl", ".ndjson", ".csv":
-		return true
-	}
-	h := bytes.TrimLeft(head, " \t\r\n")
-	return len(h) > 0 && (h[0] == '[' || h[0] == '{')
-}
 
 // Parse implements Format.
 func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
@@ -124,7 +112,43 @@ func parseJSONArray(p *ParseContext, r io.Reader, emit func(Record) error, decod
 	if _, err := dec.Token(); err != nil { // ']'
 		return bad(fmt.Sprintf("line %d", w.lineAt(dec.InputOffset())), err)
 	}
-	return nil
+	end := dec.InputOffset()
+	return afterArray(p, io.MultiReader(dec.Buffered(), w.r), end, w.lineAt(end))
+}
+
+// afterArray reads what follows a JSON array's closing bracket (at byte
+// offset end, on line line): white space only. A second array, JSON Lines
+// or any other text after it used to be ignored, loading the first array
+// alone; it is an error naming its line and byte offset (counted from the
+// first byte after a byte-order mark, in the decompressed text).
+func afterArray(p *ParseContext, r io.Reader, end int64, line int) error {
+	buf := make([]byte, 32<<10)
+	off := end
+	for {
+		n, err := r.Read(buf)
+		for i, c := range buf[:n] {
+			switch c {
+			case ' ', '\t', '\r':
+			case '\n':
+				line++
+			default:
+				tail := buf[i:n]
+				if len(tail) > 24 {
+					tail = tail[:24]
+				}
+				return &RecordError{File: p.File, Ref: fmt.Sprintf("line %d", line), Reason: fmt.Sprintf(
+					"data after the end of the JSON array at byte offset %d: %q (a file holds one JSON array, or JSON Lines; the rest of the file was not read)",
+					off+int64(i), strings.ToValidUTF8(string(tail), "?"))}
+			}
+		}
+		off += int64(n)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", p.File, line, err)
+		}
+	}
 }
 
 // errRecordTooLong is returned by the limited readers below.
@@ -262,12 +286,14 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 		return nil
 	}
 	line := 0
+	first := true // no record line read yet
 	for {
 		b, err := readLine(br, lim.MaxRecordBytes)
 		if len(b) > 0 || err == nil || errors.Is(err, errLineTooLong) {
 			line++
 		}
 		if errors.Is(err, errLineTooLong) {
+			first = false
 			batch = append(batch, pendingLine{out: Record{Err: &RecordError{File: p.File, Ref: strconv.Itoa(line), Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}})
 			continue
 		}
@@ -281,20 +307,22 @@ func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, 
 		}
 		trimmed := bytes.TrimSpace(b)
 		if len(trimmed) > 0 {
-			if line == 1 && !json.Valid(trimmed) {
-				// Maybe one pretty-printed object spanning lines.
-				rest, rerr := io.ReadAll(io.LimitReader(br, int64(lim.MaxRecordBytes)))
+			if first && !json.Valid(trimmed) {
+				// Maybe one pretty-printed object spanning lines (after
+				// blank lines too), if it is all the file holds.
+				rest, rerr := io.ReadAll(io.LimitReader(br, int64(lim.MaxRecordBytes)+1))
 				if rerr != nil {
 					return fmt.Errorf("%s: %w", p.File, rerr)
 				}
 				whole := append(append(append([]byte{}, b...), '\n'), rest...)
-				if json.Valid(whole) {
-					return emitRaw(p, bytes.TrimSpace(whole), "1", lim, emit, decode)
+				if len(rest) <= lim.MaxRecordBytes && json.Valid(whole) {
+					return emitRaw(p, bytes.TrimSpace(whole), strconv.Itoa(line), lim, emit, decode)
 				}
 				// A bad first line of JSON Lines: put the rest back and go
 				// on line by line, so --skip-invalid loses only this line.
 				br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), br), 64<<10)
 			}
+			first = false
 			batch = append(batch, pendingLine{raw: trimmed, ref: strconv.Itoa(line)})
 			batchBytes += len(trimmed)
 		}
@@ -703,6 +731,13 @@ func (d *caseDecoder) fail(field, format string, args ...any) *RecordError {
 	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
+// warn notes on c a value that was accepted but resolved ("" for none).
+func (d *caseDecoder) warn(c *Case, field, note string) {
+	if note != "" {
+		c.warnings = append(c.warnings, Warning{File: d.p.File, Ref: d.ref, Field: field, Message: note})
+	}
+}
+
 func (d *caseDecoder) str(field string, v any) (string, *RecordError) {
 	switch x := v.(type) {
 	case nil:
@@ -839,8 +874,9 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 				if e != nil {
 					return nil, d.fail(fmt.Sprintf("techniques[%d]", i), "%v", e)
 				}
-				c.Techniques = AddTechnique(c.Techniques, id)
+				ids[i] = id
 			}
+			c.Techniques = appendUnique(c.Techniques, ids...)
 		case "root_cause":
 			if err = d.rootCause(c, v); err != nil {
 				return nil, err
@@ -929,6 +965,9 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if c.ID == "" {
 		return nil, d.fail("id", "required")
 	}
+	if e := visibleID(c.ID); e != nil {
+		return nil, d.fail("id", "%v", e)
+	}
 	if c.Source == "" {
 		c.Source = "pir"
 	}
@@ -968,10 +1007,11 @@ func (d *caseDecoder) timeline(c *Case, v any) *RecordError {
 		if s, ok := tv.(string); ok && strings.TrimSpace(s) == "" {
 			continue
 		}
-		t, e := ParseTimestamp(tv, d.p.Location)
+		t, note, e := parseInstant(tv, d.p.Location)
 		if e != nil {
 			return d.fail("timeline."+k, "%v", e)
 		}
+		d.warn(c, "timeline."+k, note)
 		*p = &t
 		c.MilestoneSources[k] = "timeline." + k
 	}
@@ -1035,7 +1075,11 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 				case string:
 					ai.ID = CleanText(x)
 				case json.Number:
-					ai.ID = x.String()
+					id, e := canonicalNumber(x.String())
+					if e != nil {
+						return d.fail(f, "%v", e)
+					}
+					ai.ID = id
 				case nil:
 				default:
 					return d.fail(f, "want a string, got %s", jsonType(av))
@@ -1071,10 +1115,11 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 				if av == nil {
 					continue
 				}
-				t, e := ParseTimestamp(av, d.p.Location)
+				t, note, e := parseInstant(av, d.p.Location)
 				if e != nil {
 					return d.fail(f, "%v", e)
 				}
+				d.warn(c, f, note)
 				ai.Completed = &t
 			default:
 				return d.fail(f, "unknown field (want id, summary, owner, priority, due, status, completed)")
@@ -1085,6 +1130,9 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 		}
 		if ai.ID == "" {
 			ai.ID = fmt.Sprintf("%d", i+1)
+		}
+		if e := visibleID(ai.ID); e != nil {
+			return d.fail(field+".id", "%v", e)
 		}
 		if seen[ai.ID] {
 			return d.fail(field+".id", "duplicate action-item id %q in this case", truncate(ai.ID, 40))
@@ -1135,8 +1183,9 @@ func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
 						if e != nil {
 							return d.fail(fmt.Sprintf("%s[%d]", f, j), "%v", e)
 						}
-						r.Techniques = AddTechnique(r.Techniques, id)
+						ids[j] = id
 					}
+					r.Techniques = appendUnique(r.Techniques, ids...)
 				}
 			case "status":
 				var s string

@@ -176,12 +176,9 @@ func (d *fastDecoder) record() (*Case, bool) {
 		case "playbook_updates":
 			ok = once(fPlaybookUpdates) && d.playbookUpdates(c)
 		default:
+			// A repeated unknown key is found after sorting (marshalExtra):
+			// a scan per key was quadratic in the number of keys.
 			k := string(key)
-			for _, e := range extra {
-				if e.key == k {
-					return nil, false
-				}
-			}
 			d.ws()
 			start := d.i
 			var simple bool
@@ -196,7 +193,7 @@ func (d *fastDecoder) record() (*Case, bool) {
 	if d.ws(); d.i != len(d.b) {
 		return nil, false
 	}
-	if c.ID == "" || c.Timeline.Detection == nil {
+	if c.ID == "" || c.Timeline.Detection == nil || visibleID(c.ID) != nil {
 		return nil, false
 	}
 	if c.Source == "" {
@@ -226,7 +223,10 @@ func marshalExtra(extra []extraField) ([]byte, bool) {
 	slices.SortFunc(extra, func(a, b extraField) int { return strings.Compare(a.key, b.key) })
 	simple := true
 	n := 2
-	for _, e := range extra {
+	for i, e := range extra {
+		if i > 0 && extra[i-1].key == e.key {
+			return nil, false // a duplicate key: left to the generic path
+		}
 		simple = simple && e.simple
 		n += len(e.key) + len(e.raw) + 4
 	}
@@ -277,14 +277,14 @@ func addTechniques(list, ids []string) ([]string, bool) {
 	if list == nil && len(ids) > 0 {
 		list = make([]string, 0, len(ids))
 	}
-	for _, s := range ids {
+	for i, s := range ids {
 		id, err := NormalizeTechnique(s)
 		if err != nil {
 			return nil, false
 		}
-		list = AddTechnique(list, id)
+		ids[i] = id
 	}
-	return list, true
+	return appendUnique(list, ids...), true
 }
 
 // ws skips JSON white space.
@@ -704,7 +704,10 @@ func (d *fastDecoder) instant(blankOK bool) (t *time.Time, ok bool) {
 		if blankOK && strings.TrimSpace(s) == "" {
 			return nil, true
 		}
-		ts, err = parseTimestampString(s, d.loc)
+		var note string
+		if ts, note, err = parseTimestampString(s, d.loc); note != "" {
+			return nil, false // a DST gap or repeat: the generic path warns
+		}
 	case isNumberStart(c):
 		n, ok := d.numberStr()
 		if !ok {
@@ -1070,6 +1073,7 @@ func (d *fastDecoder) actionItems(c *Case) bool {
 	if !d.open('[') {
 		return false
 	}
+	var seen map[string]struct{} // the ids so far, once there are many
 	for i := 0; ; i++ {
 		done, ok := d.element(i == 0)
 		if !ok {
@@ -1084,10 +1088,25 @@ func (d *fastDecoder) actionItems(c *Case) bool {
 		}
 		if ai.ID == "" {
 			ai.ID = strconv.Itoa(i + 1)
+		} else if visibleID(ai.ID) != nil {
+			return false
 		}
-		for _, prev := range c.ActionItems {
-			if prev.ID == ai.ID {
+		if seen == nil && len(c.ActionItems) >= smallSet {
+			seen = make(map[string]struct{}, 2*len(c.ActionItems))
+			for _, prev := range c.ActionItems {
+				seen[prev.ID] = struct{}{}
+			}
+		}
+		if seen != nil {
+			if _, dup := seen[ai.ID]; dup {
 				return false
+			}
+			seen[ai.ID] = struct{}{}
+		} else {
+			for _, prev := range c.ActionItems {
+				if prev.ID == ai.ID {
+					return false
+				}
 			}
 		}
 		if ai.Status == "" {
@@ -1106,9 +1125,13 @@ func (d *fastDecoder) actionItem() (ActionItem, bool) {
 		switch string(key) {
 		case "id":
 			if isNumberStart(d.next()) {
-				var ok bool
-				ai.ID, ok = d.numberStr()
-				return 1, ok
+				n, ok := d.numberStr()
+				if !ok {
+					return 1, false
+				}
+				var err error
+				ai.ID, err = canonicalNumber(n)
+				return 1, err == nil
 			}
 			return 1, d.optStr(&ai.ID)
 		case "summary":

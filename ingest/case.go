@@ -71,6 +71,9 @@ type Case struct {
 
 	// hash caches ContentHash when a parser computed it on a worker.
 	hash string
+	// warnings are what the parser resolved in this case (a naive time
+	// in a DST gap); not part of the content.
+	warnings []Warning
 }
 
 // TimelineBucket is one VERIS timeline phase ("discovery", "containment",

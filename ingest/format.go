@@ -1,20 +1,17 @@
 package ingest
 
 import (
-	"fmt"
 	"io"
 	"sort"
 	"time"
 )
 
 // Format parses one kind of case export. Each format lives in its own file
-// (canonical.go, thehive.go, servicenow.go, sentinel.go, iris.go, veris.go).
+// (canonical.go, thehive.go, servicenow.go, sentinel.go, iris.go, veris.go);
+// --format auto recognises them by the rows of detectTable (detect.go).
 type Format interface {
 	// Name is the --format value, e.g. "pir", "thehive".
 	Name() string
-	// Detect reports whether a file looks like this format, from its name
-	// and its first bytes (up to 64 KiB, BOM removed).
-	Detect(name string, head []byte) bool
 	// Parse reads the whole file and calls emit once per record, in file
 	// order: with a valid Case, or with a *RecordError for a bad record.
 	// Parse returns an error only when the file as a whole cannot be read;
@@ -85,6 +82,18 @@ func (e *RecordError) Error() string {
 	return s + e.Reason
 }
 
+// Warning is a value a parser accepted but had to resolve, which the user
+// should know about: "cases.jsonl:57: timeline.detection: "2024-03-31
+// 02:30" does not exist in Europe/Berlin (the clocks went forward): read as
+// …". The loader counts them in Summary; the CLI logs each.
+type Warning struct {
+	File, Ref, Field, Message string
+}
+
+func (w Warning) String() string {
+	return w.File + ":" + w.Ref + ": " + w.Field + ": " + w.Message
+}
+
 // Formats is the registry of importers, by name.
 type Formats map[string]Format
 
@@ -105,18 +114,4 @@ func (fs Formats) Names() []string {
 	}
 	sort.Strings(ns)
 	return ns
-}
-
-// detectOrder is the order auto-detection tries formats: the most specific
-// shapes first, the canonical format last.
-var detectOrder = []string{"veris", "thehive", "sentinel", "servicenow", "iris", "pir"}
-
-// Detect picks the format of a file for --format auto.
-func (fs Formats) Detect(name string, head []byte) (Format, error) {
-	for _, n := range detectOrder {
-		if f, ok := fs[n]; ok && f.Detect(name, head) {
-			return f, nil
-		}
-	}
-	return nil, fmt.Errorf("%s: cannot tell the format from its content; pass --format (one of %v)", name, fs.Names())
 }

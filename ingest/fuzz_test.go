@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -45,6 +46,14 @@ func FuzzCanonical(f *testing.F) {
 			if c.ID == "" || c.Source == "" || c.Timeline.Detection == nil || (c.Status != "open" && c.Status != "closed") {
 				t.Fatalf("accepted an invalid case: %+v", c)
 			}
+			if visibleID(c.ID) != nil {
+				t.Fatalf("accepted id %q", c.ID)
+			}
+			for _, ai := range c.ActionItems {
+				if visibleID(ai.ID) != nil {
+					t.Fatalf("accepted action-item id %q", ai.ID)
+				}
+			}
 			for _, id := range c.Techniques {
 				if !techniqueRE.MatchString(id) {
 					t.Fatalf("accepted technique %q", id)
@@ -64,7 +73,8 @@ func FuzzCanonical(f *testing.F) {
 
 // FuzzParseTimestamp: no panic; an accepted instant is plausible.
 func FuzzParseTimestamp(f *testing.F) {
-	for _, s := range []string{"2024-01-01T00:00:00Z", "2024-01-01 10:00", "1704067200000", "1704067200", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-02-30 10:00", "-1", "1e400", "2024-01-01T00:00:00+25:00"} {
+	for _, s := range []string{"2024-01-01T00:00:00Z", "2024-01-01 10:00", "1704067200000", "1704067200", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-02-30 10:00", "-1", "1e400", "2024-01-01T00:00:00+25:00",
+		"2016-12-31T23:59:60Z", "2016-12-31 18:59:60.5-05:00", "2016-12-30T23:59:60Z", "2024-03-31 02:30", "2024-10-27 02:30"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -127,4 +137,39 @@ func checkDimensionInvariants(t *testing.T, c *Case) {
 	if (l.WentWellThemes != nil && len(l.WentWellThemes) != len(l.WentWell)) || (l.NeedsImprovementThemes != nil && len(l.NeedsImprovementThemes) != len(l.NeedsImprovement)) {
 		t.Fatalf("lesson themes do not match the lessons: %+v", l)
 	}
+}
+
+// FuzzDetect: --format auto never panics on any head, and either picks a
+// registered format and says why, or refuses naming the file. The head is
+// prepared as the loader does (CR-only line ends).
+func FuzzDetect(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"A","title":"caseId","tags":["tlp"],"timeline":{"detection":"2024-01-01T00:00:00Z"}}`,
+		`[{"_type":"case","number":1}]`,
+		`{"result":[{"number":"SIR1","opened_at":"2024-01-01","state":"3"}]}`,
+		`{"value":[{"properties":{"incidentNumber":1}}]}`,
+		`{"tables":[{"columns":[{"name":"IncidentNumber"},{"name":"TimeGenerated"}],"rows":[]}]}`,
+		`{"data":{"case":{"case_uuid":"x"}}}`,
+		"number,opened_at,state\rSIR1,2024-01-01,3\r",
+		"id,timeline.detection\n", "", "[", "{", `[{"a":` + strings.Repeat("[", 200), "\"a\nb\",c\n",
+	} {
+		f.Add([]byte(s))
+	}
+	fs := DefaultFormats()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 64<<10 {
+			data = data[:64<<10]
+		}
+		_, head := crOnlyLines(bufio.NewReader(bytes.NewReader(data)), data)
+		d, err := fs.Detect("fuzz.in", head)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.in: cannot tell the format") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if d.Format == nil || fs[d.Format.Name()] == nil || d.By == "" {
+			t.Fatalf("detected %+v", d)
+		}
+	})
 }

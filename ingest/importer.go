@@ -173,22 +173,21 @@ func unwrapKeys(keys ...string) unwrapFunc {
 	}
 }
 
-// csvRow is one data row of a CSV export, cells by lower-cased column name.
+// csvRow is one data row of a CSV export, cells by column name as written
+// in the header (importers look them up with foldRecord).
 type csvRow struct {
 	cells map[string]string
 	ref   string // line number
 	raw   string
 }
 
-// get returns the cell of a column (any case), trimmed; "" when absent.
-func (r csvRow) get(col string) string {
-	return strings.TrimSpace(r.cells[strings.ToLower(col)])
-}
-
-// has reports whether the export has the column.
-func (r csvRow) has(col string) bool {
-	_, ok := r.cells[strings.ToLower(col)]
-	return ok
+// record is the row as a generic record.
+func (r csvRow) record() map[string]any {
+	rec := make(map[string]any, len(r.cells))
+	for k, v := range r.cells {
+		rec[k] = v
+	}
+	return rec
 }
 
 // readCSVRows reads a CSV export with a header row and calls fn per row,
@@ -202,8 +201,12 @@ func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(
 	if header == nil {
 		return err
 	}
+	seen := make(map[string]int, len(header))
 	for i, h := range header {
-		header[i] = strings.ToLower(h)
+		if j, dup := seen[h]; dup {
+			return &RecordError{File: p.File, Ref: "1", Field: h, Reason: fmt.Sprintf("CSV header: columns %d and %d are both named %q: rename or remove one", j+1, i+1, truncate(h, 40))}
+		}
+		seen[h] = i
 	}
 	for {
 		row, err := cr.Read()
@@ -252,53 +255,10 @@ func readCSVRows(p *ParseContext, r io.Reader, emit func(Record) error, fn func(
 	}
 }
 
-// csvHeader returns the lower-cased column names of the first line of a CSV
-// head, or nil when it does not look like a CSV header.
-func csvHeader(head []byte) []string {
-	line := head
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	line = bytes.TrimRight(line, "\r")
-	if len(line) == 0 || line[0] == '{' || line[0] == '[' {
-		return nil
-	}
-	rec, err := csv.NewReader(bytes.NewReader(line)).Read()
-	if err != nil || len(rec) < 2 {
-		return nil
-	}
-	for i := range rec {
-		rec[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(rec[i], "\ufeff")))
-	}
-	return rec
-}
-
-// hasAll reports whether every name is among cols.
-func hasAll(cols []string, names ...string) bool {
-	for _, n := range names {
-		found := false
-		for _, c := range cols {
-			if c == n {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
 // isJSONHead reports whether a file head starts like JSON.
 func isJSONHead(head []byte) bool {
 	h := bytes.TrimLeft(head, " \t\r\n")
 	return len(h) > 0 && (h[0] == '[' || h[0] == '{')
-}
-
-// jsonKey reports whether a file head mentions a JSON object key.
-func jsonKey(head []byte, key string) bool {
-	return bytes.Contains(head, []byte(`"`+key+`"`))
 }
 
 // getPath follows a dotted path through nested objects; nil when absent.
@@ -314,18 +274,48 @@ func getPath(m map[string]any, path string) any {
 	return cur
 }
 
-// getFold looks a key up ignoring case (exports differ: "IncidentNumber",
-// "incidentNumber").
-func getFold(m map[string]any, key string) (any, bool) {
-	if v, ok := m[key]; ok {
-		return v, true
+// foldRecord looks up a record's keys ignoring case (exports differ:
+// "IncidentNumber", "incidentNumber", a CSV's "NUMBER"), the same way on
+// every run: a key written exactly as asked wins; else the one key equal to
+// it ignoring case; several such keys ("Number" and "NUMBER" when "number"
+// is asked) make the record ambiguous, an error naming them, rather than a
+// pick that would follow Go's random map order.
+type foldRecord struct {
+	m     map[string]any
+	index map[string][]string // lower-case key → the keys, sorted; built on first use
+}
+
+func newFoldRecord(m map[string]any) *foldRecord { return &foldRecord{m: m} }
+
+// get returns the value of key and whether it is present.
+func (r *foldRecord) get(d fieldDecoder, key string) (any, bool, *RecordError) {
+	if v, ok := r.m[key]; ok {
+		return v, true, nil
 	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return v, true
+	if r.index == nil {
+		r.index = make(map[string][]string, len(r.m))
+		for k := range r.m {
+			l := strings.ToLower(k)
+			r.index[l] = append(r.index[l], k)
+		}
+		for _, ks := range r.index {
+			if len(ks) > 1 {
+				sort.Strings(ks)
+			}
 		}
 	}
-	return nil, false
+	switch ks := r.index[strings.ToLower(key)]; len(ks) {
+	case 0:
+		return nil, false, nil
+	case 1:
+		return r.m[ks[0]], true, nil
+	default:
+		q := make([]string, len(ks))
+		for i, k := range ks {
+			q[i] = strconv.Quote(truncate(k, 40))
+		}
+		return nil, false, d.fail(key, "ambiguous: the record has the keys %s, which differ only by case, and none is written %q: rename or remove all but one", strings.Join(q, " and "), key)
+	}
 }
 
 // fieldDecoder reads loosely typed export fields, failing with the file,
@@ -333,13 +323,46 @@ func getFold(m map[string]any, key string) (any, bool) {
 type fieldDecoder struct {
 	p   *ParseContext
 	ref string
+	// notes collects the record's warnings (copies share it); nil drops them.
+	notes *[]Warning
+}
+
+// newFieldDecoder is a fieldDecoder that collects warnings, for a record
+// that becomes a case (see warned).
+func newFieldDecoder(p *ParseContext, ref string) fieldDecoder {
+	return fieldDecoder{p: p, ref: ref, notes: new([]Warning)}
 }
 
 func (d fieldDecoder) fail(field, format string, args ...any) *RecordError {
 	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
-// text reads a string, number or boolean as text; null is "".
+// checkID refuses an id with invisible or direction-changing characters
+// (visibleID).
+func (d fieldDecoder) checkID(field, id string) *RecordError {
+	if err := visibleID(id); err != nil {
+		return d.fail(field, "%v", err)
+	}
+	return nil
+}
+
+// warn notes a value that was accepted but resolved (note is "" for none).
+func (d fieldDecoder) warn(field, note string) {
+	if note != "" && d.notes != nil {
+		*d.notes = append(*d.notes, Warning{File: d.p.File, Ref: d.ref, Field: field, Message: note})
+	}
+}
+
+// warned gives the case the warnings noted while decoding it.
+func (d fieldDecoder) warned(c *Case) *Case {
+	if c != nil && d.notes != nil && len(*d.notes) > 0 {
+		c.warnings = append(c.warnings, *d.notes...)
+	}
+	return c
+}
+
+// text reads a string, number or boolean as text; null is "". A number is
+// written canonically (canonicalNumber: 1e0 and 1.0 are "1").
 func (d fieldDecoder) text(field string, v any) (string, *RecordError) {
 	switch x := v.(type) {
 	case nil:
@@ -347,7 +370,11 @@ func (d fieldDecoder) text(field string, v any) (string, *RecordError) {
 	case string:
 		return CleanText(x), nil
 	case json.Number:
-		return x.String(), nil
+		s, err := canonicalNumber(x.String())
+		if err != nil {
+			return "", d.fail(field, "%v", err)
+		}
+		return s, nil
 	case bool:
 		return strconv.FormatBool(x), nil
 	}
@@ -386,10 +413,11 @@ func (d fieldDecoder) instant(field string, v any) (*time.Time, *RecordError) {
 	if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	t, err := ParseTimestamp(v, d.p.Location)
+	t, note, err := parseInstant(v, d.p.Location)
 	if err != nil {
 		return nil, d.fail(field, "%v", err)
 	}
+	d.warn(field, note)
 	return &t, nil
 }
 
@@ -408,13 +436,15 @@ func (d fieldDecoder) date(field string, v any) (*time.Time, *RecordError) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), loc)
+	wall, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 	if err != nil {
 		return d.instant(field, v)
 	}
+	t, note := inZone(wall, loc, s) // midnight may be in a DST gap
 	if _, err := plausible(t, s); err != nil {
 		return nil, d.fail(field, "%v", err)
 	}
+	d.warn(field, note)
 	return &t, nil
 }
 
@@ -424,13 +454,13 @@ var techniqueInTextRE = regexp.MustCompile(`(?i)\bt\d{4}(?:\.\d{3})?\b`)
 
 // techniquesIn returns the upper-cased technique IDs found in s, in order.
 func techniquesIn(s string) []string {
-	var out []string
+	var ids []string
 	for _, m := range techniqueInTextRE.FindAllString(s, -1) {
 		if id, err := NormalizeTechnique(m); err == nil {
-			out = AddTechnique(out, id)
+			ids = append(ids, id)
 		}
 	}
-	return out
+	return appendUnique(nil, ids...)
 }
 
 // techniqueTagRE is a tag that is an ATT&CK technique ID ("T1190",

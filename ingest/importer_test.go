@@ -325,8 +325,8 @@ func TestDetectFixtures(t *testing.T) {
 				t.Errorf("%s: %v", path, err)
 				continue
 			}
-			if got.Name() != format {
-				t.Errorf("%s: detected %q, want %q", path, got.Name(), format)
+			if got.Format.Name() != format {
+				t.Errorf("%s: detected %q (%s), want %q", path, got.Format.Name(), got.By, format)
 			}
 			n++
 		}
@@ -340,7 +340,6 @@ func TestDetectFixtures(t *testing.T) {
 func TestDetectNotStolen(t *testing.T) {
 	fs := DefaultFormats()
 	for _, tc := range []struct{ name, head, want string }{
-		{"alert.json", `{"_type":"alert","_id":"~1","title":"x","tlp":2,"date":1700000000000}`, "pir"},
 		{"cases.csv", "id,title,timeline.detection\nA,x,2024-01-01T00:00:00Z\n", "pir"},
 		{"cases.jsonl", `{"id":"A","timeline":{"detection":"2024-01-01T00:00:00Z"},"title":"case_id and number in a title"}`, "pir"},
 		{"incidents.csv", "number,opened_at,short_description,state\nSIR1,2024-01-01 10:00:00,x,Analysis\n", "servicenow"},
@@ -351,8 +350,8 @@ func TestDetectNotStolen(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
 		}
-		if got.Name() != tc.want {
-			t.Errorf("%s: detected %q, want %q", tc.name, got.Name(), tc.want)
+		if got.Format.Name() != tc.want {
+			t.Errorf("%s: detected %q (%s), want %q", tc.name, got.Format.Name(), got.By, tc.want)
 		}
 	}
 }
@@ -385,7 +384,7 @@ func fuzzImporter(f *testing.F, format Format, seedGlobs []string, seeds []strin
 				return nil
 			}
 			c := r.Case
-			if c.ID == "" || c.Source == "" || (c.Status != "open" && c.Status != "closed") {
+			if c.ID == "" || c.Source == "" || (c.Status != "open" && c.Status != "closed") || visibleID(c.ID) != nil {
 				t.Fatalf("accepted an invalid case: %+v", c)
 			}
 			for _, id := range c.Techniques {

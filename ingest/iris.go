@@ -23,15 +23,6 @@ type IRIS struct{}
 // Name implements Format.
 func (IRIS) Name() string { return "iris" }
 
-// Detect implements Format: JSON with IRIS case keys (case_uuid, or
-// case_id with soc_id or open_date).
-func (IRIS) Detect(name string, head []byte) bool {
-	if !isJSONHead(head) {
-		return false
-	}
-	return jsonKey(head, "case_uuid") || (jsonKey(head, "case_id") && (jsonKey(head, "soc_id") || jsonKey(head, "open_date")))
-}
-
 // irisDefaults are the default field mapping (docs/importers.md).
 // Milestone values list alternatives separated by "|": a case field
 // (initial_date, open_date, close_date), "history:<State>" (the case
@@ -59,8 +50,10 @@ func (IRIS) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
 	m := newMapping(p, "iris")
 	unwrap := unwrapKeys("data", "data.cases", "message.cases", "cases")
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		d := irisDecoder{fieldDecoder: fieldDecoder{p: p, ref: ref}, m: m}
-		return d.decode(rec)
+		fd := newFieldDecoder(p, ref)
+		d := irisDecoder{fieldDecoder: fd, m: m}
+		c, err := d.decode(rec)
+		return fd.warned(c), err
 	}
 	return readJSONRecords(p, r, emit, unwrap, decode)
 }
@@ -79,6 +72,7 @@ func (d *irisDecoder) get(key string) string { return d.m.get(key, irisDefaults[
 // irisChange is one modification_history entry.
 type irisChange struct {
 	at     time.Time
+	key    string // as written ("1684672442.640787"): the tiebreak
 	action string
 	state  string // the state it put the case in, or ""
 }
@@ -111,16 +105,21 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		c.Source = "iris"
 	}
 	var err *RecordError
+	idField := ""
 	for _, alt := range splitList(d.get("id"), "|") {
 		if c.ID, err = d.text(d.prefix+alt, cs[alt]); err != nil {
 			return nil, err
 		}
 		if c.ID != "" {
+			idField = d.prefix + alt
 			break
 		}
 	}
 	if c.ID == "" {
 		return nil, d.fail(d.prefix+strings.ReplaceAll(d.get("id"), "|", " or "), "required (the case id)")
+	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
 	}
 	if c.Title, err = d.text(d.prefix+d.get("title"), cs[d.get("title")]); err != nil {
 		return nil, err
@@ -147,10 +146,9 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		return nil, err
 	}
 	for _, t := range c.Tags {
-		for _, id := range techniquesIn(t) {
-			c.Techniques = AddTechnique(c.Techniques, id)
-		}
+		c.Techniques = append(c.Techniques, techniquesIn(t)...)
 	}
+	c.Techniques = appendUnique(nil, c.Techniques...)
 	state, err := d.named("state", cs["state"], "state_name")
 	if err != nil {
 		return nil, err
@@ -269,7 +267,8 @@ func (d *irisDecoder) readHistory(v any) *RecordError {
 		return d.fail(field, "want an object {epoch seconds: {user, action}}, got %s", jsonType(v))
 	}
 	states := splitList(d.get("states"), ",")
-	for key, ev := range hm {
+	for _, key := range sortedKeys(hm) { // the first bad entry in key order, on every run
+		ev := hm[key]
 		f := fmt.Sprintf("%s[%q]", field, truncate(key, 40))
 		at, ok := irisEpoch(key)
 		if !ok {
@@ -286,7 +285,7 @@ func (d *irisDecoder) readHistory(v any) *RecordError {
 		if rerr != nil {
 			return rerr
 		}
-		ch := irisChange{at: at, action: action}
+		ch := irisChange{at: at, key: key, action: action}
 		switch normWord(action) {
 		case "caseclosed":
 			ch.state = "Closed"
@@ -305,7 +304,17 @@ func (d *irisDecoder) readHistory(v any) *RecordError {
 		}
 		d.history = append(d.history, ch)
 	}
-	sort.SliceStable(d.history, func(i, j int) bool { return d.history[i].at.Before(d.history[j].at) })
+	// In time order. A JSON object has no order that survives decoding,
+	// so entries at the same instant ("1684672442.5" and "1684672442.50",
+	// or two that round to it) are ordered by their key as written (keys
+	// are unique): the same milestone on every run.
+	sort.Slice(d.history, func(i, j int) bool {
+		a, b := d.history[i], d.history[j]
+		if !a.at.Equal(b.at) {
+			return a.at.Before(b.at)
+		}
+		return a.key < b.key
+	})
 	return nil
 }
 
@@ -338,6 +347,8 @@ func (d *irisDecoder) readEvents(c *Case, v any) *RecordError {
 	if !ok {
 		return d.fail("timeline", "want a list of events, got %s", jsonType(v))
 	}
+	var ids []string
+	defer func() { c.Techniques = appendUnique(c.Techniques, ids...) }()
 	for i, e := range list {
 		f := fmt.Sprintf("timeline[%d]", i)
 		em, ok := e.(map[string]any)
@@ -349,9 +360,7 @@ func (d *irisDecoder) readEvents(c *Case, v any) *RecordError {
 			return err
 		}
 		for _, t := range tags {
-			for _, id := range techniquesIn(t) {
-				c.Techniques = AddTechnique(c.Techniques, id)
-			}
+			ids = append(ids, techniquesIn(t)...)
 		}
 		cat, err := d.named(f+".category", em["category"], "name")
 		if err != nil {
@@ -394,10 +403,11 @@ func (d *irisDecoder) eventTime(f string, em map[string]any) (*time.Time, *Recor
 		}
 		loc = time.FixedZone(tz, off)
 	}
-	t, perr := ParseTimestamp(date, loc)
+	t, note, perr := parseInstant(date, loc)
 	if perr != nil {
 		return nil, d.fail(f+".event_date", "%v", perr)
 	}
+	d.warn(f+".event_date", note)
 	return &t, nil
 }
 

@@ -30,6 +30,10 @@ type Input struct {
 	Path    string
 	Format  string            // "auto" or a format name
 	Mapping map[string]string // importer field mapping overrides
+	// AllowEmpty accepts a file without any record (and a directory
+	// without case files); otherwise that is an error, as an export that
+	// came out empty must not pass for "nothing happened".
+	AllowEmpty bool
 }
 
 // Options control a Load.
@@ -51,6 +55,9 @@ type FileSummary struct {
 	SHA256  string
 	Records int
 	Rejects int
+	// DetectedBy says what made --format auto choose Format (the keys of
+	// a record, or CSV columns); empty with an explicit --format.
+	DetectedBy string
 }
 
 // Summary is the outcome of one ingest invocation.
@@ -63,8 +70,12 @@ type Summary struct {
 	Rejected   int
 	Duplicates int // records that repeated a (source, id) within this run; the last one wins
 	Rejects    []*RecordError
-	Elapsed    time.Duration
-	RunID      int64
+	// Warnings are values accepted but resolved (a naive time in a DST
+	// gap), the first 1000 of WarningCount, in file order.
+	Warnings     []Warning
+	WarningCount int
+	Elapsed      time.Duration
+	RunID        int64
 }
 
 // ErrInvalidRecord wraps the first bad record when SkipInvalid is off.
@@ -185,11 +196,12 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		if o.Stdin == nil {
 			return nil, fmt.Errorf("ingest -: no standard input")
 		}
-		rc = io.NopCloser(o.Stdin)
+		// A pipe may block for ever: a signal (ctx) ends the read.
+		rc = newContextReader(ctx, o.Stdin)
 	} else {
-		fh, err := os.Open(f.path)
+		fh, err := OpenRegular(f.path)
 		if err != nil {
-			return nil, fmt.Errorf("ingest %s: %w", f.path, err)
+			return nil, fmt.Errorf("ingest %s: %w", f.path, unwrapPathErr(err))
 		}
 		rc = fh
 	}
@@ -208,6 +220,9 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		br = bufio.NewReaderSize(zr, 64<<10)
 	}
 	head, _ := br.Peek(64 << 10)
+	if err := ctx.Err(); err != nil { // interrupted while the head was read
+		return nil, err
+	}
 	head, bomErr := stripBOM(br, head)
 	if bomErr != nil {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: bomErr.Error()}
@@ -215,14 +230,16 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 	if bytes.IndexByte(head, 0) >= 0 {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: "NUL bytes: not a text file (UTF-16? save it as UTF-8)"}
 	}
+	br, head = crOnlyLines(br, head)
 	format := f.format
 	var fmtr Format
+	detectedBy := ""
 	if format == "" || format == "auto" {
 		d, err := o.Formats.Detect(f.path, head)
 		if err != nil {
 			return nil, err
 		}
-		fmtr = d
+		fmtr, detectedBy = d.Format, d.By
 	} else {
 		d, ok := o.Formats[format]
 		if !ok {
@@ -230,7 +247,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		}
 		fmtr = d
 	}
-	fs := &FileSummary{Path: f.path, Format: fmtr.Name()}
+	fs := &FileSummary{Path: f.path, Format: fmtr.Name(), DetectedBy: detectedBy}
 	pc := &ParseContext{File: f.path, Location: o.Location, Mapping: f.mapping, Limits: o.Limits, Now: o.Now}
 	var firstErr error
 	emit := func(rec Record) error {
@@ -251,6 +268,12 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		}
 		fs.Records++
 		sum.Records++
+		for _, w := range rec.Case.warnings {
+			sum.WarningCount++
+			if len(sum.Warnings) < 1000 {
+				sum.Warnings = append(sum.Warnings, w)
+			}
+		}
 		return s.stageCase(rec.Case, fs.Path, fmtr.Name())
 	}
 	if err := safeParse(fmtr, pc, br, emit); err != nil {
@@ -271,6 +294,12 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		} else {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if fs.Records == 0 && fs.Rejects == 0 && !f.allowEmpty {
+		return nil, fmt.Errorf("ingest %s: no records (an empty export?); nothing was loaded: pass --allow-empty (allow_empty in a [[source]]) if the file may be empty", f.path)
 	}
 	// Drain what the parser did not read so the digest covers the file.
 	if _, err := io.Copy(io.Discard, cr); err != nil {
@@ -519,10 +548,11 @@ func stripBOM(br *bufio.Reader, head []byte) ([]byte, error) {
 }
 
 type inputFile struct {
-	path    string
-	format  string
-	mapping map[string]string
-	size    int64
+	path       string
+	format     string
+	mapping    map[string]string
+	size       int64
+	allowEmpty bool
 }
 
 // caseFileExt are the files a directory walk picks up.
@@ -551,7 +581,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 	}
 	for _, in := range inputs {
 		if in.Path == "-" {
-			if err := add(inputFile{path: "-", format: in.Format, mapping: in.Mapping}); err != nil {
+			if err := add(inputFile{path: "-", format: in.Format, mapping: in.Mapping, allowEmpty: in.AllowEmpty}); err != nil {
 				return nil, err
 			}
 			continue
@@ -562,9 +592,9 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 		}
 		if !st.IsDir() {
 			if !st.Mode().IsRegular() {
-				return nil, fmt.Errorf("ingest %s: not a regular file", in.Path)
+				return nil, fmt.Errorf("ingest %s: %w", in.Path, notRegular(st.Mode()))
 			}
-			if err := add(inputFile{path: in.Path, format: in.Format, mapping: in.Mapping, size: st.Size()}); err != nil {
+			if err := add(inputFile{path: in.Path, format: in.Format, mapping: in.Mapping, size: st.Size(), allowEmpty: in.AllowEmpty}); err != nil {
 				return nil, err
 			}
 			continue
@@ -581,10 +611,17 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				return nil // directories are walked; symlinks and devices skipped
-			}
 			ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz")))
+			switch {
+			case d.Type().IsRegular():
+			case d.IsDir(), d.Type()&fs.ModeSymlink != 0, !caseFileExt[ext]:
+				return nil // directories are walked; symlinks are not followed
+			default:
+				// A named pipe, socket or device named like a case file:
+				// reading it could block for ever, skipping it would lose
+				// what it was meant to hold.
+				return fmt.Errorf("ingest %s: %w", p, notRegular(d.Type()))
+			}
 			if !caseFileExt[ext] {
 				return nil
 			}
@@ -592,7 +629,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 			if err != nil {
 				return fmt.Errorf("ingest %s: %w", p, err)
 			}
-			found = append(found, inputFile{path: p, format: in.Format, mapping: in.Mapping, size: info.Size()})
+			found = append(found, inputFile{path: p, format: in.Format, mapping: in.Mapping, size: info.Size(), allowEmpty: in.AllowEmpty})
 			if len(found) > maxFiles {
 				return fmt.Errorf("ingest %s: more than %d files (raise --max-files)", in.Path, maxFiles)
 			}
@@ -600,6 +637,9 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(found) == 0 && !in.AllowEmpty {
+			return nil, fmt.Errorf("ingest %s: no case files (*.json, *.jsonl, *.ndjson, *.csv, and .gz) in this directory; pass --allow-empty if it may be empty", in.Path)
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
 		for _, f := range found {

@@ -236,7 +236,7 @@ func TestLoadHostileFiles(t *testing.T) {
 		{"UTF8BOM", "bom.jsonl", "\ufeff" + `{"id":"x","timeline":{"detection":"2024-01-01T00:00:00Z"}}`, ""},
 		{"UTF16", "u16.json", "\xff\xfe[\x00{\x00", "UTF-16 encoded file"},
 		{"NUL", "nul.jsonl", "{\"id\":\"x\x00\"}", "NUL bytes"},
-		{"Empty", "empty.jsonl", "", ""},
+		{"ErrEmpty", "empty.jsonl", "", "no records (an empty export?)"},
 		{"CRLFCSV", "crlf.csv", "id,timeline.detection\r\nx,2024-01-01T00:00:00Z\r\n", ""},
 	}
 	for _, tc := range tests {

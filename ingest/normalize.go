@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -148,7 +149,8 @@ func cleanControl(s string) string {
 	}, s))
 }
 
-// AddTechnique appends id to list unless already present.
+// AddTechnique appends id to list unless already present. It scans the
+// list: to add many ids, use appendUnique, which stays linear.
 func AddTechnique(list []string, id string) []string {
 	for _, x := range list {
 		if x == id {
@@ -156,4 +158,158 @@ func AddTechnique(list []string, id string) []string {
 		}
 	}
 	return append(list, id)
+}
+
+// smallSet is the size up to which a scan beats a map for "seen before?".
+const smallSet = 16
+
+// appendUnique appends each of ids that is not yet in list (nor earlier in
+// ids), in order: AddTechnique for many ids in linear time. A record may
+// list 100,000 techniques; adding them one scan at a time took seconds.
+func appendUnique(list []string, ids ...string) []string {
+	if len(list)+len(ids) <= smallSet {
+		for _, id := range ids {
+			list = AddTechnique(list, id)
+		}
+		return list
+	}
+	seen := make(map[string]struct{}, len(list)+len(ids))
+	for _, x := range list {
+		seen[x] = struct{}{}
+	}
+	for _, id := range ids {
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			list = append(list, id)
+		}
+	}
+	return list
+}
+
+// canonicalNumber writes a JSON number so that equal values are equal
+// text: 1, 1.0, 1e0, 10E-1 and 0.1e1 are all "1", 0.50 is "0.5", -0 is "0".
+// A TheHive case numbered 1 and one numbered 1e0 are the same case. Values
+// are written in plain decimal unless that needs more than 40 zeros, then
+// as digits and an exponent ("1e400"); an exponent of ten or more digits
+// is refused.
+func canonicalNumber(s string) (string, error) {
+	if isDigits(s) && (len(s) == 1 || s[0] != '0') {
+		return s, nil // already canonical: the common case
+	}
+	num := s
+	neg := strings.HasPrefix(num, "-")
+	if neg {
+		num = num[1:]
+	}
+	mant, exp, hasExp := strings.Cut(strings.ToLower(num), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	if !isDigits(whole) || (frac != "" && !isDigits(frac)) {
+		return "", fmt.Errorf("%s is not a number", truncate(s, 32))
+	}
+	e := 0
+	if hasExp {
+		eneg := strings.HasPrefix(exp, "-")
+		exp = strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
+		if len(exp) > 9 || (exp != "" && !isDigits(exp)) {
+			return "", fmt.Errorf("number %s out of range", truncate(s, 32))
+		}
+		e, _ = strconv.Atoi("0" + exp)
+		if eneg {
+			e = -e
+		}
+	}
+	digits := strings.TrimLeft(whole+frac, "0")
+	e -= len(frac)
+	if digits == "" {
+		return "0", nil
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	e += len(digits) - len(trimmed)
+	digits = trimmed
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	switch {
+	case e >= 0 && e <= 40:
+		return sign + digits + strings.Repeat("0", e), nil
+	case e < 0 && -e <= 40:
+		if point := len(digits) + e; point > 0 {
+			return sign + digits[:point] + "." + digits[point:], nil
+		}
+		return sign + "0." + strings.Repeat("0", -e-len(digits)) + digits, nil
+	}
+	return sign + digits + "e" + strconv.Itoa(e), nil
+}
+
+// visibleID refuses an id holding a character that is invisible or that
+// changes the direction of the text around it: "IR-1\u200b" looks like
+// "IR-1", and "IR-\u202e1-3" like "IR-3-1", so two distinct cases (or an
+// action item and another's) would look identical in every report. These
+// are the bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+// U+2066–U+2069) and the zero-width and invisible characters (U+00AD soft
+// hyphen, U+180E, U+200B–U+200D, U+2060–U+2064, U+FEFF).
+func visibleID(id string) error {
+	for i, r := range id {
+		if r < 0x80 {
+			continue
+		}
+		if name := invisibleName(r); name != "" {
+			return fmt.Errorf("contains U+%04X (%s) at byte %d, an invisible or direction-changing character: an id must look like what it is (remove it from the export)", r, name, i)
+		}
+	}
+	return nil
+}
+
+// invisibleName is the Unicode name of a character visibleID refuses, or "".
+func invisibleName(r rune) string {
+	switch r {
+	case 0x00AD:
+		return "SOFT HYPHEN"
+	case 0x061C:
+		return "ARABIC LETTER MARK"
+	case 0x180E:
+		return "MONGOLIAN VOWEL SEPARATOR"
+	case 0x200B:
+		return "ZERO WIDTH SPACE"
+	case 0x200C:
+		return "ZERO WIDTH NON-JOINER"
+	case 0x200D:
+		return "ZERO WIDTH JOINER"
+	case 0x200E:
+		return "LEFT-TO-RIGHT MARK"
+	case 0x200F:
+		return "RIGHT-TO-LEFT MARK"
+	case 0x202A:
+		return "LEFT-TO-RIGHT EMBEDDING"
+	case 0x202B:
+		return "RIGHT-TO-LEFT EMBEDDING"
+	case 0x202C:
+		return "POP DIRECTIONAL FORMATTING"
+	case 0x202D:
+		return "LEFT-TO-RIGHT OVERRIDE"
+	case 0x202E:
+		return "RIGHT-TO-LEFT OVERRIDE"
+	case 0x2060:
+		return "WORD JOINER"
+	case 0x2061:
+		return "FUNCTION APPLICATION"
+	case 0x2062:
+		return "INVISIBLE TIMES"
+	case 0x2063:
+		return "INVISIBLE SEPARATOR"
+	case 0x2064:
+		return "INVISIBLE PLUS"
+	case 0x2066:
+		return "LEFT-TO-RIGHT ISOLATE"
+	case 0x2067:
+		return "RIGHT-TO-LEFT ISOLATE"
+	case 0x2068:
+		return "FIRST STRONG ISOLATE"
+	case 0x2069:
+		return "POP DIRECTIONAL ISOLATE"
+	case 0xFEFF:
+		return "ZERO WIDTH NO-BREAK SPACE"
+	}
+	return ""
 }

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,24 +23,6 @@ type Sentinel struct{}
 // Name implements Format.
 func (Sentinel) Name() string { return "sentinel" }
 
-// Detect implements Format: the SecurityIncident columns IncidentNumber
-// and IncidentName or TimeGenerated (CSV header or JSON keys), or a
-// SecurityInsights incidents API response.
-func (Sentinel) Detect(name string, head []byte) bool {
-	if cols := csvHeader(head); cols != nil {
-		return hasAll(cols, "incidentnumber") && (hasAll(cols, "incidentname") || hasAll(cols, "timegenerated") || hasAll(cols, "createdtime"))
-	}
-	if !isJSONHead(head) {
-		return false
-	}
-	if bytes.Contains(head, []byte("Microsoft.SecurityInsights/incidents")) {
-		return true
-	}
-	h := bytes.ToLower(head)
-	return bytes.Contains(h, []byte(`"incidentnumber"`)) &&
-		(bytes.Contains(h, []byte(`"incidentname"`)) || bytes.Contains(h, []byte(`"timegenerated"`)) || bytes.Contains(h, []byte(`"createdtimeutc"`)))
-}
-
 // sentinelDefaults are the default field mapping (docs/importers.md);
 // values name SecurityIncident columns, alternatives separated by "|".
 var sentinelDefaults = map[string]string{
@@ -61,11 +42,11 @@ var sentinelDefaults = map[string]string{
 }
 
 // sentinelAPINames maps the REST API's property names to the table's
-// columns (lower case).
+// columns (both looked up ignoring case).
 var sentinelAPINames = map[string]string{
-	"createdtimeutc": "createdtime", "firstactivitytimeutc": "firstactivitytime",
-	"lastactivitytimeutc": "lastactivitytime", "lastmodifiedtimeutc": "lastmodifiedtime",
-	"name": "incidentname",
+	"createdTimeUtc": "CreatedTime", "firstActivityTimeUtc": "FirstActivityTime",
+	"lastActivityTimeUtc": "LastActivityTime", "lastModifiedTimeUtc": "LastModifiedTime",
+	"name": "IncidentName",
 }
 
 // sentinelRow is one decoded update row.
@@ -99,11 +80,7 @@ func (Sentinel) Parse(p *ParseContext, r io.Reader, emit func(Record) error) err
 		}
 	} else {
 		err := readCSVRows(p, br, emit, func(row csvRow) error {
-			rec := make(map[string]any, len(row.cells))
-			for k, v := range row.cells {
-				rec[k] = v
-			}
-			if rerr := s.row(p, rec, row.ref); rerr != nil {
+			if rerr := s.row(p, row.record(), row.ref); rerr != nil {
 				rerr.Raw = row.raw
 				return emit(Record{Err: rerr})
 			}
@@ -183,45 +160,63 @@ func (s *sentinelParser) queryTables(p *ParseContext, tables []any, ref string, 
 // row decodes one update row and keeps it when it is the latest of its
 // incident so far.
 func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *RecordError {
-	d := fieldDecoder{p: p, ref: ref}
-	cols := map[string]any{}
+	d := newFieldDecoder(p, ref)
+	// Columns are looked up ignoring case, deterministically (foldRecord:
+	// the exact spelling wins, several other spellings are an error).
+	src := rec
 	if props, ok := rec["properties"].(map[string]any); ok {
-		// REST API resource: the columns are its properties.
+		// REST API resource: the columns are its properties, its name
+		// the IncidentName, its *TimeUtc properties the *Time columns.
+		src = make(map[string]any, len(props)+len(sentinelAPINames))
 		for k, v := range props {
-			cols[strings.ToLower(k)] = v
+			src[k] = v
 		}
 		if n, ok := rec["name"]; ok {
-			cols["incidentname"] = n
+			src["IncidentName"] = n
 		}
-		for from, to := range sentinelAPINames {
-			if v, ok := cols[from]; ok {
-				if _, dup := cols[to]; !dup {
-					cols[to] = v
-				}
+		pf := newFoldRecord(src)
+		for _, from := range sortedStringKeys(sentinelAPINames) {
+			to := sentinelAPINames[from]
+			v, ok, err := pf.get(d, from)
+			if err != nil {
+				return err
+			}
+			if _, dup, err := pf.get(d, to); err != nil {
+				return err
+			} else if ok && !dup {
+				src[to] = v
 			}
 		}
-	} else {
-		for k, v := range rec {
-			cols[strings.ToLower(k)] = v
-		}
 	}
-	col := func(spec string) (any, string) {
+	cols := newFoldRecord(src)
+	get := func(name string) (any, *RecordError) {
+		v, _, err := cols.get(d, name)
+		return v, err
+	}
+	col := func(spec string) (any, string, *RecordError) {
 		for _, alt := range splitList(spec, "|") {
-			if v := cols[strings.ToLower(alt)]; v != nil {
+			v, err := get(alt)
+			if err != nil {
+				return nil, alt, err
+			}
+			if v != nil {
 				if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
 					continue
 				}
-				return v, alt
+				return v, alt, nil
 			}
 		}
-		return nil, ""
+		return nil, "", nil
 	}
 
 	c := &Case{Source: s.get("source"), MilestoneSources: map[string]string{}}
 	if c.Source == "" {
 		c.Source = "sentinel"
 	}
-	idv, idf := col(s.get("id"))
+	idv, idf, err := col(s.get("id"))
+	if err != nil {
+		return err
+	}
 	id, err := d.text(idf, idv)
 	if err != nil {
 		return err
@@ -229,12 +224,21 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	if id == "" {
 		return d.fail(s.get("id"), "required (the incident number)")
 	}
+	if err := d.checkID(idf, id); err != nil {
+		return err
+	}
 	c.ID = id
-	tv, tf := col(s.get("title"))
+	tv, tf, err := col(s.get("title"))
+	if err != nil {
+		return err
+	}
 	if c.Title, err = d.text(tf, tv); err != nil {
 		return err
 	}
-	sv, sf := col(s.get("severity"))
+	sv, sf, err := col(s.get("severity"))
+	if err != nil {
+		return err
+	}
 	sev, err := d.text(sf, sv)
 	if err != nil {
 		return err
@@ -243,7 +247,10 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		return err
 	}
 	for _, ms := range Milestones {
-		v, f := col(s.get(ms))
+		v, f, err := col(s.get(ms))
+		if err != nil {
+			return err
+		}
 		if v == nil {
 			continue
 		}
@@ -254,13 +261,22 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		setMilestone(c, ms, t, f)
 	}
 	var at *time.Time
-	if v, f := col(s.get("latest_by")); v != nil {
+	if v, f, err := col(s.get("latest_by")); err != nil {
+		return err
+	} else if v != nil {
 		if at, err = sentinelTime(d, f, v); err != nil {
 			return err
 		}
 	}
 
-	status, err := d.text("Status", cols["status"])
+	text := func(name string) (string, *RecordError) {
+		v, err := get(name)
+		if err != nil {
+			return "", err
+		}
+		return d.text(name, v)
+	}
+	status, err := text("Status")
 	if err != nil {
 		return err
 	}
@@ -271,7 +287,7 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		c.Status = "open"
 	}
 	deriveStatus(c)
-	classification, err := d.text("Classification", cols["classification"])
+	classification, err := text("Classification")
 	if err != nil {
 		return err
 	}
@@ -280,21 +296,21 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	extra := map[string]any{"status": status, "classification": classification}
 	for _, k := range [][2]string{{"ClassificationReason", "classification_reason"}, {"IncidentName", "incident_name"},
 		{"IncidentUrl", "incident_url"}, {"ProviderName", "provider_name"}, {"ProviderIncidentId", "provider_incident_id"}} {
-		v, err := d.text(k[0], cols[strings.ToLower(k[0])])
+		v, err := text(k[0])
 		if err != nil {
 			return err
 		}
 		extra[k[1]] = v
 	}
 
-	labels, err := sentinelDynamic(d, "Labels", cols["labels"])
+	labels, err := sentinelDynamic(d, "Labels", get)
 	if err != nil {
 		return err
 	}
 	if c.Tags, err = sentinelLabels(d, labels); err != nil {
 		return err
 	}
-	owner, err := sentinelDynamic(d, "Owner", cols["owner"])
+	owner, err := sentinelDynamic(d, "Owner", get)
 	if err != nil {
 		return err
 	}
@@ -306,7 +322,7 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 			}
 		}
 	}
-	add, err := sentinelDynamic(d, "AdditionalData", cols["additionaldata"])
+	add, err := sentinelDynamic(d, "AdditionalData", get)
 	if err != nil {
 		return err
 	}
@@ -320,8 +336,9 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 			if e != nil {
 				return d.fail(fmt.Sprintf("AdditionalData.techniques[%d]", i), "%v", e)
 			}
-			c.Techniques = AddTechnique(c.Techniques, tid)
+			techs[i] = tid
 		}
+		c.Techniques = appendUnique(c.Techniques, techs...)
 		tactics, err := d.texts("AdditionalData.tactics", am["tactics"])
 		if err != nil {
 			return err
@@ -336,6 +353,7 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		return d.fail("AdditionalData", "want an object, got %s", jsonType(add))
 	}
 	c.Extra = extraJSON(extra)
+	d.warned(c)
 
 	s.n++
 	row := &sentinelRow{c: c, key: c.ID, at: at, order: s.n}
@@ -351,7 +369,11 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 
 // sentinelDynamic reads a dynamic column: an object or list, or (in CSV
 // exports) its JSON text; "" and null are nil.
-func sentinelDynamic(d fieldDecoder, field string, v any) (any, *RecordError) {
+func sentinelDynamic(d fieldDecoder, field string, get func(string) (any, *RecordError)) (any, *RecordError) {
+	v, err := get(field)
+	if err != nil {
+		return nil, err
+	}
 	s, ok := v.(string)
 	if !ok {
 		return v, nil
@@ -421,10 +443,12 @@ func sentinelTime(d fieldDecoder, field string, v any) (*time.Time, *RecordError
 			loc = time.UTC
 		}
 		for _, layout := range sentinelPortalLayouts {
-			if pt, e := time.ParseInLocation(layout, strings.TrimSpace(s), loc); e == nil {
+			if wall, e := time.Parse(layout, strings.TrimSpace(s)); e == nil {
+				pt, note := inZone(wall, loc, s)
 				if _, e := plausible(pt, s); e != nil {
 					return nil, d.fail(field, "%v", e)
 				}
+				d.warn(field, note)
 				return &pt, nil
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -25,28 +24,6 @@ type ServiceNow struct{}
 
 // Name implements Format.
 func (ServiceNow) Name() string { return "servicenow" }
-
-// Detect implements Format: an export with the incident columns number and
-// opened_at (CSV header or JSON keys), or a state-history export (which
-// Parse then explains how to pass).
-func (ServiceNow) Detect(name string, head []byte) bool {
-	if cols := csvHeader(head); cols != nil {
-		return snIncidentCols(cols) || snHistoryCols(cols)
-	}
-	if !isJSONHead(head) {
-		return false
-	}
-	return (jsonKey(head, "opened_at") && jsonKey(head, "number") && (jsonKey(head, "short_description") || jsonKey(head, "sys_id"))) ||
-		isSNHistoryHead(head)
-}
-
-func snIncidentCols(cols []string) bool {
-	return hasAll(cols, "number", "opened_at") && (hasAll(cols, "short_description") || hasAll(cols, "state"))
-}
-
-func snHistoryCols(cols []string) bool {
-	return hasAll(cols, "documentkey", "fieldname", "newvalue") || hasAll(cols, "id", "definition", "value", "start", "end")
-}
 
 // servicenowDefaults are the default field mapping (docs/importers.md).
 // Milestone values list alternatives separated by "|": a column, or a
@@ -114,17 +91,15 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 	}
 	d := snDecoder{m: m, hist: hist}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		return d.decode(fieldDecoder{p: p, ref: ref}, rec)
+		fd := newFieldDecoder(p, ref)
+		c, err := d.decode(fd, newFoldRecord(rec))
+		return fd.warned(c), err
 	}
 	if isJSONHead(head) {
 		return readJSONRecords(p, br, emit, unwrapKeys("records", "result"), decode)
 	}
 	return readCSVRows(p, br, emit, func(row csvRow) error {
-		rec := make(map[string]any, len(row.cells))
-		for k, v := range row.cells {
-			rec[k] = v
-		}
-		c, rerr := decode(p, rec, row.ref)
+		c, rerr := decode(p, row.record(), row.ref)
 		if rerr != nil {
 			rerr.Raw = row.raw
 			return emit(Record{Err: rerr})
@@ -133,13 +108,11 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 	})
 }
 
+// isSNHistoryHead reports whether a head's first records are a state-history
+// export rather than incidents (the servicenow rows of detectTable).
 func isSNHistoryHead(head []byte) bool {
-	if cols := csvHeader(head); cols != nil {
-		return !snIncidentCols(cols) && snHistoryCols(cols)
-	}
-	return isJSONHead(head) && !jsonKey(head, "opened_at") &&
-		((jsonKey(head, "documentkey") && jsonKey(head, "fieldname")) ||
-			(jsonKey(head, "id") && jsonKey(head, "definition") && jsonKey(head, "start") && jsonKey(head, "end")))
+	r, _, ok := sniff(head).match(Formats{"servicenow": ServiceNow{}}, "servicenow", detectTable)
+	return ok && r.kind == "history"
 }
 
 type snDecoder struct {
@@ -152,10 +125,10 @@ func (s snDecoder) get(key string) string { return s.m.get(key, servicenowDefaul
 // snField reads a field as text. Values are strings, numbers, or
 // {display_value, value} / {link, value} objects; display is what a person
 // sees (the state label), raw the stored value (UTC for date-times).
-func snField(d fieldDecoder, rec map[string]any, name string) (display, raw string, isObj bool, err *RecordError) {
-	v, ok := getFold(rec, name)
-	if !ok || v == nil {
-		return "", "", false, nil
+func snField(d fieldDecoder, rec *foldRecord, name string) (display, raw string, isObj bool, err *RecordError) {
+	v, ok, err := rec.get(d, name)
+	if err != nil || !ok || v == nil {
+		return "", "", false, err
 	}
 	if obj, ok := v.(map[string]any); ok {
 		dv, e := d.text(name+".display_value", obj["display_value"])
@@ -175,7 +148,7 @@ func snField(d fieldDecoder, rec map[string]any, name string) (display, raw stri
 	return s, s, false, e
 }
 
-func (s snDecoder) first(d fieldDecoder, rec map[string]any, spec string) (string, string, *RecordError) {
+func (s snDecoder) first(d fieldDecoder, rec *foldRecord, spec string) (string, string, *RecordError) {
 	for _, alt := range splitList(spec, "|") {
 		v, _, _, err := snField(d, rec, alt)
 		if err != nil {
@@ -188,17 +161,21 @@ func (s snDecoder) first(d fieldDecoder, rec map[string]any, spec string) (strin
 	return "", "", nil
 }
 
-func (s snDecoder) decode(d fieldDecoder, rec map[string]any) (*Case, *RecordError) {
+func (s snDecoder) decode(d fieldDecoder, rec *foldRecord) (*Case, *RecordError) {
 	c := &Case{Source: s.get("source"), MilestoneSources: map[string]string{}}
 	if c.Source == "" {
 		c.Source = "servicenow"
 	}
 	var err *RecordError
-	if c.ID, _, err = s.first(d, rec, s.get("id")); err != nil {
+	var idField string
+	if c.ID, idField, err = s.first(d, rec, s.get("id")); err != nil {
 		return nil, err
 	}
 	if c.ID == "" {
 		return nil, d.fail(strings.ReplaceAll(s.get("id"), "|", " or "), "required (the incident number)")
+	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
 	}
 	if c.Title, _, err = s.first(d, rec, s.get("title")); err != nil {
 		return nil, err
@@ -234,9 +211,7 @@ func (s snDecoder) decode(d fieldDecoder, rec map[string]any) (*Case, *RecordErr
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range techniquesIn(v) {
-			c.Techniques = AddTechnique(c.Techniques, id)
-		}
+		c.Techniques = appendUnique(c.Techniques, techniquesIn(v)...)
 	}
 
 	sysID, _, _, err := snField(d, rec, "sys_id")
@@ -289,7 +264,7 @@ func (s snDecoder) decode(d fieldDecoder, rec map[string]any) (*Case, *RecordErr
 }
 
 // milestone resolves a milestone spec: the first alternative present.
-func (s snDecoder) milestone(d fieldDecoder, rec map[string]any, spec string, trans []snTransition) (*time.Time, string, *RecordError) {
+func (s snDecoder) milestone(d fieldDecoder, rec *foldRecord, spec string, trans []snTransition) (*time.Time, string, *RecordError) {
 	for _, alt := range splitList(spec, "|") {
 		kind, state, isState := strings.Cut(alt, ":")
 		if isState && (kind == "entered" || kind == "left") {
@@ -297,6 +272,9 @@ func (s snDecoder) milestone(d fieldDecoder, rec map[string]any, spec string, tr
 			for _, tr := range trans {
 				if (kind == "entered" && tr.to == want) || (kind == "left" && tr.from == want) {
 					t := tr.at
+					if d.notes != nil { // the history row's warnings, now that its time is used
+						*d.notes = append(*d.notes, tr.notes...)
+					}
 					return &t, "state:" + orQ(tr.from) + "→" + orQ(tr.to), nil
 				}
 			}
@@ -365,6 +343,7 @@ func snSeverity(field, v string) (string, error) {
 type snTransition struct {
 	at       time.Time
 	from, to string
+	notes    []Warning // of the history row it came from (a DST gap)
 }
 
 // loadSNHistory reads the state-history exports named by the mapping key
@@ -395,9 +374,9 @@ func loadSNHistory(p *ParseContext, m mapping) (map[string][]snTransition, error
 			if i > 0 {
 				prev = ps[i-1].state
 			}
-			h.trans[key] = append(h.trans[key], snTransition{at: pr.start, from: prev, to: pr.state})
+			h.trans[key] = append(h.trans[key], snTransition{at: pr.start, from: prev, to: pr.state, notes: pr.notes})
 			if pr.end != nil && (i == len(ps)-1 || !ps[i+1].start.Equal(*pr.end)) {
-				h.trans[key] = append(h.trans[key], snTransition{at: *pr.end, from: pr.state, to: ""})
+				h.trans[key] = append(h.trans[key], snTransition{at: *pr.end, from: pr.state, to: "", notes: pr.notes})
 			}
 		}
 	}
@@ -412,6 +391,7 @@ type snPeriod struct {
 	start time.Time
 	end   *time.Time
 	state string
+	notes []Warning
 }
 
 type snHistory struct {
@@ -421,7 +401,7 @@ type snHistory struct {
 }
 
 func (h *snHistory) readFile(p *ParseContext, path string) error {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return fmt.Errorf("servicenow history (mapping key history): %w", err)
 	}
@@ -441,21 +421,18 @@ func (h *snHistory) readFile(p *ParseContext, path string) error {
 		br.Discard(3)
 		head = head[3:]
 	}
+	br, head = crOnlyLines(br, head)
 	if len(bytes.TrimSpace(head)) > 0 && !isSNHistoryHead(head) {
 		return &RecordError{File: path, Ref: "1", Reason: "not a ServiceNow state-history export (want sys_audit columns documentkey, fieldname, oldvalue, newvalue, sys_created_on, or metric_instance columns id, definition, value, start, end)"}
 	}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		return nil, h.add(fieldDecoder{p: p, ref: ref}, rec)
+		return nil, h.add(newFieldDecoder(p, ref), newFoldRecord(rec))
 	}
 	if isJSONHead(head) {
 		err = readJSONRecords(hp, br, fail, unwrapKeys("records", "result"), decode)
 	} else {
 		err = readCSVRows(hp, br, fail, func(row csvRow) error {
-			rec := make(map[string]any, len(row.cells))
-			for k, v := range row.cells {
-				rec[k] = v
-			}
-			if rerr := h.add(fieldDecoder{p: hp, ref: row.ref}, rec); rerr != nil {
+			if rerr := h.add(newFieldDecoder(hp, row.ref), newFoldRecord(row.record())); rerr != nil {
 				return fail(Record{Err: rerr})
 			}
 			return nil
@@ -468,12 +445,14 @@ func (h *snHistory) readFile(p *ParseContext, path string) error {
 }
 
 // add reads one sys_audit or metric_instance row.
-func (h *snHistory) add(d fieldDecoder, rec map[string]any) *RecordError {
+func (h *snHistory) add(d fieldDecoder, rec *foldRecord) *RecordError {
 	text := func(k string) (string, *RecordError) {
 		v, _, _, err := snField(d, rec, k)
 		return v, err
 	}
-	if _, ok := getFold(rec, "documentkey"); ok {
+	if _, ok, err := rec.get(d, "documentkey"); err != nil {
+		return err
+	} else if ok {
 		table, err := text("tablename")
 		if err != nil {
 			return err
@@ -508,10 +487,12 @@ func (h *snHistory) add(d fieldDecoder, rec map[string]any) *RecordError {
 		if key == "" {
 			return d.fail("documentkey", "required")
 		}
-		h.trans[key] = append(h.trans[key], snTransition{at: *at, from: snState(oldv), to: snState(newv)})
+		h.trans[key] = append(h.trans[key], snTransition{at: *at, from: snState(oldv), to: snState(newv), notes: *d.notes})
 		return nil
 	}
-	if _, ok := getFold(rec, "definition"); ok {
+	if _, ok, err := rec.get(d, "definition"); err != nil {
+		return err
+	} else if ok {
 		def, err := text("definition")
 		if err != nil {
 			return err
@@ -546,13 +527,13 @@ func (h *snHistory) add(d fieldDecoder, rec map[string]any) *RecordError {
 		if start == nil {
 			return d.fail("start", "required")
 		}
-		h.periods[key] = append(h.periods[key], snPeriod{start: *start, end: end, state: snState(state)})
+		h.periods[key] = append(h.periods[key], snPeriod{start: *start, end: end, state: snState(state), notes: *d.notes})
 		return nil
 	}
 	return d.fail("", "not a sys_audit row (documentkey, fieldname, …) or a metric_instance row (id, definition, value, start, end)")
 }
 
-func snHistoryTime(d fieldDecoder, rec map[string]any, name string) (*time.Time, *RecordError) {
+func snHistoryTime(d fieldDecoder, rec *foldRecord, name string) (*time.Time, *RecordError) {
 	display, raw, isObj, err := snField(d, rec, name)
 	if err != nil {
 		return nil, err

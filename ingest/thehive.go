@@ -3,7 +3,6 @@ package ingest
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -18,17 +17,6 @@ type TheHive struct{}
 
 // Name implements Format.
 func (TheHive) Name() string { return "thehive" }
-
-var thehiveTypeRE = regexp.MustCompile(`"_type"\s*:\s*"(?i:case)"`)
-
-// Detect implements Format: JSON whose records are typed "case" (the v0 and
-// v1 APIs both write "_type"), or TheHive 3/4 v0 cases with caseId and tlp.
-func (TheHive) Detect(name string, head []byte) bool {
-	if !isJSONHead(head) {
-		return false
-	}
-	return thehiveTypeRE.Match(head) || (jsonKey(head, "caseId") && jsonKey(head, "tlp"))
-}
 
 // thehiveDefaults are the default field mapping (docs/importers.md). A
 // value lists alternatives separated by "|": the first present wins. An
@@ -63,8 +51,10 @@ var (
 func (TheHive) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
 	m := newMapping(p, "thehive")
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		d := thehiveDecoder{fieldDecoder: fieldDecoder{p: p, ref: ref}, m: m}
-		return d.decode(rec)
+		fd := newFieldDecoder(p, ref)
+		d := thehiveDecoder{fieldDecoder: fd, m: m}
+		c, err := d.decode(rec)
+		return fd.warned(c), err
 	}
 	return readJSONRecords(p, r, emit, nil, decode)
 }
@@ -125,6 +115,9 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if c.ID == "" {
 		return nil, d.fail(strings.ReplaceAll(d.get("id"), "|", " or "), "required (the case number or id)")
 	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
+	}
 	tv, tf := d.lookup(rec, d.get("title"))
 	if c.Title, err = d.text(tf, tv); err != nil {
 		return nil, err
@@ -155,11 +148,13 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if c.Tags, err = d.texts("tags", rec["tags"]); err != nil {
 		return nil, err
 	}
+	var tagIDs []string
 	for _, t := range c.Tags {
 		if id, ok := techniqueTag(t); ok {
-			c.Techniques = AddTechnique(c.Techniques, id)
+			tagIDs = append(tagIDs, id)
 		}
 	}
+	c.Techniques = appendUnique(c.Techniques, tagIDs...)
 
 	for _, ms := range Milestones {
 		v, from := d.lookup(rec, d.get(ms))
@@ -249,6 +244,8 @@ func (d *thehiveDecoder) procedures(c *Case, v any, tactics map[string]bool) *Re
 	if !ok {
 		return d.fail("procedures", "want a list of procedures, got %s", jsonType(v))
 	}
+	ids := make([]string, 0, len(list))
+	defer func() { c.Techniques = appendUnique(c.Techniques, ids...) }()
 	for i, e := range list {
 		field := fmt.Sprintf("procedures[%d]", i)
 		pm, ok := e.(map[string]any)
@@ -264,7 +261,7 @@ func (d *thehiveDecoder) procedures(c *Case, v any, tactics map[string]bool) *Re
 			if e != nil {
 				return d.fail(field+".patternId", "%v", e)
 			}
-			c.Techniques = AddTechnique(c.Techniques, id)
+			ids = append(ids, id)
 		}
 		tactic, err := d.text(field+".tactic", pm["tactic"])
 		if err != nil {
@@ -285,7 +282,8 @@ func thehiveCustomFields(d fieldDecoder, v any) (map[string]any, *RecordError) {
 	switch x := v.(type) {
 	case nil:
 	case map[string]any:
-		for name, fv := range x {
+		for _, name := range sortedKeys(x) { // the first bad field in name order, on every run
+			fv := x[name]
 			obj, ok := fv.(map[string]any)
 			if !ok {
 				if _, isList := fv.([]any); isList {

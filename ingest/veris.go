@@ -35,16 +35,6 @@ type Veris struct{}
 // Name implements Format.
 func (Veris) Name() string { return "veris" }
 
-// Detect implements Format: JSON with the VERIS keys schema_version and
-// incident_id (or master_id) and action or timeline.
-func (Veris) Detect(name string, head []byte) bool {
-	if !isJSONHead(head) {
-		return false
-	}
-	return jsonKey(head, "schema_version") && (jsonKey(head, "incident_id") || jsonKey(head, "master_id")) &&
-		(jsonKey(head, "action") || jsonKey(head, "timeline"))
-}
-
 // verisDefaults are the default mapping (docs/importers.md).
 var verisDefaults = map[string]string{
 	"source":                    "veris",
@@ -119,8 +109,10 @@ func (Veris) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error 
 		return fmt.Errorf("%s: mapping veris.techniques = %q: want all, parents or none", p.File, mode)
 	}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-		d := verisDecoder{fieldDecoder: fieldDecoder{p: p, ref: ref}, m: m, attack: attack, mode: mode}
-		return d.decode(rec)
+		fd := newFieldDecoder(p, ref)
+		d := verisDecoder{fieldDecoder: fd, m: m, attack: attack, mode: mode}
+		c, err := d.decode(rec)
+		return fd.warned(c), err
 	}
 	return readJSONRecords(p, r, emit, nil, decode)
 }
@@ -166,16 +158,21 @@ func (d verisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	}
 	var err *RecordError
 	idSpec := d.m.get("id", verisDefaults["id"])
+	idField := ""
 	for _, alt := range splitList(idSpec, "|") {
 		if c.ID, err = d.text(alt, getPath(rec, alt)); err != nil {
 			return nil, err
 		}
 		if c.ID != "" {
+			idField = alt
 			break
 		}
 	}
 	if c.ID == "" {
 		return nil, d.fail(strings.ReplaceAll(idSpec, "|", " or "), "required (VERIS records are keyed on plus.master_id: incident_id repeats)")
+	}
+	if err := d.checkID(idField, c.ID); err != nil {
+		return nil, err
 	}
 	summary, err := d.text("summary", rec["summary"])
 	if err != nil {
@@ -347,7 +344,9 @@ func (d verisDecoder) timeline(c *Case, v any, extra map[string]any) *RecordErro
 			precision, dd = "day", day
 		}
 	}
-	at := time.Date(year, m, dd, 0, 0, 0, 0, loc)
+	// Midnight, or the time of day, may fall in a DST gap of the zone.
+	at, note := inZone(time.Date(year, m, dd, 0, 0, 0, 0, time.UTC), loc, fmt.Sprintf("%04d-%02d-%02d", year, m, dd))
+	noteField := "timeline.incident"
 	if hasDay && clock != "" {
 		ct, zone, ok := verisClock(clock)
 		if !ok {
@@ -356,9 +355,11 @@ func (d verisDecoder) timeline(c *Case, v any, extra map[string]any) *RecordErro
 		if zone != nil {
 			loc = zone
 		}
-		at = time.Date(year, m, dd, ct.Hour(), ct.Minute(), ct.Second(), 0, loc)
+		at, note = inZone(time.Date(year, m, dd, ct.Hour(), ct.Minute(), ct.Second(), 0, time.UTC), loc, fmt.Sprintf("%04d-%02d-%02d %s", year, m, dd, clock))
+		noteField = "timeline.incident.time"
 		precision = "time"
 	}
+	d.warn(noteField, note)
 	if _, e := plausible(at, fmt.Sprint(year)); e != nil {
 		return d.fail("timeline.incident.year", "%v", e)
 	}
@@ -498,6 +499,8 @@ func (d verisDecoder) actions(c *Case, v any, extra map[string]any) *RecordError
 	type action struct{ variety, vector []string }
 	found := map[string]action{}
 	kept := map[string]any{}
+	var ids []string
+	defer func() { c.Techniques = appendUnique(c.Techniques, ids...) }()
 	for _, cat := range sortedKeys(act) {
 		field := "action." + cat
 		ao, err := d.obj(field, act[cat])
@@ -524,7 +527,7 @@ func (d verisDecoder) actions(c *Case, v any, extra map[string]any) *RecordError
 					if d.mode == "parents" {
 						id, _, _ = strings.Cut(id, ".")
 					}
-					c.Techniques = AddTechnique(c.Techniques, id)
+					ids = append(ids, id)
 				}
 			}
 		}

@@ -162,7 +162,7 @@ func templateDB(t testing.TB) string {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "template.duckdb")
-	if code, _, stderr := runPir(t, "", "ingest", "--quiet", "--db", db, empty); code != 0 {
+	if code, _, stderr := runPir(t, "", "ingest", "--quiet", "--allow-empty", "--db", db, empty); code != 0 {
 		t.Fatalf("create template database: exit %d: %s", code, stderr)
 	}
 	return db

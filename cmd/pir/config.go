@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/pirhq/pir/ingest"
 	"github.com/pirhq/pir/mail"
 	"github.com/pirhq/pir/tracker"
 )
@@ -54,6 +55,8 @@ type SourceConfig struct {
 	Paths   []string `toml:"paths"`
 	Format  string   `toml:"format"` // auto (default), pir, thehive, servicenow, sentinel, iris, veris
 	Mapping string   `toml:"mapping"`
+	// AllowEmpty accepts a file without records (pir ingest --allow-empty).
+	AllowEmpty bool `toml:"allow_empty"`
 }
 
 // MetricConfig defines (or redefines, by name) a metric: end − start.
@@ -102,7 +105,12 @@ type EmailConfig struct {
 // silently fall back to a default), and a "password" key is refused.
 func loadConfig(path string) (*Config, error) {
 	var cfg Config
-	md, err := toml.DecodeFile(path, &cfg)
+	f, err := ingest.OpenRegular(path) // a named pipe would block for ever
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	md, err := toml.NewDecoder(f).Decode(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}

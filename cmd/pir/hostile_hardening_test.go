@@ -137,6 +137,14 @@ func TestHostileFiles(t *testing.T) {
 		{name: "ErrYear0", file: h("year0.jsonl"), code: 1, want: []string{`year0.jsonl:1: timeline.detection: implausible timestamp "0000-01-01T00:00:00Z" (outside 1970–2199)`}},
 		{name: "ErrYear9999", file: h("year9999.jsonl"), code: 1, want: []string{`year9999.jsonl:1: timeline.detection: implausible timestamp "9999-12-31T23:59:59Z" (outside 1970–2199)`}},
 		{name: "ErrEpochSeconds", file: h("epoch-seconds.jsonl"), code: 1, want: []string{"epoch-seconds.jsonl:1: timeline.detection: implausible epoch milliseconds 1704067200 (looks like epoch seconds: multiply by 1000)"}},
+		// A naive time the --tz zone skips: accepted, shifted forward, and
+		// a warning names the file, line and field.
+		{name: "DSTGapWarned", file: h("dst-gap.jsonl"), args: []string{"--tz", "Europe/Berlin"}, code: 0,
+			want: []string{"level=WARN", `does not exist in Europe/Berlin (the clocks went forward): read as 2024-03-31 03:30:00 CEST (+02:00)`,
+				"dst-gap.jsonl line=1 field=timeline.detection", "1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 warning(s) (logged)"},
+			query: "SELECT strftime(detected_at AT TIME ZONE 'UTC', '%H:%M') FROM cases", result: "01:30"},
+		{name: "LeapSecond", file: h("leap-second.jsonl"), code: 0, want: []string{"1 inserted"},
+			query: "SELECT strftime(detected_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f') || ' ' || quarter FROM cases", result: "2016-12-31 23:59:59.999999 2016-Q4"},
 		{name: "ErrEpochSecondsCSV", file: h("epoch-seconds.csv"), code: 1, want: []string{"epoch-seconds.csv:2: timeline.detection: implausible epoch milliseconds 1704067200 (looks like epoch seconds"}},
 
 		// CSV.
@@ -150,19 +158,72 @@ func TestHostileFiles(t *testing.T) {
 		{name: "CRLFJSONLines", file: h("crlf.jsonl"), code: 0, want: []string{"2 inserted"},
 			query: "SELECT string_agg(case_id, ',' ORDER BY case_id) FROM cases", result: "H-1,H-2"},
 
-		// Empty files load nothing and succeed; the run is recorded (the
-		// template already holds one).
-		{name: "EmptyJSONLines", file: h("empty.jsonl"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
-		{name: "EmptyCSV", file: h("empty.csv"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
-		{name: "WhiteSpaceOnly", file: h("whitespace.json"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
-		{name: "HeaderOnlyCSV", file: h("header-only.csv"), code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		// A file without records is an error (an export that came out
+		// empty must not pass for a quiet quarter); with --allow-empty it
+		// loads nothing and the run is recorded (the template already
+		// holds one).
+		{name: "ErrEmptyJSONLines", file: h("empty.jsonl"), code: 1, want: []string{"empty.jsonl: no records (an empty export?); nothing was loaded: pass --allow-empty"}},
+		{name: "ErrEmptyCSV", file: h("empty.csv"), code: 1, want: []string{"empty.csv: no records"}},
+		{name: "ErrWhiteSpaceOnly", file: h("whitespace.json"), code: 1, want: []string{"whitespace.json: no records"}},
+		{name: "ErrHeaderOnlyCSV", file: h("header-only.csv"), code: 1, want: []string{"header-only.csv: no records"}},
+		{name: "ErrEmptyArray", file: h("empty-array.json"), code: 1, want: []string{"empty-array.json: no records"}},
+		{name: "EmptyJSONLinesAllowed", file: h("empty.jsonl"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "EmptyCSVAllowed", file: h("empty.csv"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "WhiteSpaceOnlyAllowed", file: h("whitespace.json"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "HeaderOnlyCSVAllowed", file: h("header-only.csv"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+		{name: "EmptyArrayAllowed", file: h("empty-array.json"), args: []string{"--allow-empty"}, code: 0, want: []string{"0 inserted"}, query: "SELECT count(*) FROM store.ingest_runs", result: "2"},
+
+		// Partial loads: every record loads, or the file fails naming the
+		// line and byte offset.
+		{name: "ErrTwoArrays", file: h("two-arrays.json"), code: 1,
+			want: []string{"two-arrays.json:line 2: data after the end of the JSON array at byte offset 63", nothing}},
+		{name: "ErrArrayThenLines", file: h("array-then-lines.json"), code: 1,
+			want: []string{`array-then-lines.json:line 2: data after the end of the JSON array at byte offset 63: "{\"id\":\"H-2\",\"timeline\":{"`}},
+		{name: "ErrTextAfterArray", file: h("text-after-array.json"), code: 1,
+			want: []string{`text-after-array.json:line 5: data after the end of the JSON array at byte offset 127: "-- 2 records exported --"`}},
+		{name: "ErrTextAfterArrayTheHive", file: h("text-after-array.json"), args: []string{"--format", "thehive"}, code: 1,
+			want: []string{"text-after-array.json:line 5: data after the end of the JSON array at byte offset 127"}},
+		{name: "CROnlyCSV", file: h("cr-only.csv"), code: 0, want: []string{"2 inserted"},
+			query: "SELECT string_agg(title, '|' ORDER BY case_id) FROM cases", result: "one|two\nlines"},
+		{name: "CROnlyJSONLines", file: h("cr-only.jsonl"), code: 0, want: []string{"2 inserted"},
+			query: "SELECT string_agg(case_id, ',' ORDER BY case_id) FROM cases", result: "H-1,H-2"},
+		{name: "PrettyObjectAfterBlankLines", file: h("pretty-after-blank-lines.json"), code: 0, want: []string{"1 inserted"},
+			query: "SELECT title FROM cases", result: "pretty"},
+
+		// Keys that differ only by case: the exact spelling wins, the same
+		// on every run; several other spellings are refused.
+		{name: "CaseDifferingKeysExactWins", file: h("case-differing-keys.json"), code: 0, want: []string{"format sentinel, 1 records", "1 inserted"},
+			query: "SELECT format('{} {} {} {}', case_id, title, severity, detected_at AT TIME ZONE 'UTC') FROM cases", result: "7 exact high 2024-01-01 10:00:00"},
+		{name: "ErrAmbiguousKeys", file: h("ambiguous-keys.csv"), code: 1,
+			want: []string{`ambiguous-keys.csv:2: number: ambiguous: the record has the keys "NUMBER" and "Number", which differ only by case, and none is written "number"`}},
+
+		// Numeric ids are written canonically: TheHive numbers 1 and 1e0
+		// are one case.
+		{name: "NumericIDsCanonical", file: h("thehive-number-1e0.json"), code: 0, want: []string{"format thehive, 2 records", "1 inserted", "(1 repeated ids: last kept)"},
+			query: "SELECT case_id || ' ' || title FROM cases", result: "1 same case"},
+
+		// Invisible or direction-changing characters in ids are refused:
+		// two distinct ids must not look identical.
+		{name: "ErrBidiInID", file: h("bidi-id.jsonl"), code: 1,
+			want: []string{"bidi-id.jsonl:2: id: contains U+202E (RIGHT-TO-LEFT OVERRIDE) at byte 3, an invisible or direction-changing character", nothing}},
+		{name: "ErrZeroWidthInID", file: h("zero-width-id.csv"), code: 1,
+			want: []string{"zero-width-id.csv:3: id: contains U+200B (ZERO WIDTH SPACE) at byte 4"}},
+		{name: "ZeroWidthInIDSkipInvalid", file: h("zero-width-id.csv"), args: []string{"--skip-invalid"}, code: 0, want: []string{"1 inserted", "1 rejected"},
+			query: "SELECT string_agg(case_id, ',') FROM cases", result: "IR-1"},
+
+		// Detection reads keys, never values: titles naming TheHive or
+		// IRIS keys do not make the file TheHive or IRIS.
+		{name: "TitlesDoNotSteerDetection", file: h("title-steers-format.jsonl"), code: 0, want: []string{"format pir, 2 records", "2 inserted"},
+			query: "SELECT string_agg(source || ' ' || source_format, ',') FROM cases", result: "pir pir,pir pir"},
 
 		// Size and depth, at the default limits (16 MiB, 64 levels).
 		{name: "ErrHugeStringJSONLines", file: bigJSONL, code: 1, want: []string{"big-string.jsonl:2: record longer than 16777216 bytes"}},
 		{name: "ErrHugeStringJSONArray", file: bigJSON, code: 1, want: []string{"big-string.json:record 2 (line 2): record longer than 16777216 bytes"}},
 		{name: "ErrHugeStringCSV", file: bigCSV, code: 1, want: []string{"big-string.csv:3: CSV: record longer than 16777216 bytes"}},
 		{name: "ErrDeepJSONLines", file: deepJSONL, code: 1, want: []string{"deep.jsonl:1: JSON nested 100001 levels deep (limit 64)"}},
-		{name: "ErrDeepJSONArray", file: deepJSON, code: 1, want: []string{"deep.json:record 1 (line 1): JSON nested more than 10000 levels deep (limit 64)"}},
+		{name: "ErrDeepJSONArray", file: deepJSON, args: []string{"--format", "pir"}, code: 1, want: []string{"deep.json:record 1 (line 1): JSON nested more than 10000 levels deep (limit 64)"}},
+		// Its keys ("a") are no format's: --format auto refuses it first.
+		{name: "ErrDeepJSONArrayAuto", file: deepJSON, code: 1, want: []string{"deep.json: cannot tell the format from its content: record 1 has the keys a; expected one of: pir: id+timeline.detection"}},
 	}
 	tmpl := templateDB(t)
 	empty := readState(t, tmpl)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -25,7 +26,8 @@ func ingestCommand(e *env) *cli.Command {
 transaction: on any invalid record the run stops with exit 1, names the file,
 line (or record) and field, and the database is exactly as before. Re-ingesting
 the same file changes nothing; a changed case replaces its previous version.
-Directories are walked for *.json, *.jsonl, *.ndjson, *.csv (and .gz).
+Directories are walked for *.json, *.jsonl, *.ndjson, *.csv (and .gz). A file
+without any record is an error unless --allow-empty.
 
 Formats: auto (default: detected from content), pir (canonical JSON, JSON Lines
 or CSV), and the importers listed in the README.
@@ -35,12 +37,14 @@ Examples:
    pir ingest --tz Europe/Berlin exports/
    pir ingest --skip-invalid --format pir cases.csv
    cat cases.jsonl | pir ingest -
+   pir ingest --allow-empty exports/today/
    pir ingest --format thehive --mapping thehive-map.toml thehive-cases.json`,
 		Flags: []cli.Flag{
 			dbFlag(), tzFlag(),
 			&cli.StringFlag{Name: "format", Value: "auto", Usage: "input format: auto, " + strings.Join(ingest.DefaultFormats().Names(), ", ")},
 			&cli.StringFlag{Name: "mapping", Usage: "importer field-mapping `FILE` (TOML key = source field)"},
 			&cli.BoolFlag{Name: "skip-invalid", Usage: "load the valid records; report and keep rejects in store.rejects"},
+			&cli.BoolFlag{Name: "allow-empty", Usage: "accept a file without records (or a directory without case files); by default that is an error"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success"},
 			&cli.IntFlag{Name: "max-files", Value: 100000, Usage: "refuse more input files than this"},
 			&cli.IntFlag{Name: "max-record-bytes", Value: 16 << 20, Usage: "refuse a record (JSON line, CSV row) larger than this"},
@@ -65,7 +69,7 @@ Examples:
 			}
 			var inputs []ingest.Input
 			for _, a := range c.Args().Slice() {
-				inputs = append(inputs, ingest.Input{Path: a, Format: format, Mapping: mapping})
+				inputs = append(inputs, ingest.Input{Path: a, Format: format, Mapping: mapping, AllowEmpty: c.Bool("allow-empty")})
 			}
 			db, err := openDB(c, false)
 			if err != nil {
@@ -94,6 +98,12 @@ Examples:
 				}
 				return err
 			}
+			for _, f := range sum.Files {
+				if f.DetectedBy != "" {
+					e.log.Info("format detected", "file", f.Path, "format", f.Format, "by", f.DetectedBy)
+				}
+			}
+			logIngestWarnings(e.log, sum)
 			e.log.Info("ingest", "files", len(sum.Files), "inserted", sum.Inserted, "updated", sum.Updated,
 				"unchanged", sum.Unchanged, "rejected", sum.Rejected, "duration", sum.Elapsed.Round(time.Millisecond))
 			for _, r := range sum.Rejects {
@@ -119,8 +129,22 @@ func formatSummary(s *ingest.Summary) string {
 	if s.Duplicates > 0 {
 		dup = fmt.Sprintf(" (%d repeated ids: last kept)", s.Duplicates)
 	}
+	if s.WarningCount > 0 {
+		dup += fmt.Sprintf(", %d warning(s) (logged)", s.WarningCount)
+	}
 	return fmt.Sprintf("ingested %d file(s): %d inserted, %d updated, %d unchanged, %d rejected%s in %s",
 		len(s.Files), s.Inserted, s.Updated, s.Unchanged, s.Rejected, dup, s.Elapsed.Round(time.Millisecond))
+}
+
+// logIngestWarnings logs each value an ingest accepted but resolved (a
+// naive time in a DST gap): file, record (line), field, and how.
+func logIngestWarnings(log *slog.Logger, s *ingest.Summary) {
+	for _, w := range s.Warnings {
+		log.Warn("ingest: "+w.Message, "file", w.File, "line", w.Ref, "field", w.Field)
+	}
+	if more := s.WarningCount - len(s.Warnings); more > 0 {
+		log.Warn(fmt.Sprintf("ingest: %d more warnings not shown", more))
+	}
 }
 
 // printDetected says which importer --format auto chose: per file for a
@@ -152,8 +176,13 @@ func loadMapping(path string) (map[string]string, error) {
 	if path == "" {
 		return nil, nil
 	}
+	f, err := ingest.OpenRegular(path)
+	if err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	defer f.Close()
 	m := map[string]string{}
-	if _, err := toml.DecodeFile(path, &m); err != nil {
+	if _, err := toml.NewDecoder(f).Decode(&m); err != nil {
 		return nil, fmt.Errorf("mapping %s: %w", path, err)
 	}
 	return m, nil

@@ -5,14 +5,39 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, caught := onSignals(context.Background())
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	if sig := caught(); sig != 0 {
+		code = 128 + int(sig) // the shell's convention: 130 for SIGINT, 143 for SIGTERM
+	}
 	os.Exit(code)
+}
+
+// onSignals returns a context cancelled by the first SIGINT or SIGTERM:
+// the command stops at the next step, and a read blocked on a pipe
+// (`sleep 60 | pir ingest -`) returns; an ingest rolls back. A second
+// signal exits at once (the database is as after a kill: DuckDB discards
+// the unfinished transaction). caught reports the first signal, or 0.
+func onSignals(parent context.Context) (ctx context.Context, caught func() syscall.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	var first atomic.Int32
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := (<-ch).(syscall.Signal)
+		first.Store(int32(sig))
+		cancel()
+		<-ch
+		fmt.Fprintln(os.Stderr, "Error: interrupted twice: exiting now")
+		os.Exit(128 + int(sig))
+	}()
+	return ctx, func() syscall.Signal { return syscall.Signal(first.Load()) }
 }

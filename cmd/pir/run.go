@@ -299,7 +299,7 @@ func (r *quarterRun) ingest(ctx context.Context, db *pirsql.DB) ([]any, error) {
 				return nil, fmt.Errorf("source %d: %w", i+1, err)
 			}
 			for _, p := range paths {
-				inputs = append(inputs, ingest.Input{Path: p, Format: format, Mapping: mapping})
+				inputs = append(inputs, ingest.Input{Path: p, Format: format, Mapping: mapping, AllowEmpty: s.AllowEmpty})
 			}
 		}
 	}
@@ -316,8 +316,9 @@ func (r *quarterRun) ingest(ctx context.Context, db *pirsql.DB) ([]any, error) {
 		}
 		return nil, err
 	}
+	logIngestWarnings(r.e.log, sum)
 	return []any{"files", len(sum.Files), "inserted", sum.Inserted, "updated", sum.Updated,
-		"unchanged", sum.Unchanged, "rejected", sum.Rejected}, nil
+		"unchanged", sum.Unchanged, "rejected", sum.Rejected, "warnings", sum.WarningCount}, nil
 }
 
 // expandSource turns a configured path or glob into files; a pattern that
