@@ -66,7 +66,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 
 // Migrate applies every pending migration, each in its own transaction
 // together with its row in schema_migrations, then brings the ATT&CK
-// catalogue up to the one embedded (attack.go).
+// catalogue up to the one embedded (attack_load.go).
 func (db *DB) Migrate(ctx context.Context) error {
 	ms, err := Migrations()
 	if err != nil {

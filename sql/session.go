@@ -25,19 +25,14 @@ type Session struct {
 	// Settings override values of main.pir_settings by key, as the macro
 	// setting('key') reads them. A key the database does not have is added.
 	Settings map[string]string
-	// Metrics redefine or add metric definitions (metric_definitions): one
-	// with the name of an existing metric replaces its milestones in place,
-	// and its label unless Label is empty; any other is appended in order,
-	// its label defaulting to its name.
+	// Metrics redefine or add metric definitions (metric_definitions), as
+	// a config's [[metric]] tables do: one with the name of an existing
+	// metric replaces its milestones in place, and its label unless Label
+	// is empty; any other is appended in order, its label defaulting to
+	// its name.
 	Metrics []MetricDefinition
 	// Tables replace all rows of main tables.
 	Tables []TableRows
-}
-
-// MetricDefinition is one metric as a config defines it: duration = End −
-// Start, two milestone names.
-type MetricDefinition struct {
-	Metric, Label, Start, End string
 }
 
 // TableRows are the rows a session gives a main table in place of its own.
@@ -167,14 +162,14 @@ func (a *sessionApplier) apply(ctx context.Context, ex driver.ExecerContext) err
 			label := nullable(m.Label)
 			n, err := execN(ctx, c, `UPDATE temp.metric_definitions
 				SET label = coalesce(?, label), start_milestone = ?, end_milestone = ? WHERE metric = ?`,
-				label, m.Start, m.End, m.Metric)
+				label, m.Start, m.End, m.Name)
 			if err == nil && n == 0 {
 				err = exec(ctx, c, `INSERT INTO temp.metric_definitions (position, metric, label, start_milestone, end_milestone)
 					SELECT coalesce(max(position), 0) + 1, ?, coalesce(?, ?), ?, ? FROM temp.metric_definitions`,
-					m.Metric, label, m.Metric, m.Start, m.End)
+					m.Name, label, m.Name, m.Start, m.End)
 			}
 			if err != nil {
-				return fmt.Errorf("session: metric %q: %w", m.Metric, err)
+				return fmt.Errorf("session: metric %q: %w", m.Name, err)
 			}
 		}
 	}

@@ -118,7 +118,7 @@ func TestSessionOlderSchema(t *testing.T) {
 	}
 	db.Close()
 	ro := openSession(t, path, true, pirsql.Session{Settings: map[string]string{"cohort": "closure"},
-		Metrics: []pirsql.MetricDefinition{{Metric: "exposure", Start: "compromise", End: "containment"}}})
+		Metrics: []pirsql.MetricDefinition{{Name: "exposure", Start: "compromise", End: "containment"}}})
 	if got := everyConn(t, ro, 1, "SELECT string_agg(metric, ',' ORDER BY position) FROM metric_definitions"); got[0] != "dwell,triage,contain,eradicate,recover,resolve,close,exposure" {
 		t.Errorf("metrics: got %q", got[0])
 	}
@@ -127,10 +127,10 @@ func TestSessionOlderSchema(t *testing.T) {
 func TestSessionMetrics(t *testing.T) {
 	path := sessionDB(t)
 	db := openSession(t, path, true, pirsql.Session{Metrics: []pirsql.MetricDefinition{
-		{Metric: "exposure", Label: "Exposure window", Start: "compromise", End: "containment"},
-		{Metric: "recover", Start: "containment", End: "recovery"}, // keeps its label and position
-		{Metric: "close", Label: "Closing", Start: "triage", End: "closure"},
-		{Metric: "unlabelled", Start: "detection", End: "closure"}, // label = name
+		{Name: "exposure", Label: "Exposure window", Start: "compromise", End: "containment"},
+		{Name: "recover", Start: "containment", End: "recovery"}, // keeps its label and position
+		{Name: "close", Label: "Closing", Start: "triage", End: "closure"},
+		{Name: "unlabelled", Start: "detection", End: "closure"}, // label = name
 	}})
 	want := []string{
 		"1 dwell Dwell time (MTTD) compromise detection",

@@ -8,8 +8,8 @@ import (
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/markdown"
 	"github.com/pirhq/pir/pdf"
-	"github.com/pirhq/pir/review"
 )
 
 func reviewCommand(e *env) *cli.Command {
@@ -88,7 +88,7 @@ Examples:
 				case "html":
 					return charts.Review(w, rv)
 				default:
-					return review.Markdown(w, rv)
+					return markdown.Review(w, rv)
 				}
 			})
 		},

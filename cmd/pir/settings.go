@@ -200,7 +200,7 @@ func (s *settings) session() pirsql.Session {
 		}
 	}
 	for _, m := range s.cfg.Metrics {
-		sess.Metrics = append(sess.Metrics, pirsql.MetricDefinition{Metric: m.Name, Label: m.Label, Start: m.Start, End: m.End})
+		sess.Metrics = append(sess.Metrics, pirsql.MetricDefinition{Name: m.Name, Label: m.Label, Start: m.Start, End: m.End})
 	}
 	return sess
 }

@@ -164,7 +164,7 @@ func TestSessionFromSettings(t *testing.T) {
 	if len(sess.Settings) != 1 || sess.Settings["cohort"] != "closure" {
 		t.Errorf("settings: got %v, want only cohort=closure", sess.Settings)
 	}
-	if len(sess.Metrics) != 1 || sess.Metrics[0].Metric != "exposure" || sess.Metrics[0].End != "containment" {
+	if len(sess.Metrics) != 1 || sess.Metrics[0].Name != "exposure" || sess.Metrics[0].End != "containment" {
 		t.Errorf("metrics: got %+v", sess.Metrics)
 	}
 }

@@ -10,7 +10,7 @@
 --
 -- Not a migration: 0002 created these tables. On a read-write open pir runs
 -- this file in one transaction when the release line below differs from the
--- database's attack_release (sql/attack.go).
+-- database's attack_release (sql/attack_load.go).
 -- release: v18.1 https://github.com/mitre/cti @ 421deacb77191b38bdd1bf63268954e93da91365 (enterprise-attack)
 
 DELETE FROM attack_techniques;

@@ -6,8 +6,9 @@
 // The output is deterministic: the same inputs give the same bytes. It is
 // not a migration (those are append-only): migration 0002 created the
 // tables, and on a read-write open pir replaces their rows with this file's
-// when its release line differs from the database's (sql/attack.go), so a
-// new ATT&CK release reaches existing databases without a new migration.
+// when its release line differs from the database's (sql/attack_load.go),
+// so a new ATT&CK release reaches existing databases without a new
+// migration.
 package main
 
 import (
@@ -303,7 +304,7 @@ func write(b *bytes.Buffer, rel release, tactics []tactic, ts []*technique, nRel
 --
 -- Not a migration: 0002 created these tables. On a read-write open pir runs
 -- this file in one transaction when the release line below differs from the
--- database's attack_release (sql/attack.go).
+-- database's attack_release (sql/attack_load.go).
 %s%s %s
 
 DELETE FROM attack_techniques;
