@@ -166,7 +166,17 @@ func cleanDuckDBError(err error) string {
 			msg = strings.TrimSpace(first) + " (an internal DuckDB error: please report it, with the SQL)"
 		}
 	}
-	return msg
+	// DuckDB's messages span lines ("Candidate bindings: …", "LINE 1: …"
+	// and a caret under the column). The Error: line is one line, so the
+	// lines are joined with "; " and the caret line, which only points
+	// into the line above, is dropped.
+	var parts []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" && strings.Trim(l, "^ ") != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 type result struct {
