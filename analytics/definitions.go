@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,46 +17,19 @@ var Milestones = []string{"compromise", "detection", "triage", "containment", "e
 // reports it as a configuration error).
 var ErrBadDefinition = errors.New("invalid metric definition")
 
-// DefaultDefinitions reads the default metric set from the
-// metric_definitions table, in display order.
-func DefaultDefinitions(ctx context.Context, db *pirsql.DB) ([]MetricDef, error) {
-	return defaultDefinitions(ctx, db)
-}
-
+// defaultDefinitions reads the metric set from the metric_definitions
+// table, in display order: the defaults, with a config's [[metric]] tables
+// merged in when the session has them (pirsql.Session).
 func defaultDefinitions(ctx context.Context, q querier) ([]MetricDef, error) {
-	var defs []MetricDef
-	err := each(ctx, q, "metric_definitions", pirsql.MetricDefinitions, nil, func(s scanner) error {
-		var d MetricDef
-		if err := s.Scan(&d.Name, &d.Label, &d.Start, &d.End); err != nil {
-			return err
-		}
-		defs = append(defs, d)
-		return nil
-	})
-	return defs, err
-}
-
-// MergeDefinitions applies overrides to base: an override with the name of
-// a base metric replaces it in place, any other is appended. An override
-// without a label keeps the base label (or uses its name).
-func MergeDefinitions(base, overrides []MetricDef) []MetricDef {
-	out := slices.Clone(base)
-	for _, o := range overrides {
-		i := slices.IndexFunc(out, func(d MetricDef) bool { return d.Name == o.Name })
-		if o.Label == "" {
-			if i >= 0 {
-				o.Label = out[i].Label
-			} else {
-				o.Label = o.Name
-			}
-		}
-		if i >= 0 {
-			out[i] = o
-		} else {
-			out = append(out, o)
-		}
+	rows, err := pirsql.MetricDefinitions(ctx, q)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	var defs []MetricDef
+	for _, d := range rows {
+		defs = append(defs, MetricDef(d))
+	}
+	return defs, nil
 }
 
 // ValidateDefinitions checks that every definition has a unique name and
@@ -83,20 +55,4 @@ func ValidateDefinitions(defs []MetricDef) error {
 		seen[d.Name] = true
 	}
 	return nil
-}
-
-// definitionsJSON is the form the SQL macros take (metric_observations in
-// schema 0001): a JSON array of {metric, start, end}.
-func definitionsJSON(defs []MetricDef) string {
-	type def struct {
-		Metric string `json:"metric"`
-		Start  string `json:"start"`
-		End    string `json:"end"`
-	}
-	ds := make([]def, len(defs))
-	for i, d := range defs {
-		ds[i] = def{d.Name, d.Start, d.End}
-	}
-	b, _ := json.Marshal(ds) // strings only: cannot fail
-	return string(b)
 }

@@ -34,8 +34,8 @@ func LoadBare(ctx context.Context, db *pirsql.DB, path string) (int64, error) {
 	if err := inTx(ctx, db, q); err != nil {
 		return 0, fmt.Errorf("bare load %s: %w", path, err)
 	}
-	var n int64
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM bare.cases").Scan(&n); err != nil {
+	n, err := pirsql.RowCount(ctx, db, "bare", "cases")
+	if err != nil {
 		return 0, fmt.Errorf("bare load: count: %w", err)
 	}
 	return n, nil
@@ -53,8 +53,8 @@ func LoadReadJSON(ctx context.Context, db *pirsql.DB, path string) (int64, error
 	if err := inTx(ctx, db, q); err != nil {
 		return 0, fmt.Errorf("baseline %s: %w", path, err)
 	}
-	var n int64
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM store.cases").Scan(&n); err != nil {
+	n, err := pirsql.StoredCases(ctx, db)
+	if err != nil {
 		return 0, fmt.Errorf("baseline: count: %w", err)
 	}
 	return n, nil

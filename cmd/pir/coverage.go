@@ -1,20 +1,18 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
 	"github.com/pirhq/pir/coverage"
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -66,11 +64,11 @@ Examples:
 			default:
 				return usagef("pir coverage --rules DIR --format json", "--format %q: want table, json or csv", format)
 			}
-			s, err := loadReportSettings(c, true)
+			s, err := resolveSettings(c, true)
 			if err != nil {
 				return err
 			}
-			dir := rulesDir(c, s.cfg)
+			dir := s.rules
 			if dir == "" {
 				return usagef("pir coverage --rules examples/rules", "coverage needs --rules DIR (or rules in --config)")
 			}
@@ -81,7 +79,7 @@ Examples:
 				}
 				return err
 			}
-			db, err := openDB(c, true)
+			db, err := s.openDB(c.Context, true)
 			if err != nil {
 				return err
 			}
@@ -111,75 +109,14 @@ Examples:
 }
 
 // buildCoverage runs the comparison with the report settings.
-func buildCoverage(c *cli.Context, e *env, db *pirsql.DB, set *coverage.RuleSet, dir string, s *reportSettings) (*analytics.Coverage, error) {
+func buildCoverage(c *cli.Context, e *env, db *pirsql.DB, set *coverage.RuleSet, dir string, s *settings) (*analytics.Coverage, error) {
 	cov, err := analytics.BuildCoverage(c.Context, db, set, analytics.CoverageOptions{
 		Quarter: s.quarter, Quarters: s.quarters, Cohort: s.cohort, Now: e.now, RulesDir: dir, Version: version,
 	})
 	if err != nil {
-		return nil, reportError(err)
+		return nil, reportError(s, err)
 	}
 	return cov, nil
-}
-
-// rulesFlag is --rules: the Sigma rules folder for `pir coverage` and for
-// the coverage section of `pir report`.
-func rulesFlag() cli.Flag {
-	return &cli.StringFlag{Name: "rules", Usage: "folder of Sigma rules `DIR` (searched recursively)", EnvVars: []string{"PIR_RULES"}}
-}
-
-// rulesDir is --rules, else the config's rules (relative to the config
-// file), else "".
-func rulesDir(c *cli.Context, cfg *Config) string {
-	if d := c.String("rules"); d != "" {
-		return d
-	}
-	if cfg != nil && cfg.Rules != "" {
-		return cfg.resolve(cfg.Rules)
-	}
-	return ""
-}
-
-// reportCoverage adds the detection-coverage section to a quarterly report
-// when a rules folder is configured (dir not empty): it opens the database
-// read-only and calls addCoverage. With dir empty it does nothing. `pir
-// report` calls it right after building the report.
-func reportCoverage(c *cli.Context, e *env, rep *analytics.Report, dir string) error {
-	if dir == "" || rep == nil {
-		return nil
-	}
-	if _, err := os.Stat(dir); err != nil {
-		return usagef("--rules examples/rules", "sigma rules %s: %v", dir, coverage.ErrNoRulesDir)
-	}
-	db, err := openDB(c, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return addCoverage(c.Context, e, db, rep, dir)
-}
-
-// addCoverage loads the Sigma rules in dir and sets rep.Coverage for the
-// report's quarters and cohort; invalid rule files are a warning on stderr.
-// With dir empty it does nothing. `pir run` calls it with its open database.
-func addCoverage(ctx context.Context, e *env, db *pirsql.DB, rep *analytics.Report, dir string) error {
-	if dir == "" || rep == nil {
-		return nil
-	}
-	set, err := coverage.Load(dir)
-	if err != nil {
-		return err
-	}
-	cov, err := analytics.BuildCoverage(ctx, db, set, analytics.CoverageOptions{
-		Quarter: rep.Quarter, Quarters: len(rep.Quarters), Cohort: rep.Cohort, Now: e.now, RulesDir: dir, Version: version,
-	})
-	if err != nil {
-		return err
-	}
-	if n := len(cov.Invalid); n > 0 {
-		fmt.Fprintf(e.stderr, "warning: %d rule file(s) in %s are not valid Sigma rules and were skipped\n", n, dir)
-	}
-	rep.Coverage = cov
-	return nil
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -190,15 +127,16 @@ func writeJSON(w io.Writer, v any) error {
 
 func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 	fmt.Fprintf(w, "Detection coverage %s (%s cohort, %s)\n", c.Quarter, c.Cohort, c.TimeZone)
-	fmt.Fprintf(w, "Rules: %s: %d files, %d usable rules (%d with ATT&CK techniques, %d techniques), %d inactive, %d invalid\n",
-		terminalText(c.RulesDir, 200), c.RuleFiles, c.Rules, c.RulesWithTechniques, c.RuleTechniques, len(c.Inactive), len(c.Invalid))
-	fmt.Fprintf(w, "Covered: %d of %d incident techniques (%s); gaps: %d (%d with related rules only)\n\n",
-		c.Covered, c.Techniques, charts.FormatRate(c.Share), c.Gaps, c.Related)
+	n := display.Count
+	fmt.Fprintf(w, "Rules: %s: %s files, %s usable rules (%s with ATT&CK techniques, %s techniques), %s inactive, %s invalid\n",
+		terminalText(c.RulesDir, 200), n(c.RuleFiles), n(c.Rules), n(c.RulesWithTechniques), n(c.RuleTechniques), n(len(c.Inactive)), n(len(c.Invalid)))
+	fmt.Fprintf(w, "Covered: %s of %s incident techniques (%s); gaps: %s (%s with related rules only)\n\n",
+		n(c.Covered), n(c.Techniques), display.Rate(c.Share), n(c.Gaps), n(c.Related))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "QUARTER\tTECHNIQUES\tCOVERED\tRELATED\tSHARE")
 	for _, s := range c.Trend {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", s.Quarter, s.Techniques, s.Covered, s.Related, charts.FormatRate(s.Share))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Quarter, n(s.Techniques), n(s.Covered), n(s.Related), display.Rate(s.Share))
 	}
 	tw.Flush()
 
@@ -209,7 +147,7 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "TECHNIQUE\tNAME\tCASES\tRELATED RULES")
 		for _, t := range c.GapList {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", t.ID, terminalText(techniqueName(t), 50), t.Cases, terminalText(relatedText(t), 80))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, terminalText(techniqueName(t, c.ATTACK.Version), 50), n(t.Cases), terminalText(relatedText(t), 80))
 		}
 		tw.Flush()
 	}
@@ -221,7 +159,7 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "TECHNIQUE\tNAME\tCASES\tRULES\tRULE TITLES")
 		for _, t := range c.CoveredList {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", t.ID, terminalText(techniqueName(t), 50), t.Cases, len(t.Rules), terminalText(ruleTitles(t.Rules), 80))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, terminalText(techniqueName(t, c.ATTACK.Version), 50), n(t.Cases), n(len(t.Rules)), terminalText(ruleTitles(t.Rules), 80))
 		}
 		tw.Flush()
 	}
@@ -249,14 +187,11 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 	return nil
 }
 
-func techniqueName(t analytics.CoverageTechnique) string {
-	switch {
-	case t.Status == "unknown":
-		return "(not in ATT&CK)"
-	case t.Name == "":
-		return "-"
+func techniqueName(t analytics.CoverageTechnique, attackVersion string) string {
+	if t.Status == "unknown" {
+		return display.TechniqueNote(t.Status, attackVersion)
 	}
-	return t.Name
+	return display.OrNoValue(t.Name)
 }
 
 func ruleTitles(rs []analytics.CoverageRuleRef) string {
@@ -271,7 +206,7 @@ func ruleTitles(rs []analytics.CoverageRuleRef) string {
 // "T1566: Phishing rule".
 func relatedText(t analytics.CoverageTechnique) string {
 	if len(t.Related) == 0 {
-		return "-"
+		return display.NoValue
 	}
 	parts := make([]string, len(t.Related))
 	for i, r := range t.Related {
