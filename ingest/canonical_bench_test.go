@@ -1,10 +1,8 @@
 package ingest
 
 import (
-	"bufio"
 	"bytes"
 	"os"
-	"runtime"
 	"testing"
 	"time"
 )
@@ -26,13 +24,6 @@ func benchLines(b *testing.B) ([][]byte, int) {
 	return lines, len(data)
 }
 
-// benchDecoders are the canonical decoders compared (the typed-struct one
-// is the experiment of bench/decoder.md).
-var benchDecoders = []struct {
-	name string
-	fn   rawDecoder
-}{{"Fast", decodeCanonicalRaw}, {"Typed", decodeTypedRaw}}
-
 // BenchmarkDecodeCanonical decodes, validates and digests each line of the
 // bench file on one goroutine: the per-record CPU cost of the parser
 // without DuckDB (ns/op and allocs/op are per file).
@@ -40,23 +31,19 @@ func BenchmarkDecodeCanonical(b *testing.B) {
 	lines, size := benchLines(b)
 	p := &ParseContext{File: "bench.jsonl", Location: time.UTC, Now: time.Now}
 	lim := p.Limits.WithDefaults()
-	for _, dc := range benchDecoders {
-		b.Run(dc.name, func(b *testing.B) {
-			b.SetBytes(int64(size))
-			b.ReportAllocs()
-			var buf []byte // as each decoding worker does
-			for b.Loop() {
-				for i, l := range lines {
-					r := dc.fn(p, l, "1", lim)
-					if r.Err != nil {
-						b.Fatalf("line %d: %v", i+1, r.Err)
-					}
-					_, buf = r.Case.contentHashBuf(buf)
-				}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var buf []byte // as each decoding worker does
+	for b.Loop() {
+		for i, l := range lines {
+			r := decodeCanonicalRaw(p, l, "1", lim)
+			if r.Err != nil {
+				b.Fatalf("line %d: %v", i+1, r.Err)
 			}
-			b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
-		})
+			_, buf = r.Case.contentHashBuf(buf)
+		}
 	}
+	b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 }
 
 // BenchmarkParseCanonical runs the whole JSON Lines parser (batched,
@@ -66,25 +53,21 @@ func BenchmarkParseCanonical(b *testing.B) {
 	lines, size := benchLines(b)
 	data := bytes.Join(lines, []byte{'\n'})
 	p := &ParseContext{File: "bench.jsonl", Location: time.UTC, Now: time.Now}
-	for _, dc := range benchDecoders {
-		b.Run(dc.name, func(b *testing.B) {
-			b.SetBytes(int64(size))
-			b.ReportAllocs()
-			for b.Loop() {
-				n := 0
-				err := parseJSONLines(p, bufio.NewReaderSize(bytes.NewReader(data), 64<<10), func(r Record) error {
-					if r.Err != nil {
-						b.Fatal(r.Err)
-					}
-					_ = r.Case.contentHash()
-					n++
-					return nil
-				}, dc.fn, max(1, runtime.GOMAXPROCS(0)-1))
-				if err != nil || n != len(lines) {
-					b.Fatalf("parsed %d of %d: %v", n, len(lines), err)
-				}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		err := Canonical{}.Parse(p, bytes.NewReader(data), func(r Record) error {
+			if r.Err != nil {
+				b.Fatal(r.Err)
 			}
-			b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+			_ = r.Case.contentHash()
+			n++
+			return nil
 		})
+		if err != nil || n != len(lines) {
+			b.Fatalf("parsed %d of %d: %v", n, len(lines), err)
+		}
 	}
+	b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 }

@@ -522,6 +522,10 @@ PY
 		echo
 		echo "$PROFILE"
 	fi
+	# Decisions measured once, by hand, kept beside the script's own figures.
+	for d in "$ROOT/bench/decoder.md"; do
+		[ -f "$d" ] && { echo; cat "$d"; }
+	done
 	echo
 	echo "## Raw measurements"
 	echo
