@@ -381,7 +381,7 @@ cell() { # prefix: median wall or the failure status
 	echo "pir-baseline --bare --db bare-N.duckdb cases-N.jsonl            # go build ./bench/baseline; the bare load, fresh database"
 	echo "pir-baseline --db baseline-N.duckdb cases-N.jsonl               # read_json into pir's store tables, fresh database"
 	echo "pir ingest --db pir-N.duckdb cases-N.jsonl                      # re-ingest: same file again"
-	echo "pir ingest --db copy-of-pir-1M.duckdb new-10000.jsonl           # 10 k new cases (source bench-new) into the largest store"
+	echo "pir ingest --db copy-of-pir-$(human "$largest" | tr -d ' ').duckdb new-10000.jsonl  # 10 k new cases (source bench-new) into the largest store"
 	echo "pir metrics --db pir-N.duckdb --quarter $QUARTER --quarters 8 --format json"
 	echo "pir report  --db pir-N.duckdb --quarter $QUARTER --quarters 8 --out report-N/"
 	echo '```'
@@ -523,7 +523,7 @@ PY
 		echo "$PROFILE"
 	fi
 	# Decisions measured once, by hand, kept beside the script's own figures.
-	for d in "$ROOT/bench/decoder.md"; do
+	for d in "$ROOT/bench/ingest.md" "$ROOT/bench/decoder.md"; do
 		[ -f "$d" ] && { echo; cat "$d"; }
 	done
 	echo
