@@ -47,11 +47,60 @@ func TestSentinelKQLExportCSV(t *testing.T) {
 		Sources: sentinelSources,
 		Extra:   map[string]any{"classification": "BenignPositive"},
 	})
+	// Only the User label is a tag; the AutoAssigned "Redirected" is kept
+	// apart. The owner is a group: the owning team.
 	checkCase(t, got.cases[3], want{
 		ID: "104", Source: "sentinel", Title: "Beaconing to rare domain", Severity: "informational", Status: "open", Techniques: []string{"T1071.001"},
+		Tags:     []string{"beaconing"},
 		Timeline: map[string]*time.Time{"compromise": tp("2024-06-30T20:00:00Z"), "detection": tp("2024-06-30T23:59:00Z")},
 		Sources:  map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime"},
-		Extra:    map[string]any{"status": "New", "tactics": []string{"CommandAndControl"}},
+		Extra:    map[string]any{"status": "New", "tactics": []string{"CommandAndControl"}, "auto_labels": []string{"Redirected"}, "owner": "SOC Tier 2"},
+	})
+	const workspace = "11111111-2222-3333-4444-555555555555"
+	// 101 and 104 come from analytics rules of the workspace (internal
+	// detections); 102 and 103 name no rule. "Azure Sentinel" is no platform.
+	checkDims(t, got.cases[0], wantDims{Tenant: workspace, DetectionSource: "internal"})
+	checkDims(t, got.cases[1], wantDims{Tenant: workspace})
+	checkDims(t, got.cases[2], wantDims{Tenant: workspace})
+	checkDims(t, got.cases[3], wantDims{Tenant: workspace, Team: "SOC Tier 2", DetectionSource: "internal"})
+}
+
+// TestSentinelLabelsAndOwner: a REST incident (api-version 2024-09-01)
+// keeps only its User labels as tags, its AutoAssigned and other system
+// labels in extra.auto_labels; a group owner is the team, the workspace of
+// the resource id the tenant, and single-platform alert products the
+// platforms.
+func TestSentinelLabelsAndOwner(t *testing.T) {
+	got := parseWith(t, Sentinel{}, sed("incident-labels-api-2024-09-01.json"), "", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 1 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	c := got.cases[0]
+	checkCase(t, c, want{
+		ID: "3177", Source: "sentinel", Title: "My incident", Severity: "high", Status: "open", Tags: []string{"phishing"},
+		Timeline: map[string]*time.Time{"compromise": tp("2019-01-01T13:00:30Z"), "detection": tp("2019-01-01T13:15:30Z")},
+		Sources:  map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime"},
+		Extra: map[string]any{"auto_labels": []string{"Redirected", "auto-enriched"}, "owner": "SOC Tier 2", "tactics": []string{"InitialAccess"},
+			"alert_products": []string{"Azure Active Directory Identity Protection", "Office 365 Advanced Threat Protection", "Azure Sentinel"}},
+	})
+	checkDims(t, c, wantDims{Platforms: []string{"azure", "m365"}, Team: "SOC Tier 2", Tenant: "myWorkspace", DetectionSource: "internal"})
+
+	t.Run("OK/the official example: no labels, a user owner, two related rules", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, sed("incident-by-id-api-2024-09-01.json"), "", nil)
+		if len(got.cases) != 1 {
+			t.Fatalf("got %+v", got)
+		}
+		checkDims(t, got.cases[0], wantDims{Tenant: "myWorkspace", DetectionSource: "internal"})
+	})
+	t.Run("OK/mapping switches the tenant column off", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, sed("SecurityIncident.csv"), "", map[string]string{"sentinel.tenant": ""})
+		if len(got.cases) != 4 || got.cases[0].Tenant != "" {
+			t.Fatalf("got %d cases, tenant %q", len(got.cases), got.cases[0].Tenant)
+		}
+	})
+	t.Run("ErrLabelTypeNotText", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, "l.json", `[{"IncidentNumber":1,"CreatedTime":"2024-01-01T00:00:00Z","Labels":[{"labelName":"a","labelType":[1]}]}]`, nil)
+		checkErrs(t, got.errs, "l.json", []wantErr{{"record 1 (line 1)", "Labels[0].labelType", "want a string"}})
 	})
 }
 
