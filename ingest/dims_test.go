@@ -8,7 +8,7 @@ import (
 // wantDims is a hand-written expectation of the dimensions an importer
 // fills (issues 15, 17, 20); every field is checked, empty meaning none.
 type wantDims struct {
-	Assets, Platforms                             []string
+	Assets, Platforms                           []string
 	Team, BusinessUnit, Tenant, DetectionSource string
 }
 
