@@ -9,5 +9,6 @@ func builtinFormats() []Format {
 		Sentinel{},
 		IRIS{},
 		Veris{},
+		Elastic{},
 	}
 }

@@ -84,6 +84,10 @@ var detectTable = []detectRule{
 	{format: "iris", in: irisPlaces, all: []string{"case_uuid"}},
 	{format: "iris", in: irisPlaces, all: []string{"case_id"}, any: [][]string{{"soc_id", "open_date"}}},
 
+	// Elastic Security cases from the Kibana cases API: a case, or the
+	// cases of a _find page.
+	{format: "elastic", in: []string{"", "cases[]"}, all: []string{"title", "created_at", "owner"}, any: [][]string{{"totalComment", "external_service", "connector", "closed_at"}}},
+
 	// Canonical records with a required field missing: the canonical
 	// parser then names it. Typed objects (TheHive alerts) are not cases.
 	{format: "pir", any: [][]string{{"id", "timeline"}}, not: []string{"_type"}},
