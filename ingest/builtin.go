@@ -10,5 +10,6 @@ func builtinFormats() []Format {
 		IRIS{},
 		Veris{},
 		Elastic{},
+		Splunk{},
 	}
 }

@@ -88,11 +88,24 @@ var detectTable = []detectRule{
 	// cases of a _find page.
 	{format: "elastic", in: []string{"", "cases[]"}, all: []string{"title", "created_at", "owner"}, any: [][]string{{"totalComment", "external_service", "connector", "closed_at"}}},
 
+	// Splunk ES notable events (a `notable` search or Incident Review
+	// export: CSV, result rows, the REST API's results), then incident
+	// review histories, which Parse refuses with a hint.
+	{format: "splunk", in: splunkPlaces, all: []string{"event_id"}, any: [][]string{{"urgency", "status_label", "security_domain"}, {"rule_name", "rule_title", "search_name", "_time"}}},
+	{format: "splunk", csv: true, all: []string{"event_id"}, any: [][]string{{"urgency", "status_label", "security_domain"}, {"rule_name", "rule_title", "search_name", "_time"}}},
+	{format: "splunk", kind: "history", in: splunkPlaces, all: []string{"rule_id", "time", "status"}, not: []string{"event_id"}},
+	{format: "splunk", kind: "history", csv: true, all: []string{"rule_id", "time", "status"}, not: []string{"event_id"}},
+
 	// Canonical records with a required field missing: the canonical
 	// parser then names it. Typed objects (TheHive alerts) are not cases.
 	{format: "pir", any: [][]string{{"id", "timeline"}}, not: []string{"_type"}},
 	{format: "pir", csv: true, any: [][]string{{"id", "timeline.detection"}}},
 }
+
+// splunkPlaces are where Splunk search results hold a row: the row itself
+// (CSV, JSON rows), the REST API's {"results": […]} and its export stream's
+// {"result": {…}}.
+var splunkPlaces = []string{"", "results[]", "result"}
 
 // irisPlaces are where IRIS exports hold a case (see IRIS.Parse).
 var irisPlaces = []string{"", "case", "data.case", "data[]", "data.cases[]", "message.cases[]", "cases[]"}
