@@ -288,6 +288,14 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		c.Status = "open"
 	}
 	deriveStatus(c)
+	// ClosedTime is "when the incident was last closed" (SecurityIncident
+	// table reference): the row of a reopened incident (Status Active or
+	// New) still carries its old closure, which is no longer one. The
+	// status decides.
+	if c.Status == "open" && c.Timeline.Closure != nil {
+		c.Timeline.Closure = nil
+		delete(c.MilestoneSources, "closure")
+	}
 	classification, err := text("Classification")
 	if err != nil {
 		return err

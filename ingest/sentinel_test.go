@@ -211,6 +211,27 @@ func TestSentinelLatestRow(t *testing.T) {
 	}
 }
 
+// TestSentinelReopened: ClosedTime is the last closure. A reopened
+// incident's latest row (Active, with the old ClosedTime) is open without a
+// closure; closed again, its closure is the new ClosedTime.
+func TestSentinelReopened(t *testing.T) {
+	const head = "IncidentNumber,TimeGenerated,Status,CreatedTime,ClosedTime\n"
+	const rows = "7,2024-01-01T10:00:00Z,New,2024-01-01T10:00:00Z,\n" +
+		"7,2024-01-02T10:00:00Z,Closed,2024-01-01T10:00:00Z,2024-01-02T10:00:00Z\n" +
+		"7,2024-01-03T10:00:00Z,Active,2024-01-01T10:00:00Z,2024-01-02T10:00:00Z\n"
+	got := parseWith(t, Sentinel{}, "si.csv", head+rows, nil)
+	if len(got.cases) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	if c := got.cases[0]; c.Status != "open" || c.Timeline.Closure != nil || c.MilestoneSources["closure"] != "" {
+		t.Errorf("reopened: got %s, closure %v from %q", c.Status, fmtTime(c.Timeline.Closure), c.MilestoneSources["closure"])
+	}
+	got = parseWith(t, Sentinel{}, "si.csv", head+rows+"7,2024-01-04T10:00:00Z,Closed,2024-01-01T10:00:00Z,2024-01-04T09:00:00Z\n", nil)
+	if c := got.cases[0]; c.Status != "closed" || !c.Timeline.Closure.Equal(*tp("2024-01-04T09:00:00Z")) {
+		t.Errorf("closed again: got %s, closure %v", c.Status, fmtTime(c.Timeline.Closure))
+	}
+}
+
 func TestSentinelLoad(t *testing.T) {
 	db, sum := loadTwice(t, "sentinel", nil, sed("SecurityIncident.csv"), sed("SecurityIncident-portal.csv"), sed("incidents-api-2024-09-01.json"))
 	if sum.Inserted != 6 || sum.Records != 6 {
