@@ -218,8 +218,8 @@ func (e elasticDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	}
 	deriveStatus(c)
 
-	// Observables (Kibana 8.18 and later): host names are the affected
-	// assets (elasticAssetTypes).
+	// Observables (a later addition to the API): host names are the
+	// affected assets (elasticAssetTypes).
 	switch obs := rec["observables"].(type) {
 	case nil:
 	case []any:
