@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -54,7 +56,12 @@ func (Elastic) Parse(p *ParseContext, r io.Reader, emit func(Record) error) erro
 		c, err := elasticDecoder{d: fd, m: m}.decode(rec)
 		return fd.warned(c), err
 	}
-	return readJSONRecords(p, r, emit, unwrapKeys("cases"), decode)
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	if len(bytes.TrimSpace(head)) > 0 && !isJSONHead(head) {
+		return &RecordError{File: p.File, Ref: "1", Reason: "not JSON: want the Kibana cases API's response (a GET /api/cases/_find page {\"cases\": [...]}, one case, or cases as a JSON array or JSON Lines)"}
+	}
+	return readJSONRecords(p, br, emit, unwrapKeys("cases"), decode)
 }
 
 type elasticDecoder struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -155,6 +156,15 @@ func TestElasticInvalid(t *testing.T) {
 		{"8", "", "saved-objects export"},
 		{"9 cases[0]", "", "want a JSON object"},
 	})
+}
+
+// TestElasticNotJSON: another format's CSV given to --format elastic is
+// refused saying what the importer reads.
+func TestElasticNotJSON(t *testing.T) {
+	got := parseWith(t, Elastic{}, spd("notables-incident-review.csv"), "", nil)
+	if got.err == nil || !strings.Contains(got.err.Error(), "notables-incident-review.csv:1: not JSON: want the Kibana cases API's response") || len(got.cases) != 0 {
+		t.Errorf("got %v, %d cases", got.err, len(got.cases))
+	}
 }
 
 func TestElasticLoad(t *testing.T) {
