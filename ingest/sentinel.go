@@ -456,7 +456,8 @@ func sentinelDynamic(d fieldDecoder, field string, get func(string) (any, *Recor
 // the system"; azure-rest-api-specs specification/securityinsights/
 // resource-manager/Microsoft.SecurityInsights/stable/2024-09-01/common/
 // IncidentTypes.json): only User labels are tags. Any other type
-// (AutoAssigned, "System" in some exports) is kept in extra.auto_labels. A
+// (AutoAssigned, or a value outside the enum) is kept in
+// extra.auto_labels. A
 // label without a type (a plain string, or an object from an older export)
 // is taken as a user's.
 func sentinelLabels(d fieldDecoder, v any) (user, auto []string, err *RecordError) {
