@@ -6,7 +6,6 @@ package analytics
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,47 +66,9 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// querier is what the section builders run queries on: the report's
-// read transaction, or the database itself.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// loggedQuerier is a querier whose queries each logs at debug level.
-type loggedQuerier struct {
-	querier
-	log *slog.Logger
-}
-
-// scanner is one result row.
-type scanner interface{ Scan(dest ...any) error }
-
-// each runs an embedded query and calls scan for every row; errors name the
-// query file.
-func each(ctx context.Context, q querier, name, query string, args []any, scan func(scanner) error) error {
-	n := 0
-	if lq, ok := q.(loggedQuerier); ok {
-		start := time.Now()
-		defer func() {
-			lq.log.Debug("query", "name", name, "rows", n, "elapsed", time.Since(start).Round(time.Millisecond))
-		}()
-	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("query %s: %w", name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		n++
-		if err := scan(rows); err != nil {
-			return fmt.Errorf("query %s: %w", name, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("query %s: %w", name, err)
-	}
-	return nil
-}
+// querier is what the section builders run queries on: the report's read
+// transaction, possibly logging each query (pirsql.Logged).
+type querier = pirsql.Querier
 
 // span is what the queries of one report share.
 type span struct {
@@ -119,16 +80,24 @@ type span struct {
 	asOf     time.Time // min(end of quarter, now)
 	asOfDate string    // YYYY-MM-DD of the last day covered by asOf
 	defs     []MetricDef
-	defsJSON string
 	limit    int64 // list limit (Options.ListLimit), always positive
 }
 
 func (s *span) first() string { return s.quarters[0].String() }
 func (s *span) last() string  { return s.quarter.String() }
 
-// ts formats an instant for a $n::TIMESTAMPTZ parameter (the driver binds
-// time.Time without a zone, which the session zone would then shift).
-func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// asOfParam is the instant and date overdue action items are measured on.
+func (s *span) asOfParam() pirsql.AsOf { return pirsql.AsOf{At: s.asOf, Date: s.asOfDate} }
+
+// sqlDefinitions are the metric definitions as the duration queries take
+// them.
+func sqlDefinitions(defs []MetricDef) []pirsql.MetricDefinition {
+	out := make([]pirsql.MetricDefinition, len(defs))
+	for i, d := range defs {
+		out[i] = pirsql.MetricDefinition(d)
+	}
+	return out
+}
 
 // Build runs every report query in one read transaction and returns the
 // complete report model for opts.Quarter and its trailing quarters.
@@ -150,7 +119,6 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 	if err := ValidateDefinitions(sp.defs); err != nil {
 		return nil, err
 	}
-	sp.defsJSON = definitionsJSON(sp.defs)
 
 	r := &Report{
 		Quarter:      sp.quarter.String(),
@@ -171,10 +139,7 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 		buildMetrics, buildVolume, buildAgeing, buildRootCauses, buildAttack,
 		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs,
 	}
-	var q querier = tx
-	if opts.Logger != nil {
-		q = loggedQuerier{querier: tx, log: opts.Logger}
-	}
+	q := pirsql.Logged(tx, opts.Logger)
 	for _, step := range steps {
 		if err := step(ctx, q, sp, r); err != nil {
 			return nil, fmt.Errorf("build report %s: %w", r.Quarter, err)
@@ -241,11 +206,11 @@ func listLimit(n int) int64 {
 // whatever order DuckDB summed in.
 func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
-func roundPtr(n sql.NullFloat64) *float64 {
-	if !n.Valid {
+func roundPtr(n *float64) *float64 {
+	if n == nil {
 		return nil
 	}
-	v := round(n.Float64)
+	v := round(*n)
 	return &v
 }
 

@@ -558,23 +558,6 @@ func TestDefinitions(t *testing.T) {
 			}
 		})
 	}
-	if got := definitionsJSON(base[:1]); got != `[{"metric":"contain","start":"detection","end":"containment"}]` {
-		t.Errorf("json: got %s", got)
-	}
-}
-
-func TestLowerLabel(t *testing.T) {
-	for in, want := range map[string]string{
-		"Time to contain (MTTC)": "time to contain",
-		"MTTR":                   "MTTR",
-		"Dwell time (MTTD)":      "dwell time",
-		"x":                      "x",
-		"":                       "",
-	} {
-		if got := lowerLabel(in); got != want {
-			t.Errorf("lowerLabel(%q): got %q, want %q", in, got, want)
-		}
-	}
 }
 
 // update rewrites the golden files: go test ./analytics -update.

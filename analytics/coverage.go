@@ -2,13 +2,13 @@ package analytics
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/pirhq/pir/coverage"
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -174,23 +174,14 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 	c.RuleTechniques = len(ix.Techniques())
 
 	perQuarter := map[string][]CoverageTechnique{}
-	err = each(ctx, tx, "coverage_techniques", pirsql.CoverageTechniques, []any{sp.cohort, sp.first(), sp.last()}, func(s scanner) error {
-		var quarter, tactics, caseIDs string
-		var t CoverageTechnique
-		if err := s.Scan(&quarter, &t.ID, &t.Name, &tactics, &t.Parent, &t.Status, &t.Cases, &caseIDs); err != nil {
-			return err
-		}
-		if err := unmarshalList(tactics, &t.Tactics); err != nil {
-			return fmt.Errorf("technique %s: tactics: %w", t.ID, err)
-		}
-		if err := unmarshalList(caseIDs, &t.CaseIDs); err != nil {
-			return fmt.Errorf("technique %s: case ids: %w", t.ID, err)
-		}
-		perQuarter[quarter] = append(perQuarter[quarter], t)
-		return nil
-	})
+	rows, err := pirsql.CoverageTechniques(ctx, tx, sp.cohort, sp.first(), sp.last())
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	for _, row := range rows {
+		t := CoverageTechnique{ID: row.ID, Name: row.Name, Tactics: row.Tactics, Parent: row.Parent, Status: row.Status,
+			Cases: row.Cases, CaseIDs: row.CaseIDs}
+		perQuarter[row.Quarter] = append(perQuarter[row.Quarter], t)
 	}
 
 	for _, q := range c.Quarters {
@@ -258,20 +249,14 @@ func resolveRuleTechniques(ctx context.Context, q querier, set *coverage.RuleSet
 	if len(ids) == 0 {
 		return out, nil
 	}
-	b, err := json.Marshal(ids)
+	rows, err := pirsql.CoverageRuleTechniques(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, q, "coverage_rule_techniques", pirsql.CoverageRuleTechniques, []any{string(b)}, func(s scanner) error {
-		var id, cur, name string
-		var known bool
-		if err := s.Scan(&id, &cur, &name, &known); err != nil {
-			return err
-		}
-		out[id] = cur
-		return nil
-	})
-	return out, err
+	for _, r := range rows {
+		out[r.ID] = r.CountsAs
+	}
+	return out, nil
 }
 
 func ruleRefs(ix *coverage.Index, idx []int) []CoverageRuleRef {
@@ -373,7 +358,7 @@ func CoverageLayer(c *Coverage) *Layer {
 	add := func(t CoverageTechnique, score int) {
 		if !drawn(t.Status) {
 			nd.add(Technique{ID: t.ID, Name: t.Name, Status: t.Status},
-				[]string{"gap", "related", "covered"}[score]+"; "+plural(t.Cases, "case", "cases")+": "+strings.Join(t.CaseIDs, ", "))
+				[]string{"gap", "related", "covered"}[score]+"; "+display.Plural(t.Cases, "case", "cases")+": "+strings.Join(t.CaseIDs, ", "))
 			return
 		}
 		lt := LayerTechnique{
@@ -411,12 +396,12 @@ func CoverageLayer(c *Coverage) *Layer {
 }
 
 func coverageComment(t CoverageTechnique) string {
-	s := fmt.Sprintf("%s: %s. ", plural(t.Cases, "incident", "incidents"), strings.Join(t.CaseIDs, ", "))
+	s := fmt.Sprintf("%s: %s. ", display.Plural(t.Cases, "incident", "incidents"), strings.Join(t.CaseIDs, ", "))
 	switch {
 	case len(t.Rules) > 0:
-		s += fmt.Sprintf("Covered by %s.", plural(len(t.Rules), "rule", "rules"))
+		s += fmt.Sprintf("Covered by %s.", display.Plural(len(t.Rules), "rule", "rules"))
 	case len(t.Related) > 0:
-		s += fmt.Sprintf("Gap: no rule for %s itself; %s for its parent or a sub-technique.", t.ID, plural(len(t.Related), "related rule", "related rules"))
+		s += fmt.Sprintf("Gap: no rule for %s itself; %s for its parent or a sub-technique.", t.ID, display.Plural(len(t.Related), "related rule", "related rules"))
 	default:
 		s += "Gap: no rule."
 	}

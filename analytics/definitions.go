@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,16 +24,15 @@ func DefaultDefinitions(ctx context.Context, db *pirsql.DB) ([]MetricDef, error)
 }
 
 func defaultDefinitions(ctx context.Context, q querier) ([]MetricDef, error) {
+	rows, err := pirsql.MetricDefinitions(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	var defs []MetricDef
-	err := each(ctx, q, "metric_definitions", pirsql.MetricDefinitions, nil, func(s scanner) error {
-		var d MetricDef
-		if err := s.Scan(&d.Name, &d.Label, &d.Start, &d.End); err != nil {
-			return err
-		}
-		defs = append(defs, d)
-		return nil
-	})
-	return defs, err
+	for _, d := range rows {
+		defs = append(defs, MetricDef(d))
+	}
+	return defs, nil
 }
 
 // MergeDefinitions applies overrides to base: an override with the name of
@@ -83,20 +81,4 @@ func ValidateDefinitions(defs []MetricDef) error {
 		seen[d.Name] = true
 	}
 	return nil
-}
-
-// definitionsJSON is the form the SQL macros take (metric_observations in
-// schema 0001): a JSON array of {metric, start, end}.
-func definitionsJSON(defs []MetricDef) string {
-	type def struct {
-		Metric string `json:"metric"`
-		Start  string `json:"start"`
-		End    string `json:"end"`
-	}
-	ds := make([]def, len(defs))
-	for i, d := range defs {
-		ds[i] = def{d.Name, d.Start, d.End}
-	}
-	b, _ := json.Marshal(ds) // strings only: cannot fail
-	return string(b)
 }

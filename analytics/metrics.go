@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	"database/sql"
 
 	pirsql "github.com/pirhq/pir/sql"
 )
@@ -16,22 +15,16 @@ func buildMetrics(ctx context.Context, q querier, sp *span, r *Report) error {
 	if ya := sp.quarter.YearAgo().String(); ya < from {
 		from = ya
 	}
-	args := []any{sp.defsJSON, sp.cohort, from, sp.last()}
-	err := each(ctx, q, "metric_stats", pirsql.MetricStats, args, func(s scanner) error {
-		var st Stat
-		var metric string
-		var mean, median, p90, lo, hi sql.NullFloat64
-		if err := s.Scan(&st.Quarter, &metric, &st.N, &mean, &median, &p90, &lo, &hi,
-			&st.Excluded.MissingStart, &st.Excluded.MissingEnd, &st.Excluded.OutOfOrder, &st.Excluded.ExcludedCase); err != nil {
-			return err
-		}
-		st.Mean, st.Median, st.P90, st.Min, st.Max = roundPtr(mean), roundPtr(median), roundPtr(p90), roundPtr(lo), roundPtr(hi)
-		st.SmallSample = st.N < SmallSample
-		stats[key{st.Quarter, metric}] = st
-		return nil
-	})
+	rows, err := pirsql.MetricStats(ctx, q, pirsql.MetricStatsParams{Definitions: sqlDefinitions(sp.defs), Cohort: sp.cohort, From: from, To: sp.last()})
 	if err != nil {
 		return err
+	}
+	for _, row := range rows {
+		st := Stat{Quarter: row.Quarter, N: row.N,
+			Excluded: Excluded{MissingStart: row.MissingStart, MissingEnd: row.MissingEnd, OutOfOrder: row.OutOfOrder, ExcludedCase: row.ExcludedCase}}
+		st.Mean, st.Median, st.P90, st.Min, st.Max = roundPtr(row.Mean), roundPtr(row.Median), roundPtr(row.P90), roundPtr(row.Min), roundPtr(row.Max)
+		st.SmallSample = st.N < SmallSample
+		stats[key{st.Quarter, row.Metric}] = st
 	}
 	// get returns the stat and whether the quarter had any case at all.
 	get := func(quarter, metric string) (Stat, bool) {

@@ -1,9 +1,6 @@
 package analytics
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // Report is the quarterly report model: every number the dashboard, the PDF
 // and the email show comes from here. It is built by Build from the embedded
@@ -283,19 +280,4 @@ type InputFile struct {
 	Format     string    `json:"format"`
 	Records    int       `json:"records"`
 	IngestedAt time.Time `json:"ingested_at"`
-}
-
-// JoinCases lists the first max of ids (all when max <= 0) joined with
-// ", ", and says how many of total are not listed: "IR-1, IR-2 and 5 more".
-// ids may already be a capped list of total cases (Technique.CaseIDs,
-// Finding.CaseIDs).
-func JoinCases(ids []string, total, max int) string {
-	if max > 0 && len(ids) > max {
-		ids = ids[:max]
-	}
-	s := strings.Join(ids, ", ")
-	if total > len(ids) {
-		s += " and " + Thousands(total-len(ids)) + " more"
-	}
-	return s
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -234,16 +235,16 @@ func NavigatorLayer(techs []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 	var nd notDrawn
 	parents := map[string]bool{}
 	for _, t := range techs {
-		cases := JoinCases(t.CaseIDs, t.Cases, 0)
+		cases := display.JoinCases(t.CaseIDs, t.Cases, 0)
 		if !drawn(t.Status) {
-			nd.add(t, plural(t.Cases, "case", "cases")+": "+cases)
+			nd.add(t, display.Plural(t.Cases, "case", "cases")+": "+cases)
 			continue
 		}
 		nd.revokedFrom(t)
 		lt := LayerTechnique{
 			TechniqueID: t.ID,
 			Score:       t.Cases,
-			Comment:     fmt.Sprintf("%s: %s", plural(t.Cases, "incident", "incidents"), cases),
+			Comment:     fmt.Sprintf("%s: %s", display.Plural(t.Cases, "incident", "incidents"), cases),
 			Enabled:     true,
 			Metadata:    []LayerMetadata{{Name: "cases", Value: cases}},
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -153,7 +154,7 @@ func DiffLayer(from, to []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 		if t == nil {
 			return "none"
 		}
-		return plural(t.Cases, "incident", "incidents") + ": " + JoinCases(t.CaseIDs, t.Cases, 0)
+		return display.Plural(t.Cases, "incident", "incidents") + ": " + display.JoinCases(t.CaseIDs, t.Cases, 0)
 	}
 	var nd notDrawn
 	var added, gone, up, down, same []string
@@ -248,9 +249,9 @@ func DiffLayer(from, to []Technique, attack ATTACKInfo, li LayerInfo) *Layer {
 // signed writes a change with its sign: +2, 0, -1.
 func signed(n int) string {
 	if n > 0 {
-		return "+" + Thousands(n)
+		return "+" + display.Count(n)
 	}
-	return Thousands(n)
+	return display.Count(n)
 }
 
 func abs(n int) int {

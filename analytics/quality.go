@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -13,45 +14,24 @@ import (
 // the headline.
 func buildDataQuality(ctx context.Context, q querier, sp *span, r *Report) error {
 	dq := DataQuality{Coverage: []MilestoneCoverage{}, Findings: []Finding{}}
-	err := each(ctx, q, "milestone_coverage", pirsql.MilestoneCoverage, []any{sp.cohort, sp.last()}, func(s scanner) error {
-		var c MilestoneCoverage
-		if err := s.Scan(&c.Milestone, &dq.Cases, &c.Present, &c.Share); err != nil {
-			return err
-		}
-		c.Share = round(c.Share)
-		dq.Coverage = append(dq.Coverage, c)
-		return nil
-	})
+	cov, err := pirsql.MilestoneCoverage(ctx, q, sp.cohort, sp.last())
 	if err != nil {
 		return err
 	}
-	err = each(ctx, q, "data_quality", pirsql.DataQuality, []any{sp.cohort, ts(sp.now), sp.last(), sp.limit}, func(s scanner) error {
-		var f Finding
-		var ids string
-		if err := s.Scan(&f.Kind, &f.Detail, &f.Count, &ids, &f.KindCases); err != nil {
-			return err
-		}
-		if err := unmarshalList(ids, &f.CaseIDs); err != nil {
-			return fmt.Errorf("finding %s: %w", f.Kind, err)
-		}
-		dq.Findings = append(dq.Findings, f)
-		return nil
-	})
+	for _, c := range cov {
+		dq.Cases = c.Cases
+		dq.Coverage = append(dq.Coverage, MilestoneCoverage{Milestone: c.Milestone, Present: c.Present, Share: round(c.Share)})
+	}
+	findings, err := pirsql.DataQuality(ctx, q, pirsql.DataQualityParams{Cohort: sp.cohort, Now: sp.now, Quarter: sp.last(), Limit: sp.limit})
 	if err != nil {
 		return err
+	}
+	for _, f := range findings {
+		dq.Findings = append(dq.Findings, Finding{Kind: f.Kind, Detail: f.Detail, Count: f.Cases, CaseIDs: f.CaseIDs, KindCases: f.KindCases})
 	}
 	dq.Headline = headline(r.Quarter, dq)
 	r.DataQuality = dq
 	return nil
-}
-
-// findingNouns names each finding kind for the headline: singular, plural.
-var findingNouns = []struct{ kind, one, many string }{
-	{"out_of_order", "case with out-of-order milestones", "cases with out-of-order milestones"},
-	{"future_timestamp", "case (any quarter) with a timestamp in the future", "cases (any quarter) with timestamps in the future"},
-	{"before_1990", "case (any quarter) with a timestamp before 1990", "cases (any quarter) with timestamps before 1990"},
-	{"unknown_technique", "case with an unknown ATT&CK ID", "cases with unknown ATT&CK IDs"},
-	{"missing_root_cause", "closed case without a root cause", "closed cases without a root cause"},
 }
 
 // headline is one sentence: how many cases, the least complete milestone,
@@ -61,7 +41,7 @@ func headline(quarter string, dq DataQuality) string {
 		return fmt.Sprintf("No cases counted in metrics in %s.", quarter)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s in %s", plural(dq.Cases, "case", "cases"), quarter)
+	fmt.Fprintf(&b, "%s in %s", display.Plural(dq.Cases, "case", "cases"), quarter)
 	worst := -1
 	for i, c := range dq.Coverage {
 		if worst < 0 || c.Share < dq.Coverage[worst].Share {
@@ -70,7 +50,7 @@ func headline(quarter string, dq DataQuality) string {
 	}
 	if worst >= 0 && dq.Coverage[worst].Share < 1 {
 		c := dq.Coverage[worst]
-		fmt.Fprintf(&b, ": %s recorded for %s (the least complete milestone)", c.Milestone, percent(c.Share))
+		fmt.Fprintf(&b, ": %s recorded for %s (the least complete milestone)", c.Milestone, display.Share(c.Share))
 	} else {
 		b.WriteString(": every milestone recorded")
 	}
@@ -79,15 +59,15 @@ func headline(quarter string, dq DataQuality) string {
 		perKind[f.Kind] = f.KindCases
 	}
 	var problems []string
-	for _, n := range findingNouns {
-		if k := perKind[n.kind]; k > 0 {
-			problems = append(problems, plural(k, n.one, n.many))
+	for _, f := range display.Findings() {
+		if k := perKind[f.Kind]; k > 0 && f.One != "" {
+			problems = append(problems, display.Plural(k, f.One, f.Many))
 		}
 	}
 	if len(problems) == 0 {
 		b.WriteString("; no out-of-order, implausible or unknown values.")
 	} else {
-		b.WriteString("; " + joinAnd(problems) + ".")
+		b.WriteString("; " + display.JoinAnd(problems) + ".")
 	}
 	return b.String()
 }

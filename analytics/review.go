@@ -2,13 +2,12 @@ package analytics
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -211,22 +210,6 @@ type ReviewOptions struct {
 	Marking      string
 }
 
-// milestoneLabels are the display names of the lifecycle milestones.
-var milestoneLabels = map[string]string{
-	"compromise": "Compromise", "detection": "Detection", "triage": "Triage",
-	"containment": "Containment", "eradication": "Eradication",
-	"recovery": "Recovery", "closure": "Closure",
-}
-
-// MilestoneLabel is the display name of a lifecycle milestone
-// ("containment" is "Containment"); other names are returned as they are.
-func MilestoneLabel(m string) string {
-	if l, ok := milestoneLabels[m]; ok {
-		return l
-	}
-	return m
-}
-
 // BuildReview runs the review queries for one case in one read transaction
 // and returns the review model.
 func BuildReview(ctx context.Context, db *pirsql.DB, caseID string, opts ReviewOptions) (*Review, error) {
@@ -279,83 +262,58 @@ func BuildReview(ctx context.Context, db *pirsql.DB, caseID string, opts ReviewO
 
 // reviewCase reads the case's facts, resolving the source.
 func reviewCase(ctx context.Context, q querier, caseID, source string) (*Review, error) {
-	var found []*Review
-	err := each(ctx, q, "review_case", pirsql.ReviewCase, []any{source, caseID}, func(s scanner) error {
-		rv := &Review{}
-		var tags, whys, well, improve string
-		if err := s.Scan(&rv.Source, &rv.CaseID, &rv.Ref, &rv.Title, &rv.Severity, &rv.Category,
-			&rv.Status, &rv.Excluded, &rv.Quarter, &tags, &rv.RootCause.Category, &rv.RootCause.Summary,
-			&whys, &well, &improve, &rv.QuarterCases); err != nil {
-			return err
-		}
-		for _, l := range []struct {
-			name string
-			src  string
-			dst  *[]string
-		}{{"tags", tags, &rv.Tags}, {"whys", whys, &rv.RootCause.Whys}, {"went_well", well, &rv.WentWell}, {"needs_improvement", improve, &rv.NeedsImprovement}} {
-			if err := unmarshalList(l.src, l.dst); err != nil {
-				return fmt.Errorf("%s: %w", l.name, err)
-			}
-		}
-		found = append(found, rv)
-		return nil
-	})
+	rows, err := pirsql.ReviewCase(ctx, q, pirsql.CaseKey{Source: source, CaseID: caseID})
 	if err != nil {
 		return nil, fmt.Errorf("review %s: %w", caseID, err)
 	}
 	switch {
-	case len(found) == 0 && source != "":
+	case len(rows) == 0 && source != "":
 		return nil, fmt.Errorf("review %s (source %s): %w", caseID, source, ErrCaseNotFound)
-	case len(found) == 0:
+	case len(rows) == 0:
 		return nil, fmt.Errorf("review %s: %w", caseID, ErrCaseNotFound)
-	case len(found) > 1:
-		srcs := make([]string, len(found))
-		for i, f := range found {
+	case len(rows) > 1:
+		srcs := make([]string, len(rows))
+		for i, f := range rows {
 			srcs[i] = f.Source
 		}
 		return nil, fmt.Errorf("review %s: %w (%s): choose one with --source", caseID, ErrAmbiguousCase, strings.Join(srcs, ", "))
 	}
-	return found[0], nil
+	c := rows[0]
+	return &Review{Source: c.Source, CaseID: c.CaseID, Ref: c.Ref, Title: c.Title, Severity: c.Severity, Category: c.Category,
+		Status: c.Status, Excluded: c.Excluded, Quarter: c.Quarter, Tags: c.Tags, QuarterCases: c.QuarterCases,
+		RootCause: ReviewRootCause{Category: c.RootCauseCategory, Summary: c.RootCauseSummary, Whys: c.Whys},
+		WentWell:  c.WentWell, NeedsImprovement: c.NeedsImprovement}, nil
 }
 
+// key names the review's case for the review queries.
+func (rv *Review) key() pirsql.CaseKey { return pirsql.CaseKey{Source: rv.Source, CaseID: rv.CaseID} }
+
 func reviewTimeline(ctx context.Context, q querier, rv *Review, _ time.Time, loc *time.Location) error {
-	rv.Timeline = []ReviewMilestone{}
-	return each(ctx, q, "review_milestones", pirsql.ReviewMilestones, []any{rv.Source, rv.CaseID}, func(s scanner) error {
-		var m ReviewMilestone
-		var prev sql.NullString
-		var since, sinceDet sql.NullFloat64
-		if err := s.Scan(&m.Milestone, &m.At, &prev, &since, &sinceDet); err != nil {
-			return err
-		}
-		m.Label = MilestoneLabel(m.Milestone)
-		m.At = m.At.In(loc)
-		m.Previous = prev.String
-		m.SincePrevious = roundPtr(since)
-		m.SinceDetection = roundPtr(sinceDet)
-		m.OutOfOrder = since.Valid && since.Float64 < 0
-		rv.Timeline = append(rv.Timeline, m)
-		return nil
-	})
+	rows, err := pirsql.ReviewMilestones(ctx, q, rv.key())
+	if err != nil {
+		return err
+	}
+	rv.Timeline = make([]ReviewMilestone, 0, len(rows))
+	for _, row := range rows {
+		rv.Timeline = append(rv.Timeline, ReviewMilestone{
+			Milestone: row.Milestone, Label: display.MilestoneLabel(row.Milestone), At: row.At.In(loc),
+			Previous: row.Previous, SincePrevious: roundPtr(row.SincePrevious), SinceDetection: roundPtr(row.SinceDetection),
+			OutOfOrder: row.SincePrevious != nil && *row.SincePrevious < 0,
+		})
+	}
+	return nil
 }
 
 func reviewMetrics(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
-	byName := map[string]ReviewMetric{}
-	err := each(ctx, q, "review_metrics", pirsql.ReviewMetrics, []any{definitionsJSON(rv.Definitions), rv.Source, rv.CaseID}, func(s scanner) error {
-		var m ReviewMetric
-		var h, med, p90, slower, faster sql.NullFloat64
-		var excl sql.NullString
-		if err := s.Scan(&m.Metric, &h, &excl, &m.N, &med, &p90, &m.Others, &m.Shorter, &m.Longer, &slower, &faster); err != nil {
-			return err
-		}
-		m.Hours, m.Median, m.P90 = roundPtr(h), roundPtr(med), roundPtr(p90)
-		m.SlowerThan, m.FasterThan = roundPtr(slower), roundPtr(faster)
-		m.Exclusion = excl.String
-		m.SmallSample = m.N < SmallSample
-		byName[m.Metric] = m
-		return nil
-	})
+	rows, err := pirsql.ReviewMetrics(ctx, q, sqlDefinitions(rv.Definitions), rv.key())
 	if err != nil {
 		return err
+	}
+	byName := map[string]ReviewMetric{}
+	for _, row := range rows {
+		byName[row.Metric] = ReviewMetric{Metric: row.Metric, Hours: roundPtr(row.Hours), Exclusion: row.Exclusion,
+			N: row.N, Median: roundPtr(row.Median), P90: roundPtr(row.P90), Others: row.Others, Shorter: row.Shorter, Longer: row.Longer,
+			SlowerThan: roundPtr(row.SlowerThan), FasterThan: roundPtr(row.FasterThan), SmallSample: row.N < SmallSample}
 	}
 	rv.Metrics = make([]ReviewMetric, 0, len(rv.Definitions))
 	for _, d := range rv.Definitions {
@@ -370,68 +328,63 @@ func reviewMetrics(ctx context.Context, q querier, rv *Review, _ time.Time, _ *t
 }
 
 func reviewActions(ctx context.Context, q querier, rv *Review, now time.Time, loc *time.Location) error {
-	rv.Actions = []ReviewAction{}
-	return each(ctx, q, "review_actions", pirsql.ReviewActions, []any{rv.Source, rv.CaseID, ts(now), rv.AsOfDate}, func(s scanner) error {
-		var a ReviewAction
-		var completed sql.NullTime
-		var days sql.NullInt64
-		if err := s.Scan(&a.ID, &a.Summary, &a.Owner, &a.Priority, &a.Due, &a.Status, &completed, &a.Done, &a.Overdue, &days); err != nil {
-			return err
-		}
-		if completed.Valid {
-			t := completed.Time.In(loc)
+	rows, err := pirsql.ReviewActions(ctx, q, rv.key(), pirsql.AsOf{At: now, Date: rv.AsOfDate})
+	if err != nil {
+		return err
+	}
+	rv.Actions = make([]ReviewAction, 0, len(rows))
+	for _, row := range rows {
+		a := ReviewAction{ID: row.ID, Summary: row.Summary, Owner: row.Owner, Priority: row.Priority, Due: row.Due,
+			Status: row.Status, Done: row.Done, Overdue: row.Overdue}
+		if row.Completed != nil {
+			t := row.Completed.In(loc)
 			a.Completed = &t
 		}
-		a.DaysOverdue = int(days.Int64)
+		if row.DaysOverdue != nil {
+			a.DaysOverdue = *row.DaysOverdue
+		}
 		if a.Overdue {
 			rv.OverdueActions++
 		}
 		rv.Actions = append(rv.Actions, a)
-		return nil
-	})
+	}
+	return nil
 }
 
 func reviewRules(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
-	rv.DetectionRules = []ReviewRule{}
-	return each(ctx, q, "review_rules", pirsql.ReviewRules, []any{rv.Source, rv.CaseID}, func(s scanner) error {
-		var r ReviewRule
-		var techs string
-		if err := s.Scan(&r.ID, &r.Title, &techs); err != nil {
-			return err
-		}
-		if err := json.Unmarshal([]byte(techs), &r.Techniques); err != nil {
-			return fmt.Errorf("rule %s: techniques: %w", r.ID, err)
-		}
-		if r.Techniques == nil {
-			r.Techniques = []TechniqueRef{}
+	rows, err := pirsql.ReviewRules(ctx, q, rv.key())
+	if err != nil {
+		return err
+	}
+	rv.DetectionRules = make([]ReviewRule, 0, len(rows))
+	for _, row := range rows {
+		r := ReviewRule{ID: row.ID, Title: row.Title, Techniques: make([]TechniqueRef, 0, len(row.Techniques))}
+		for _, t := range row.Techniques {
+			r.Techniques = append(r.Techniques, TechniqueRef(t))
 		}
 		rv.DetectionRules = append(rv.DetectionRules, r)
-		return nil
-	})
+	}
+	return nil
 }
 
 func reviewTechniques(ctx context.Context, q querier, rv *Review, _ time.Time, _ *time.Location) error {
-	rv.Techniques = []ReviewTechnique{}
-	return each(ctx, q, "review_techniques", pirsql.ReviewTechniques, []any{rv.Source, rv.CaseID}, func(s scanner) error {
-		var t ReviewTechnique
-		var tactics string
-		if err := s.Scan(&t.ID, &t.CountsAs, &t.Name, &tactics, &t.Parent, &t.Status); err != nil {
-			return err
-		}
-		if err := unmarshalList(tactics, &t.Tactics); err != nil {
-			return fmt.Errorf("technique %s: tactics: %w", t.ID, err)
-		}
-		rv.Techniques = append(rv.Techniques, t)
-		return nil
-	})
+	rows, err := pirsql.ReviewTechniques(ctx, q, rv.key())
+	if err != nil {
+		return err
+	}
+	rv.Techniques = make([]ReviewTechnique, 0, len(rows))
+	for _, t := range rows {
+		rv.Techniques = append(rv.Techniques, ReviewTechnique(t))
+	}
+	return nil
 }
 
 // Comparison states the metric's duration against the case's quarter in
 // one blameless sentence (it describes the timeline, never who did what),
 // e.g. "Time to contain (MTTC) was 9.5 h: slower than 80% of the other 24
-// measured cases of 2025-Q4 (median 4.1 h, p90 12.0 h)." hours formats a
-// duration; renderers pass the one their tables use, so both agree.
-func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string {
+// measured cases of 2025-Q4 (median 4.1 h, p90 12.0 h)." Durations are
+// written as in the comparison table (display.Duration).
+func (rv *Review) Comparison(m ReviewMetric) string {
 	label := m.Label
 	if m.Hours == nil {
 		switch m.Exclusion {
@@ -446,7 +399,7 @@ func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string 
 	}
 	x := *m.Hours
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s was %s", label, hours(x))
+	fmt.Fprintf(&b, "%s was %s", label, display.Duration(x))
 	quarter := rv.Quarter
 	switch {
 	case m.Others == 0:
@@ -458,18 +411,18 @@ func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string 
 	case m.Others == 1:
 		fmt.Fprintf(&b, ": the same as the only other measured case of %s", quarter)
 	case m.SlowerThan != nil && m.Shorter > m.Longer:
-		fmt.Fprintf(&b, ": slower than %s of the other %s of %s", percent(*m.SlowerThan), plural(m.Others, "measured case", "measured cases"), quarter)
+		fmt.Fprintf(&b, ": slower than %s of the other %s of %s", display.Share(*m.SlowerThan), display.Plural(m.Others, "measured case", "measured cases"), quarter)
 	case m.FasterThan != nil && m.Longer > m.Shorter:
-		fmt.Fprintf(&b, ": faster than %s of the other %s of %s", percent(*m.FasterThan), plural(m.Others, "measured case", "measured cases"), quarter)
+		fmt.Fprintf(&b, ": faster than %s of the other %s of %s", display.Share(*m.FasterThan), display.Plural(m.Others, "measured case", "measured cases"), quarter)
 	default:
-		fmt.Fprintf(&b, ": in the middle of the other %s of %s", plural(m.Others, "measured case", "measured cases"), quarter)
+		fmt.Fprintf(&b, ": in the middle of the other %s of %s", display.Plural(m.Others, "measured case", "measured cases"), quarter)
 	}
 	if m.Median != nil && m.Others > 0 {
 		p90 := ""
 		if m.P90 != nil {
-			p90 = ", p90 " + hours(*m.P90)
+			p90 = ", p90 " + display.Duration(*m.P90)
 		}
-		fmt.Fprintf(&b, " (median %s%s)", hours(*m.Median), p90)
+		fmt.Fprintf(&b, " (median %s%s)", display.Duration(*m.Median), p90)
 	}
 	if m.Exclusion == "excluded_case" {
 		b.WriteString("; the case itself is excluded from the quarter's metrics")
@@ -482,12 +435,13 @@ func (rv *Review) Comparison(m ReviewMetric, hours func(float64) string) string 
 
 // Lead is the one-sentence incident summary, e.g. "A critical ransomware
 // incident, detected 3 October 2025 11:30 UTC (2025-Q4) and closed 14.0 d
-// after detection." hours formats a duration.
-func (rv *Review) Lead(hours func(float64) string) string {
+// after detection." Durations are written as in the tables
+// (display.Duration).
+func (rv *Review) Lead() string {
 	var b strings.Builder
 	kind := "incident"
 	if rv.Category != "" {
-		kind = humanize(rv.Category) + " incident"
+		kind = display.Words(rv.Category) + " incident"
 	}
 	if rv.Severity != "" {
 		kind = rv.Severity + " " + kind
@@ -510,7 +464,7 @@ func (rv *Review) Lead(hours func(float64) string) string {
 	}
 	switch {
 	case closed != nil && closed.SinceDetection != nil:
-		fmt.Fprintf(&b, " and closed %s after detection", hours(*closed.SinceDetection))
+		fmt.Fprintf(&b, " and closed %s after detection", display.Duration(*closed.SinceDetection))
 	case rv.Status == "open":
 		b.WriteString("; the case is still open")
 	case rv.Status != "":
@@ -541,9 +495,9 @@ func (m ReviewMetric) Rank() string {
 	case m.Others == 0:
 		return "only case"
 	case m.Shorter > m.Longer && m.SlowerThan != nil:
-		return "slower than " + percent(*m.SlowerThan)
+		return "slower than " + display.Share(*m.SlowerThan)
 	case m.Longer > m.Shorter && m.FasterThan != nil:
-		return "faster than " + percent(*m.FasterThan)
+		return "faster than " + display.Share(*m.FasterThan)
 	default:
 		return "middle"
 	}
@@ -556,7 +510,7 @@ func (a ReviewAction) State() string {
 	case a.Done && a.Completed != nil:
 		return "done " + a.Completed.Format("2006-01-02")
 	case a.Overdue:
-		return fmt.Sprintf("%s, %s overdue", a.Status, plural(a.DaysOverdue, "day", "days"))
+		return fmt.Sprintf("%s, %s overdue", a.Status, display.Plural(a.DaysOverdue, "day", "days"))
 	default:
 		return a.Status
 	}
@@ -566,15 +520,8 @@ func (a ReviewAction) State() string {
 // "revoked; counts as T1059.001", "not in ATT&CK v18.1", and so on; "" for an
 // active technique.
 func (t ReviewTechnique) Note(attackVersion string) string {
-	switch t.Status {
-	case "revoked":
-		return "revoked in ATT&CK; counts as " + t.CountsAs
-	case "deprecated":
-		return "deprecated in ATT&CK"
-	case "newer":
-		return "from a later ATT&CK release than " + attackVersion
-	case "unknown":
-		return "not in ATT&CK " + attackVersion
+	if t.Status == "revoked" {
+		return display.RevokedNote(t.CountsAs)
 	}
-	return ""
+	return display.TechniqueNote(t.Status, attackVersion)
 }

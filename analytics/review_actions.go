@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -93,27 +92,25 @@ func ListActions(ctx context.Context, db *pirsql.DB, opts ActionOptions) (*Actio
 	}
 	l := &ActionList{Filter: filter, Quarter: quarter, TimeZone: loc.String(), AsOf: now.In(loc),
 		AsOfDate: now.In(loc).Format("2006-01-02"), Items: []ActionItem{}}
-	err := each(ctx, db, "actions_list", pirsql.ActionsList, []any{ts(now), l.AsOfDate, filter, quarter}, func(s scanner) error {
-		var a ActionItem
-		var completed sql.NullTime
-		var days sql.NullInt64
-		if err := s.Scan(&a.Source, &a.CaseID, &a.Ref, &a.Quarter, &a.CaseTitle, &a.Severity, &a.ID, &a.Summary,
-			&a.Owner, &a.Priority, &a.Due, &a.Status, &completed, &a.Done, &a.Overdue, &days); err != nil {
-			return err
-		}
-		if completed.Valid {
-			t := completed.Time.In(loc)
+	rows, err := pirsql.ActionsList(ctx, db, pirsql.ActionsListParams{AsOf: pirsql.AsOf{At: now, Date: l.AsOfDate}, Filter: filter, Quarter: quarter})
+	if err != nil {
+		return nil, fmt.Errorf("action items: %w", err)
+	}
+	for _, row := range rows {
+		a := ActionItem{Source: row.Source, CaseID: row.CaseID, Ref: row.Ref, Quarter: row.Quarter, CaseTitle: row.CaseTitle,
+			Severity: row.Severity, ID: row.ID, Summary: row.Summary, Owner: row.Owner, Priority: row.Priority, Due: row.Due,
+			Status: row.Status, Done: row.Done, Overdue: row.Overdue}
+		if row.Completed != nil {
+			t := row.Completed.In(loc)
 			a.Completed = &t
 		}
-		a.DaysOverdue = int(days.Int64)
+		if row.DaysOverdue != nil {
+			a.DaysOverdue = *row.DaysOverdue
+		}
 		if a.Overdue {
 			l.Overdue++
 		}
 		l.Items = append(l.Items, a)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("action items: %w", err)
 	}
 	return l, nil
 }

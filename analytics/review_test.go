@@ -46,8 +46,8 @@ func TestBuildReview(t *testing.T) {
 			t.Errorf("facts: got %+v", rv)
 		}
 		// 6 cases: C1–C5 and thehive:C2, added above.
-		wantLead := "A critical ransomware incident, detected 10 January 2024 00:00 UTC (2024-Q1) and closed 528.0 h after detection."
-		if got := rv.Lead(testHours); got != wantLead {
+		wantLead := "A critical ransomware incident, detected 10 January 2024 00:00 UTC (2024-Q1) and closed 22.0 d after detection."
+		if got := rv.Lead(); got != wantLead {
 			t.Errorf("lead: got %q, want %q", got, wantLead)
 		}
 		var since []string
@@ -73,10 +73,10 @@ func TestBuildReview(t *testing.T) {
 			median, p90, slower, faster float64 // -1: nil
 			sentence                    string
 		}{
-			{"dwell", 120, 1, 0, 0, 0, 120, 120, -1, -1, "Dwell time (MTTD) was 120.0 h, the only measured case of 2024-Q1, so there is nothing to compare it with."},
+			{"dwell", 120, 1, 0, 0, 0, 120, 120, -1, -1, "Dwell time (MTTD) was 5.0 d, the only measured case of 2024-Q1, so there is nothing to compare it with."},
 			{"triage", 2, 2, 1, 1, 0, 1, 1.8, 1, 0, "Time to triage was 2.0 h: slower than the only other measured case of 2024-Q1 (median 1.0 h, p90 1.8 h); too few cases to conclude."},
 			{"contain", 10, 3, 2, 0, 1, 10, 18, 0, 0.5, "Time to contain (MTTC) was 10.0 h: faster than 50% of the other 2 measured cases of 2024-Q1 (median 10.0 h, p90 18.0 h); too few cases to conclude."},
-			{"close", 528, 3, 2, 2, 0, 216, 465.6, 1, 0, "Time to close was 528.0 h: slower than 100% of the other 2 measured cases of 2024-Q1 (median 216.0 h, p90 465.6 h); too few cases to conclude."},
+			{"close", 528, 3, 2, 2, 0, 216, 465.6, 1, 0, "Time to close was 22.0 d: slower than 100% of the other 2 measured cases of 2024-Q1 (median 9.0 d, p90 19.4 d); too few cases to conclude."},
 		}
 		for _, c := range checks {
 			m := byMetric[c.metric]
@@ -92,7 +92,7 @@ func TestBuildReview(t *testing.T) {
 					t.Errorf("%s %s: got %v, want %v", c.metric, f.name, deref(f.got), f.want)
 				}
 			}
-			if got := rv.Comparison(m, testHours); got != c.sentence {
+			if got := rv.Comparison(m); got != c.sentence {
 				t.Errorf("%s sentence:\n got %q\nwant %q", c.metric, got, c.sentence)
 			}
 		}
@@ -135,7 +135,7 @@ func TestBuildReview(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("got %v, want %v", got, want)
 		}
-		if got := rv.Lead(testHours); !strings.Contains(got, "still open") {
+		if got := rv.Lead(); !strings.Contains(got, "still open") {
 			t.Errorf("lead: got %q", got)
 		}
 	})
@@ -155,7 +155,7 @@ func TestBuildReview(t *testing.T) {
 			t.Errorf("containment: got %+v", cont)
 		}
 		for _, m := range rv.Metrics {
-			if m.Metric == "contain" && (m.Hours != nil || m.Exclusion != "out_of_order" || rv.Comparison(m, testHours) != "Time to contain (MTTC): not measured, containment is recorded before detection.") {
+			if m.Metric == "contain" && (m.Hours != nil || m.Exclusion != "out_of_order" || rv.Comparison(m) != "Time to contain (MTTC): not measured, containment is recorded before detection.") {
 				t.Errorf("contain: got %+v", m)
 			}
 		}
@@ -172,13 +172,13 @@ func TestBuildReview(t *testing.T) {
 				if m.Hours == nil || *m.Hours != 5 || m.Exclusion != "excluded_case" || m.Others != 3 || m.Longer != 3 {
 					t.Errorf("contain: got %+v", m)
 				}
-				if !strings.HasSuffix(rv.Comparison(m, testHours), "; the case itself is excluded from the quarter's metrics; too few cases to conclude.") {
-					t.Errorf("sentence: got %q", rv.Comparison(m, testHours))
+				if !strings.HasSuffix(rv.Comparison(m), "; the case itself is excluded from the quarter's metrics; too few cases to conclude.") {
+					t.Errorf("sentence: got %q", rv.Comparison(m))
 				}
 			}
 		}
-		if !rv.Excluded || !strings.Contains(rv.Lead(testHours), "excluded from quarterly metrics") {
-			t.Errorf("excluded: got %v %q", rv.Excluded, rv.Lead(testHours))
+		if !rv.Excluded || !strings.Contains(rv.Lead(), "excluded from quarterly metrics") {
+			t.Errorf("excluded: got %v %q", rv.Excluded, rv.Lead())
 		}
 	})
 
@@ -211,7 +211,3 @@ func deref(p *float64) any {
 	}
 	return *p
 }
-
-// testHours formats durations for the sentence tests; the renderers pass
-// charts.FormatHours.
-func testHours(h float64) string { return strconv.FormatFloat(h, 'f', 1, 64) + " h" }

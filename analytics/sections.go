@@ -2,10 +2,6 @@ package analytics
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"fmt"
-	"time"
 
 	pirsql "github.com/pirhq/pir/sql"
 )
@@ -18,13 +14,13 @@ var AgeBuckets = []string{"<7d", "7-30d", "30-90d", ">90d"}
 func buildVolume(ctx context.Context, q querier, sp *span, r *Report) error {
 	total := map[string]int{}
 	r.Volume = Volume{ByCategory: []QuarterCount{}, BySeverity: []QuarterCount{}, Total: []QuarterCount{}, Excluded: []QuarterCount{}}
-	err := each(ctx, q, "case_volume", pirsql.CaseVolume, []any{sp.cohort, sp.first(), sp.last()}, func(s scanner) error {
-		var c QuarterCount
-		var dim string
-		if err := s.Scan(&c.Quarter, &dim, &c.Key, &c.Cases); err != nil {
-			return err
-		}
-		switch dim {
+	rows, err := pirsql.CaseVolume(ctx, q, sp.cohort, sp.first(), sp.last())
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		c := QuarterCount{Quarter: row.Quarter, Key: row.Key, Cases: row.Cases}
+		switch row.Dimension {
 		case "all":
 			total[c.Quarter] = c.Cases
 		case "category":
@@ -37,10 +33,6 @@ func buildVolume(ctx context.Context, q querier, sp *span, r *Report) error {
 				r.ExcludedCases = c.Cases
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	for _, quarter := range r.Quarters {
 		r.Volume.Total = append(r.Volume.Total, QuarterCount{Quarter: quarter, Key: "all", Cases: total[quarter]})
@@ -52,19 +44,13 @@ func buildVolume(ctx context.Context, q querier, sp *span, r *Report) error {
 // buildAgeing fills OpenAgeing: every trailing quarter × every bucket, the
 // cases open at the quarter's end (or now, for the current quarter).
 func buildAgeing(ctx context.Context, q querier, sp *span, r *Report) error {
-	qs, _ := json.Marshal(r.Quarters)
-	counts := map[[2]string]int{}
-	err := each(ctx, q, "open_case_ageing", pirsql.OpenCaseAgeing, []any{string(qs), ts(sp.now)}, func(s scanner) error {
-		var quarter, bucket string
-		var n int
-		if err := s.Scan(&quarter, &bucket, &n); err != nil {
-			return err
-		}
-		counts[[2]string{quarter, bucket}] = n
-		return nil
-	})
+	rows, err := pirsql.OpenCaseAgeing(ctx, q, r.Quarters, sp.now)
 	if err != nil {
 		return err
+	}
+	counts := map[[2]string]int{}
+	for _, row := range rows {
+		counts[[2]string{row.Quarter, row.Bucket}] = row.Cases
 	}
 	r.OpenAgeing = make([]AgeBucket, 0, len(r.Quarters)*len(AgeBuckets))
 	for _, quarter := range r.Quarters {
@@ -78,35 +64,29 @@ func buildAgeing(ctx context.Context, q querier, sp *span, r *Report) error {
 // buildRootCauses fills RootCauses for every trailing quarter, most cases
 // first within a quarter.
 func buildRootCauses(ctx context.Context, q querier, sp *span, r *Report) error {
-	r.RootCauses = []RootCause{}
-	return each(ctx, q, "root_causes", pirsql.RootCauses, []any{sp.cohort, sp.first(), sp.last()}, func(s scanner) error {
-		var rc RootCause
-		if err := s.Scan(&rc.Quarter, &rc.Category, &rc.Cases, &rc.Share, &rc.MeanWhys, &rc.Recurrences); err != nil {
-			return err
-		}
-		rc.Share, rc.MeanWhys = round(rc.Share), round(rc.MeanWhys)
-		r.RootCauses = append(r.RootCauses, rc)
-		return nil
-	})
+	rows, err := pirsql.RootCauses(ctx, q, sp.cohort, sp.first(), sp.last())
+	if err != nil {
+		return err
+	}
+	r.RootCauses = make([]RootCause, 0, len(rows))
+	for _, rc := range rows {
+		r.RootCauses = append(r.RootCauses, RootCause{Quarter: rc.Quarter, Category: rc.Category, Cases: rc.Cases,
+			Share: round(rc.Share), MeanWhys: round(rc.MeanWhys), Recurrences: rc.Recurrences})
+	}
+	return nil
 }
 
 // buildActions fills Actions: one summary per trailing quarter (zero
 // counts and nil rates for a quarter without action items).
 func buildActions(ctx context.Context, q querier, sp *span, r *Report) error {
-	byQ := map[string]ActionSummary{}
-	args := []any{sp.cohort, ts(sp.asOf), sp.asOfDate, sp.first(), sp.last()}
-	err := each(ctx, q, "action_items", pirsql.ActionItems, args, func(s scanner) error {
-		var a ActionSummary
-		var rate, onTime, days sql.NullFloat64
-		if err := s.Scan(&a.Quarter, &a.Created, &a.Completed, &a.Overdue, &rate, &onTime, &days); err != nil {
-			return err
-		}
-		a.CompletionRate, a.OnTimeRate, a.MedianDays = roundPtr(rate), roundPtr(onTime), roundPtr(days)
-		byQ[a.Quarter] = a
-		return nil
-	})
+	rows, err := pirsql.ActionItems(ctx, q, pirsql.ActionItemsParams{Cohort: sp.cohort, AsOf: sp.asOfParam(), From: sp.first(), To: sp.last()})
 	if err != nil {
 		return err
+	}
+	byQ := map[string]ActionSummary{}
+	for _, a := range rows {
+		byQ[a.Quarter] = ActionSummary{Quarter: a.Quarter, Created: a.Created, Completed: a.Completed, Overdue: a.Overdue,
+			CompletionRate: roundPtr(a.CompletionRate), OnTimeRate: roundPtr(a.OnTimeRate), MedianDays: roundPtr(a.MedianDays)}
 	}
 	r.Actions = make([]ActionSummary, 0, len(r.Quarters))
 	for _, quarter := range r.Quarters {
@@ -122,50 +102,47 @@ func buildActions(ctx context.Context, q querier, sp *span, r *Report) error {
 // buildOverdue fills Overdue (the most overdue, up to the list limit) and
 // OverdueTotal: action items of any case overdue at AsOf.
 func buildOverdue(ctx context.Context, q querier, sp *span, r *Report) error {
-	r.Overdue = []OverdueItem{}
-	return each(ctx, q, "overdue_items", pirsql.OverdueItems, []any{ts(sp.asOf), sp.asOfDate, sp.limit}, func(s scanner) error {
-		var o OverdueItem
-		if err := s.Scan(&o.CaseID, &o.Source, &o.ItemID, &o.Summary, &o.Owner, &o.Priority, &o.Due, &o.DaysOverdue, &o.Status, &r.OverdueTotal); err != nil {
-			return err
-		}
-		r.Overdue = append(r.Overdue, o)
-		return nil
-	})
+	rows, err := pirsql.OverdueItems(ctx, q, sp.asOfParam(), sp.limit)
+	if err != nil {
+		return err
+	}
+	r.Overdue = make([]OverdueItem, 0, len(rows))
+	for _, o := range rows {
+		r.Overdue = append(r.Overdue, OverdueItem{CaseID: o.CaseID, Source: o.Source, ItemID: o.ItemID, Summary: o.Summary,
+			Owner: o.Owner, Priority: o.Priority, Due: o.Due, DaysOverdue: o.DaysOverdue, Status: o.Status})
+		r.OverdueTotal = o.Total
+	}
+	return nil
 }
 
 // buildNotable fills Notable (up to the list limit) and NotableTotal: the
 // report quarter's critical and high cases with their durations.
 func buildNotable(ctx context.Context, q querier, sp *span, r *Report) error {
-	r.Notable = []NotableCase{}
-	return each(ctx, q, "notable_cases", pirsql.NotableCases, []any{sp.defsJSON, sp.cohort, sp.last(), sp.limit}, func(s scanner) error {
-		var c NotableCase
-		var hours string
-		if err := s.Scan(&c.CaseID, &c.Source, &c.Title, &c.Severity, &c.Category, &c.Status, &c.RootCause, &c.Detected, &hours, &r.NotableTotal); err != nil {
-			return err
-		}
-		c.Detected = c.Detected.In(sp.loc)
-		if err := json.Unmarshal([]byte(hours), &c.Hours); err != nil {
-			return fmt.Errorf("case %s: hours %s: %w", c.CaseID, hours, err)
-		}
+	rows, err := pirsql.NotableCases(ctx, q, pirsql.NotableCasesParams{Definitions: sqlDefinitions(sp.defs), Cohort: sp.cohort, Quarter: sp.last(), Limit: sp.limit})
+	if err != nil {
+		return err
+	}
+	r.Notable = make([]NotableCase, 0, len(rows))
+	for _, c := range rows {
 		for k, v := range c.Hours {
 			c.Hours[k] = round(v)
 		}
-		r.Notable = append(r.Notable, c)
-		return nil
-	})
+		r.Notable = append(r.Notable, NotableCase{CaseID: c.CaseID, Source: c.Source, Title: c.Title, Severity: c.Severity,
+			Category: c.Category, Status: c.Status, RootCause: c.RootCause, Detected: c.Detected.In(sp.loc), Hours: c.Hours})
+		r.NotableTotal = c.Total
+	}
+	return nil
 }
 
 // buildInputs fills Inputs from the ingest provenance tables.
 func buildInputs(ctx context.Context, q querier, sp *span, r *Report) error {
-	r.Inputs = []InputFile{}
-	return each(ctx, q, "ingested_files", pirsql.IngestedFiles, nil, func(s scanner) error {
-		var f InputFile
-		var at time.Time
-		if err := s.Scan(&f.Path, &f.SHA256, &f.Format, &f.Records, &at); err != nil {
-			return err
-		}
-		f.IngestedAt = at.In(sp.loc)
-		r.Inputs = append(r.Inputs, f)
-		return nil
-	})
+	rows, err := pirsql.IngestedFiles(ctx, q)
+	if err != nil {
+		return err
+	}
+	r.Inputs = make([]InputFile, 0, len(rows))
+	for _, f := range rows {
+		r.Inputs = append(r.Inputs, InputFile{Path: f.Path, SHA256: f.SHA256, Format: f.Format, Records: f.Records, IngestedAt: f.IngestedAt.In(sp.loc)})
+	}
+	return nil
 }

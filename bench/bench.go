@@ -30,23 +30,19 @@ func LoadReadJSON(ctx context.Context, db *pirsql.DB, path string) (int64, error
 		return 0, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	q := strings.NewReplacer("{{path}}", quote(path), "{{sha256}}", quote(sum)).Replace(readJSONSQL)
-	conn, err := db.Conn(ctx)
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("baseline: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return 0, fmt.Errorf("baseline: begin: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, q); err != nil {
-		conn.ExecContext(context.Background(), "ROLLBACK")
+	defer tx.Rollback() // after Commit: a no-op
+	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return 0, fmt.Errorf("baseline %s: %w", path, err)
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("baseline: commit: %w", err)
 	}
-	var n int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM store.cases").Scan(&n); err != nil {
+	n, err := pirsql.StoredCases(ctx, db)
+	if err != nil {
 		return 0, fmt.Errorf("baseline: count: %w", err)
 	}
 	return n, nil

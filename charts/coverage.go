@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // coverageRows caps the gap and covered tables of the dashboard section;
@@ -38,21 +39,21 @@ type coverageTechRow struct {
 	ID, Name, Cases, Rules, Titles string
 }
 
-// CoverageSection renders the dashboard's detection-coverage section for
+// coverageSection renders the dashboard's detection-coverage section for
 // Report.Coverage (the Sigma rules compared with the quarter's incident
 // techniques): headline share, trend per quarter, the gaps ranked by cases
 // and the covered techniques with their rules. It is "" when the report has
 // no coverage (no rules configured). Every string is escaped by
 // html/template; the fragment uses the dashboard's card and table classes.
-func CoverageSection(r *analytics.Report) (template.HTML, error) {
+func coverageSection(r *analytics.Report) (template.HTML, error) {
 	if r == nil || r.Coverage == nil {
 		return "", nil
 	}
 	c := r.Coverage
 	v := coverageView{
-		Quarter: c.Quarter, RulesDir: c.RulesDir, Share: FormatRate(c.Share),
+		Quarter: c.Quarter, RulesDir: c.RulesDir, Share: display.Rate(c.Share),
 		Summary: fmt.Sprintf("%s of the %s ATT&CK techniques seen in %s incidents have a Sigma rule; %s gaps (%s with only a related rule for the parent or a sub-technique). %s usable rules from %s files.",
-			FormatRate(c.Share), FormatCount(c.Techniques), c.Quarter, FormatCount(c.Gaps), FormatCount(c.Related), FormatCount(c.Rules), FormatCount(c.RuleFiles)),
+			display.Rate(c.Share), display.Count(c.Techniques), c.Quarter, display.Count(c.Gaps), display.Count(c.Related), display.Count(c.Rules), display.Count(c.RuleFiles)),
 		Inactive: len(c.Inactive), Matching: c.Matching, License: c.License,
 	}
 	for _, s := range c.Trend {
@@ -60,8 +61,8 @@ func CoverageSection(r *analytics.Report) (template.HTML, error) {
 		if s.Share != nil {
 			bar = fmt.Sprintf("%.0f%%", *s.Share*100)
 		}
-		v.Trend = append(v.Trend, coverageTrendRow{Quarter: s.Quarter, Techniques: FormatCount(s.Techniques), Covered: FormatCount(s.Covered),
-			Related: FormatCount(s.Related), Share: FormatRate(s.Share), Bar: bar})
+		v.Trend = append(v.Trend, coverageTrendRow{Quarter: s.Quarter, Techniques: display.Count(s.Techniques), Covered: display.Count(s.Covered),
+			Related: display.Count(s.Related), Share: display.Rate(s.Share), Bar: bar})
 	}
 	row := func(t analytics.CoverageTechnique, refs []analytics.CoverageRuleRef) coverageTechRow {
 		titles := make([]string, len(refs))
@@ -73,9 +74,9 @@ func CoverageSection(r *analytics.Report) (template.HTML, error) {
 		}
 		name := t.Name
 		if t.Status == "unknown" {
-			name = "(not in ATT&CK)"
+			name = display.TechniqueNote(t.Status, c.ATTACK.Version)
 		}
-		return coverageTechRow{ID: t.ID, Name: orNoValue(name), Cases: FormatCount(t.Cases), Rules: FormatCount(len(refs)), Titles: orNoValue(strings.Join(titles, "; "))}
+		return coverageTechRow{ID: t.ID, Name: display.OrNoValue(name), Cases: display.Count(t.Cases), Rules: display.Count(len(refs)), Titles: display.OrNoValue(strings.Join(titles, "; "))}
 	}
 	for i, t := range c.GapList {
 		if i == coverageRows {

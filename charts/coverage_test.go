@@ -9,7 +9,7 @@ import (
 )
 
 func TestCoverageSection(t *testing.T) {
-	if h, err := CoverageSection(&analytics.Report{}); err != nil || h != "" {
+	if h, err := coverageSection(&analytics.Report{}); err != nil || h != "" {
 		t.Errorf("no coverage: got %q, %v", h, err)
 	}
 	share := 0.25
@@ -23,7 +23,7 @@ func TestCoverageSection(t *testing.T) {
 		Invalid:  []coverage.Problem{{Path: "bad.yml", Error: "<img src=x onerror=alert(1)>"}},
 		Matching: analytics.CoverageMatching, License: analytics.DRLNotice,
 	}}
-	h, err := CoverageSection(r)
+	h, err := coverageSection(r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
-// Package charts renders the report model (analytics.Report) as an offline
+// Package charts draws: the report model (analytics.Report) as an offline
 // HTML dashboard (Dashboard, built with go-echarts and an embedded Apache
-// ECharts) and as PNG charts for the PDF. It formats numbers; it computes
-// none.
+// ECharts) and as PNG charts for the PDF, and the review (analytics.Review)
+// as an HTML page. Both versions of a chart plot one prepared series
+// (series.go). It computes no numbers and formats none itself: every
+// number, duration and label is written by package display.
 package charts
 
 import (
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // DashboardOptions tune the HTML dashboard. The zero value is the standard
@@ -28,7 +31,9 @@ type DashboardOptions struct {
 // Dashboard writes the report as one self-contained HTML page: ECharts is
 // inlined, nothing is loaded from anywhere, and every chart's numbers are
 // also in a table, so the page works from file:// on an isolated network and
-// reads without JavaScript. Every string from the report is escaped.
+// reads without JavaScript. Every string from the report is escaped, and
+// characters that would draw nothing or reorder the text around them (bidi
+// overrides, zero-width spaces) show as their code points (display.Visible).
 func Dashboard(w io.Writer, r *analytics.Report, o DashboardOptions) error {
 	if r == nil {
 		return errors.New("dashboard: no report")
@@ -78,7 +83,7 @@ type pageView struct {
 	Version     string
 	Generated   string
 
-	// DetectionCoverage is the Sigma coverage section (CoverageSection),
+	// DetectionCoverage is the Sigma coverage section (coverageSection),
 	// empty unless the report has Coverage.
 	DetectionCoverage template.HTML
 
@@ -147,12 +152,13 @@ func tdText(s string) cell { return cell{Text: s} }
 // long token from an export cannot push the table off the page.
 func tdFree(s string) cell { return cell{Text: s, Class: "free"} }
 
-func tdCount(n int) cell      { return tdNum(FormatCount(n)) }
+func tdCount(n int) cell      { return tdNum(display.Count(n)) }
 func tdMuted(s string) cell   { return cell{Text: s, Class: "muted"} }
 func th(s string) headCell    { return headCell{Text: s} }
 func thNum(s string) headCell { return headCell{Text: s, Num: true} }
 
 func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
+	r = display.VisibleCopy(r) // every string the page shows, once
 	v := &pageView{
 		Quarter:      r.Quarter,
 		Organisation: r.Organisation,
@@ -170,11 +176,11 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	v.Facts = []fact{
 		{"Quarter", r.Quarter},
 		{"Cases", casesFact(r)},
-		{"Cohort", cohortLabel(r.Cohort)},
-		{"Time zone", orDash(r.TimeZone)},
+		{"Cohort", display.CohortLabel(r.Cohort)},
+		{"Time zone", display.OrNoValue(r.TimeZone)},
 		{"Trailing quarters", quarterSpan(r.Quarters)},
 		{"Generated", v.Generated},
-		{"pir", orDash(r.Version)},
+		{"pir", display.OrNoValue(r.Version)},
 	}
 	ids := newIDs()
 	v.KPIs = kpiTiles(r, ids)
@@ -206,13 +212,13 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	}
 	v.Overdue, v.OverdueMore = overdueTables(r)
 	if n := r.OverdueTotal; n > 0 {
-		v.OverdueNote = fmt.Sprintf("%s open action items past their due date on %s, most overdue first", FormatCount(n), v.AsOf)
+		v.OverdueNote = fmt.Sprintf("%s open action items past their due date on %s, most overdue first", display.Count(n), v.AsOf)
 	} else {
 		v.OverdueNote = "Open action items past their due date on " + v.AsOf
 	}
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
-	if v.DetectionCoverage, err = CoverageSection(r); err != nil {
+	if v.DetectionCoverage, err = coverageSection(r); err != nil {
 		return nil, err
 	}
 	v.Findings = findingsTable(r)
@@ -237,10 +243,10 @@ func kpiTiles(r *analytics.Report, ids ids) []kpiTile {
 		t := kpiTile{
 			ID:     ids.make("kpi-" + k.Metric),
 			Metric: k.Metric,
-			Label:  orDefault(k.Label, k.Metric),
-			Median: FormatHoursPtr(k.Current.Median),
-			P90:    FormatHoursPtr(k.Current.P90),
-			N:      FormatCount(k.Current.N),
+			Label:  display.Or(k.Label, k.Metric),
+			Median: display.DurationPtr(k.Current.Median),
+			P90:    display.DurationPtr(k.Current.P90),
+			N:      display.Count(k.Current.N),
 			Small:  k.Current.SmallSample && k.Current.N > 0,
 			Empty:  k.Current.N == 0,
 		}
@@ -261,7 +267,7 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 	if other != nil && other.Quarter != "" {
 		vs = other.Quarter
 	}
-	cv := changeView{Vs: vs, Arrow: Arrow(c), Text: FormatChange(c), Direction: c.Direction}
+	cv := changeView{Vs: vs, Arrow: display.Change(c).Arrow(), Text: display.Change(c).String(), Direction: c.Direction}
 	switch c.Direction {
 	case "better", "worse", "same":
 		cv.Class = c.Direction
@@ -269,7 +275,7 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 		cv.Class, cv.Direction = "na", "no comparison"
 		cv.Text = "no data"
 	}
-	cv.Title = fmt.Sprintf("Median %s in %s, %s in %s: %s", FormatHoursPtr(c.To), quarter, FormatHoursPtr(c.From), vs, cv.Direction)
+	cv.Title = fmt.Sprintf("Median %s in %s, %s in %s: %s", display.DurationPtr(c.To), quarter, display.DurationPtr(c.From), vs, cv.Direction)
 	return cv
 }
 
@@ -299,20 +305,20 @@ func overdueTables(r *analytics.Report) (shown, more tableView) {
 	}
 	for _, it := range items {
 		t.Rows = append(t.Rows, []cell{
-			tdMono(it.CaseID), tdMuted(it.Source), tdMono(it.ItemID), tdFree(it.Summary), tdText(orDash(it.Owner)),
-			{Text: orDash(it.Priority), Class: priorityClass(it.Priority)}, tdMono(it.Due),
-			{Text: FormatCount(it.DaysOverdue), Class: "num strong"}, tdText(it.Status),
+			tdMono(it.CaseID), tdMuted(it.Source), tdMono(it.ItemID), tdFree(it.Summary), tdText(display.OrNoValue(it.Owner)),
+			{Text: display.OrNoValue(it.Priority), Class: priorityClass(it.Priority)}, tdMono(it.Due),
+			{Text: display.Count(it.DaysOverdue), Class: "num strong"}, tdText(it.Status),
 		})
 	}
 	if len(t.Rows) > overdueShown {
 		more = tableView{Head: t.Head, Rows: t.Rows[overdueShown:],
-			Caption: fmt.Sprintf("The other %s overdue items", FormatCount(len(t.Rows)-overdueShown))}
+			Caption: fmt.Sprintf("The other %s overdue items", display.Count(len(t.Rows)-overdueShown))}
 		if n := r.OverdueTotal - len(items); n > 0 {
-			more.Caption += fmt.Sprintf(" (%s more not listed here: pir actions --status overdue lists all)", FormatCount(n))
+			more.Caption += fmt.Sprintf(" (%s more not listed here: pir actions --status overdue lists all)", display.Count(n))
 		}
 		t.Rows = t.Rows[:overdueShown]
 	} else if n := r.OverdueTotal - len(items); n > 0 {
-		t.Caption = fmt.Sprintf("%s more not listed here: pir actions --status overdue lists all", FormatCount(n))
+		t.Caption = fmt.Sprintf("%s more not listed here: pir actions --status overdue lists all", display.Count(n))
 	}
 	return t, more
 }
@@ -331,21 +337,21 @@ func notableTable(r *analytics.Report) tableView {
 	}
 	if len(notable) < r.NotableTotal {
 		t.Caption = fmt.Sprintf("The first %s of %s critical and high cases (all of them: pir query \"SELECT * FROM cases WHERE quarter = '%s' AND severity IN ('critical', 'high')\")",
-			FormatCount(len(notable)), FormatCount(r.NotableTotal), r.Quarter)
+			display.Count(len(notable)), display.Count(r.NotableTotal), r.Quarter)
 	}
 	for _, c := range notable {
 		row := []cell{
 			tdMono(c.CaseID), tdMuted(c.Source), tdMono(formatDate(c.Detected, r.TimeZone)), tdFree(c.Title),
 			{Text: c.Severity, Class: severityClass(c.Severity)},
-			tdText(c.Category), tdText(c.Status), tdText(orDash(c.RootCause)),
+			tdText(display.Words(c.Category)), tdText(c.Status), tdText(display.OrNoValue(display.Words(c.RootCause))),
 		}
 		for _, d := range r.Definitions {
 			h, ok := c.Hours[d.Name]
 			if !ok {
-				row = append(row, cell{Text: NoValue, Class: "num muted"})
+				row = append(row, cell{Text: display.NoValue, Class: "num muted"})
 				continue
 			}
-			row = append(row, tdNum(FormatHours(h)))
+			row = append(row, tdNum(display.Duration(h)))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -354,14 +360,14 @@ func notableTable(r *analytics.Report) tableView {
 
 func coverageTable(r *analytics.Report) tableView {
 	t := tableView{
-		Caption: fmt.Sprintf("Share of the %s cases of %s that record each milestone", FormatCount(r.DataQuality.Cases), r.Quarter),
+		Caption: fmt.Sprintf("Share of the %s cases of %s that record each milestone", display.Count(r.DataQuality.Cases), r.Quarter),
 		Head:    []headCell{th("Milestone"), thNum("Cases"), thNum("Share")},
 		Empty:   "No cases in " + r.Quarter + ".",
 	}
 	for _, m := range r.DataQuality.Coverage {
 		t.Rows = append(t.Rows, []cell{
-			tdText(m.Milestone), tdCount(m.Present),
-			{Text: FormatShare(m.Share), Class: "num", Bar: barWidth(m.Share)},
+			tdText(display.MilestoneLabel(m.Milestone)), tdCount(m.Present),
+			{Text: display.Share(m.Share), Class: "num", Bar: barWidth(m.Share)},
 		})
 	}
 	return t
@@ -374,8 +380,8 @@ func findingsTable(r *analytics.Report) tableView {
 	}
 	for _, f := range r.DataQuality.Findings {
 		t.Rows = append(t.Rows, []cell{
-			tdText(findingLabel(f.Kind)), tdFree(f.Detail), tdCount(f.Count),
-			{Text: analytics.JoinCases(f.CaseIDs, f.Count, idsShown), Class: "mono ids"},
+			tdText(display.FindingLabel(f.Kind)), tdFree(f.Detail), tdCount(f.Count),
+			{Text: display.JoinCases(f.CaseIDs, f.Count, idsShown), Class: "mono ids"},
 		})
 	}
 	return t
@@ -399,37 +405,12 @@ func definitionsTable(r *analytics.Report) tableView {
 			row = append(row, tdCount(k.Current.N), tdCount(e.MissingStart), tdCount(e.MissingEnd), tdCount(e.OutOfOrder), tdCount(e.ExcludedCase))
 		} else {
 			for i := 0; i < 5; i++ {
-				row = append(row, cell{Text: NoValue, Class: "num muted"})
+				row = append(row, cell{Text: display.NoValue, Class: "num muted"})
 			}
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	return t
-}
-
-// findingLabel names a data-quality finding kind for people.
-func findingLabel(kind string) string {
-	switch kind {
-	case "out_of_order":
-		return "Milestones out of order"
-	case "unknown_technique":
-		return "Technique IDs not in ATT&CK"
-	case "newer_technique":
-		return "Technique IDs newer than the embedded ATT&CK"
-	case "revoked_technique":
-		return "Revoked technique IDs (mapped to their replacement)"
-	case "deprecated_technique":
-		return "Deprecated technique IDs"
-	case "missing_root_cause":
-		return "Closed without a root cause"
-	case "future_timestamp":
-		return "Timestamps in the future"
-	case "before_1990":
-		return "Timestamps before 1990"
-	case "excluded":
-		return "Excluded from metrics"
-	}
-	return kind
 }
 
 // markingClass maps a marking to a CSS class (TLP colours per FIRST TLP 2.0);
@@ -481,27 +462,17 @@ func asOfDate(r *analytics.Report) string {
 
 // casesFact is the case count of the header, with the excluded ones.
 func casesFact(r *analytics.Report) string {
-	s := FormatCount(r.Cases)
+	s := display.Count(r.Cases)
 	if r.ExcludedCases > 0 {
-		s += fmt.Sprintf(" (%s excluded from metrics)", FormatCount(r.ExcludedCases))
+		s += fmt.Sprintf(" (%s excluded from metrics)", display.Count(r.ExcludedCases))
 	}
 	return s
-}
-
-func cohortLabel(c string) string {
-	switch c {
-	case "", "detection":
-		return "quarter of detection"
-	case "closure":
-		return "quarter of closure"
-	}
-	return c
 }
 
 func quarterSpan(qs []string) string {
 	switch len(qs) {
 	case 0:
-		return NoValue
+		return display.NoValue
 	case 1:
 		return qs[0]
 	}
@@ -512,7 +483,7 @@ func quarterSpan(qs []string) string {
 // own zone when the zone is unknown on this machine.
 func formatTime(t time.Time, zone string) string {
 	if t.IsZero() {
-		return NoValue
+		return display.NoValue
 	}
 	if loc, err := time.LoadLocation(zone); err == nil && zone != "" {
 		t = t.In(loc)
@@ -522,7 +493,7 @@ func formatTime(t time.Time, zone string) string {
 
 func formatDate(t time.Time, zone string) string {
 	if t.IsZero() {
-		return NoValue
+		return display.NoValue
 	}
 	if loc, err := time.LoadLocation(zone); err == nil && zone != "" {
 		t = t.In(loc)
@@ -539,15 +510,6 @@ func barWidth(share float64) string {
 		share = 1
 	}
 	return fmt.Sprintf("%.0f%%", share*100)
-}
-
-func orDash(s string) string { return orDefault(s, NoValue) }
-
-func orDefault(s, d string) string {
-	if strings.TrimSpace(s) == "" {
-		return d
-	}
-	return s
 }
 
 // ids hands out stable, unique DOM ids made of [a-z0-9-] only: metric names

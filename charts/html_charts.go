@@ -10,6 +10,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // chartView is one chart card: the option for ECharts, and the same numbers
@@ -170,23 +171,13 @@ func clipLabel(s string, n int) string {
 
 // trendChart is the median and p90 of one metric over the trailing quarters.
 func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*chartView, error) {
-	cv := &chartView{ID: id, Title: orDefault(s.Label, s.Metric), Height: 250}
-	byQ := statsByQuarter(r, s)
-	var all []float64
-	for _, q := range r.Quarters {
-		if st, ok := byQ[q]; ok && st.N > 0 {
-			for _, v := range []*float64{st.Median, st.P90} {
-				if v != nil {
-					all = append(all, *v)
-				}
-			}
-		}
-	}
-	unit := UnitFor(all...)
+	cv := &chartView{ID: id, Title: display.Or(s.Label, s.Metric), Height: 250}
+	tr := trendOf(s, r.Quarters)
+	unit := tr.unit
 	cv.Unit = unit.Symbol()
 	cv.Subtitle = "Median and p90 in " + unit.Name()
-	axisName, axisType := titleCase(unit.Name()), "value"
-	if heavyTailed(all) {
+	axisName, axisType := unit.Title(), "value"
+	if heavyTailed(tr.hours) {
 		// A p90 a hundred times the median flattens the median on a linear
 		// axis; on a log axis both read.
 		axisName, axisType = axisName+" (log scale)", "log"
@@ -198,28 +189,25 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 	median := make([]opts.LineData, len(r.Quarters))
 	p90 := make([]opts.LineData, len(r.Quarters))
 	for i, q := range r.Quarters {
-		st, ok := byQ[q]
 		median[i], p90[i] = opts.LineData{Value: "-"}, opts.LineData{Value: "-"}
-		row := []cell{tdMono(q), tdCount(st.N), {Text: NoValue, Class: "num muted"}, {Text: NoValue, Class: "num muted"}, tdMuted("")}
-		if ok && st.N > 0 {
-			sym := "circle"
-			if st.SmallSample {
-				sym = "emptyCircle"
-				row[4] = tdMuted("small sample")
-				cv.Note = "Hollow points: fewer than 5 cases counted; read with care."
-			}
-			if st.Median != nil {
-				median[i] = opts.LineData{Value: unit.Value(*st.Median), Symbol: sym}
-				row[2] = tdNum(FormatNumber(unit.Convert(*st.Median)))
-			}
-			if st.P90 != nil {
-				p90[i] = opts.LineData{Value: unit.Value(*st.P90), Symbol: sym}
-				row[3] = tdNum(FormatNumber(unit.Convert(*st.P90)))
-			}
+		row := []cell{tdMono(q), tdCount(tr.n[i]), {Text: display.NoValue, Class: "num muted"}, {Text: display.NoValue, Class: "num muted"}, tdMuted("")}
+		sym := "circle"
+		if tr.small[i] {
+			sym = "emptyCircle"
+			row[4] = tdMuted("small sample")
+			cv.Note = "Hollow points: fewer than 5 cases counted; read with care."
+		}
+		if v := tr.median[i]; v != nil {
+			median[i] = opts.LineData{Value: *v, Symbol: sym}
+			row[2] = tdNum(display.Number(*v))
+		}
+		if v := tr.p90[i]; v != nil {
+			p90[i] = opts.LineData{Value: *v, Symbol: sym}
+			row[3] = tdNum(display.Number(*v))
 		}
 		cv.Table.Rows = append(cv.Table.Rows, row)
 	}
-	if len(all) == 0 {
+	if len(tr.hours) == 0 {
 		cv.Empty = "No case counted in this metric in the trailing quarters."
 		return cv, nil
 	}
@@ -259,56 +247,16 @@ func heavyTailed(hours []float64) bool {
 	return hi >= 20*lo
 }
 
-// statsByQuarter indexes a metric's stats by quarter; a Stat without a
-// quarter takes the quarter at its position.
-func statsByQuarter(r *analytics.Report, s analytics.MetricSeries) map[string]analytics.Stat {
-	out := map[string]analytics.Stat{}
-	for i, st := range s.Stats {
-		q := st.Quarter
-		if q == "" && i < len(r.Quarters) {
-			q = r.Quarters[i]
-		}
-		out[q] = st
-	}
-	return out
-}
-
-// countsByKey pivots quarter counts into key → quarter → cases.
-func countsByKey(rows []analytics.QuarterCount) (map[string]map[string]int, map[string]int) {
-	by := map[string]map[string]int{}
-	totals := map[string]int{}
-	for _, c := range rows {
-		if by[c.Key] == nil {
-			by[c.Key] = map[string]int{}
-		}
-		by[c.Key][c.Quarter] += c.Cases
-		totals[c.Key] += c.Cases
-	}
-	return by, totals
-}
-
-// stackedBars draws per-quarter counts by key, stacked, with the pivot table.
-func stackedBars(id string, quarters, keys []string, labels map[string]string, colors []string,
-	by map[string]map[string]int, yName string) (template.JS, error) {
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = k
-		if l, ok := labels[k]; ok {
-			names[i] = l
-		}
-	}
+// stackedBars draws a prepared stack as stacked bars per quarter.
+func stackedBars(id string, s stack, yName string) (template.JS, error) {
 	bar := ec.NewBar()
-	bar.SetGlobalOptions(initOpts(id), axisTooltip("shadow"), legendTop(), quarterAxis(quarters),
-		valueAxis(yName, true), gridOpts(52, legendTopPx(names)), ec.WithColorsOpts(opts.Colors(colors)))
-	bar.SetXAxis(quarters)
-	for _, k := range keys {
-		data := make([]opts.BarData, len(quarters))
-		for i, q := range quarters {
-			data[i] = opts.BarData{Value: by[k][q]}
-		}
-		name := k
-		if l, ok := labels[k]; ok {
-			name = l
+	bar.SetGlobalOptions(initOpts(id), axisTooltip("shadow"), legendTop(), quarterAxis(s.quarters),
+		valueAxis(yName, true), gridOpts(52, legendTopPx(s.names)), ec.WithColorsOpts(opts.Colors(s.colors)))
+	bar.SetXAxis(s.quarters)
+	for k, name := range s.names {
+		data := make([]opts.BarData, len(s.quarters))
+		for q := range s.quarters {
+			data[q] = opts.BarData{Value: s.values[k][q]}
 		}
 		bar.AddSeries(name, data, ec.WithBarChartOpts(opts.BarChart{Stack: "total", BarWidth: "55%"}))
 	}
@@ -322,28 +270,24 @@ func stackedBars(id string, quarters, keys []string, labels map[string]string, c
 	})
 }
 
-// pivotTable is keys × quarters, with an optional total row.
-func pivotTable(keyHead string, quarters, keys []string, labels map[string]string,
-	by map[string]map[string]int, total map[string]int) tableView {
+// pivotTable is a stack's numbers, keys × quarters, with an optional total
+// row.
+func pivotTable(keyHead string, s stack, total []int) tableView {
 	t := tableView{Head: []headCell{th(keyHead)}}
-	for _, q := range quarters {
+	for _, q := range s.quarters {
 		t.Head = append(t.Head, thNum(q))
 	}
-	for _, k := range keys {
-		name := orDefault(k, "(none)")
-		if l, ok := labels[k]; ok {
-			name = l
-		}
+	for k, name := range s.names {
 		row := []cell{tdText(name)}
-		for _, q := range quarters {
-			row = append(row, tdCount(by[k][q]))
+		for q := range s.quarters {
+			row = append(row, tdCount(s.values[k][q]))
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	if total != nil {
 		row := []cell{{Text: "All cases", Class: "strong"}}
-		for _, q := range quarters {
-			row = append(row, cell{Text: FormatCount(total[q]), Class: "num strong"})
+		for _, n := range total {
+			row = append(row, cell{Text: display.Count(n), Class: "num strong"})
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -352,110 +296,66 @@ func pivotTable(keyHead string, quarters, keys []string, labels map[string]strin
 
 // volumeChart is cases per quarter by category, stacked.
 func volumeChart(r *analytics.Report, id string) (*chartView, error) {
-	cv := &chartView{ID: id, Title: "Cases per quarter by category", Subtitle: "Cases, stacked by category (" + cohortLabel(r.Cohort) + ")", Height: 340}
-	by, totals := countsByKey(r.Volume.ByCategory)
-	keys := orderedKeys(totals)
-	total := map[string]int{}
-	for _, c := range r.Volume.Total {
-		total[c.Quarter] += c.Cases
-	}
-	cv.Table = pivotTable("Category", r.Quarters, keys, nil, by, total)
-	if len(keys) == 0 {
+	cv := &chartView{ID: id, Title: "Cases per quarter by category", Subtitle: "Cases, stacked by category (" + display.CohortLabel(r.Cohort) + ")", Height: 340}
+	s := categoryStack(r)
+	cv.Table = pivotTable("Category", s, caseTotals(r))
+	if len(s.keys) == 0 {
 		cv.Empty = "No cases in the trailing quarters."
 		return cv, nil
 	}
-	cv.Height += 22 * (legendRows(keys) - 1)
+	cv.Height += 22 * (legendRows(s.names) - 1)
 	var err error
-	cv.Option, err = stackedBars(id, r.Quarters, keys, nil, Palette(), by, "Cases")
+	cv.Option, err = stackedBars(id, s, "Cases")
 	return cv, err
 }
 
-// rootCauseChart is cases per root-cause category per quarter, stacked.
+// rootCauseChart is cases per root-cause category per quarter, stacked: the
+// most frequent categories of the period, the rest as Other (as in the
+// PDF). The table under it lists every category.
 func rootCauseChart(r *analytics.Report, id string) (*chartView, error) {
-	cv := &chartView{ID: id, Title: "Root causes per quarter", Subtitle: "Cases with a root cause, stacked by root-cause category", Height: 340}
-	by := map[string]map[string]int{}
-	totals := map[string]int{}
+	cv := &chartView{ID: id, Title: "Root causes per quarter", Subtitle: "Cases with a root cause, stacked by root-cause category; the most frequent categories of the period, the rest as Other", Height: 340}
+	all := rankedStack(r.Quarters, rootCauseCounts(r), 0, categoryName)
 	current := map[string]analytics.RootCause{}
 	for _, rc := range r.RootCauses {
-		if by[rc.Category] == nil {
-			by[rc.Category] = map[string]int{}
-		}
-		by[rc.Category][rc.Quarter] += rc.Cases
-		totals[rc.Category] += rc.Cases
 		if rc.Quarter == r.Quarter {
 			current[rc.Category] = rc
 		}
 	}
-	keys := orderedKeys(totals)
-	cv.Table = pivotTable("Root cause", r.Quarters, keys, nil, by, nil)
+	cv.Table = pivotTable("Root cause", all, nil)
 	cv.Table.Head = append(cv.Table.Head,
 		headCell{Text: "Share " + r.Quarter, Num: true, Title: "Share of the quarter's cases with a root cause"},
 		headCell{Text: "Mean 5-Whys", Num: true, Title: "Mean 5-Whys depth in " + r.Quarter},
 		headCell{Text: "Recurrences", Num: true, Title: "Cases in " + r.Quarter + " whose category had an earlier case with all action items done"})
-	for i, k := range keys {
+	for i, k := range all.keys {
 		rc, ok := current[k]
 		if !ok {
-			cv.Table.Rows[i] = append(cv.Table.Rows[i], tdMuted(NoValue), tdMuted(NoValue), tdMuted(NoValue))
+			cv.Table.Rows[i] = append(cv.Table.Rows[i], tdMuted(display.NoValue), tdMuted(display.NoValue), tdMuted(display.NoValue))
 			continue
 		}
-		cv.Table.Rows[i] = append(cv.Table.Rows[i], tdNum(FormatShare(rc.Share)), tdNum(FormatNumber(rc.MeanWhys)), tdCount(rc.Recurrences))
+		cv.Table.Rows[i] = append(cv.Table.Rows[i], tdNum(display.Share(rc.Share)), tdNum(display.Number(rc.MeanWhys)), tdCount(rc.Recurrences))
 	}
-	if len(keys) == 0 {
+	if len(all.keys) == 0 {
 		cv.Empty = "No root causes recorded in the trailing quarters."
 		return cv, nil
 	}
-	labels := map[string]string{}
-	for _, k := range keys {
-		if k == "" {
-			labels[k] = "(none)"
-		}
-	}
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = orDefault(labels[k], k)
-	}
-	cv.Height += 22 * (legendRows(names) - 1)
+	s := rootCauseStack(r)
+	cv.Height += 22 * (legendRows(s.names) - 1)
 	var err error
-	cv.Option, err = stackedBars(id, r.Quarters, keys, labels, Palette(), by, "Cases")
+	cv.Option, err = stackedBars(id, s, "Cases")
 	return cv, err
 }
 
 // ageingChart is cases open at each quarter's end by age bucket.
 func ageingChart(r *analytics.Report, id string) (*chartView, error) {
 	cv := &chartView{ID: id, Title: "Open cases by age at quarter end", Subtitle: "Cases open on the last day of each quarter, by age", Height: 340}
-	by := map[string]map[string]int{}
-	seen := map[string]bool{}
-	keys := AgeBucketOrder()
-	for _, k := range keys {
-		seen[k] = true
-	}
-	any := false
-	for _, b := range r.OpenAgeing {
-		if by[b.Bucket] == nil {
-			by[b.Bucket] = map[string]int{}
-		}
-		by[b.Bucket][b.Quarter] += b.Cases
-		if b.Cases > 0 {
-			any = true
-		}
-		if !seen[b.Bucket] {
-			seen[b.Bucket] = true
-			keys = append(keys, b.Bucket)
-		}
-	}
-	labels := map[string]string{}
-	colors := make([]string, len(keys))
-	for i, k := range keys {
-		labels[k] = AgeBucketLabel(k)
-		colors[i] = AgeBucketColor(k)
-	}
-	cv.Table = pivotTable("Age", r.Quarters, keys, labels, by, nil)
-	if !any {
+	s := ageStack(r)
+	cv.Table = pivotTable("Age", s, nil)
+	if s.empty() {
 		cv.Empty = "No case was open at the end of any trailing quarter."
 		return cv, nil
 	}
 	var err error
-	cv.Option, err = stackedBars(id, r.Quarters, keys, labels, colors, by, "Open cases")
+	cv.Option, err = stackedBars(id, s, "Open cases")
 	return cv, err
 }
 
@@ -465,31 +365,37 @@ func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error)
 	cv := &chartView{ID: id, Title: fmt.Sprintf("Top %d ATT&CK techniques, %s", top, r.Quarter),
 		Subtitle: "Distinct cases per technique (sub-techniques listed as recorded)"}
 	cv.Table = tableView{Head: []headCell{thNum("#"), th("Technique"), th("Name"), th("Tactics"), thNum("Cases"), th("Case IDs")}}
+	tacticNames := map[string]string{}
+	for _, t := range r.Tactics {
+		tacticNames[t.Tactic] = t.Name
+	}
 	for i, t := range r.Techniques {
-		name := t.Name
-		switch {
-		case !t.Known:
-			name = "not in ATT&CK " + r.ATTACK.Version
-		case t.Status == "deprecated":
-			name += " (deprecated)"
-		case t.Status == "newer":
-			name += " (newer than ATT&CK " + r.ATTACK.Version + ")"
+		tactics := make([]string, len(t.Tactics))
+		for j, s := range t.Tactics {
+			tactics[j] = display.TacticLabel(tacticNames[s], s)
 		}
-		if len(t.RevokedFrom) > 0 {
-			name += fmt.Sprintf(" (recorded as revoked %s)", joinComma(t.RevokedFrom))
+		name := t.Name
+		status := t.Status
+		if !t.Known {
+			status = "unknown"
+		}
+		if note := display.TechniqueNote(status, r.ATTACK.Version); note != "" && !t.Known {
+			name = note
+		} else if note != "" {
+			name += " (" + note + ")"
+		}
+		if rev := display.RecordedAsRevoked(t.RevokedFrom); rev != "" {
+			name += " (" + rev + ")"
 		}
 		cv.Table.Rows = append(cv.Table.Rows, []cell{
-			tdNum(fmt.Sprint(i + 1)), tdMono(t.ID), tdText(name), tdText(joinComma(t.Tactics)), tdCount(t.Cases),
-			{Text: analytics.JoinCases(t.CaseIDs, t.Cases, idsShown), Class: "mono ids"},
+			tdNum(fmt.Sprint(i + 1)), tdMono(t.ID), tdText(name), tdText(joinComma(tactics)), tdCount(t.Cases),
+			{Text: display.JoinCases(t.CaseIDs, t.Cases, idsShown), Class: "mono ids"},
 		})
 	}
 	if len(r.ATTACK.Unknown) > 0 {
 		cv.Note = "Technique IDs not in ATT&CK " + r.ATTACK.Version + ": " + joinComma(r.ATTACK.Unknown) + "."
 	}
-	shown := r.Techniques
-	if len(shown) > top {
-		shown = shown[:top]
-	}
+	shown, names := techniqueBars(r, top)
 	if len(shown) < top {
 		cv.Title = fmt.Sprintf("ATT&CK techniques, %s", r.Quarter)
 	}
@@ -502,7 +408,7 @@ func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error)
 	data := make([]opts.BarData, len(shown))
 	for i, t := range shown { // reversed: the first category is drawn at the bottom
 		j := len(shown) - 1 - i
-		labels[j] = clipLabel(TechniqueLabel(t), 44)
+		labels[j] = clipLabel(names[i], 44)
 		data[j] = opts.BarData{Value: t.Cases}
 		if !t.Known {
 			data[j].ItemStyle = &opts.ItemStyle{Color: colAxis}
@@ -534,38 +440,26 @@ func techniqueChart(r *analytics.Report, id string, top int) (*chartView, error)
 // tacticChart is distinct cases per tactic per quarter as a heat map.
 func tacticChart(r *analytics.Report, id string) (*chartView, error) {
 	cv := &chartView{ID: id, Title: "ATT&CK tactics by quarter", Subtitle: "Distinct cases per tactic and quarter (darker: more cases)"}
-	var tactics []string
-	names := map[string]string{}
-	by := map[string]map[string]int{}
-	max := 0
-	for _, t := range r.Tactics {
-		if _, ok := names[t.Tactic]; !ok {
-			tactics = append(tactics, t.Tactic)
-			names[t.Tactic] = tacticName(t)
-			by[t.Tactic] = map[string]int{}
-		}
-		by[t.Tactic][t.Quarter] += t.Cases
-		if v := by[t.Tactic][t.Quarter]; v > max {
-			max = v
+	st := tacticsOf(r).stack(r.Quarters)
+	most := 0
+	for _, v := range st.values {
+		for _, n := range v {
+			most = max(most, n)
 		}
 	}
-	cv.Table = pivotTable("Tactic", r.Quarters, tactics, names, by, nil)
-	if len(tactics) == 0 || max == 0 {
+	cv.Table = pivotTable("Tactic", st, nil)
+	if most == 0 {
 		cv.Empty = "No ATT&CK tactic recorded in the trailing quarters."
 		return cv, nil
 	}
-	cv.Height = 130 + 26*len(tactics)
-	labels := make([]string, len(tactics))
-	qIndex := map[string]int{}
-	for i, q := range r.Quarters {
-		qIndex[q] = i
-	}
+	cv.Height = 130 + 26*len(st.keys)
+	labels := make([]string, len(st.keys))
 	var data []opts.HeatMapData
-	for y, t := range tactics {
-		labels[y] = clipLabel(names[t], 32)
-		for _, q := range r.Quarters {
-			if v := by[t][q]; v > 0 {
-				data = append(data, opts.HeatMapData{Value: [3]int{qIndex[q], y, v}})
+	for y, name := range st.names {
+		labels[y] = clipLabel(name, 32)
+		for q := range st.quarters {
+			if v := st.values[y][q]; v > 0 {
+				data = append(data, opts.HeatMapData{Value: [3]int{q, y, v}})
 			}
 		}
 	}
@@ -580,7 +474,7 @@ func tacticChart(r *analytics.Report, id string) (*chartView, error) {
 			AxisLabel: &opts.AxisLabel{Color: colInk, Interval: "0"},
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		ec.WithGridOpts(opts.Grid{Left: "24", Right: "16", Top: "28", Bottom: "92", ContainLabel: opts.Bool(true)}),
-		ec.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(false), Min: 0, Max: float32(max),
+		ec.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(false), Min: 0, Max: float32(most),
 			Orient: "horizontal", Left: "center", Bottom: "0", Text: []string{"more cases", "fewer"},
 			InRange: &opts.VisualMapInRange{Color: []string{"#eff6ff", "#93c5fd", "#2563eb", "#1e3a8a"}}}))
 	hm.AddSeries("Cases", data, ec.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: 11}))
@@ -605,15 +499,6 @@ func tacticChart(r *analytics.Report, id string) (*chartView, error) {
 	return cv, err
 }
 
-// tacticName is the display name of a tactic, from its shortname when the
-// report has no name ("command-and-control" → "Command And Control").
-func tacticName(t analytics.TacticCount) string {
-	if t.Name != "" {
-		return t.Name
-	}
-	return titleCaseWords(t.Tactic)
-}
-
 // actionChart is action items created, completed and overdue per quarter.
 func actionChart(r *analytics.Report, id string) (*chartView, error) {
 	cv := &chartView{ID: id, Title: "Action items per quarter", Subtitle: "Items of the quarter's cases: created, completed, and overdue as of " + asOfDate(r), Height: 340}
@@ -623,22 +508,21 @@ func actionChart(r *analytics.Report, id string) (*chartView, error) {
 	}
 	cv.Table = tableView{Head: []headCell{th("Quarter"), thNum("Created"), thNum("Completed"), thNum("Overdue"),
 		thNum("Completion rate"), thNum("On time"), thNum("Median days to complete")}}
+	ac := actionCountsOf(r)
 	created := make([]opts.BarData, len(r.Quarters))
 	done := make([]opts.BarData, len(r.Quarters))
 	overdue := make([]opts.BarData, len(r.Quarters))
-	total := 0
 	for i, q := range r.Quarters {
 		a := byQ[q]
-		total += a.Created + a.Completed + a.Overdue
-		created[i], done[i], overdue[i] = opts.BarData{Value: a.Created}, opts.BarData{Value: a.Completed}, opts.BarData{Value: a.Overdue}
-		md := NoValue
+		created[i], done[i], overdue[i] = opts.BarData{Value: ac.created[i]}, opts.BarData{Value: ac.completed[i]}, opts.BarData{Value: ac.overdue[i]}
+		md := display.NoValue
 		if a.MedianDays != nil {
-			md = FormatNumber(*a.MedianDays)
+			md = display.Number(*a.MedianDays)
 		}
 		cv.Table.Rows = append(cv.Table.Rows, []cell{tdMono(q), tdCount(a.Created), tdCount(a.Completed), tdCount(a.Overdue),
-			tdNum(FormatRate(a.CompletionRate)), tdNum(FormatRate(a.OnTimeRate)), tdNum(md)})
+			tdNum(display.Rate(a.CompletionRate)), tdNum(display.Rate(a.OnTimeRate)), tdNum(md)})
 	}
-	if total == 0 {
+	if ac.total == 0 {
 		cv.Empty = "No action items in the trailing quarters."
 		return cv, nil
 	}
@@ -655,32 +539,3 @@ func actionChart(r *analytics.Report, id string) (*chartView, error) {
 }
 
 func joinComma(s []string) string { return strings.Join(s, ", ") }
-
-// titleCase upper-cases the first letter: "hours" → "Hours".
-func titleCase(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// titleCaseWords turns a hyphenated short name into words with capitals.
-func titleCaseWords(s string) string {
-	out := []byte{}
-	up := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '-' || c == '_':
-			out = append(out, ' ')
-			up = true
-		case up && c >= 'a' && c <= 'z':
-			out = append(out, c-'a'+'A')
-			up = false
-		default:
-			out = append(out, c)
-			up = false
-		}
-	}
-	return string(out)
-}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // update rewrites the golden files of package charts: go test ./charts -update.
@@ -95,7 +96,7 @@ func firstDiff(got, want []byte) string {
 	return "(no line differs)"
 }
 
-func itoa(i int) string { return FormatCount(i) }
+func itoa(i int) string { return display.Count(i) }
 
 func clipLine(s string) string {
 	if len(s) > 300 {
@@ -299,6 +300,34 @@ func TestDashboardEscapesEverything(t *testing.T) {
 	}
 }
 
+// TestDashboardShowsInvisibleCharacters: bidi overrides and zero-width
+// characters in titles, owners, case IDs and categories show as their code
+// points in the tables and the chart data, so two IDs that differ only by
+// one never look the same; the caller's report is not changed.
+func TestDashboardShowsInvisibleCharacters(t *testing.T) {
+	r := dashReport()
+	r.Notable[0].Title = "Invoice\u202Efdp.exe"
+	r.Overdue[0].Owner = "network\u200b-team"
+	r.Overdue[0].CaseID, r.Overdue[1].CaseID = "IR-1", "IR-1\ufeff"
+	r.RootCauses[0].Category = "weak\u2066-credentials"
+	page := string(withoutLibrary(renderDashboard(t, r)))
+	for _, want := range []string{"Invoice‹U+202E›fdp.exe", "network‹U+200B›-team", ">IR-1<", ">IR-1‹U+FEFF›<", "weak‹U+2066› credentials"} {
+		if !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	blocks := regexp.MustCompile(`(?s)<script type="application/json" data-chart="chart-root-causes">(.*?)</script>`).FindStringSubmatch(page)
+	if blocks == nil || !strings.Contains(blocks[1], "weak‹U+2066› credentials") {
+		t.Error("the root-cause chart data lacks the category with its code point shown")
+	}
+	if strings.ContainsAny(page, "\u202E\u200b\ufeff\u2066") {
+		t.Error("a raw invisible character is on the page")
+	}
+	if r.Notable[0].Title != "Invoice\u202Efdp.exe" {
+		t.Error("the caller's report changed")
+	}
+}
+
 // TestDashboardCSP checks the policy allows exactly the page's own two
 // scripts and no network source.
 func TestDashboardCSP(t *testing.T) {
@@ -348,46 +377,5 @@ func TestEChartsAsset(t *testing.T) {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("ECharts licence file: %v", err)
 		}
-	}
-}
-
-func TestFormat(t *testing.T) {
-	for _, c := range []struct {
-		got, want string
-	}{
-		{FormatHours(0.25), "0.25 h"},
-		{FormatHours(9.24), "9.2 h"},
-		{FormatHours(47.9), "47.9 h"},
-		{FormatHours(48), "2.0 d"},
-		{FormatHours(264), "11.0 d"},
-		{FormatHours(3000), "125 d"},
-		{FormatHoursPtr(nil), "–"},
-		{FormatNumber(0), "0"},
-		{FormatNumber(-1.25), "-1.3"},
-		{FormatNumber(0.8), "0.8"},
-		{FormatNumber(0.25), "0.25"},
-		{FormatCount(1234567), "1,234,567"},
-		{FormatCount(-1200), "-1,200"},
-		{FormatRate(f64(0.835)), "84%"},
-		{FormatPct(f64(-55.43)), "-55%"},
-		{FormatPct(f64(12.5)), "+13%"},
-		{FormatChange(analytics.Change{From: f64(240), To: f64(158), Abs: f64(-82), Pct: f64(-34.17), Direction: "better"}), "-3.4 d (-34%)"},
-		{FormatChange(analytics.Change{From: f64(0), To: f64(2), Abs: f64(2), Direction: "worse"}), "+2.0 h"},
-		{FormatChange(analytics.Change{Direction: "n/a"}), "n/a"},
-		{Arrow(analytics.Change{Abs: f64(-1), Direction: "better"}), "▼"},
-		{Arrow(analytics.Change{Abs: f64(0), Direction: "same"}), "="},
-		{AgeBucketLabel("30-90d"), "30–90 days"},
-		{TechniqueLabel(analytics.Technique{ID: "T1078", Name: "Valid Accounts", Known: true}), "T1078 Valid Accounts"},
-		{TechniqueLabel(analytics.Technique{ID: "T9999"}), "T9999 (not in ATT&CK)"},
-	} {
-		if c.got != c.want {
-			t.Errorf("got %q, want %q", c.got, c.want)
-		}
-	}
-	if u := UnitFor(1, 47); u != Hours {
-		t.Errorf("UnitFor(1, 47): got %v, want hours", u.Name())
-	}
-	if u := UnitFor(1, 48); u != Days {
-		t.Errorf("UnitFor(1, 48): got %v, want days", u.Name())
 	}
 }

@@ -45,23 +45,7 @@ var (
 	colorSteel  = gacharts.Color{R: 122, G: 160, B: 204, A: 255}
 	colorOrange = gacharts.Color{R: 221, G: 132, B: 82, A: 255}
 	colorRed    = gacharts.Color{R: 196, G: 78, B: 82, A: 255}
-	colorOther  = gacharts.Color{R: 186, G: 176, B: 172, A: 255}
 )
-
-// categorical is the dashboard's Palette as chart colours, so a root cause
-// has the same colour in the HTML and the PDF.
-func categorical() []gacharts.Color {
-	hex := Palette()
-	out := make([]gacharts.Color, len(hex))
-	for i, h := range hex {
-		out[i] = gacharts.ParseColor(h)
-	}
-	return out
-}
-
-// maxStackKeys is how many root-cause categories get their own colour; the
-// rest are summed into "Other" so the legend stays readable.
-const maxStackKeys = 7
 
 // png holds one chart's resolved options.
 type png struct {
@@ -237,34 +221,23 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	byQuarter := make(map[string]analytics.Stat, len(s.Stats))
-	maxH := 0.0
-	for _, st := range s.Stats {
-		byQuarter[st.Quarter] = st
-		for _, v := range []*float64{st.Median, st.P90} {
-			if v != nil && *v > maxH {
-				maxH = *v
-			}
-		}
-	}
-	if len(quarters) == 0 || maxH == 0 && !hasValue(s.Stats) {
+	tr := trendOf(s, quarters)
+	if len(quarters) == 0 || len(tr.hours) == 0 {
 		return nil, fmt.Errorf("trend chart %s: %w", s.Metric, ErrNoData)
 	}
-	unit := UnitFor(maxH)
 	top := 0.0
 	null := gacharts.GetNullValue()
 	median := make([]float64, len(quarters))
 	p90 := make([]float64, len(quarters))
-	for i, q := range quarters {
-		st, ok := byQuarter[q]
+	for i := range quarters {
 		median[i], p90[i] = null, null
-		if ok && st.N > 0 && st.Median != nil {
-			median[i] = unit.Value(*st.Median)
-			top = math.Max(top, median[i])
+		if v := tr.median[i]; v != nil {
+			median[i] = *v
+			top = math.Max(top, *v)
 		}
-		if ok && st.N > 0 && st.P90 != nil {
-			p90[i] = unit.Value(*st.P90)
-			top = math.Max(top, p90[i])
+		if v := tr.p90[i]; v != nil {
+			p90[i] = *v
+			top = math.Max(top, *v)
 		}
 	}
 	opt := gacharts.NewLineChartOptionWithData([][]float64{median, p90})
@@ -274,19 +247,10 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 	opt.Legend = p.legend([]string{"median", "p90"})
 	opt.XAxis = p.quarterAxis(quarters)
 	opt.XAxis.BoundaryGap = gacharts.Ptr(true)
-	opt.YAxis = []gacharts.YAxisOption{p.zeroAxis(unit.Name(), top, false)}
+	opt.YAxis = []gacharts.YAxisOption{p.zeroAxis(tr.unit.Name(), top, false)}
 	opt.LineStrokeWidth = 2 * p.o.Scale
 	opt.Symbol = gacharts.Symbol{Shape: gacharts.SymbolCircle, Size: 2.5 * p.o.Scale}
 	return p.render(func(pt *gacharts.Painter) error { return pt.LineChart(opt) })
-}
-
-func hasValue(stats []analytics.Stat) bool {
-	for _, st := range stats {
-		if st.N > 0 && (st.Median != nil || st.P90 != nil) {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *png) categoryAxis(labels []string) gacharts.XAxisOption {
@@ -311,17 +275,10 @@ func VolumePNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts := make(map[string]int)
-	for _, c := range r.Volume.Total {
-		counts[c.Quarter] += c.Cases
-	}
 	if len(r.Quarters) == 0 {
 		return nil, fmt.Errorf("volume chart: %w", ErrNoData)
 	}
-	vals := make([]float64, len(r.Quarters))
-	for i, q := range r.Quarters {
-		vals[i] = float64(counts[q])
-	}
+	vals := floats(caseTotals(r))
 	opt := p.barOption([][]float64{vals}, []gacharts.Color{colorNavy})
 	opt.Legend = gacharts.LegendOption{Show: gacharts.Ptr(false)}
 	opt.CategoryAxis = p.quarterAxis(r.Quarters)
@@ -355,71 +312,35 @@ func RootCausesPNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(r.RootCauses) == 0 || len(r.Quarters) == 0 {
+	st := rootCauseStack(r)
+	if len(st.keys) == 0 || len(r.Quarters) == 0 {
 		return nil, fmt.Errorf("root cause chart: %w", ErrNoData)
 	}
-	totals := make(map[string]int)
-	for _, rc := range r.RootCauses {
-		totals[rc.Category] += rc.Cases
+	values := make([][]float64, len(st.values))
+	for i, v := range st.values {
+		values[i] = floats(v)
 	}
-	keys := make([]string, 0, len(totals))
-	for k := range totals {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int {
-		if totals[a] != totals[b] {
-			return totals[b] - totals[a]
-		}
-		return strings.Compare(a, b)
-	})
-	other := false
-	if len(keys) > maxStackKeys {
-		keys, other = keys[:maxStackKeys-1], true
-	}
-	index := make(map[string]int, len(keys))
-	for i, k := range keys {
-		index[k] = i
-	}
-	qi := make(map[string]int, len(r.Quarters))
-	for i, q := range r.Quarters {
-		qi[q] = i
-	}
-	n := len(keys)
-	if other {
-		n++
-	}
-	values := make([][]float64, n)
-	for i := range values {
-		values[i] = make([]float64, len(r.Quarters))
-	}
-	for _, rc := range r.RootCauses {
-		q, ok := qi[rc.Quarter]
-		if !ok {
-			continue
-		}
-		k, ok := index[rc.Category]
-		if !ok {
-			k = n - 1
-		}
-		values[k][q] += float64(rc.Cases)
-	}
-	names := make([]string, 0, n)
-	colors := make([]gacharts.Color, 0, n)
-	palette := categorical()
-	for i, k := range keys {
-		names = append(names, clip(k, 24))
-		colors = append(colors, palette[i%len(palette)])
-	}
-	if other {
-		names = append(names, "Other")
-		colors = append(colors, colorOther)
+	names := make([]string, len(st.names))
+	colors := make([]gacharts.Color, len(st.colors))
+	for i := range st.names {
+		names[i] = clip(st.names[i], 24)
+		colors[i] = gacharts.ParseColor(st.colors[i])
 	}
 	opt := p.barOption(values, colors)
 	opt.StackSeries = gacharts.Ptr(true)
 	opt.Legend = p.legend(names)
 	opt.CategoryAxis = p.quarterAxis(r.Quarters)
-	opt.ValueAxis = []gacharts.ValueAxisOption{p.countAxis("cases", maxOf(values, true))}
+	opt.ValueAxis = []gacharts.ValueAxisOption{p.countAxis("cases", float64(st.max()))}
 	return p.render(func(pt *gacharts.Painter) error { return pt.BarChart(opt) })
+}
+
+// floats turns counts into chart values.
+func floats(ns []int) []float64 {
+	out := make([]float64, len(ns))
+	for i, n := range ns {
+		out[i] = float64(n)
+	}
+	return out
 }
 
 // TechniquesPNG draws the report quarter's top techniques as horizontal bars
@@ -429,10 +350,7 @@ func TechniquesPNG(r *analytics.Report, top int, o PNGOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := r.Techniques
-	if top > 0 && len(ts) > top {
-		ts = ts[:top]
-	}
+	ts, names := techniqueBars(r, top)
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("technique chart: %w", ErrNoData)
 	}
@@ -441,7 +359,7 @@ func TechniquesPNG(r *analytics.Report, top int, o PNGOptions) ([]byte, error) {
 	// The chart draws the first category at the bottom: fill in reverse.
 	for i, t := range ts {
 		j := len(ts) - 1 - i
-		labels[j] = clip(TechniqueLabel(t), 26)
+		labels[j] = clip(names[i], 26)
 		vals[j] = float64(t.Cases)
 	}
 	return p.horizontalBars(labels, vals, "cases", colorNavy)
@@ -461,30 +379,20 @@ func TacticsPNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 			prev = r.Quarters[i-1]
 		}
 	}
-	cur := map[string]int{}
-	before := map[string]int{}
-	names := map[string]string{}
-	for _, t := range r.Tactics {
-		switch t.Quarter {
-		case r.Quarter:
-			cur[t.Tactic] += t.Cases
-		case prev:
-			before[t.Tactic] += t.Cases
-		default:
-			continue
+	ts := tacticsOf(r)
+	var keys []string
+	for _, k := range ts.order {
+		if ts.by[k][r.Quarter] > 0 {
+			keys = append(keys, k)
 		}
-		names[t.Tactic] = TacticLabel(t.Name, t.Tactic)
 	}
-	if len(cur) == 0 {
+	if len(keys) == 0 {
 		return nil, fmt.Errorf("tactic chart: %w", ErrNoData)
 	}
-	keys := make([]string, 0, len(cur))
-	for k := range cur {
-		keys = append(keys, k)
-	}
+	cur := func(k string) int { return ts.by[k][r.Quarter] }
 	slices.SortFunc(keys, func(a, b string) int {
-		if cur[a] != cur[b] {
-			return cur[b] - cur[a]
+		if cur(a) != cur(b) {
+			return cur(b) - cur(a)
 		}
 		return strings.Compare(a, b)
 	})
@@ -493,9 +401,11 @@ func TacticsPNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	then := make([]float64, len(keys))
 	for i, k := range keys {
 		j := len(keys) - 1 - i
-		labels[j] = clip(names[k], 28)
-		now[j] = float64(cur[k])
-		then[j] = float64(before[k])
+		labels[j] = clip(ts.names[k], 28)
+		now[j] = float64(cur(k))
+		if prev != "" {
+			then[j] = float64(ts.by[k][prev])
+		}
 	}
 	if prev == "" {
 		return p.horizontalBars(labels, now, "cases", colorNavy)
@@ -529,17 +439,8 @@ func ActionItemsPNG(r *analytics.Report, o PNGOptions) ([]byte, error) {
 	if len(r.Actions) == 0 || len(r.Quarters) == 0 {
 		return nil, fmt.Errorf("action item chart: %w", ErrNoData)
 	}
-	by := make(map[string]analytics.ActionSummary, len(r.Actions))
-	for _, a := range r.Actions {
-		by[a.Quarter] = a
-	}
-	created := make([]float64, len(r.Quarters))
-	completed := make([]float64, len(r.Quarters))
-	overdue := make([]float64, len(r.Quarters))
-	for i, q := range r.Quarters {
-		a := by[q]
-		created[i], completed[i], overdue[i] = float64(a.Created), float64(a.Completed), float64(a.Overdue)
-	}
+	ac := actionCountsOf(r)
+	created, completed, overdue := floats(ac.created), floats(ac.completed), floats(ac.overdue)
 	opt := p.barOption([][]float64{created, completed, overdue}, []gacharts.Color{colorSteel, colorNavy, colorRed})
 	opt.Legend = p.legend([]string{"created", "completed", "overdue"})
 	opt.CategoryAxis = p.quarterAxis(r.Quarters)
@@ -589,19 +490,4 @@ func axisInteger(v float64) string {
 		return ""
 	}
 	return fmt.Sprintf("%.0f", v)
-}
-
-// TacticLabel is a tactic's display name, spelled from its short name
-// ("command-and-control" is "Command and Control") when the report has none.
-func TacticLabel(name, shortname string) string {
-	if strings.TrimSpace(name) != "" {
-		return name
-	}
-	words := strings.Split(shortname, "-")
-	for i, w := range words {
-		if w != "" && (i == 0 || w != "and" && w != "of" && w != "the") {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
-		}
-	}
-	return strings.Join(words, " ")
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // pngOut, when set, keeps the rendered charts in that directory to look at:
@@ -221,10 +222,10 @@ func near(v uint32, c uint8) bool {
 }
 
 func TestPngTacticLabel(t *testing.T) {
-	if got, want := TacticLabel("", "command-and-control"), "Command and Control"; got != want {
+	if got, want := display.TacticLabel("", "command-and-control"), "Command and Control"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got, want := TacticLabel("Initial Access", "initial-access"), "Initial Access"; got != want {
+	if got, want := display.TacticLabel("Initial Access", "initial-access"), "Initial Access"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -9,129 +9,13 @@ import (
 	"strings"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // The post-incident review of one case (analytics.Review) as a
-// self-contained HTML page, and the display helpers its three renderers
-// share (Markdown in package review, PDF in package pdf, HTML here), so the
-// same review reads the same in every format.
-
-// ReviewBlameless is the ground rule printed at the top of every review.
-const ReviewBlameless = "Blameless review: this document describes what happened and how systems and processes behaved, " +
-	"not who is to blame. People are named only as owners of action items."
-
-// ReviewTimeLayout is how milestone times are shown (in the review's zone).
-const ReviewTimeLayout = "2006-01-02 15:04 MST"
-
-// ReviewFacts are the incident summary's label/value pairs, in order; the
-// values are raw text (escape them for the output format).
-func ReviewFacts(rv *analytics.Review) [][2]string {
-	q := rv.Quarter
-	if q != "" {
-		q = fmt.Sprintf("%s (%d cases)", rv.Quarter, rv.QuarterCases)
-	}
-	metrics := "counted"
-	if rv.Excluded {
-		metrics = "excluded (exercise, test or false positive)"
-	}
-	return [][2]string{
-		{"Case", rv.CaseID},
-		{"Source", rv.Source},
-		{"Title", orNoValue(rv.Title)},
-		{"Severity", orNoValue(rv.Severity)},
-		{"Category", orNoValue(rv.Category)},
-		{"Status", orNoValue(rv.Status)},
-		{"Tags", orNoValue(strings.Join(rv.Tags, ", "))},
-		{"Quarter", orNoValue(q)},
-		{"Metrics", metrics},
-		{"ATT&CK techniques", fmt.Sprint(len(rv.Techniques))},
-		{"Action items", fmt.Sprintf("%d (%d overdue)", len(rv.Actions), rv.OverdueActions)},
-	}
-}
-
-// SincePrevious describes a milestone's distance from the one recorded
-// before it: "2.0 h after detection", "2.0 d before detection (out of
-// order)", or "–" for the first.
-func SincePrevious(t analytics.ReviewMilestone) string {
-	if t.SincePrevious == nil {
-		return NoValue
-	}
-	h := *t.SincePrevious
-	if t.OutOfOrder {
-		return FormatHours(-h) + " before " + t.Previous + " (out of order)"
-	}
-	return FormatHours(h) + " after " + t.Previous
-}
-
-// SinceDetection is "T+2.0 h", "T−5.0 d", "T+0" or "–" without a
-// detection time.
-func SinceDetection(t analytics.ReviewMilestone) string {
-	if t.SinceDetection == nil {
-		return NoValue
-	}
-	h := *t.SinceDetection
-	switch {
-	case h == 0:
-		return "T+0"
-	case h < 0:
-		return "T−" + FormatHours(-h)
-	default:
-		return "T+" + FormatHours(h)
-	}
-}
-
-// RuleTechniques lists a rule's techniques: "T1190 Exploit Public-Facing
-// Application, T9999".
-func RuleTechniques(r analytics.ReviewRule) string {
-	parts := make([]string, len(r.Techniques))
-	for i, t := range r.Techniques {
-		parts[i] = strings.TrimSpace(t.ID + " " + t.Name)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// ReviewLead is the review's one-sentence incident summary, durations
-// formatted as everywhere else.
-func ReviewLead(rv *analytics.Review) string { return rv.Lead(FormatHours) }
-
-// ReviewComparison is a metric's comparison with the quarter in one
-// sentence, with the same numbers as the comparison table.
-func ReviewComparison(rv *analytics.Review, m analytics.ReviewMetric) string {
-	return rv.Comparison(m, FormatHours)
-}
-
-// ReviewQuarter names the quarter the case is compared with.
-func ReviewQuarter(rv *analytics.Review) string {
-	if rv.Quarter == "" {
-		return "the case's quarter"
-	}
-	return rv.Quarter
-}
-
-// ReviewFooter is the provenance line: who generated it when, as of which
-// date, in which zone, compared with which cohort.
-func ReviewFooter(rv *analytics.Review) string {
-	s := "Generated"
-	if rv.Version != "" {
-		s += " by pir " + rv.Version
-	}
-	if !rv.GeneratedAt.IsZero() {
-		s += " on " + rv.GeneratedAt.Format(ReviewTimeLayout)
-	}
-	s += "; action items as of " + rv.AsOfDate + "; times in " + rv.TimeZone + "; durations compared with the " +
-		ReviewQuarter(rv) + " detection cohort."
-	if rv.Organisation != "" {
-		s = rv.Organisation + ". " + s
-	}
-	return s
-}
-
-func orNoValue(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return NoValue
-	}
-	return s
-}
+// self-contained HTML page. The Markdown (package markdown) and the PDF
+// (package pdf) follow the same agenda with the same wording, from
+// analytics.Review's text methods and package display.
 
 // reviewView is what the review template shows, formatted.
 type reviewView struct {
@@ -144,6 +28,7 @@ type reviewView struct {
 	Rules      []reviewRuleView
 	Techniques []reviewTechniqueView
 	Quarter    string
+	RootCause  string // category in words, "" when not recorded
 	Blameless  string
 	Footer     string
 	CSP        string
@@ -170,35 +55,38 @@ type reviewTechniqueView struct{ ID, Name, Tactics, Note string }
 
 // Review writes the review as one self-contained HTML page: inline CSS, no
 // script, nothing loaded from anywhere (a Content-Security-Policy forbids
-// it), every string from the case escaped by html/template. It prints on
+// it), every string from the case escaped by html/template and its
+// invisible characters shown as code points (display.Visible). It prints on
 // A4 as it shows on screen.
 func Review(w io.Writer, rv *analytics.Review) error {
 	if rv == nil {
 		return errors.New("review html: no review")
 	}
+	rv = display.VisibleCopy(rv) // every string the page shows, once
 	v := reviewView{
-		R: rv, Lead: ReviewLead(rv), Facts: ReviewFacts(rv), Quarter: ReviewQuarter(rv), Blameless: ReviewBlameless, Footer: ReviewFooter(rv),
-		CSP: "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
+		R: rv, Lead: rv.Lead(), Facts: rv.Facts(), Quarter: rv.QuarterName(), Blameless: analytics.ReviewBlameless, Footer: rv.Footer(),
+		RootCause: display.Words(rv.RootCause.Category),
+		CSP:       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
 	}
 	for _, t := range rv.Timeline {
-		v.Timeline = append(v.Timeline, reviewMilestoneView{Label: t.Label, At: t.At.Format(ReviewTimeLayout),
-			SincePrevious: SincePrevious(t), SinceDetection: SinceDetection(t), OutOfOrder: t.OutOfOrder})
+		v.Timeline = append(v.Timeline, reviewMilestoneView{Label: t.Label, At: t.At.Format(analytics.ReviewTimeLayout),
+			SincePrevious: t.AfterPrevious(), SinceDetection: t.AfterDetection(), OutOfOrder: t.OutOfOrder})
 	}
 	for _, m := range rv.Metrics {
-		v.Metrics = append(v.Metrics, reviewMetricView{Label: m.Label, Hours: FormatHoursPtr(m.Hours), Median: FormatHoursPtr(m.Median),
-			P90: FormatHoursPtr(m.P90), N: fmt.Sprint(m.N), Rank: orNoValue(m.Rank()), Sentence: ReviewComparison(rv, m),
+		v.Metrics = append(v.Metrics, reviewMetricView{Label: m.Label, Hours: display.DurationPtr(m.Hours), Median: display.DurationPtr(m.Median),
+			P90: display.DurationPtr(m.P90), N: display.Count(m.N), Rank: display.OrNoValue(m.Rank()), Sentence: rv.Comparison(m),
 			Slower: m.Shorter > m.Longer && m.Hours != nil})
 	}
 	for _, a := range rv.Actions {
-		v.Actions = append(v.Actions, reviewActionView{ID: a.ID, Summary: a.Summary, Owner: orNoValue(a.Owner),
-			Priority: orNoValue(a.Priority), Due: orNoValue(a.Due), State: a.State(), Overdue: a.Overdue})
+		v.Actions = append(v.Actions, reviewActionView{ID: a.ID, Summary: a.Summary, Owner: display.OrNoValue(a.Owner),
+			Priority: display.OrNoValue(a.Priority), Due: display.OrNoValue(a.Due), State: a.State(), Overdue: a.Overdue})
 	}
 	for _, r := range rv.DetectionRules {
-		v.Rules = append(v.Rules, reviewRuleView{ID: r.ID, Title: orNoValue(r.Title), Techniques: orNoValue(RuleTechniques(r))})
+		v.Rules = append(v.Rules, reviewRuleView{ID: r.ID, Title: display.OrNoValue(r.Title), Techniques: display.OrNoValue(r.TechniqueList())})
 	}
 	for _, t := range rv.Techniques {
-		v.Techniques = append(v.Techniques, reviewTechniqueView{ID: t.ID, Name: orNoValue(t.Name),
-			Tactics: orNoValue(strings.Join(t.Tactics, ", ")), Note: t.Note(rv.ATTACK.Version)})
+		v.Techniques = append(v.Techniques, reviewTechniqueView{ID: t.ID, Name: display.OrNoValue(t.Name),
+			Tactics: display.OrNoValue(strings.Join(t.Tactics, ", ")), Note: t.Note(rv.ATTACK.Version)})
 	}
 	tmpl, err := template.New("review").Parse(reviewTmpl)
 	if err != nil {
@@ -310,7 +198,7 @@ footer { margin-top: 36px; border-top: 1px solid var(--rule); padding-top: 8px; 
 
 <section id="root-cause">
 <h2>5. Root cause analysis</h2>
-<p><strong>Root-cause category:</strong> {{if .R.RootCause.Category}}{{.R.RootCause.Category}}{{else}}<span class="none">not recorded</span>{{end}}</p>
+<p><strong>Root-cause category:</strong> {{if .RootCause}}{{.RootCause}}{{else}}<span class="none">not recorded</span>{{end}}</p>
 {{if .R.RootCause.Summary}}<p>{{.R.RootCause.Summary}}</p>{{end}}
 {{if .R.RootCause.Whys}}<p>The 5 Whys:</p>
 <ol class="whys">{{range .R.RootCause.Whys}}

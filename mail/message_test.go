@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdhtml "html"
 	"io"
 	"log/slog"
 	"mime"
@@ -348,6 +349,42 @@ func TestSummaryBodies(t *testing.T) {
 	}
 	if strings.Contains(html, "<script>") {
 		t.Errorf("HTML body has an unescaped script tag:\n%s", html)
+	}
+}
+
+// TestSummaryShowsInvisibleCharacters: an organisation or an owner named in
+// a sentence with a bidi override or a zero-width space shows it as its
+// code point in both bodies and the subject, never as the raw character.
+func TestSummaryShowsInvisibleCharacters(t *testing.T) {
+	s := testSummary()
+	s.Organisation = "ACME\u200b"
+	s.Sentences = []string{"The oldest overdue item is owned by Ann\u202eeeL."}
+	html, err := s.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, err := Subject("", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// html/template writes "+" as &#43;: compare what a reader sees.
+	for name, body := range map[string]string{"text": s.Text(), "html": stdhtml.UnescapeString(html), "subject": subject} {
+		if strings.ContainsAny(body, "\u200b\u202e") {
+			t.Errorf("%s: raw invisible character kept: %q", name, body)
+		}
+		if !strings.Contains(body, "ACME‹U+200B›") {
+			t.Errorf("%s: organisation not shown as ACME‹U+200B›: %q", name, body)
+		}
+		if name != "subject" && !strings.Contains(body, "Ann‹U+202E›eeL") {
+			t.Errorf("%s: owner not shown as Ann‹U+202E›eeL", name)
+		}
+	}
+	if s.Organisation != "ACME\u200b" {
+		t.Error("the caller's summary changed")
+	}
+	// The change column is coloured as on the dashboard and in the PDF.
+	if !strings.Contains(html, "color:#1a7f37") || !strings.Contains(html, "14") {
+		t.Errorf("HTML body lacks the direction colour of a better change:\n%s", html)
 	}
 }
 

@@ -7,13 +7,15 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"unicode/utf8"
+
+	"github.com/pirhq/pir/display"
 )
 
 // Summary is what the email body says about the quarter: per metric the
 // median and p90 and the change against the previous quarter. The caller
-// fills it from the report model with the formatters the PDF uses, so the
-// email prints exactly the PDF's numbers; mail itself depends on no pir
-// package.
+// fills it from the report model with package display, as the PDF does, so
+// the email prints exactly the PDF's numbers; mail itself depends on no pir
+// package but display.
 type Summary struct {
 	Organisation string
 	Quarter      string // e.g. "2024-Q1"
@@ -65,6 +67,7 @@ func Subject(tmpl string, s Summary) (string, error) {
 	if tmpl == "" {
 		tmpl = DefaultSubject
 	}
+	s = display.VisibleCopy(s)
 	t, err := texttemplate.New("subject").Option("missingkey=error").Parse(tmpl)
 	if err != nil {
 		return "", fmt.Errorf("subject template: %w", err)
@@ -114,16 +117,18 @@ func Subject(tmpl string, s Summary) (string, error) {
 	return HeaderText(out, maxSubjectRunes), nil
 }
 
-// Text is the plain-text body.
+// Text is the plain-text body. Characters that would draw nothing or
+// reorder the text around them show as their code points (display.Visible).
 func (s Summary) Text() string {
+	s = display.VisibleCopy(s)
 	var b strings.Builder
 	title := s.Title()
 	fmt.Fprintf(&b, "%s\n%s\n", title, strings.Repeat("=", min(len([]rune(title)), 72)))
 	if s.Marking != "" {
 		fmt.Fprintf(&b, "Marking: %s\n", s.Marking)
 	}
-	fmt.Fprintf(&b, "\n%d %s in %s (%s cohort, time zone %s).\n", s.Cases, plural(s.Cases, "case", "cases"),
-		s.Quarter, orDash(s.Cohort), orDash(s.TimeZone))
+	fmt.Fprintf(&b, "\n%s in %s (%s cohort, time zone %s).\n", display.Plural(s.Cases, "case", "cases"),
+		s.Quarter, display.OrNoValue(s.Cohort), display.OrNoValue(s.TimeZone))
 	if len(s.Sentences) > 0 {
 		b.WriteString("\n")
 		for _, line := range s.Sentences {
@@ -138,7 +143,7 @@ func (s Summary) Text() string {
 		header := []string{"Metric", "Median", "p90", "n", "Median " + prev, "Change", ""}
 		rows := [][]string{header}
 		for _, r := range s.Rows {
-			n := fmt.Sprint(r.N)
+			n := display.Count(r.N)
 			if r.SmallSample {
 				n += "*"
 			}
@@ -150,7 +155,7 @@ func (s Summary) Text() string {
 			b.WriteString("* fewer than 5 cases: too few to conclude.\n")
 		}
 	}
-	fmt.Fprintf(&b, "\nOverdue action items: %d\n", s.Overdue)
+	fmt.Fprintf(&b, "\nOverdue action items: %s\n", display.Count(s.Overdue))
 	if len(s.Attachments) > 0 {
 		fmt.Fprintf(&b, "\nAttached: %s\n", strings.Join(s.Attachments, ", "))
 	}
@@ -193,27 +198,31 @@ func writeTable(b *strings.Builder, rows [][]string) {
 	}
 }
 
-var htmlBody = template.Must(template.New("body").Parse(`<!DOCTYPE html>
+var htmlBody = template.Must(template.New("body").Funcs(template.FuncMap{
+	"count": display.Count, "plural": display.Plural, "orNoValue": display.OrNoValue, "directionColor": display.DirectionColor,
+}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#222;max-width:760px">
 <h1 style="font-size:20px;margin:0 0 4px">{{.Title}}</h1>
 {{if .Marking}}<p style="margin:0 0 12px;font-weight:bold;color:#b36b00">{{.Marking}}</p>{{end}}
-<p>{{.Cases}} {{if eq .Cases 1}}case{{else}}cases{{end}} in {{.Quarter}} ({{or .Cohort "–"}} cohort, time zone {{or .TimeZone "–"}}).</p>
+<p>{{plural .Cases "case" "cases"}} in {{.Quarter}} ({{orNoValue .Cohort}} cohort, time zone {{orNoValue .TimeZone}}).</p>
 {{if .Sentences}}<ul>{{range .Sentences}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Rows}}<table style="border-collapse:collapse;font-size:14px" cellpadding="6">
 <thead><tr style="background:#eee;text-align:right"><th style="text-align:left">Metric</th><th>Median</th><th>p90</th><th>n</th><th>Median {{or .Previous "previous quarter"}}</th><th>Change</th></tr></thead>
-<tbody>{{range .Rows}}<tr style="text-align:right;border-top:1px solid #ddd"><td style="text-align:left">{{.Label}}</td><td>{{.Median}}</td><td>{{.P90}}</td><td>{{.N}}{{if .SmallSample}}*{{end}}</td><td>{{.PrevMedian}}</td><td style="color:{{if eq .Direction "better"}}#1a7f37{{else if eq .Direction "worse"}}#cf222e{{else}}#555{{end}}">{{.Change}}{{if or (eq .Direction "better") (eq .Direction "worse")}} ({{.Direction}}){{end}}</td></tr>
+<tbody>{{range .Rows}}<tr style="text-align:right;border-top:1px solid #ddd"><td style="text-align:left">{{.Label}}</td><td>{{.Median}}</td><td>{{.P90}}</td><td>{{count .N}}{{if .SmallSample}}*{{end}}</td><td>{{.PrevMedian}}</td><td style="color:{{directionColor .Direction}}">{{.Change}}{{if or (eq .Direction "better") (eq .Direction "worse")}} ({{.Direction}}){{end}}</td></tr>
 {{end}}</tbody></table>
 {{if .HasSmallSample}}<p style="font-size:12px">* fewer than 5 cases: too few to conclude.</p>{{end}}{{end}}
-<p>Overdue action items: <b>{{.Overdue}}</b></p>
+<p>Overdue action items: <b>{{count .Overdue}}</b></p>
 {{if .Attachments}}<p>Attached: {{range $i, $a := .Attachments}}{{if $i}}, {{end}}{{$a}}{{end}}</p>{{end}}
 <p style="font-size:12px;color:#555">Durations are medians and 90th percentiles; lower is better. The full report is attached.{{if .Version}} Generated by pir {{.Version}}.{{end}}</p>
 </body></html>
 `))
 
 // HTML is the HTML body. Every string is escaped: organisation names and
-// summary sentences may carry text from case records.
+// summary sentences may carry text from case records; their invisible
+// characters show as code points (display.Visible).
 func (s Summary) HTML() (string, error) {
+	s = display.VisibleCopy(s)
 	var b bytes.Buffer
 	data := struct {
 		Summary
@@ -240,18 +249,4 @@ func FilesBody(names []string) (text, html string) {
 	}
 	hb.WriteString("</ul></body></html>\n")
 	return tb.String(), hb.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "–"
-	}
-	return s
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/consts/align"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 )
 
 // maxCoverageRows caps the gap and covered-technique tables.
@@ -25,43 +25,43 @@ func (rp *report) coverage() {
 		"ATT&CK techniques of the cases %s in %s against the Sigma rules in %s. Covered: a rule is tagged with the technique; related: a rule for its parent or a sub-technique only.",
 		rp.cohortVerb(), q, clean(c.RulesDir, rp.fs.regular, 120)))
 
-	gaps := tile{value: charts.FormatCount(c.Gaps), label: "techniques seen without a rule", color: colAccent}
+	gaps := tile{value: display.Count(c.Gaps), label: "techniques seen without a rule", color: colAccent}
 	if c.Gaps > 0 {
 		gaps.color = colBad
 	}
 	rp.tiles([]tile{
-		{value: charts.FormatRate(c.Share), label: fmt.Sprintf("of the %s techniques seen have a rule", charts.FormatCount(c.Techniques)), color: colAccent},
+		{value: display.Rate(c.Share), label: fmt.Sprintf("of the %s techniques seen have a rule", display.Count(c.Techniques)), color: colAccent},
 		gaps,
-		{value: charts.FormatCount(c.Related), label: "gaps with a related rule", color: colAccent},
-		{value: charts.FormatCount(c.Rules), label: fmt.Sprintf("usable rules of %s files", charts.FormatCount(c.RuleFiles)), color: colAccent},
+		{value: display.Count(c.Related), label: "gaps with a related rule", color: colAccent},
+		{value: display.Count(c.Rules), label: fmt.Sprintf("usable rules of %s files", display.Count(c.RuleFiles)), color: colAccent},
 	})
 
 	if len(c.Trend) > 0 {
 		parts := make([]string, 0, len(c.Trend))
 		for _, t := range c.Trend {
-			parts = append(parts, t.Quarter+string(nbsp)+charts.FormatRate(t.Share))
+			parts = append(parts, t.Quarter+string(nbsp)+display.Rate(t.Share))
 		}
 		rp.gap(2)
 		rp.paragraph("Share of the techniques seen that have a rule, by quarter: "+strings.Join(parts, " · ")+".", stBody.with(func(s *style) { s.size = 8.5 }))
 	}
 
-	rp.subheading(fmt.Sprintf("Detection gaps, %s (%d)", q, len(c.GapList)), 14)
+	rp.subheading(fmt.Sprintf("Detection gaps, %s (%s)", q, display.Count(len(c.GapList))), 14)
 	if len(c.GapList) == 0 {
 		rp.paragraph("Every technique seen in "+q+" has a rule.", stBody)
 	} else {
 		rp.coverageTable(c.GapList, "Related rules", func(t analytics.CoverageTechnique) []analytics.CoverageRuleRef { return t.Related })
 	}
 	if len(c.CoveredList) > 0 {
-		rp.subheading(fmt.Sprintf("Covered techniques, %s (%d)", q, len(c.CoveredList)), 14)
+		rp.subheading(fmt.Sprintf("Covered techniques, %s (%s)", q, display.Count(len(c.CoveredList))), 14)
 		rp.coverageTable(c.CoveredList, "Rules", func(t analytics.CoverageTechnique) []analytics.CoverageRuleRef { return t.Rules })
 	}
 
 	var notes []string
 	if n := len(c.Inactive); n > 0 {
-		notes = append(notes, fmt.Sprintf("%d rules are deprecated or unsupported and not counted.", n))
+		notes = append(notes, display.Count(n)+" rules are deprecated or unsupported and not counted.")
 	}
 	if n := len(c.Invalid); n > 0 {
-		notes = append(notes, fmt.Sprintf("%d files are not Sigma rules and were skipped.", n))
+		notes = append(notes, display.Count(n)+" files are not Sigma rules and were skipped.")
 	}
 	notes = append(notes, "How rules are matched and whose rules they are: see the appendix.")
 	rp.gap(1.5)
@@ -99,14 +99,14 @@ func (rp *report) coverageTable(ts []analytics.CoverageTechnique, rulesTitle str
 		for _, r := range rs {
 			titles = append(titles, r.Title)
 		}
-		ruleText := charts.NoValue
+		ruleText := display.NoValue
 		if len(titles) > 0 {
-			ruleText = joinCapped(titles, 3)
+			ruleText = display.JoinCapped(titles, 3)
 		}
 		rows = append(rows, tr(
 			tdStyled(t.ID, stTD.with(func(s *style) { s.mono = true; s.size = 8 })),
-			techniqueName(t.Name, t.Status),
-			td(charts.FormatCount(t.Cases)),
+			techniqueName(t.Name, t.Status, rp.r.Coverage.ATTACK.Version),
+			td(display.Count(t.Cases)),
 			cell{{text: ruleText, st: stSmall.with(func(s *style) { s.color = colInk }), maxLines: 4}},
 		))
 	}
@@ -117,21 +117,18 @@ func (rp *report) coverageTable(ts []analytics.CoverageTechnique, rulesTitle str
 		{title: rulesTitle},
 	}, rows)
 	if more > 0 {
-		rp.paragraph(fmt.Sprintf("and %d more, not listed here.", more), stSmall)
+		rp.paragraph("and "+display.Count(more)+" more, not listed here.", stSmall)
 	}
 }
 
 // techniqueName is a technique's name cell, flagged when the embedded
-// ATT&CK list does not know it or marks it deprecated.
-func techniqueName(name, status string) cell {
-	warn := stTD.with(func(s *style) { s.color = colWarn })
-	switch {
-	case status == "unknown" || name == "":
-		return cell{{text: "not in the embedded ATT&CK list", st: warn}}
-	case status == "deprecated":
-		return cell{{text: name, st: stTD}, {text: "deprecated, no replacement", st: stSmall.with(func(s *style) { s.color = colWarn })}}
-	case status == "newer":
-		return cell{{text: name, st: stTD}, {text: "from a later ATT&CK release", st: stSmall.with(func(s *style) { s.color = colWarn })}}
+// ATT&CK list does not know it or marks it deprecated or newer.
+func techniqueName(name, status, version string) cell {
+	if status == "unknown" || name == "" {
+		return cell{{text: display.TechniqueNote("unknown", version), st: stTD.with(func(s *style) { s.color = colWarn })}}
+	}
+	if note := display.TechniqueNote(status, version); note != "" {
+		return cell{{text: name, st: stTD}, {text: note, st: stSmall.with(func(s *style) { s.color = colWarn })}}
 	}
 	return td(name)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/props"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // DefaultMarking is the classification printed when neither the options nor
@@ -83,6 +84,10 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	if o.MaxRows <= 0 {
 		o.MaxRows = DefaultMaxRows
 	}
+	// Every string the report shows, once: invisible characters as code
+	// points (clean would drop them, and two IDs could look the same).
+	r = display.VisibleCopy(r)
+	o.Organisation, o.Marking = display.Visible(o.Organisation), display.Visible(o.Marking)
 	rep := &report{r: r, o: o}
 	rep.org = firstNonEmpty(o.Organisation, r.Organisation)
 	rep.marking = firstNonEmpty(o.Marking, r.Marking, DefaultMarking)

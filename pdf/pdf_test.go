@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 )
 
 // The tests read the PDF back with poppler (pdftotext, pdftoppm, pdfinfo,
@@ -181,13 +181,13 @@ func checkPageOne(t *testing.T, r *analytics.Report, path string) {
 			t.Fatal("the report has no KPIs to check")
 		}
 		for _, k := range r.KPIs {
-			n := charts.FormatCount(k.Current.N)
+			n := display.Count(k.Current.N)
 			if k.Current.SmallSample {
 				n += "*"
 			}
-			want := []string{k.Label, charts.FormatHoursPtr(k.Current.Median), charts.FormatHoursPtr(k.Current.P90), n,
-				strings.TrimSpace(charts.Arrow(k.QoQ) + " " + charts.FormatChange(k.QoQ)),
-				strings.TrimSpace(charts.Arrow(k.YoY) + " " + charts.FormatChange(k.YoY))}
+			want := []string{k.Label, display.DurationPtr(k.Current.Median), display.DurationPtr(k.Current.P90), n,
+				strings.TrimSpace(display.Change(k.QoQ).Arrow() + " " + display.Change(k.QoQ).String()),
+				strings.TrimSpace(display.Change(k.YoY).Arrow() + " " + display.Change(k.YoY).String())}
 			line := lineWith(after(layout, "Key metrics"), k.Label+" ")
 			if line == "" {
 				t.Errorf("%s: no KPI row on page 1", k.Metric)
@@ -200,7 +200,7 @@ func checkPageOne(t *testing.T, r *analytics.Report, path string) {
 	})
 	t.Run("Header", func(t *testing.T) {
 		want := []string{"Incident response report " + r.Quarter, "generated " + r.GeneratedAt.Format("2 January 2006"),
-			charts.FormatCount(r.Cases) + " cases detected in " + r.Quarter, "time zone " + r.TimeZone, DefaultMarking}
+			display.Count(r.Cases) + " cases detected in " + r.Quarter, "time zone " + r.TimeZone, DefaultMarking}
 		if r.Organisation != "" {
 			want = append(want, r.Organisation)
 		}
@@ -231,8 +231,8 @@ func checkPageOne(t *testing.T, r *analytics.Report, path string) {
 			t.Fatal("the report has no root causes to check")
 		}
 		for i, rc := range top {
-			line := lineWith(after(layout, "Top root causes"), " "+rc.Category+" ")
-			want := []string{strconv.Itoa(i + 1), rc.Category, charts.FormatCount(rc.Cases), charts.FormatShare(rc.Share), charts.FormatCount(rc.Recurrences)}
+			line := lineWith(after(layout, "Top root causes"), " "+display.Words(rc.Category)+" ")
+			want := []string{strconv.Itoa(i + 1), display.Words(rc.Category), display.Count(rc.Cases), display.Share(rc.Share), display.Count(rc.Recurrences)}
 			if err := inOrder(line, want); err != nil {
 				t.Errorf("root cause %q: %v in row %q", rc.Category, err, line)
 			}
@@ -248,15 +248,15 @@ func checkPageOne(t *testing.T, r *analytics.Report, path string) {
 			t.Fatalf("as_of_date %q: %v", r.AsOfDate, err)
 		}
 		want := fmt.Sprintf("%s action items overdue on %s. Of the %s items from %s cases, %s completed",
-			charts.FormatCount(len(r.Overdue)), asOf.Format("2 January 2006"), charts.FormatCount(a.Created), r.Quarter, charts.FormatRate(a.CompletionRate))
+			display.Count(len(r.Overdue)), asOf.Format("2 January 2006"), display.Count(a.Created), r.Quarter, display.Rate(a.CompletionRate))
 		if a.OnTimeRate != nil {
-			want += ", " + charts.FormatRate(a.OnTimeRate) + " of those on time"
+			want += ", " + display.Rate(a.OnTimeRate) + " of those on time"
 		}
 		if !strings.Contains(raw, want+".") {
 			t.Errorf("page 1: got no %q in\n%s", want, raw)
 		}
 		// The tiles: cases, completion rate and the overdue count side by side.
-		tiles := []string{charts.FormatCount(r.Cases), charts.FormatRate(a.CompletionRate), charts.FormatCount(len(r.Overdue))}
+		tiles := []string{display.Count(r.Cases), display.Rate(a.CompletionRate), display.Count(len(r.Overdue))}
 		found := false
 		for _, l := range strings.Split(layout, "\n") {
 			found = found || strings.HasPrefix(strings.TrimSpace(l), tiles[0]+" ") && inOrder(l, tiles) == nil
@@ -486,8 +486,14 @@ func TestPdfUntrustedLayout(t *testing.T) {
 	if n := pageCount(t, path); n > 12 {
 		t.Errorf("got %d pages, want at most 12 however long the strings", n)
 	}
+	if r.Notable[3].Title != "\u202Egnirts desrever\u202C and zero\u200Bwidth" {
+		t.Error("rendering changed the caller's report")
+	}
 	text := words(run(t, "pdftotext", "-raw", path, "-"))
-	for _, want := range []string{"line one line two tabbed[31m red", "gnirts desrever and zerowidth", "emoji \uFFFD and \uFFFD\uFFFD and \uFFFD"} {
+	// Controls and invisible characters show as their code points, so the
+	// reader sees what the string holds.
+	for _, want := range []string{"line one line two tabbed‹U+0000›‹U+001B›[31m red", "‹U+202E›gnirts desrever‹U+202C› and zero‹U+200B›width",
+		"emoji \uFFFD and \uFFFD\uFFFD and \uFFFD"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("got no %q in the extracted text", want)
 		}
@@ -533,7 +539,7 @@ func TestPdfCoverageSection(t *testing.T) {
 	path := renderFile(t, r, Options{})
 	checkInsideMargins(t, path)
 	text := words(run(t, "pdftotext", "-raw", path, "-"))
-	for _, want := range []string{"Detection coverage", charts.FormatRate(r.Coverage.Share) + " of the 21 techniques seen have a rule",
+	for _, want := range []string{"Detection coverage", display.Rate(r.Coverage.Share) + " of the 21 techniques seen have a rule",
 		fmt.Sprintf("Detection gaps, 2025-Q1 (%d)", len(r.Coverage.GapList)),
 		fmt.Sprintf("Covered techniques, 2025-Q1 (%d)", len(r.Coverage.CoveredList)),
 		"Detection Rule License", "Suspicious Spearphishing Attachment Activity"} {

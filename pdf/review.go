@@ -13,7 +13,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/core"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 )
 
 // Review writes one case's blameless post-incident review (A4 portrait) in
@@ -42,6 +42,8 @@ type reviewDoc struct {
 }
 
 func renderReview(rv *analytics.Review, o Options) ([]byte, error) {
+	rv = display.VisibleCopy(rv) // every string, once (see render)
+	o.Organisation, o.Marking = display.Visible(o.Organisation), display.Visible(o.Marking)
 	fs, err := loadFonts()
 	if err != nil {
 		return nil, err
@@ -158,7 +160,7 @@ func (d *reviewDoc) title(ref string) {
 	meta = append(meta, "times in "+rv.TimeZone, d.marking)
 	d.paragraph(strings.Join(meta, " · "), stSmall.with(func(s *style) { s.size = 8.5 }))
 	d.gap(4)
-	d.panel([]string{charts.ReviewBlameless})
+	d.panel([]string{analytics.ReviewBlameless})
 	d.gap(4)
 
 	d.subheading("Agenda (90 minutes)", 20)
@@ -172,21 +174,21 @@ func (d *reviewDoc) title(ref string) {
 func (d *reviewDoc) summary() {
 	rv := d.rv
 	d.section("1. Incident summary", 30)
-	d.paragraph(charts.ReviewLead(rv), stBody)
+	d.paragraph(rv.Lead(), stBody)
 	d.gap(2)
-	od := tile{value: charts.FormatCount(rv.OverdueActions), label: "action items overdue on " + rv.AsOfDate, color: colAccent}
+	od := tile{value: display.Count(rv.OverdueActions), label: "action items overdue on " + rv.AsOfDate, color: colAccent}
 	if rv.OverdueActions > 0 {
 		od.color = colBad
 	}
 	d.tiles([]tile{
-		{value: orNoValue(rv.Severity), label: "severity", color: colAccent},
-		{value: orNoValue(rv.Status), label: "status", color: colAccent},
-		{value: charts.FormatCount(len(rv.Techniques)), label: "ATT&CK techniques", color: colAccent},
+		{value: display.OrNoValue(rv.Severity), label: "severity", color: colAccent},
+		{value: display.OrNoValue(rv.Status), label: "status", color: colAccent},
+		{value: display.Count(len(rv.Techniques)), label: "ATT&CK techniques", color: colAccent},
 		od,
 	})
 	d.gap(2)
 	rows := []trow{}
-	for _, f := range charts.ReviewFacts(rv) {
+	for _, f := range rv.Facts() {
 		rows = append(rows, tr(tdStyled(f[0], stTD.strong()), td(f[1])))
 	}
 	d.table([]column{{title: "Fact", w: 42}, {title: "Value"}}, rows)
@@ -200,11 +202,11 @@ func (d *reviewDoc) timeline() {
 	} else {
 		rows := make([]trow, 0, len(rv.Timeline))
 		for _, t := range rv.Timeline {
-			since := td(charts.SincePrevious(t))
+			since := td(t.AfterPrevious())
 			if t.OutOfOrder {
-				since = tdStyled(charts.SincePrevious(t), stTD.with(func(s *style) { s.color = colWarn; s.bold = true }))
+				since = tdStyled(t.AfterPrevious(), stTD.with(func(s *style) { s.color = colWarn; s.bold = true }))
 			}
-			rows = append(rows, tr(tdStyled(t.Label, stTD.strong()), td(t.At.Format(charts.ReviewTimeLayout)), since, td(charts.SinceDetection(t))))
+			rows = append(rows, tr(tdStyled(t.Label, stTD.strong()), td(t.At.Format(analytics.ReviewTimeLayout)), since, td(t.AfterDetection())))
 		}
 		d.table([]column{
 			{title: "Milestone", w: 28},
@@ -214,15 +216,15 @@ func (d *reviewDoc) timeline() {
 		}, rows)
 	}
 
-	d.subheading("Durations compared with "+charts.ReviewQuarter(rv), 20)
+	d.subheading("Durations compared with "+rv.QuarterName(), 20)
 	rows := make([]trow, 0, len(rv.Metrics))
 	for _, x := range rv.Metrics {
-		rank := td(orNoValue(x.Rank()))
+		rank := td(display.OrNoValue(x.Rank()))
 		if x.Hours != nil && x.Shorter > x.Longer {
 			rank = tdStyled(x.Rank(), stTD.with(func(s *style) { s.color = colBad }))
 		}
-		rows = append(rows, tr(tdStyled(x.Label, stTD.strong()), td(charts.FormatHoursPtr(x.Hours)), td(charts.FormatHoursPtr(x.Median)),
-			td(charts.FormatHoursPtr(x.P90)), td(fmt.Sprint(x.N)), rank))
+		rows = append(rows, tr(tdStyled(x.Label, stTD.strong()), td(display.DurationPtr(x.Hours)), td(display.DurationPtr(x.Median)),
+			td(display.DurationPtr(x.P90)), td(display.Count(x.N)), rank))
 	}
 	d.table([]column{
 		{title: "Metric"},
@@ -235,7 +237,7 @@ func (d *reviewDoc) timeline() {
 	d.gap(2)
 	sentences := make([]string, 0, len(rv.Metrics))
 	for _, x := range rv.Metrics {
-		sentences = append(sentences, charts.ReviewComparison(rv, x))
+		sentences = append(sentences, rv.Comparison(x))
 	}
 	if len(sentences) > 0 {
 		d.panel(sentences)
@@ -274,7 +276,7 @@ func (d *reviewDoc) item(marker, s string, last bool) {
 func (d *reviewDoc) rootCause() {
 	rc := d.rv.RootCause
 	d.section("5. Root cause analysis", 20)
-	d.paragraph("Root-cause category: "+orText(rc.Category, "not recorded"), stBody.strong())
+	d.paragraph("Root-cause category: "+d.rv.RootCauseCategory(), stBody.strong())
 	if rc.Summary != "" {
 		d.gap(1)
 		d.paragraph(rc.Summary, stBody)
@@ -299,7 +301,7 @@ func (d *reviewDoc) actions() {
 		return
 	}
 	if rv.OverdueActions > 0 {
-		d.paragraph(fmt.Sprintf("%d of %d overdue on %s.", rv.OverdueActions, len(rv.Actions), rv.AsOfDate), stBody.with(func(s *style) { s.color = colBad; s.bold = true }))
+		d.paragraph(fmt.Sprintf("%s of %s overdue on %s.", display.Count(rv.OverdueActions), display.Count(len(rv.Actions)), rv.AsOfDate), stBody.with(func(s *style) { s.color = colBad; s.bold = true }))
 		d.gap(1)
 	}
 	rows := make([]trow, 0, len(rv.Actions))
@@ -308,7 +310,7 @@ func (d *reviewDoc) actions() {
 		if a.Overdue {
 			state = tdStyled("OVERDUE · "+a.State(), stTD.with(func(s *style) { s.color = colBad; s.bold = true }))
 		}
-		rows = append(rows, tr(td(a.ID), td(a.Summary), td(orNoValue(a.Owner)), td(orNoValue(a.Priority)), td(orNoValue(a.Due)), state))
+		rows = append(rows, tr(td(a.ID), td(a.Summary), td(display.OrNoValue(a.Owner)), td(display.OrNoValue(a.Priority)), td(display.OrNoValue(a.Due)), state))
 	}
 	d.table([]column{
 		{title: "ID", w: 14},
@@ -328,7 +330,7 @@ func (d *reviewDoc) detection() {
 	} else {
 		rows := make([]trow, 0, len(rv.DetectionRules))
 		for _, r := range rv.DetectionRules {
-			rows = append(rows, tr(tdStyled(r.ID, stTD.with(func(s *style) { s.mono = true; s.size = 7.5 })), td(orNoValue(r.Title)), td(orNoValue(charts.RuleTechniques(r)))))
+			rows = append(rows, tr(tdStyled(r.ID, stTD.with(func(s *style) { s.mono = true; s.size = 7.5 })), td(display.OrNoValue(r.Title)), td(display.OrNoValue(r.TechniqueList()))))
 		}
 		d.table([]column{{title: "Rule", w: 52}, {title: "Title"}, {title: "ATT&CK techniques", w: 58}}, rows)
 	}
@@ -339,7 +341,7 @@ func (d *reviewDoc) detection() {
 	}
 	rows := make([]trow, 0, len(rv.Techniques))
 	for _, t := range rv.Techniques {
-		rows = append(rows, tr(tdStyled(t.ID, stTD.strong()), td(orNoValue(t.Name)), td(orNoValue(strings.Join(t.Tactics, ", "))), td(t.Note(rv.ATTACK.Version))))
+		rows = append(rows, tr(tdStyled(t.ID, stTD.strong()), td(display.OrNoValue(t.Name)), td(display.OrNoValue(strings.Join(t.Tactics, ", "))), td(t.Note(rv.ATTACK.Version))))
 	}
 	d.table([]column{{title: "ID", w: 20}, {title: "Name"}, {title: "Tactics", w: 44}, {title: "Note", w: 40}}, rows)
 }
@@ -348,22 +350,8 @@ func (d *reviewDoc) provenance() {
 	rv := d.rv
 	d.gap(6)
 	d.rule(colRule, 0.3, 2)
-	d.paragraph(charts.ReviewFooter(rv), stSmall)
+	d.paragraph(rv.Footer(), stSmall)
 	if rv.ATTACK.Notice != "" {
 		d.paragraph("ATT&CK names from MITRE ATT&CK Enterprise "+rv.ATTACK.Version+". "+rv.ATTACK.Notice, stSmall)
 	}
-}
-
-func orNoValue(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return charts.NoValue
-	}
-	return s
-}
-
-func orText(s, alt string) string {
-	if strings.TrimSpace(s) == "" {
-		return alt
-	}
-	return s
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/props"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 )
 
 // maxSummary caps the executive-summary sentences: page 1 must stay one page.
@@ -33,12 +33,7 @@ func (rp *report) previousQuarter() string {
 }
 
 // cohortVerb says which date puts a case in a quarter.
-func (rp *report) cohortVerb() string {
-	if rp.r.Cohort == "closure" {
-		return "closed"
-	}
-	return "detected"
-}
+func (rp *report) cohortVerb() string { return display.CohortVerb(rp.r.Cohort) }
 
 func (rp *report) timeZone() string {
 	if tz := clean(rp.r.TimeZone, rp.fs.regular, 60); tz != "" {
@@ -105,12 +100,12 @@ func hexColor(h string) props.Color {
 // changeCell shows a change of medians with its arrow, coloured by whether
 // it is better (lower) or worse.
 func changeCell(c analytics.Change) cell {
-	s := charts.FormatChange(c)
-	if a := charts.Arrow(c); a != "" {
+	s := display.Change(c).String()
+	if a := display.Change(c).Arrow(); a != "" {
 		s = a + " " + s
 	}
 	st := stTD
-	st.color = hexColor(charts.DirectionColor(c.Direction))
+	st.color = hexColor(display.DirectionColor(c.Direction))
 	return tdStyled(s, st)
 }
 
@@ -137,9 +132,9 @@ func (rp *report) summary() {
 	if !r.GeneratedAt.IsZero() {
 		meta = append(meta, "generated "+r.GeneratedAt.Format("2 January 2006"))
 	}
-	cases := fmt.Sprintf("%s cases %s in %s", charts.FormatCount(r.Cases), rp.cohortVerb(), q)
+	cases := fmt.Sprintf("%s cases %s in %s", display.Count(r.Cases), rp.cohortVerb(), q)
 	if r.ExcludedCases > 0 {
-		cases += fmt.Sprintf(" (%s excluded from metrics)", charts.FormatCount(r.ExcludedCases))
+		cases += fmt.Sprintf(" (%s excluded from metrics)", display.Count(r.ExcludedCases))
 	}
 	meta = append(meta, cases, "time zone "+rp.timeZone())
 	rp.paragraph(strings.Join(meta, " · "), stSmall.with(func(s *style) { s.size = 8.5 }))
@@ -174,8 +169,8 @@ func (rp *report) summary() {
 		}
 		rows := make([]trow, 0, len(rcs))
 		for i, rc := range rcs {
-			rows = append(rows, tr(td(strconv.Itoa(i+1)), td(rc.Category), td(charts.FormatCount(rc.Cases)),
-				td(charts.FormatShare(rc.Share)), td(charts.FormatCount(rc.Recurrences))))
+			rows = append(rows, tr(td(strconv.Itoa(i+1)), td(display.Words(rc.Category)), td(display.Count(rc.Cases)),
+				td(display.Share(rc.Share)), td(display.Count(rc.Recurrences))))
 		}
 		rp.table([]column{
 			{title: "#", w: 8, align: align.Right},
@@ -189,9 +184,9 @@ func (rp *report) summary() {
 	rp.subheading("Action items", 10)
 	a, _ := rp.actionsFor(r.Quarter)
 	s := fmt.Sprintf("%s action items overdue on %s. Of the %s items from %s cases, %s completed",
-		charts.FormatCount(r.OverdueTotal), rp.asOf(), charts.FormatCount(a.Created), q, charts.FormatRate(a.CompletionRate))
+		display.Count(r.OverdueTotal), rp.asOf(), display.Count(a.Created), q, display.Rate(a.CompletionRate))
 	if a.OnTimeRate != nil {
-		s += ", " + charts.FormatRate(a.OnTimeRate) + " of those on time"
+		s += ", " + display.Rate(a.OnTimeRate) + " of those on time"
 	}
 	rp.paragraph(s+".", stBody)
 }
@@ -199,25 +194,25 @@ func (rp *report) summary() {
 func (rp *report) summaryTiles() []tile {
 	r := rp.r
 	q := rp.quarter()
-	ts := []tile{{value: charts.FormatCount(r.Cases), label: "cases " + rp.cohortVerb() + " in " + q, color: colAccent}}
+	ts := []tile{{value: display.Count(r.Cases), label: "cases " + rp.cohortVerb() + " in " + q, color: colAccent}}
 	k, ok := rp.kpi("contain")
 	if !ok && len(r.KPIs) > 0 {
 		k, ok = r.KPIs[0], true
 	}
 	if ok {
-		t := tile{value: charts.FormatHoursPtr(k.Current.Median), label: k.Label + ", median", color: colAccent}
+		t := tile{value: display.DurationPtr(k.Current.Median), label: k.Label + ", median", color: colAccent}
 		if k.Current.N == 0 {
-			t.value = charts.NoValue
+			t.value = display.NoValue
 		}
-		if a := charts.Arrow(k.QoQ); a != "" {
-			t.note = a + " " + charts.FormatChange(k.QoQ) + " vs " + rp.previousQuarter()
-			t.noteC = hexColor(charts.DirectionColor(k.QoQ.Direction))
+		if a := display.Change(k.QoQ).Arrow(); a != "" {
+			t.note = a + " " + display.Change(k.QoQ).String() + " vs " + rp.previousQuarter()
+			t.noteC = hexColor(display.DirectionColor(k.QoQ.Direction))
 		}
 		ts = append(ts, t)
 	}
 	a, _ := rp.actionsFor(r.Quarter)
-	ts = append(ts, tile{value: charts.FormatRate(a.CompletionRate), label: "of " + q + " action items completed", color: colAccent})
-	od := tile{value: charts.FormatCount(r.OverdueTotal), label: "action items overdue on " + rp.asOf(), color: colAccent}
+	ts = append(ts, tile{value: display.Rate(a.CompletionRate), label: "of " + q + " action items completed", color: colAccent})
+	od := tile{value: display.Count(r.OverdueTotal), label: "action items overdue on " + rp.asOf(), color: colAccent}
 	if r.OverdueTotal > 0 {
 		od.color = colBad
 	}
@@ -317,11 +312,11 @@ func (rp *report) kpiTable() {
 	}
 	rows := make([]trow, 0, len(r.KPIs))
 	for _, k := range r.KPIs {
-		med, p90 := charts.FormatHoursPtr(k.Current.Median), charts.FormatHoursPtr(k.Current.P90)
+		med, p90 := display.DurationPtr(k.Current.Median), display.DurationPtr(k.Current.P90)
 		if k.Current.N == 0 {
-			med, p90 = charts.NoValue, charts.NoValue
+			med, p90 = display.NoValue, display.NoValue
 		}
-		n := charts.FormatCount(k.Current.N)
+		n := display.Count(k.Current.N)
 		if k.Current.SmallSample {
 			n += "*"
 		}
@@ -366,12 +361,12 @@ func (rp *report) trends() {
 			sub = d.Start + " → " + d.End
 		}
 		if k, ok := rp.kpi(s.Metric); ok && k.Current.N > 0 {
-			n := charts.FormatCount(k.Current.N)
+			n := display.Count(k.Current.N)
 			if k.Current.SmallSample {
 				n += "*"
 			}
 			sub += fmt.Sprintf(" · %s: median %s, p90 %s, n %s", rp.quarter(),
-				charts.FormatHoursPtr(k.Current.Median), charts.FormatHoursPtr(k.Current.P90), n)
+				display.DurationPtr(k.Current.Median), display.DurationPtr(k.Current.P90), n)
 		}
 		var c chart
 		if i < len(rp.charts.trends) {
@@ -440,8 +435,8 @@ func (rp *report) rootCauses() {
 		}
 		rows := make([]trow, 0, len(rcs))
 		for _, rc := range rcs {
-			rows = append(rows, tr(td(rc.Category), td(charts.FormatCount(rc.Cases)), td(charts.FormatShare(rc.Share)),
-				td(charts.FormatCount(rc.Recurrences)), td(charts.FormatNumber(rc.MeanWhys))))
+			rows = append(rows, tr(td(display.Words(rc.Category)), td(display.Count(rc.Cases)), td(display.Share(rc.Share)),
+				td(display.Count(rc.Recurrences)), td(display.Number(rc.MeanWhys))))
 		}
 		rp.table([]column{
 			{title: "Root cause"},
@@ -451,7 +446,7 @@ func (rp *report) rootCauses() {
 			{title: "5-Whys depth (mean)", w: 30, align: align.Right},
 		}, rows)
 		if more > 0 {
-			rp.paragraph(fmt.Sprintf("and %d more categories with fewer cases.", more), stSmall)
+			rp.paragraph("and "+display.Count(more)+" more categories with fewer cases.", stSmall)
 		}
 	}
 	rp.gap(3)
@@ -491,7 +486,7 @@ func (rp *report) attack() {
 		names[t.Tactic] = t.Name
 	}
 	ts := r.Techniques
-	rp.subheading(fmt.Sprintf("Techniques, %s (%d)", q, len(ts)), 14)
+	rp.subheading(fmt.Sprintf("Techniques, %s (%s)", q, display.Count(len(ts))), 14)
 	if len(ts) == 0 {
 		rp.paragraph("No ATT&CK technique was recorded for the cases of "+q+".", stBody)
 	} else {
@@ -503,23 +498,26 @@ func (rp *report) attack() {
 		for _, t := range ts {
 			tactics := make([]string, len(t.Tactics))
 			for i, s := range t.Tactics {
-				tactics[i] = charts.TacticLabel(names[s], s)
+				tactics[i] = display.TacticLabel(names[s], s)
 			}
 			name := cell{{text: t.Name, st: stTD}}
 			warn := stSmall.with(func(s *style) { s.color = colWarn })
-			switch {
-			case !t.Known || t.Status == "unknown":
-				name = cell{{text: "not in " + src, st: stTD.with(func(s *style) { s.color = colWarn })}}
-			case t.Status == "deprecated":
-				name = append(name, part{text: "deprecated in ATT&CK, no replacement", st: warn})
-			case t.Status == "newer":
-				name = append(name, part{text: "from a later ATT&CK release than " + src + "; tactics unknown", st: warn})
+			status := t.Status
+			if !t.Known {
+				status = "unknown"
 			}
-			if len(t.RevokedFrom) > 0 {
-				name = append(name, part{text: "replaces revoked " + strings.Join(t.RevokedFrom, ", "), st: stSmall})
+			note := display.TechniqueNote(status, ver)
+			switch {
+			case status == "unknown":
+				name = cell{{text: note, st: stTD.with(func(s *style) { s.color = colWarn })}}
+			case note != "":
+				name = append(name, part{text: note, st: warn})
+			}
+			if rev := display.RecordedAsRevoked(t.RevokedFrom); rev != "" {
+				name = append(name, part{text: rev, st: stSmall})
 			}
 			rows = append(rows, tr(tdStyled(t.ID, stTD.with(func(s *style) { s.mono = true; s.size = 8 })), name,
-				td(strings.Join(tactics, ", ")), td(charts.FormatCount(t.Cases))))
+				td(strings.Join(tactics, ", ")), td(display.Count(t.Cases))))
 		}
 		rp.table([]column{
 			{title: "ID", w: 24},
@@ -528,25 +526,17 @@ func (rp *report) attack() {
 			{title: "Cases", w: 16, align: align.Right},
 		}, rows)
 		if more > 0 {
-			rp.paragraph(fmt.Sprintf("and %d more techniques with fewer cases.", more), stSmall)
+			rp.paragraph("and "+display.Count(more)+" more techniques with fewer cases.", stSmall)
 		}
 	}
 	if len(r.ATTACK.Unknown) > 0 {
 		rp.gap(2)
-		rp.paragraph(fmt.Sprintf("IDs not in %s, counted and kept: %s.", src, joinCapped(r.ATTACK.Unknown, 20)), stSmall.with(func(s *style) { s.color = colWarn }))
+		rp.paragraph(fmt.Sprintf("IDs not in %s, counted and kept: %s.", src, display.JoinCapped(r.ATTACK.Unknown, 20)), stSmall.with(func(s *style) { s.color = colWarn }))
 	}
 	if n := clean(r.ATTACK.Notice, rp.fs.regular, 600); n != "" {
 		rp.gap(2)
 		rp.paragraph(n, stSmall)
 	}
-}
-
-// joinCapped joins at most n items and counts the rest.
-func joinCapped(items []string, n int) string {
-	if len(items) <= n {
-		return strings.Join(items, ", ")
-	}
-	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
 }
 
 // ---- action items ----
@@ -556,18 +546,15 @@ func (rp *report) actionItems() {
 	q := rp.quarter()
 	rp.heading("Action items", "Corrective actions from post-incident reviews, grouped by the quarter of their case. Overdue: open and past the due date on "+rp.asOf()+".")
 	a, _ := rp.actionsFor(r.Quarter)
-	med := charts.NoValue
-	if a.MedianDays != nil {
-		med = charts.FormatNumber(*a.MedianDays) + " d"
-	}
-	od := tile{value: charts.FormatCount(r.OverdueTotal), label: "overdue on " + rp.asOf(), color: colAccent}
+	med := display.DaysPtr(a.MedianDays)
+	od := tile{value: display.Count(r.OverdueTotal), label: "overdue on " + rp.asOf(), color: colAccent}
 	if r.OverdueTotal > 0 {
 		od.color = colBad
 	}
 	rp.tiles([]tile{
-		{value: charts.FormatCount(a.Created), label: "created for " + q + " cases", color: colAccent},
-		{value: charts.FormatRate(a.CompletionRate), label: "completed (" + charts.FormatCount(a.Completed) + ")", color: colAccent},
-		{value: charts.FormatRate(a.OnTimeRate), label: "of completed items done by their due date", color: colAccent},
+		{value: display.Count(a.Created), label: "created for " + q + " cases", color: colAccent},
+		{value: display.Rate(a.CompletionRate), label: "completed (" + display.Count(a.Completed) + ")", color: colAccent},
+		{value: display.Rate(a.OnTimeRate), label: "of completed items done by their due date", color: colAccent},
 		{value: med, label: "median time to complete", color: colAccent},
 		od,
 	})
@@ -582,12 +569,9 @@ func (rp *report) actionItems() {
 		if !ok {
 			continue
 		}
-		md := charts.NoValue
-		if s.MedianDays != nil {
-			md = charts.FormatNumber(*s.MedianDays) + " d"
-		}
-		row := tr(td(qq), td(charts.FormatCount(s.Created)), td(charts.FormatCount(s.Completed)), td(charts.FormatRate(s.CompletionRate)),
-			td(charts.FormatRate(s.OnTimeRate)), td(md), td(charts.FormatCount(s.Overdue)))
+		md := display.DaysPtr(s.MedianDays)
+		row := tr(td(qq), td(display.Count(s.Created)), td(display.Count(s.Completed)), td(display.Rate(s.CompletionRate)),
+			td(display.Rate(s.OnTimeRate)), td(md), td(display.Count(s.Overdue)))
 		if qq == r.Quarter {
 			row.bg = &colPanel
 			for i := range row.cells {
@@ -610,7 +594,7 @@ func (rp *report) actionItems() {
 		}, rows)
 	}
 
-	rp.subheading(fmt.Sprintf("Overdue action items (%d)", r.OverdueTotal), 14)
+	rp.subheading("Overdue action items ("+display.Count(r.OverdueTotal)+")", 14)
 	if r.OverdueTotal == 0 {
 		rp.paragraph("No action item is overdue on "+rp.asOf()+".", stBody)
 		return
@@ -622,13 +606,10 @@ func (rp *report) actionItems() {
 	more := r.OverdueTotal - len(items)
 	orows := make([]trow, 0, len(items))
 	for _, it := range items {
-		owner := it.Owner
-		if strings.TrimSpace(owner) == "" {
-			owner = "unassigned"
-		}
+		owner := display.OrNoValue(it.Owner)
 		orows = append(orows, tr(
 			td(it.Due),
-			tdStyled(strconv.Itoa(it.DaysOverdue)+" d", stTD.with(func(s *style) { s.color = colBad; s.bold = true })),
+			tdStyled(display.DayCount(it.DaysOverdue), stTD.with(func(s *style) { s.color = colBad; s.bold = true })),
 			td(owner),
 			cell{{text: it.Summary, st: stTD, maxLines: 4}},
 			cell{{text: it.CaseID, st: stTD.with(func(s *style) { s.size = 7.5 })}},
@@ -644,7 +625,7 @@ func (rp *report) actionItems() {
 		{title: "Priority", w: 16},
 	}, orows)
 	if more > 0 {
-		rp.paragraph(fmt.Sprintf("and %d more overdue items, not listed here.", more), stSmall)
+		rp.paragraph("and "+display.Count(more)+" more overdue items, not listed here.", stSmall)
 	}
 }
 
@@ -709,16 +690,16 @@ func (rp *report) notable() {
 		cells := []cell{
 			{{text: c.Title, st: stTD.strong(), maxLines: 12}, {text: id, st: stSmall, maxLines: 2}},
 			tdStyled(c.Severity, sev),
-			td(c.Category),
+			td(display.Words(c.Category)),
 		}
 		for _, m := range ms {
-			v := charts.NoValue
+			v := display.NoValue
 			if h, ok := c.Hours[m.Name]; ok {
-				v = charts.FormatHours(h)
+				v = display.Duration(h)
 			}
 			cells = append(cells, td(v))
 		}
-		cells = append(cells, td(c.RootCause))
+		cells = append(cells, td(display.OrNoValue(display.Words(c.RootCause))))
 		rows = append(rows, tr(cells...))
 	}
 	cols := []column{
@@ -732,7 +713,7 @@ func (rp *report) notable() {
 	cols = append(cols, column{title: "Root cause", w: 29})
 	rp.table(cols, rows)
 	if more > 0 {
-		rp.paragraph(fmt.Sprintf("and %d more critical or high cases, not listed here.", more), stSmall)
+		rp.paragraph("and "+display.Count(more)+" more critical or high cases, not listed here.", stSmall)
 	}
 }
 
@@ -751,9 +732,9 @@ func (rp *report) appendix() {
 		rows = append(rows, tr(
 			cell{{text: d.Label, st: stTD.strong()}, {text: d.Name, st: stSmall.with(func(s *style) { s.mono = true })}},
 			td(d.Start+" → "+d.End),
-			td(charts.FormatCount(k.Current.N)),
-			td(charts.FormatCount(ex.MissingStart)), td(charts.FormatCount(ex.MissingEnd)),
-			td(charts.FormatCount(ex.OutOfOrder)), td(charts.FormatCount(ex.ExcludedCase)),
+			td(display.Count(k.Current.N)),
+			td(display.Count(ex.MissingStart)), td(display.Count(ex.MissingEnd)),
+			td(display.Count(ex.OutOfOrder)), td(display.Count(ex.ExcludedCase)),
 		))
 	}
 	rp.table([]column{
@@ -779,7 +760,7 @@ func (rp *report) appendix() {
 	}
 
 	dq := r.DataQuality
-	rp.subheading(fmt.Sprintf("Data quality, %s (%s cases)", q, charts.FormatCount(dq.Cases)), 14)
+	rp.subheading(fmt.Sprintf("Data quality, %s (%s cases)", q, display.Count(dq.Cases)), 14)
 	if h := strings.TrimSpace(dq.Headline); h != "" {
 		rp.paragraph(h, stBody.with(func(s *style) { s.size = 8.5 }))
 		rp.gap(1.5)
@@ -791,7 +772,7 @@ func (rp *report) appendix() {
 			if c.Share < 0.8 {
 				share.color = colWarn
 			}
-			crow = append(crow, tr(td(c.Milestone), td(charts.FormatCount(c.Present)), tdStyled(charts.FormatShare(c.Share), share)))
+			crow = append(crow, tr(td(display.MilestoneLabel(c.Milestone)), td(display.Count(c.Present)), tdStyled(display.Share(c.Share), share)))
 		}
 		rp.table([]column{
 			{title: "Milestone"},
@@ -804,12 +785,12 @@ func (rp *report) appendix() {
 		frow := make([]trow, 0, len(dq.Findings))
 		for _, f := range dq.Findings {
 			frow = append(frow, tr(
-				td(findingLabel(f.Kind)), td(f.Detail), td(charts.FormatCount(f.Count)),
-				tdStyled(analytics.JoinCases(f.CaseIDs, f.Count, 12), stSmall.with(func(s *style) { s.color = colInk })),
+				td(display.FindingLabel(f.Kind)), td(f.Detail), td(display.Count(f.Count)),
+				tdStyled(display.JoinCases(f.CaseIDs, f.Count, 12), stSmall.with(func(s *style) { s.color = colInk })),
 			))
 		}
 		rp.table([]column{
-			{title: "Finding", w: 32},
+			{title: "Finding", w: 44},
 			{title: "Detail"},
 			{title: "Cases", w: 16, align: align.Right},
 			{title: "Case IDs", w: 62},
@@ -834,7 +815,7 @@ func (rp *report) appendix() {
 			}
 			irow = append(irow, tr(
 				cell{{text: in.Path, st: stTD, maxLines: 3}, {text: in.SHA256, st: stSmall.with(func(s *style) { s.mono = true; s.size = 6.5 })}},
-				td(in.Format), td(charts.FormatCount(in.Records)), td(ing),
+				td(in.Format), td(display.Count(in.Records)), td(ing),
 			))
 		}
 		rp.table([]column{
@@ -844,7 +825,7 @@ func (rp *report) appendix() {
 			{title: "Ingested", w: 40},
 		}, irow)
 		if more > 0 {
-			rp.paragraph(fmt.Sprintf("and %d more files, not listed here.", more), stSmall)
+			rp.paragraph("and "+display.Count(more)+" more files, not listed here.", stSmall)
 		}
 	}
 
@@ -865,31 +846,6 @@ func (rp *report) appendix() {
 	for _, s := range about {
 		rp.paragraph(s, stBody.with(func(s *style) { s.size = 8.5 }))
 		rp.gap(1.2)
-	}
-}
-
-func findingLabel(kind string) string {
-	switch kind {
-	case "out_of_order":
-		return "Out of order"
-	case "unknown_technique":
-		return "Unknown technique"
-	case "future_timestamp":
-		return "Timestamp in the future"
-	case "before_1990":
-		return "Timestamp before 1990"
-	case "newer_technique":
-		return "Newer technique"
-	case "revoked_technique":
-		return "Revoked technique"
-	case "deprecated_technique":
-		return "Deprecated technique"
-	case "missing_root_cause":
-		return "No root cause"
-	case "excluded":
-		return "Excluded from metrics"
-	default:
-		return kind
 	}
 }
 

@@ -10,7 +10,9 @@ import (
 // untrusted: it can be huge, hold control characters, bidi overrides that
 // reorder what follows, characters the font lacks, or one 300-character
 // "word". Nothing is interpreted (a PDF text object has no markup), so the
-// only risks are to the layout; clean and wrap take care of those.
+// only risks are to the layout and to what a reader sees. Render and Review
+// first show invisible characters as code points (display.Visible on a copy
+// of the model); clean and wrap take care of the layout.
 
 // replacement stands for a character the embedded font cannot draw.
 const replacement = '\uFFFD'
@@ -22,9 +24,10 @@ const nbsp = '\u00A0'
 const maxRunes = 2000
 
 // clean makes s safe to lay out: whitespace (newlines, tabs) becomes single
-// spaces, control and format characters (bidi overrides, zero-width joiners)
-// are dropped, characters outside the font become U+FFFD, and the result is
-// at most limit runes (0: maxRunes) plus an ellipsis when cut.
+// spaces, control and format characters that are left (none are, in text
+// from the model: Render showed them) are dropped, characters outside the
+// font become U+FFFD, and the result is at most limit runes (0: maxRunes)
+// plus an ellipsis when cut.
 func clean(s string, f *face, limit int) string {
 	if limit <= 0 || limit > maxRunes {
 		limit = maxRunes

@@ -318,22 +318,3 @@ func TestIngestedFilesView(t *testing.T) {
 		"b.csv | ccc | csv | 7 | 0 | 2024-05-10T00:00",
 	})
 }
-
-// TestAnalyticsQueryFiles checks the house rules for the report queries: a
-// leading comment saying what a row is, and an explicit ORDER BY.
-func TestAnalyticsQueryFiles(t *testing.T) {
-	for name, q := range map[string]string{
-		"MetricDefinitions": pirsql.MetricDefinitions, "MetricStats": pirsql.MetricStats, "CaseVolume": pirsql.CaseVolume,
-		"OpenCaseAgeing": pirsql.OpenCaseAgeing, "RootCauses": pirsql.RootCauses, "Techniques": pirsql.Techniques,
-		"ParentTechniques": pirsql.ParentTechniques, "Tactics": pirsql.Tactics, "ActionItems": pirsql.ActionItems,
-		"OverdueItems": pirsql.OverdueItems, "NotableCases": pirsql.NotableCases, "MilestoneCoverage": pirsql.MilestoneCoverage,
-		"DataQuality": pirsql.DataQuality, "IngestedFiles": pirsql.IngestedFiles, "AttackRelease": pirsql.AttackRelease,
-	} {
-		if !strings.HasPrefix(q, "-- ") || !strings.Contains(q, "one row") {
-			t.Errorf("%s: must start with a comment saying what one row is", name)
-		}
-		if !strings.Contains(q, "ORDER BY") {
-			t.Errorf("%s: must have an explicit ORDER BY", name)
-		}
-	}
-}

@@ -11,11 +11,25 @@ import (
 	"strings"
 )
 
-// ExportRelations lists the tables and views `pir export` writes, with
-// their columns.
-//
 //go:embed queries/export_relations.sql
-var ExportRelations string
+var exportRelationsSQL string
+
+// ExportRelationRow is one column of a table or view `pir export` writes.
+type ExportRelationRow struct {
+	Schema, Name string
+	Type         string // "VIEW" or "BASE TABLE"
+	Column       string
+	DataType     string
+	Position     int
+}
+
+// ExportRelations runs queries/export_relations.sql: the tables and views
+// `pir export` writes, with their columns in declared order.
+func ExportRelations(ctx context.Context, q Querier) ([]ExportRelationRow, error) {
+	return queryRows(ctx, q, "export_relations", exportRelationsSQL, nil, func(s scanner, r *ExportRelationRow) error {
+		return s.Scan(&r.Schema, &r.Name, &r.Type, &r.Column, &r.DataType, &r.Position)
+	})
+}
 
 // ExportColumn is one column of an exported table.
 type ExportColumn struct {
@@ -73,19 +87,14 @@ func (db *DB) ExportParquet(ctx context.Context, dir string) ([]ExportTable, err
 	}
 	defer conn.ExecContext(context.Background(), "ROLLBACK")
 
-	rows, err := conn.QueryContext(ctx, ExportRelations)
+	cols, err := ExportRelations(ctx, conn)
 	if err != nil {
 		return nil, fmt.Errorf("export: list tables: %w", err)
 	}
 	byRel := map[string]*ExportTable{}
 	var tables []*ExportTable
-	for rows.Next() {
-		var schema, name, typ, col, dtype string
-		var pos int
-		if err := rows.Scan(&schema, &name, &typ, &col, &dtype, &pos); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("export: list tables: %w", err)
-		}
+	for _, c := range cols {
+		schema, name, typ := c.Schema, c.Name, c.Type
 		rel := schema + "." + name
 		t := byRel[rel]
 		if t == nil {
@@ -99,13 +108,7 @@ func (db *DB) ExportParquet(ctx context.Context, dir string) ([]ExportTable, err
 			byRel[rel] = t
 			tables = append(tables, t)
 		}
-		t.Columns = append(t.Columns, ExportColumn{Name: col, Type: dtype})
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("export: list tables: %w", err)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("export: list tables: %w", err)
+		t.Columns = append(t.Columns, ExportColumn{Name: c.Column, Type: c.DataType})
 	}
 	sort.Slice(tables, func(i, j int) bool { return tables[i].Name < tables[j].Name })
 

@@ -298,7 +298,7 @@ func TestWriteICS(t *testing.T) {
 		{`-Disable legacy auth; then, \ "quote" second line end`, "20251220", "3", "IN-PROCESS", "SOC <soc-lead@example.org>", []string{"EVIL-1", "pir"}},
 		{plain(l.Items[2].Summary), "20260301", "7", "NEEDS-ACTION", "Zoë Łukasz <zoe@example.org>", []string{"thehive:~42", "pir"}},
 		{"Action item A-4 of C 9", "", "9", "COMPLETED", "", []string{"C 9", "pir"}},
-		{"Retire the NAS, with bell[31m", "", "0", "CANCELLED", "ops@example.org", []string{"C 9", "pir"}},
+		{"Retire the NAS, with ‹U+0007›bell‹U+001B›[31m", "", "0", "CANCELLED", "ops@example.org", []string{"C 9", "pir"}},
 	} {
 		got := todo[i]
 		if got.get("SUMMARY") != c.summary || got.get("DUE") != c.due || got.get("PRIORITY") != c.priority ||

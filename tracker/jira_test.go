@@ -157,9 +157,9 @@ func TestWriteJiraCSV(t *testing.T) {
 	if issues[3].Summary != "Action item A-4 of C 9" || strings.Join(issues[3].Labels, " ") != "C_9" || issues[3].Priority != "Lowest" {
 		t.Errorf("empty summary: got %+v", issues[3])
 	}
-	// Control characters and the bidi override are gone.
-	if strings.ContainsAny(file, "\x07\x1b\u202E") || !strings.Contains(file, "bell[31m") {
-		t.Error("control characters kept")
+	// Control characters and the bidi override show as their code points.
+	if strings.ContainsAny(file, "\x07\x1b\u202E") || !strings.Contains(file, "‹U+0007›bell‹U+001B›[31m") || !strings.Contains(file, "VPN ‹U+202E›evil") {
+		t.Error("control characters or the bidi override kept raw, or not shown")
 	}
 	if !strings.Contains(issues[0].Description, "</script><script>alert(1)</script> # heading") ||
 		!strings.Contains(issues[0].Description, "Status on 2026-01-15: open, 45 days overdue.") {

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 )
 
 // Account is the tracker user an owner maps to.
@@ -111,19 +112,11 @@ func assign(owners Owners, owner string, r *Result) (Account, bool) {
 }
 
 // plain makes free text from a case export one clean line: control
-// characters and bidi overrides dropped (they could hide or reorder text in
-// a ticket title), whitespace collapsed.
+// characters, bidi overrides and zero-width characters (they could hide or
+// reorder text in a ticket title, or make two titles look the same) shown
+// as their code points ("‹U+202E›", display.Visible), whitespace collapsed.
 func plain(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return ' '
-		case unicode.IsControl(r), isBidiControl(r):
-			return -1
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(display.Visible(s)), " ")
 }
 
 // multiline is plain per line, keeping line breaks (for descriptions).
@@ -133,10 +126,6 @@ func multiline(s string) string {
 		lines[i] = plain(l)
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
-}
-
-func isBidiControl(r rune) bool {
-	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
 }
 
 // utf16Len is a string's length as Java and .NET count it (UTF-16 code
@@ -204,7 +193,7 @@ func statusLine(l *analytics.ActionList, a analytics.ActionItem) string {
 		s += ", completed " + a.Completed.Format("2006-01-02")
 	}
 	if a.Overdue {
-		s += fmt.Sprintf(", %d days overdue", a.DaysOverdue)
+		s += ", " + display.Plural(a.DaysOverdue, "day", "days") + " overdue"
 	}
 	return s + "."
 }

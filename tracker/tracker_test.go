@@ -98,7 +98,7 @@ func TestCut(t *testing.T) {
 }
 
 func TestPlain(t *testing.T) {
-	if got := plain(" a\tb\r\nc \u202Ed\x07e\x1b[31m "); got != "a b c de[31m" {
+	if got := plain(" a\tb\r\nc \u202Ed\x07e\x1b[31m "); got != "a b c ‹U+202E›d‹U+0007›e‹U+001B›[31m" {
 		t.Errorf("got %q", got)
 	}
 }

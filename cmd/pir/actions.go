@@ -10,11 +10,11 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
 	"github.com/pirhq/pir/tracker"
 )
 
@@ -156,7 +156,7 @@ func writeActionsTable(w io.Writer, l *analytics.ActionList) error {
 	if l.Quarter != "" {
 		scope = "cases of " + l.Quarter
 	}
-	fmt.Fprintf(w, "Action items (%s, %s) on %s (%s): %d, %d overdue\n\n", l.Filter, scope, l.AsOfDate, l.TimeZone, len(l.Items), l.Overdue)
+	fmt.Fprintf(w, "Action items (%s, %s) on %s (%s): %s, %s overdue\n\n", l.Filter, scope, l.AsOfDate, l.TimeZone, display.Count(len(l.Items)), display.Count(l.Overdue))
 	if len(l.Items) == 0 {
 		fmt.Fprintln(w, "No action items.")
 		return nil
@@ -166,14 +166,15 @@ func writeActionsTable(w io.Writer, l *analytics.ActionList) error {
 	for _, a := range l.Items {
 		over := ""
 		if a.Overdue {
-			over = fmt.Sprintf("%d d", a.DaysOverdue)
+			over = display.DayCount(a.DaysOverdue)
 		}
 		status := a.Status
 		if a.Done && a.Completed != nil {
 			status = "done " + a.Completed.Format("2006-01-02")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", terminalText(a.Ref, 30), a.Quarter, terminalText(a.ID, 20),
-			terminalText(dash(a.Owner), 30), terminalText(dash(a.Priority), 12), dash(a.Due), terminalText(status, 20), dash(over), terminalText(a.Summary, 80))
+			terminalText(display.OrNoValue(a.Owner), 30), terminalText(display.OrNoValue(a.Priority), 12), display.OrNoValue(a.Due),
+			terminalText(status, 20), display.OrNoValue(over), terminalText(a.Summary, 80))
 	}
 	return tw.Flush()
 }
@@ -231,26 +232,14 @@ func csvSafe(s string) string {
 // oneLine collapses whitespace (newlines, tabs) to single spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// terminalText makes free text safe for a terminal table: control
-// characters (escape sequences included) dropped, whitespace collapsed, cut
-// to max runes with an ellipsis.
+// terminalText makes free text safe for a terminal table: control and
+// invisible characters (escape sequences, bidi overrides, zero-width
+// spaces) shown as their code points (display.Visible), whitespace
+// collapsed, cut to max runes with an ellipsis.
 func terminalText(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' || unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = oneLine(s)
+	s = oneLine(display.Visible(s))
 	if r := []rune(s); max > 0 && len(r) > max {
 		return string(r[:max-1]) + "…"
-	}
-	return s
-}
-
-func dash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "-"
 	}
 	return s
 }

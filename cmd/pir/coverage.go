@@ -13,8 +13,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
 	"github.com/pirhq/pir/coverage"
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -190,15 +190,16 @@ func writeJSON(w io.Writer, v any) error {
 
 func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 	fmt.Fprintf(w, "Detection coverage %s (%s cohort, %s)\n", c.Quarter, c.Cohort, c.TimeZone)
-	fmt.Fprintf(w, "Rules: %s: %d files, %d usable rules (%d with ATT&CK techniques, %d techniques), %d inactive, %d invalid\n",
-		terminalText(c.RulesDir, 200), c.RuleFiles, c.Rules, c.RulesWithTechniques, c.RuleTechniques, len(c.Inactive), len(c.Invalid))
-	fmt.Fprintf(w, "Covered: %d of %d incident techniques (%s); gaps: %d (%d with related rules only)\n\n",
-		c.Covered, c.Techniques, charts.FormatRate(c.Share), c.Gaps, c.Related)
+	n := display.Count
+	fmt.Fprintf(w, "Rules: %s: %s files, %s usable rules (%s with ATT&CK techniques, %s techniques), %s inactive, %s invalid\n",
+		terminalText(c.RulesDir, 200), n(c.RuleFiles), n(c.Rules), n(c.RulesWithTechniques), n(c.RuleTechniques), n(len(c.Inactive)), n(len(c.Invalid)))
+	fmt.Fprintf(w, "Covered: %s of %s incident techniques (%s); gaps: %s (%s with related rules only)\n\n",
+		n(c.Covered), n(c.Techniques), display.Rate(c.Share), n(c.Gaps), n(c.Related))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "QUARTER\tTECHNIQUES\tCOVERED\tRELATED\tSHARE")
 	for _, s := range c.Trend {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", s.Quarter, s.Techniques, s.Covered, s.Related, charts.FormatRate(s.Share))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Quarter, n(s.Techniques), n(s.Covered), n(s.Related), display.Rate(s.Share))
 	}
 	tw.Flush()
 
@@ -209,7 +210,7 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "TECHNIQUE\tNAME\tCASES\tRELATED RULES")
 		for _, t := range c.GapList {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", t.ID, terminalText(techniqueName(t), 50), t.Cases, terminalText(relatedText(t), 80))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, terminalText(techniqueName(t, c.ATTACK.Version), 50), n(t.Cases), terminalText(relatedText(t), 80))
 		}
 		tw.Flush()
 	}
@@ -221,7 +222,7 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "TECHNIQUE\tNAME\tCASES\tRULES\tRULE TITLES")
 		for _, t := range c.CoveredList {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", t.ID, terminalText(techniqueName(t), 50), t.Cases, len(t.Rules), terminalText(ruleTitles(t.Rules), 80))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, terminalText(techniqueName(t, c.ATTACK.Version), 50), n(t.Cases), n(len(t.Rules)), terminalText(ruleTitles(t.Rules), 80))
 		}
 		tw.Flush()
 	}
@@ -249,14 +250,11 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 	return nil
 }
 
-func techniqueName(t analytics.CoverageTechnique) string {
-	switch {
-	case t.Status == "unknown":
-		return "(not in ATT&CK)"
-	case t.Name == "":
-		return "-"
+func techniqueName(t analytics.CoverageTechnique, attackVersion string) string {
+	if t.Status == "unknown" {
+		return display.TechniqueNote(t.Status, attackVersion)
 	}
-	return t.Name
+	return display.OrNoValue(t.Name)
 }
 
 func ruleTitles(rs []analytics.CoverageRuleRef) string {
@@ -271,7 +269,7 @@ func ruleTitles(rs []analytics.CoverageRuleRef) string {
 // "T1566: Phishing rule".
 func relatedText(t analytics.CoverageTechnique) string {
 	if len(t.Related) == 0 {
-		return "-"
+		return display.NoValue
 	}
 	parts := make([]string, len(t.Related))
 	for i, r := range t.Related {

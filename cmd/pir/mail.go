@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 	"github.com/pirhq/pir/mail"
 	pirsql "github.com/pirhq/pir/sql"
 )
@@ -438,7 +438,7 @@ func (p *pendingFile) discard() {
 }
 
 // reportSummary fills the email's KPI summary from the report model with
-// the formatters the PDF uses (package charts), so the email and page 1 of
+// the formatters the PDF uses (package display), so the email and page 1 of
 // the PDF print the same numbers.
 func reportSummary(r *analytics.Report) mail.Summary {
 	s := mail.Summary{
@@ -451,15 +451,15 @@ func reportSummary(r *analytics.Report) mail.Summary {
 	}
 	for _, k := range r.KPIs {
 		row := mail.KPIRow{
-			Label: k.Label, Median: charts.FormatHoursPtr(k.Current.Median), P90: charts.FormatHoursPtr(k.Current.P90),
+			Label: k.Label, Median: display.DurationPtr(k.Current.Median), P90: display.DurationPtr(k.Current.P90),
 			N: k.Current.N, SmallSample: k.Current.SmallSample,
-			PrevMedian: charts.NoValue, Change: charts.FormatChange(k.QoQ), Direction: k.QoQ.Direction,
+			PrevMedian: display.NoValue, Change: display.Change(k.QoQ).String(), Direction: k.QoQ.Direction,
 		}
 		if row.Label == "" {
 			row.Label = k.Metric
 		}
 		if k.Previous != nil {
-			row.PrevMedian = charts.FormatHoursPtr(k.Previous.Median)
+			row.PrevMedian = display.DurationPtr(k.Previous.Median)
 		}
 		if row.Direction == "" {
 			row.Direction = "n/a"

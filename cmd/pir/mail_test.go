@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 	"github.com/pirhq/pir/mail/mailpittest"
 )
 
@@ -187,17 +187,17 @@ func TestReportSummary(t *testing.T) {
 	if s.Previous != "2023-Q4" || s.Overdue != 2 || s.Cases != 14 || s.Marking != "TLP:RED" || len(s.Rows) != 2 || len(s.Sentences) != 1 {
 		t.Fatalf("got %+v", s)
 	}
-	// The cells are what the PDF prints (package charts' formatters).
+	// The cells are what the PDF prints (package display's formatters).
 	c := s.Rows[0]
-	if c.Median != charts.FormatHoursPtr(fptr(4.1)) || c.P90 != charts.FormatHoursPtr(fptr(30.5)) ||
-		c.PrevMedian != charts.FormatHoursPtr(fptr(9.2)) || c.Change != charts.FormatChange(r.KPIs[0].QoQ) || c.Direction != "better" || c.N != 14 {
+	if c.Median != display.DurationPtr(fptr(4.1)) || c.P90 != display.DurationPtr(fptr(30.5)) ||
+		c.PrevMedian != display.DurationPtr(fptr(9.2)) || c.Change != display.Change(r.KPIs[0].QoQ).String() || c.Direction != "better" || c.N != 14 {
 		t.Errorf("got %+v", c)
 	}
 	if c.Median != "4.1 h" || c.P90 != "30.5 h" {
 		t.Errorf("got median %q p90 %q, want 4.1 h and 30.5 h", c.Median, c.P90)
 	}
 	d := s.Rows[1]
-	if d.Label != "dwell" || d.Median != "11 d" && d.Median != "11.0 d" || d.PrevMedian != charts.NoValue || d.Change != "n/a" || !d.SmallSample {
+	if d.Label != "dwell" || d.Median != "11 d" && d.Median != "11.0 d" || d.PrevMedian != display.NoValue || d.Change != "n/a" || !d.SmallSample {
 		t.Errorf("got %+v", d)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -239,10 +239,11 @@ func writeMetricsCSV(w io.Writer, r *analytics.Report) error {
 // statistics (median first) with changes, the trend of medians, the summary,
 // data quality and the definitions used.
 func writeMetricsTable(w io.Writer, r *analytics.Report) error {
+	r = display.VisibleCopy(r) // owners and labels in sentences: escape sequences and invisible characters as code points
 	fmt.Fprintf(w, "pir metrics %s: %s cohort, time zone %s, as of %s\n", r.Quarter, r.Cohort, r.TimeZone, r.AsOfDate)
-	fmt.Fprintf(w, "%d incidents in %s", r.Cases, r.Quarter)
+	fmt.Fprintf(w, "%s in %s", display.Plural(r.Cases, "incident", "incidents"), r.Quarter)
 	if r.ExcludedCases > 0 {
-		fmt.Fprintf(w, " (%d excluded from metrics)", r.ExcludedCases)
+		fmt.Fprintf(w, " (%s excluded from metrics)", display.Count(r.ExcludedCases))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w)
@@ -256,16 +257,17 @@ func writeMetricsTable(w io.Writer, r *analytics.Report) error {
 	small := false
 	for _, k := range r.KPIs {
 		s := k.Current
-		n := strconv.Itoa(s.N)
+		n := display.Count(s.N)
 		if s.SmallSample {
 			n += "*"
 			small = true
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d/%d\n", k.Label, n,
-			charts.FormatHoursPtr(s.Median), charts.FormatHoursPtr(s.P90), charts.FormatHoursPtr(s.Mean),
-			charts.FormatHoursPtr(s.Min), charts.FormatHoursPtr(s.Max),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s/%s/%s/%s\n", k.Label, n,
+			display.DurationPtr(s.Median), display.DurationPtr(s.P90), display.DurationPtr(s.Mean),
+			display.DurationPtr(s.Min), display.DurationPtr(s.Max),
 			changeText(k.QoQ), changeText(k.YoY),
-			s.Excluded.MissingStart, s.Excluded.MissingEnd, s.Excluded.OutOfOrder, s.Excluded.ExcludedCase)
+			display.Count(s.Excluded.MissingStart), display.Count(s.Excluded.MissingEnd),
+			display.Count(s.Excluded.OutOfOrder), display.Count(s.Excluded.ExcludedCase))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -283,10 +285,10 @@ func writeMetricsTable(w io.Writer, r *analytics.Report) error {
 		for _, s := range m.Stats {
 			ptrs = append(ptrs, s.Median)
 		}
-		u := charts.UnitForPtrs(ptrs...)
+		u := display.UnitForPtrs(ptrs...)
 		cells := make([]string, len(m.Stats))
 		for i, s := range m.Stats {
-			cells[i] = fmt.Sprintf("%s (%d)", u.FormatPtr(s.Median), s.N)
+			cells[i] = fmt.Sprintf("%s (%s)", u.FormatPtr(s.Median), display.Count(s.N))
 		}
 		fmt.Fprintf(tw, "%s\t%s\n", m.Label, strings.Join(cells, "\t"))
 	}
@@ -318,7 +320,7 @@ func writeMetricsTable(w io.Writer, r *analytics.Report) error {
 // changeText is a change of medians with its verdict, e.g. "-5.1 h (-55%)
 // better"; "n/a" when a side is missing.
 func changeText(c analytics.Change) string {
-	s := charts.FormatChange(c)
+	s := display.Change(c).String()
 	if c.Direction == "n/a" || c.Direction == "" {
 		return s
 	}

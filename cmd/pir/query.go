@@ -17,7 +17,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/pirhq/pir/review"
+	"github.com/pirhq/pir/display"
+	"github.com/pirhq/pir/markdown"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -270,7 +271,7 @@ func writeResult(w io.Writer, format string, res *result) error {
 		for _, r := range res.rows {
 			cells := make([]string, len(r))
 			for i, v := range r {
-				cells[i] = review.EscapeInline(cellText(v)) // case text may hold Markdown or HTML
+				cells[i] = markdown.EscapeInline(cellText(v)) // case text may hold Markdown or HTML
 			}
 			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 		}
@@ -286,7 +287,8 @@ func writeResult(w io.Writer, format string, res *result) error {
 		for _, r := range res.rows {
 			cells := make([]string, len(r))
 			for i, v := range r {
-				cells[i] = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(cellText(v))
+				// escape sequences and invisible characters show as code points
+				cells[i] = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(display.Visible(cellText(v)))
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}

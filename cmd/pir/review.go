@@ -11,8 +11,8 @@ import (
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/markdown"
 	"github.com/pirhq/pir/pdf"
-	"github.com/pirhq/pir/review"
 )
 
 func reviewCommand(e *env) *cli.Command {
@@ -93,7 +93,7 @@ Examples:
 				case "html":
 					return charts.Review(w, rv)
 				default:
-					return review.Markdown(w, rv)
+					return markdown.Review(w, rv)
 				}
 			})
 		},

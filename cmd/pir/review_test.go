@@ -216,8 +216,8 @@ func TestReviewHostile(t *testing.T) {
 				t.Errorf("%q: %d occurrences, %d escaped", tok, n, esc)
 			}
 		}
-		if strings.Contains(md, "\u202E") {
-			t.Error("bidi override kept")
+		if strings.Contains(md, "\u202E") || !strings.Contains(md, "‹U+202E›evil") {
+			t.Error("bidi override not shown as ‹U+202E›")
 		}
 		// Free text never starts a block: no line is a heading, quote or
 		// list item other than the document's own.
@@ -256,7 +256,7 @@ func TestReviewHostile(t *testing.T) {
 			}
 		}
 		for _, want := range []string{"&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
-			"Content-Security-Policy", "default-src &#39;none&#39;"} {
+			"Content-Security-Policy", "default-src &#39;none&#39;", "‹U&#43;202E›evil"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("%q missing from the page", want)
 			}
@@ -271,7 +271,7 @@ func TestReviewHostile(t *testing.T) {
 			b, _ := os.ReadFile(out)
 			text := strings.Join(strings.Fields(pdfText(t, b)), " ")
 			want := map[string][]string{
-				"EVIL-1": {"</script><script>alert(1)</script>", "=HYPERLINK(", "@SUM(1+1)", "Zoë Ωmega Жук"},
+				"EVIL-1": {"</script><script>alert(1)</script>", "=HYPERLINK(", "@SUM(1+1)", "Zoë Ωmega Жук", "‹U+202E›evil"},
 				"UNI-1":  {"Zugriff über VPN: é ü ł ß Ω Ж", "Ende"},
 			}[id]
 			for _, w := range want {
@@ -280,14 +280,14 @@ func TestReviewHostile(t *testing.T) {
 				}
 			}
 			if strings.Contains(text, "\u202E") {
-				t.Errorf("%s: bidi override kept", id)
+				t.Errorf("%s: bidi override kept raw", id)
 			}
 		}
 	})
 }
 
 // TestReviewFormatsAgree checks that the sentences, which analytics
-// formats, use the same numbers as the tables, which charts formats.
+// formats, use the same numbers as the tables: both format with package display.
 func TestReviewFormatsAgree(t *testing.T) {
 	db := sampleDB(t)
 	_, md, _ := runMetricsCLI(t, reviewClock, "review", "--db", db, reviewCase)

@@ -1,9 +1,10 @@
-// Package review renders one case's blameless post-incident review
-// (analytics.Review) as Markdown, for pasting into Confluence or a wiki. The
-// HTML page is charts.Review and the PDF pdf.Review; all three follow the
-// same 90-minute agenda and show the same numbers, formatted with the
-// charts package's display helpers.
-package review
+// Package markdown writes pir's Markdown: one case's blameless post-incident
+// review (analytics.Review), for pasting into Confluence or a wiki, and the
+// escaping that makes untrusted text literal in Markdown (also used by
+// `pir query --format markdown`). The HTML page is charts.Review and the
+// PDF pdf.Review; all three follow the same 90-minute agenda with the same
+// wording and numbers (analytics.Review's text methods, package display).
+package markdown
 
 import (
 	"bufio"
@@ -14,14 +15,14 @@ import (
 	"unicode"
 
 	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
+	"github.com/pirhq/pir/display"
 )
 
-// Markdown writes the review as CommonMark with GitHub tables. Every string
+// Review writes the review as CommonMark with GitHub tables. Every string
 // from the case (titles, lessons, whys, summaries, owners) is escaped, so a
 // title such as `<img src=x onerror=alert(1)>` or `[x](javascript:…)` shows
-// as text.
-func Markdown(w io.Writer, rv *analytics.Review) error {
+// as text, and invisible characters in it show as their code points.
+func Review(w io.Writer, rv *analytics.Review) error {
 	if rv == nil {
 		return errors.New("review markdown: no review")
 	}
@@ -46,7 +47,7 @@ func (m *md) write(rv *analytics.Review) {
 	if rv.Marking != "" {
 		m.p("Marking: **%s**\n\n", Escape(rv.Marking))
 	}
-	m.p("> %s\n\n", charts.ReviewBlameless)
+	m.p("> %s\n\n", analytics.ReviewBlameless)
 
 	m.p("## Agenda (90 minutes)\n\n")
 	for _, a := range rv.Agenda {
@@ -54,9 +55,9 @@ func (m *md) write(rv *analytics.Review) {
 	}
 	m.p("\n")
 
-	m.p("## 1. Incident summary\n\n%s\n\n", Escape(charts.ReviewLead(rv)))
+	m.p("## 1. Incident summary\n\n%s\n\n", Escape(rv.Lead()))
 	m.p("| Fact | Value |\n|---|---|\n")
-	for _, f := range charts.ReviewFacts(rv) {
+	for _, f := range rv.Facts() {
 		m.p("| %s | %s |\n", f[0], Cell(f[1]))
 	}
 	m.p("\n")
@@ -70,7 +71,7 @@ func (m *md) write(rv *analytics.Review) {
 	m.techniques(rv)
 
 	m.p("---\n\n")
-	m.p("_%s_\n", Escape(charts.ReviewFooter(rv)))
+	m.p("_%s_\n", Escape(rv.Footer()))
 	if rv.ATTACK.Notice != "" {
 		m.p("\n_ATT&CK names from MITRE ATT&CK Enterprise %s. %s_\n", Escape(rv.ATTACK.Version), Escape(rv.ATTACK.Notice))
 	}
@@ -83,19 +84,19 @@ func (m *md) timeline(rv *analytics.Review) {
 	} else {
 		m.p("| Milestone | Time (%s) | Since previous | Since detection |\n|---|---|---|---|\n", Escape(rv.TimeZone))
 		for _, t := range rv.Timeline {
-			m.p("| %s | %s | %s | %s |\n", t.Label, t.At.Format(charts.ReviewTimeLayout), Cell(charts.SincePrevious(t)), Cell(charts.SinceDetection(t)))
+			m.p("| %s | %s | %s | %s |\n", t.Label, t.At.Format(analytics.ReviewTimeLayout), Cell(t.AfterPrevious()), Cell(t.AfterDetection()))
 		}
 		m.p("\n")
 	}
-	m.p("### Durations compared with %s\n\n", Escape(charts.ReviewQuarter(rv)))
+	m.p("### Durations compared with %s\n\n", Escape(rv.QuarterName()))
 	m.p("| Metric | This case | Quarter median | Quarter p90 | Quarter n | Compared |\n|---|---|---|---|---|---|\n")
 	for _, x := range rv.Metrics {
-		m.p("| %s | %s | %s | %s | %d | %s |\n", Cell(x.Label), charts.FormatHoursPtr(x.Hours), charts.FormatHoursPtr(x.Median),
-			charts.FormatHoursPtr(x.P90), x.N, Cell(orDash(x.Rank())))
+		m.p("| %s | %s | %s | %s | %s | %s |\n", Cell(x.Label), display.DurationPtr(x.Hours), display.DurationPtr(x.Median),
+			display.DurationPtr(x.P90), display.Count(x.N), Cell(x.Rank()))
 	}
 	m.p("\n")
 	for _, x := range rv.Metrics {
-		m.p("- %s\n", Escape(charts.ReviewComparison(rv, x)))
+		m.p("- %s\n", Escape(rv.Comparison(x)))
 	}
 	m.p("\n")
 }
@@ -115,7 +116,7 @@ func (m *md) list(title string, items []string, none string) {
 func (m *md) rootCause(rv *analytics.Review) {
 	rc := rv.RootCause
 	m.p("## 5. Root cause analysis\n\n")
-	m.p("**Root-cause category:** %s\n\n", Escape(orText(rc.Category, "not recorded")))
+	m.p("**Root-cause category:** %s\n\n", Escape(rv.RootCauseCategory()))
 	if rc.Summary != "" {
 		m.p("%s\n\n", Escape(rc.Summary))
 	}
@@ -137,7 +138,7 @@ func (m *md) actions(rv *analytics.Review) {
 		return
 	}
 	if rv.OverdueActions > 0 {
-		m.p("**%d of %d overdue** on %s.\n\n", rv.OverdueActions, len(rv.Actions), rv.AsOfDate)
+		m.p("**%s of %s overdue** on %s.\n\n", display.Count(rv.OverdueActions), display.Count(len(rv.Actions)), rv.AsOfDate)
 	}
 	m.p("| ID | Action | Owner | Priority | Due | Status |\n|---|---|---|---|---|---|\n")
 	for _, a := range rv.Actions {
@@ -145,7 +146,7 @@ func (m *md) actions(rv *analytics.Review) {
 		if a.Overdue {
 			state = "**OVERDUE** " + state
 		}
-		m.p("| %s | %s | %s | %s | %s | %s |\n", Cell(a.ID), Cell(a.Summary), Cell(orDash(a.Owner)), Cell(orDash(a.Priority)), Cell(orDash(a.Due)), state)
+		m.p("| %s | %s | %s | %s | %s | %s |\n", Cell(a.ID), Cell(a.Summary), Cell(a.Owner), Cell(a.Priority), Cell(a.Due), state)
 	}
 	m.p("\n")
 }
@@ -158,7 +159,7 @@ func (m *md) detection(rv *analytics.Review) {
 	}
 	m.p("| Rule | Title | ATT&CK techniques |\n|---|---|---|\n")
 	for _, r := range rv.DetectionRules {
-		m.p("| %s | %s | %s |\n", Cell(r.ID), Cell(orDash(r.Title)), Cell(orDash(charts.RuleTechniques(r))))
+		m.p("| %s | %s | %s |\n", Cell(r.ID), Cell(r.Title), Cell(r.TechniqueList()))
 	}
 	m.p("\n")
 }
@@ -171,23 +172,9 @@ func (m *md) techniques(rv *analytics.Review) {
 	}
 	m.p("| ID | Name | Tactics | Note |\n|---|---|---|---|\n")
 	for _, t := range rv.Techniques {
-		m.p("| %s | %s | %s | %s |\n", Cell(t.ID), Cell(orDash(t.Name)), Cell(orDash(strings.Join(t.Tactics, ", "))), Cell(t.Note(rv.ATTACK.Version)))
+		m.p("| %s | %s | %s | %s |\n", Cell(t.ID), Cell(t.Name), Cell(strings.Join(t.Tactics, ", ")), Cell(t.Note(rv.ATTACK.Version)))
 	}
 	m.p("\n")
-}
-
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return charts.NoValue
-	}
-	return s
-}
-
-func orText(s, alt string) string {
-	if strings.TrimSpace(s) == "" {
-		return alt
-	}
-	return s
 }
 
 // Escape makes untrusted text literal in Markdown, wherever it stands (a
@@ -215,17 +202,15 @@ func Escape(s string) string {
 // EscapeInline makes untrusted text literal inside a line (a table cell):
 // whitespace, newlines included, collapses to single spaces so it cannot
 // start a block or end a table row; control and format characters (bidi
-// overrides, zero-width joiners) are dropped; characters that start inline
-// markup, links or raw HTML (\ ` * _ [ ] < > | ~ &) are backslash-escaped.
+// overrides, zero-width joiners) show as their code points
+// (display.Visible); characters that start inline markup, links or raw HTML
+// (\ ` * _ [ ] < > | ~ &) are backslash-escaped.
 func EscapeInline(s string) string {
 	var b strings.Builder
 	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
+	for _, r := range display.Visible(s) {
+		if unicode.IsSpace(r) {
 			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
 			continue
 		}
 		if space {
@@ -245,5 +230,5 @@ func Cell(s string) string {
 	if e := EscapeInline(s); e != "" {
 		return e
 	}
-	return charts.NoValue
+	return display.NoValue
 }

@@ -1,4 +1,4 @@
-package review
+package markdown
 
 import (
 	"bytes"
@@ -23,7 +23,8 @@ func TestEscape(t *testing.T) {
 		{"12. item", `12\. item`, "12. item"},
 		{"3) item", `3\) item`, "3) item"},
 		{"line one\n\n# two\r\n\tthree", `line one # two three`, "line one # two three"},
-		{"bidi \u202Eevil\u200b", "bidi evil", "bidi evil"},
+		{"bidi \u202Eevil\u200b", "bidi ‹U+202E›evil‹U+200B›", "bidi ‹U+202E›evil‹U+200B›"},
+		{"esc \x1b[2J", "esc ‹U+001B›\\[2J", "esc ‹U+001B›\\[2J"},
 		{"IR-00042 at 12.5 h", "IR-00042 at 12.5 h", "IR-00042 at 12.5 h"},
 		{"", "", ""},
 	} {
@@ -45,7 +46,7 @@ func TestMarkdownEmpty(t *testing.T) {
 	rv := &analytics.Review{CaseID: "X-1", Source: "pir", Ref: "X-1", Status: "open", TimeZone: "UTC",
 		AsOfDate: "2026-01-15", GeneratedAt: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Agenda: analytics.ReviewAgenda()}
 	var b bytes.Buffer
-	if err := Markdown(&b, rv); err != nil {
+	if err := Review(&b, rv); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"No milestones are recorded.", "## 3. What worked well\n\nNothing recorded.",
@@ -55,7 +56,7 @@ func TestMarkdownEmpty(t *testing.T) {
 			t.Errorf("%q missing from\n%s", want, b.String())
 		}
 	}
-	if err := Markdown(&b, nil); err == nil {
+	if err := Review(&b, nil); err == nil {
 		t.Error("nil review: no error")
 	}
 }
