@@ -73,6 +73,9 @@ var detectTable = []detectRule{
 	// {"result"}), then its state-history exports, which Parse refuses
 	// with a hint.
 	{format: "servicenow", fold: true, in: []string{"", "records[]", "result[]"}, all: []string{"number", "opened_at"}, any: [][]string{{"short_description", "sys_id", "state"}}},
+	// The Table API's single record: GET /now/table/{tableName}/{sys_id}
+	// answers {"result": {…}}, an object.
+	{format: "servicenow", fold: true, in: []string{"result"}, all: []string{"number", "opened_at"}, any: [][]string{{"short_description", "sys_id", "state"}}},
 	{format: "servicenow", csv: true, all: []string{"number", "opened_at"}, any: [][]string{{"short_description", "state"}}},
 	{format: "servicenow", kind: "history", fold: true, in: []string{"", "records[]", "result[]"}, all: []string{"documentkey", "fieldname"}, not: []string{"opened_at"}},
 	{format: "servicenow", kind: "history", fold: true, in: []string{"", "records[]", "result[]"}, all: []string{"id", "definition", "start", "end"}, not: []string{"opened_at"}},
@@ -83,6 +86,9 @@ var detectTable = []detectRule{
 	// data), and the case lists of /manage/cases/list and /filter.
 	{format: "iris", in: irisPlaces, all: []string{"case_uuid"}},
 	{format: "iris", in: irisPlaces, all: []string{"case_id"}, any: [][]string{{"soc_id", "open_date"}}},
+	// The answers of /manage/cases/close/{id}, /reopen/{id}, /update/{id}
+	// and /add: the case object (case_name, case_soc_id, …) in "data".
+	{format: "iris", in: []string{"data"}, all: []string{"case_id", "case_name"}, any: [][]string{{"case_soc_id", "open_date", "state_id"}}},
 
 	// Elastic Security cases from the Kibana cases API: a case, or the
 	// cases of a _find page.

@@ -49,7 +49,7 @@ func TestElasticDocumentedExamples(t *testing.T) {
 				t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
 			}
 			checkCase(t, got.cases[0], tc.want)
-			checkDims(t, got.cases[0], wantDims{})
+			checkDims(t, got.cases[0], dims{})
 		})
 	}
 }
@@ -75,7 +75,7 @@ func TestElasticSecurityCases(t *testing.T) {
 			"custom_fields": map[string]any{"1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d": "2024-03-04T06:50:00Z", "9f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f": true}},
 	})
 	// Two spellings of one host are one asset; the IPv4 indicator is not.
-	checkDims(t, got.cases[0], wantDims{Assets: []string{"WS-FIN-042"}})
+	checkDims(t, got.cases[0], dims{Assets: []string{"WS-FIN-042"}})
 	if d := got.cases[0].Timeline.Closure.Sub(*got.cases[0].Timeline.Detection); d != 117030*time.Second {
 		t.Errorf("closure - detection = %v, want Kibana's duration 117030 s", d)
 	}
@@ -86,7 +86,7 @@ func TestElasticSecurityCases(t *testing.T) {
 		Sources:  map[string]string{"detection": "created_at"},
 		Extra:    map[string]any{"status": "in-progress"},
 	})
-	checkDims(t, got.cases[1], wantDims{Assets: []string{"FS-BER-001"}})
+	checkDims(t, got.cases[1], dims{Assets: []string{"FS-BER-001"}})
 	checkCase(t, got.cases[2], want{
 		ID: "8e2b5d90-c7f1-11ee-9b2c-3d4e5f6a7b80", Source: "elastic", Title: "Suspicious OAuth consent grant", Severity: "medium", Status: "open",
 		Timeline: map[string]*time.Time{"detection": tp("2024-02-10T10:00:00Z")},

@@ -13,10 +13,13 @@ import (
 
 // IRIS imports DFIR-IRIS cases: the case export (GET /case/export, the
 // response or its "data"), several exports as a JSON array or JSON Lines,
-// and the case lists of /manage/cases/list and /manage/cases/filter
-// (cases without their timeline). Dates: open_date and close_date are
-// calendar dates, initial_date a naive timestamp (read in the --tz zone),
-// modification_history keys are epoch seconds, timeline events carry
+// the case lists of /manage/cases/filter and /manage/cases/list (cases
+// without their timeline; the list's items name their fields case_name,
+// case_open_date, …), and the case objects that /manage/cases/close/{id},
+// /reopen/{id}, /update/{id} and /add answer with. Dates: open_date and
+// close_date are calendar dates (MM/DD/YYYY in /manage/cases/list),
+// initial_date a naive timestamp, all three written by the IRIS server in
+// UTC; modification_history keys are epoch seconds; timeline events carry
 // event_date with its event_tz. See docs/importers.md for the mapping.
 type IRIS struct{}
 
@@ -31,24 +34,62 @@ func (IRIS) Name() string { return "iris" }
 // "event_category:<Category>" or "event_tag:<tag>" (the earliest timeline
 // event with that category or tag).
 var irisDefaults = map[string]string{
-	"source":           "iris",
-	"id":               "case_id|case_uuid",
-	"title":            "name",
-	"compromise":       "event_tag:compromise|event_category:Initial Access",
-	"detection":        "initial_date|open_date",
-	"triage":           "",
-	"containment":      "history_left:Containment|event_tag:containment",
-	"eradication":      "history_left:Eradication|event_tag:eradication",
-	"recovery":         "history_left:Recovery|event_tag:recovery",
-	"closure":          "history:Closed|close_date",
-	"states":           "Open,In progress,Containment,Eradication,Recovery,Post-Incident,Reporting,Closed",
+	"source":     "iris",
+	"id":         "case_id|case_uuid",
+	"title":      "name|case_name",
+	"compromise": "event_tag:compromise|event_category:Initial Access",
+	// initial_date is the creation instant (datetime.utcnow(), Cases in
+	// dfir-iris/iris-web source/app/models/cases.py); the history's
+	// "created" entry, written when the creation is done (epoch seconds
+	// with microseconds: add_obj_history_entry, source/app/util.py), is
+	// the next best; open_date keeps only the day.
+	"detection":   "initial_date|history_action:created|open_date|case_open_date",
+	"triage":      "",
+	"containment": "history_left:Containment|event_tag:containment",
+	"eradication": "history_left:Eradication|event_tag:eradication",
+	"recovery":    "history_left:Recovery|event_tag:recovery",
+	"closure":     "history:Closed|close_date|case_close_date",
+	"states":      "Open,In progress,Containment,Eradication,Recovery,Post-Incident,Reporting,Closed",
+	// The stock states in the order a new IRIS creates them, which gives
+	// their ids (create_safe_case_states, iris-web source/app/post_init.py):
+	// for the answers of /manage/cases/close and /reopen, which carry
+	// state_id without its name.
+	"state_ids":        "1:Unspecified,2:In progress,3:Open,4:Containment,5:Eradication,6:Recovery,7:Post-Incident,8:Reporting,9:Closed",
 	"exclude_statuses": "false_positive,legitimate",
+
+	// The optional canonical fields (mapDimensions): "assets" are the
+	// export's assets (asset_name), "asset_types" the platforms their
+	// stock asset types name (irisAssetPlatforms).
+	"assets":    "assets",
+	"platforms": "asset_types",
+	"tenant":    "client.customer_name|client_name|for_customer",
+}
+
+// irisAssetPlatforms maps IRIS's stock asset types (the asset types a new
+// IRIS creates: create_safe_assets, iris-web source/app/post_init.py) to
+// platforms. Types that name no platform (Account) and an organisation's
+// own types are not mapped: a platform is never guessed.
+var irisAssetPlatforms = map[string]string{
+	"linux - server": "linux", "linux - computer": "linux", "linux account": "linux",
+	"mac - computer":  "macos",
+	"phone - android": "android", "phone - ios": "ios",
+	"windows - computer": "windows", "windows - server": "windows", "windows - dc": "windows",
+	"windows account - local": "windows", "windows account - local - admin": "windows",
+	"windows account - ad": "windows", "windows account - ad - admin": "windows",
+	"windows account - ad - krbtgt": "windows", "windows account - ad - service": "windows",
+	"firewall": "network", "router": "network", "switch": "network", "vpn": "network", "waf": "network",
 }
 
 // Parse implements Format.
 func (IRIS) Parse(p *ParseContext, r io.Reader, emit func(Record) error) error {
 	m := newMapping(p, "iris")
-	unwrap := unwrapKeys("data", "data.cases", "message.cases", "cases")
+	lists := unwrapKeys("data", "data.cases", "message.cases", "cases")
+	unwrap := func(rec map[string]any) ([]any, string) {
+		if irisAPIError(rec) {
+			return nil, "" // decode names the error
+		}
+		return lists(rec)
+	}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
 		fd := newFieldDecoder(p, ref)
 		d := irisDecoder{fieldDecoder: fd, m: m}
@@ -84,10 +125,27 @@ type irisEvent struct {
 	tags     []string
 }
 
+// irisAPIError reports whether rec is IRIS's answer to a failed call
+// ({"status": "error", "message": …, "data": …}).
+func irisAPIError(rec map[string]any) bool {
+	st, _ := rec["status"].(string)
+	_, hasMsg := rec["message"]
+	return strings.EqualFold(st, "error") && hasMsg
+}
+
 func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
+	if irisAPIError(rec) {
+		msg, _ := rec["message"].(string)
+		return nil, d.fail("status", "IRIS answered with an error (%q), not a case: export a case (/case/export), the case list (/manage/cases/list or /filter) or a case object", truncate(msg, 80))
+	}
 	exp := rec
 	if data, ok := rec["data"].(map[string]any); ok {
 		if _, ok := data["case"]; ok {
+			exp = data
+		} else if _, ok := data["case_id"]; ok {
+			// The answer of /manage/cases/close/{id}, /reopen/{id},
+			// /update/{id} and /add: {"status", "message", "data": the
+			// case} (iris-doc-src manage_cases_close_{case_id}.yaml).
 			exp = data
 		}
 	}
@@ -121,8 +179,13 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if err := d.checkID(idField, c.ID); err != nil {
 		return nil, err
 	}
-	if c.Title, err = d.text(d.prefix+d.get("title"), cs[d.get("title")]); err != nil {
-		return nil, err
+	for _, alt := range splitList(d.get("title"), "|") {
+		if c.Title, err = d.text(d.prefix+alt, cs[alt]); err != nil {
+			return nil, err
+		}
+		if c.Title != "" {
+			break
+		}
 	}
 	sev, err := d.named("severity", cs["severity"], "severity_name")
 	if err != nil {
@@ -162,11 +225,35 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if err != nil {
 		return nil, err
 	}
-	closeDate, err := d.text(d.prefix+"close_date", cs["close_date"])
-	if err != nil {
-		return nil, err
+	if state == "" && cs["state_id"] != nil {
+		id, err := d.text(d.prefix+"state_id", cs["state_id"])
+		if err != nil {
+			return nil, err
+		}
+		state = d.stateByID(id)
 	}
-	d.closed = normWord(state) == "closed" || closeDate != ""
+	closeDate := ""
+	for _, k := range []string{"close_date", "case_close_date"} {
+		if closeDate, err = d.text(d.prefix+k, cs[k]); err != nil {
+			return nil, err
+		}
+		if closeDate != "" {
+			break
+		}
+	}
+	// The state decides: IRIS keeps close_date when a case's state is
+	// edited back from Closed to an open state (only /manage/cases/reopen
+	// clears it: reopen_case, iris-web source/app/datamgmt/manage/
+	// manage_cases_db.py). Without a state that says (none, Unspecified,
+	// an organisation's own), the close date does.
+	switch {
+	case normWord(state) == "closed":
+		d.closed = true
+	case d.openState(state):
+		d.closed = false
+	default:
+		d.closed = closeDate != ""
+	}
 
 	if err = d.readHistory(cs["modification_history"]); err != nil {
 		return nil, err
@@ -189,6 +276,22 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	c.Excluded = d.m.set("exclude_statuses", irisDefaults["exclude_statuses"])[normWord(status)]
 
 	extra := map[string]any{"state": state, "status": status, "classification": class}
+	closedOnlyByStatus(c, extra)
+	err = mapDimensions(d.fieldDecoder, c, d.m, irisDefaults, func(alt string) (any, string, bool, *RecordError) {
+		switch alt {
+		case "assets", "asset_types":
+			v, err := d.assets(exp["assets"], alt == "asset_types")
+			return v, "assets", v != nil, err
+		}
+		v := getPath(cs, alt)
+		if m, ok := v.(map[string]any); ok && strings.HasPrefix(alt, "custom_attributes.") {
+			v = m["value"] // {"type": …, "value": …}
+		}
+		return v, d.prefix + alt, v != nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	owner, err := d.named("owner", cs["owner"], "user_name")
 	if err != nil {
 		return nil, err
@@ -204,16 +307,98 @@ func (d *irisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if client == "" {
 		client, _ = cs["for_customer"].(string)
 	}
+	if client == "" {
+		client, _ = cs["client_name"].(string)
+	}
 	extra["client"] = client
-	for _, k := range []string{"soc_id", "case_uuid"} {
+	for _, k := range []string{"soc_id", "case_soc_id", "case_uuid"} {
 		v, err := d.text(d.prefix+k, cs[k])
 		if err != nil {
 			return nil, err
 		}
+		if k == "case_soc_id" {
+			if v != "" {
+				extra["soc_id"] = v
+			}
+			continue
+		}
 		extra[k] = v
+	}
+	if rs, err := d.named("review_status", cs["review_status"], "status_name"); err != nil {
+		return nil, err
+	} else if rs != "" {
+		extra["review_status"] = rs // a peer review of the case, not the post-incident review
 	}
 	c.Extra = extraJSON(extra)
 	return c, nil
+}
+
+// stateByID names a state_id by the mapping key state_ids ("id:name,…"),
+// or "" when it is not listed.
+func (d *irisDecoder) stateByID(id string) string {
+	for _, pair := range splitList(d.get("state_ids"), ",") {
+		k, name, ok := strings.Cut(pair, ":")
+		if ok && strings.TrimSpace(k) == id {
+			return strings.TrimSpace(name)
+		}
+	}
+	return ""
+}
+
+// openState reports whether state is one of the states (mapping key
+// states) other than Closed.
+func (d *irisDecoder) openState(state string) bool {
+	if normWord(state) == "closed" {
+		return false
+	}
+	for _, s := range splitList(d.get("states"), ",") {
+		if normWord(s) == normWord(state) {
+			return true
+		}
+	}
+	return false
+}
+
+// assets reads the export's assets: their names, or (platforms) the
+// platforms their stock types name; nil when the export lists none.
+func (d *irisDecoder) assets(v any, platforms bool) ([]any, *RecordError) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, d.fail("assets", "want a list of assets, got %s", jsonType(v))
+	}
+	var out []any
+	for i, e := range list {
+		f := fmt.Sprintf("assets[%d]", i)
+		am, ok := e.(map[string]any)
+		if !ok {
+			return nil, d.fail(f, "want an asset object, got %s", jsonType(e))
+		}
+		if !platforms {
+			name, err := d.text(f+".asset_name", am["asset_name"])
+			if err != nil {
+				return nil, err
+			}
+			if name != "" {
+				out = append(out, name)
+			}
+			continue
+		}
+		tv, tf := am["type"], f+".type"
+		if m, ok := am["asset_type"].(map[string]any); ok {
+			tv, tf = m["asset_name"], f+".asset_type.asset_name"
+		}
+		typ, err := d.text(tf, tv)
+		if err != nil {
+			return nil, err
+		}
+		if p, ok := irisAssetPlatforms[strings.ToLower(strings.TrimSpace(typ))]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // named reads a value that IRIS writes either as text or as an object
@@ -413,6 +598,43 @@ func (d *irisDecoder) eventTime(f string, em map[string]any) (*time.Time, *Recor
 
 var irisOffsetRE = regexp.MustCompile(`^([+-])(\d{2}):?(\d{2})$`)
 
+// irisUSDate is the MM/DD/YYYY of /manage/cases/list (strftime("%m/%d/%Y")
+// in list_cases_dict, iris-web source/app/datamgmt/manage/
+// manage_cases_db.py).
+var irisUSDate = regexp.MustCompile(`^(\d{2})/(\d{2})/(\d{4})$`)
+
+// caseDate reads a date field of the case itself (open_date, close_date,
+// initial_date, case_open_date, …) and says where it came from. The IRIS
+// server writes them in UTC (datetime.utcnow() in Cases.__init__ and
+// close_case, iris-web source/app/models/cases.py and
+// source/app/datamgmt/manage/manage_cases_db.py), so they are read as
+// UTC whatever --tz says; a calendar date is midnight UTC of that day.
+func (d *irisDecoder) caseDate(field string, v any) (*time.Time, string, *RecordError) {
+	utc := *d.p
+	utc.Location = time.UTC
+	fd := d.fieldDecoder
+	fd.p = &utc
+	if s, ok := v.(string); ok {
+		s = strings.TrimSpace(s)
+		if m := irisUSDate.FindStringSubmatch(s); m != nil {
+			v = m[3] + "-" + m[1] + "-" + m[2]
+			s = v.(string)
+		}
+		if len(s) == 10 {
+			t, err := fd.date(d.prefix+field, v)
+			if err != nil || t == nil {
+				return nil, "", err
+			}
+			return t, field + " (date only)", nil
+		}
+	}
+	t, err := fd.instant(d.prefix+field, v)
+	if err != nil || t == nil {
+		return nil, "", err
+	}
+	return t, field, nil
+}
+
 // milestone resolves a milestone spec: the first alternative present.
 func (d *irisDecoder) milestone(cs map[string]any, spec string) (*time.Time, string, *RecordError) {
 	states := splitList(d.get("states"), ",")
@@ -427,20 +649,12 @@ func (d *irisDecoder) milestone(cs map[string]any, spec string) (*time.Time, str
 	for _, alt := range splitList(spec, "|") {
 		kind, arg, ok := strings.Cut(alt, ":")
 		if !ok {
-			v := cs[alt]
-			if s, isStr := v.(string); isStr && len(strings.TrimSpace(s)) == 10 {
-				t, err := d.date(d.prefix+alt, v)
-				if err != nil || t == nil {
-					return nil, "", err
-				}
-				return t, alt + " (date only)", nil
-			}
-			t, err := d.instant(d.prefix+alt, v)
+			t, from, err := d.caseDate(alt, cs[alt])
 			if err != nil {
 				return nil, "", err
 			}
 			if t != nil {
-				return t, alt, nil
+				return t, from, nil
 			}
 			continue
 		}
@@ -461,6 +675,13 @@ func (d *irisDecoder) milestone(cs map[string]any, spec string) (*time.Time, str
 			if hit != nil {
 				t := hit.at
 				return &t, fmt.Sprintf("modification_history: %q", truncate(hit.action, 80)), nil
+			}
+		case "history_action":
+			for _, ch := range d.history {
+				if normWord(ch.action) == normWord(arg) {
+					t := ch.at
+					return &t, fmt.Sprintf("modification_history: %q", truncate(ch.action, 80)), nil
+				}
 			}
 		case "history_left":
 			from := order(arg)
@@ -501,7 +722,7 @@ func (d *irisDecoder) milestone(cs map[string]any, spec string) (*time.Time, str
 				return &t, fmt.Sprintf("%s (%s %q)", best.field, strings.TrimPrefix(kind, "event_"), arg), nil
 			}
 		default:
-			return nil, "", d.fail("", "mapping: unknown milestone source %q (want a case field, history:, history_left:, event_category: or event_tag:)", truncate(alt, 60))
+			return nil, "", d.fail("", "mapping: unknown milestone source %q (want a case field, history:, history_action:, history_left:, event_category: or event_tag:)", truncate(alt, 60))
 		}
 	}
 	return nil, "", nil

@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -112,7 +115,7 @@ func TestIRISMapping(t *testing.T) {
 		t.Errorf("false_positive excluded with exclude_statuses empty")
 	}
 	bad := parseWith(t, IRIS{}, ird("iris-case-exports.json"), "", map[string]string{"containment": "tasks:Containment"})
-	if len(bad.errs) != 3 || bad.errs[0].Reason != `mapping: unknown milestone source "tasks:Containment" (want a case field, history:, history_left:, event_category: or event_tag:)` {
+	if len(bad.errs) != 3 || bad.errs[0].Reason != `mapping: unknown milestone source "tasks:Containment" (want a case field, history:, history_action:, history_left:, event_category: or event_tag:)` {
 		t.Errorf("got %v", bad.errs)
 	}
 }
@@ -161,5 +164,187 @@ func FuzzParseIRIS(f *testing.F) {
 		`{"data":{"case":{"case_id":1,"close_date":"2024-02-30","state":{"state_name":"Closed"}}}}`,
 		`{"message":{"cases":[{"case_id":1,"open_date":"x"},7]}}`,
 		`{"case":{"case_id":1,"modification_history":{"99999999999999999999.1":{"action":"state changed to Closed"}}}}`,
+		`{"status":"success","data":[{"case_id":1,"case_name":"x","case_open_date":"13/45/2023","case_close_date":"02/30/2023","state_id":{"x":1}}]}`,
+		`{"data":{"case_id":2,"case_name":"y","state_id":9,"close_date":"2023-05-12","modification_history":{"1683900741.5":{"action":"created"}}},"status":"success","message":"m"}`,
+		`{"case":{"case_id":1,"state":{"state_name":"In progress"},"close_date":"2024-01-01"},"assets":[{"asset_name":"h","type":"Windows - DC"},{"asset_name":7,"asset_type":{"asset_name":[]}}]}`,
+		`{"status":"error","message":["x"],"data":[]}`,
 	})
+}
+
+// parseInZone is parseWith with a --tz zone.
+func parseInZone(t *testing.T, f Format, path, zone string, mapping map[string]string) parsed {
+	t.Helper()
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out parsed
+	p := &ParseContext{File: path, Location: loc, Mapping: mapping, Now: fixedNow}
+	out.err = f.Parse(p, bytes.NewReader(data), func(r Record) error {
+		if r.Err != nil {
+			out.errs = append(out.errs, r.Err)
+		} else {
+			out.cases = append(out.cases, r.Case)
+		}
+		return nil
+	})
+	return out
+}
+
+// /manage/cases/list, the iris-doc-src example: titles from case_name,
+// open dates from case_open_date (MM/DD/YYYY, a UTC day, whatever --tz
+// says), the client as tenant.
+func TestIRISCaseList(t *testing.T) {
+	got := parseInZone(t, IRIS{}, ird("iris-doc-manage_cases_list.x-examples-Example-1.json"), "Europe/Berlin", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 4 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.byID(t, "1"), want{
+		ID: "1", Source: "iris", Title: "#1 - Initial Demo", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-11T00:00:00Z")},
+		Sources:  map[string]string{"detection": "case_open_date (date only)"},
+		Extra:    map[string]any{"owner": "administrator", "client": "IrisInitialClient", "soc_id": "soc_id_demo", "case_uuid": "507a5fab-358a-4946-82d0-625ef8a9fa0d"},
+	})
+	checkDims(t, got.byID(t, "1"), dims{Tenant: "IrisInitialClient"})
+	checkCase(t, got.byID(t, "2"), want{
+		ID: "2", Source: "iris", Title: "#2 -  [ALERT] Data Exfiltration 2208", Category: "virus", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-12T00:00:00Z")},
+		Sources:  map[string]string{"detection": "case_open_date (date only)"},
+		Extra:    map[string]any{"state": "Opened", "classification": "malicious-code:virus", "soc_id": "2209"},
+	})
+	checkCase(t, got.byID(t, "4"), want{
+		ID: "4", Source: "iris", Title: "#4 - test", Category: "dialer", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-12T00:00:00Z")},
+		Sources:  map[string]string{"detection": "case_open_date (date only)"},
+		Extra:    map[string]any{"state": "In progress"},
+	})
+}
+
+// The same list shape with closures: the state decides, a close date
+// decides only when no state says.
+func TestIRISCaseListClosures(t *testing.T) {
+	got := parseInZone(t, IRIS{}, ird("iris-manage_cases_list-closures.json"), "America/New_York", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 4 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.byID(t, "10"), want{
+		ID: "10", Source: "iris", Title: "#10 - [RANS] File server encrypted", Category: "ransomware", Status: "closed",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-13T00:00:00Z"), "closure": tp("2023-05-21T00:00:00Z")},
+		Sources:  map[string]string{"detection": "case_open_date (date only)", "closure": "case_close_date (date only)"},
+		Extra:    map[string]any{"state": "Closed", "owner": "Ada Analyst", "soc_id": "INC-7710"},
+	})
+	checkDims(t, got.byID(t, "10"), dims{Tenant: "ACME Retail"})
+	// Moved back to In progress: IRIS kept the close date.
+	checkCase(t, got.byID(t, "11"), want{
+		ID: "11", Source: "iris", Title: "#11 - Phishing wave, reopened", Category: "phishing", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-18T00:00:00Z")},
+		Sources:  map[string]string{"detection": "case_open_date (date only)"},
+		Extra: map[string]any{"state": "In progress",
+			"closure_before_reopen": map[string]any{"field": "case_close_date (date only)", "at": "2023-05-20T00:00:00Z"}},
+	})
+	checkCase(t, got.byID(t, "12"), want{
+		ID: "12", Source: "iris", Title: "#12 - VPN brute force", Category: "login-attempts", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-19T00:00:00Z")},
+		Sources:  map[string]string{"detection": "case_open_date (date only)"},
+	})
+	checkCase(t, got.byID(t, "13"), want{
+		ID: "13", Source: "iris", Title: "#13 - Case from before states", Status: "closed",
+		Timeline: map[string]*time.Time{"detection": tp("2022-12-30T00:00:00Z"), "closure": tp("2023-01-02T00:00:00Z")},
+		Sources:  map[string]string{"detection": "case_open_date (date only)", "closure": "case_close_date (date only)"},
+	})
+}
+
+// The answers of /manage/cases/close/{id} and /reopen/{id} (iris-doc-src
+// examples): the case object under "data", its title in case_name, its
+// state as state_id only.
+func TestIRISCloseAndReopenAnswers(t *testing.T) {
+	closed := parseInZone(t, IRIS{}, ird("iris-doc-manage_cases_close-post-Example-1.json"), "Asia/Tokyo", nil)
+	if closed.err != nil || len(closed.errs) != 0 || len(closed.cases) != 1 {
+		t.Fatalf("got %d cases, errors %v, %v", len(closed.cases), closed.errs, closed.err)
+	}
+	checkCase(t, closed.cases[0], want{
+		ID: "1", Source: "iris", Title: "#1 - Initial Demo", Status: "closed",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-11T00:00:00Z"), "closure": tp("2023-05-12T14:12:21.546554Z")},
+		Sources:  map[string]string{"detection": "open_date (date only)", "closure": `modification_history: "case closed"`},
+		Extra:    map[string]any{"state": "Closed", "soc_id": "soc_id_demo"},
+	})
+	reopened := parseInZone(t, IRIS{}, ird("iris-doc-manage_cases_reopen-post-Example-1.json"), "Asia/Tokyo", nil)
+	if reopened.err != nil || len(reopened.errs) != 0 || len(reopened.cases) != 1 {
+		t.Fatalf("got %d cases, errors %v, %v", len(reopened.cases), reopened.errs, reopened.err)
+	}
+	checkCase(t, reopened.cases[0], want{
+		ID: "1", Source: "iris", Title: "#1 - Initial Demo", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2023-05-11T00:00:00Z")},
+		Sources:  map[string]string{"detection": "open_date (date only)"},
+		Extra:    map[string]any{"state": "Open"},
+	})
+	// Hand-made in the same shape: the history's "created" entry is the
+	// detection (not midnight of open_date); an update answer whose state
+	// went back to In progress with its close_date kept is open.
+	objs := parseWith(t, IRIS{}, ird("iris-case-objects.jsonl"), "", nil)
+	if objs.err != nil || len(objs.errs) != 0 || len(objs.cases) != 2 {
+		t.Fatalf("got %d cases, errors %v, %v", len(objs.cases), objs.errs, objs.err)
+	}
+	checkCase(t, objs.cases[0], want{
+		ID: "20", Source: "iris", Title: "#20 - Web shell on intranet", Status: "closed",
+		Timeline: map[string]*time.Time{"detection": tp("2023-06-01T09:30:00.125Z"), "closure": tp("2023-06-03T12:00:00.5Z")},
+		Sources:  map[string]string{"detection": `modification_history: "created"`, "closure": `modification_history: "case closed"`},
+	})
+	checkCase(t, objs.cases[1], want{
+		ID: "21", Source: "iris", Title: "#21 - Data leak, investigation resumed", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2023-06-02T10:00:00Z")},
+		Sources:  map[string]string{"detection": `modification_history: "created"`},
+		Extra: map[string]any{"state": "In progress",
+			"closure_before_reopen": map[string]any{"field": "close_date (date only)", "at": "2023-06-04T00:00:00Z"}},
+	})
+}
+
+func TestIRISAPIErrorAnswer(t *testing.T) {
+	// The 400 example of /manage/cases/close/{id} (iris-doc-src).
+	got := parseWith(t, IRIS{}, "x.json", `{"data": [], "message": "Tried to close an non-existing case", "status": "error"}`, nil)
+	if len(got.cases) != 0 || len(got.errs) != 1 || got.errs[0].Field != "status" || !strings.Contains(got.errs[0].Reason, `IRIS answered with an error ("Tried to close an non-existing case")`) {
+		t.Fatalf("got %d cases, %v, %v", len(got.cases), got.errs, got.err)
+	}
+}
+
+func TestIRISAssetsAndMapping(t *testing.T) {
+	got := parseWith(t, IRIS{}, ird("iris-doc-case_export.x-examples-Example-1.json"), "", nil)
+	if len(got.errs) != 0 || len(got.cases) != 1 {
+		t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+	}
+	checkDims(t, got.cases[0], dims{Assets: []string{"myasset"}, Platforms: []string{"linux"}, Tenant: "irisinitialclient300"})
+	m := map[string]string{"iris.root_cause_summary": "description", "team": "=DFIR EU", "tenant": "soc_id", "platforms": ""}
+	got = parseWith(t, IRIS{}, ird("iris-doc-case_export.x-examples-Example-1.json"), "", m)
+	checkDims(t, got.cases[0], dims{Assets: []string{"myasset"}, Tenant: "soc_id_demo", Team: "DFIR EU", RootCause: "Dummy description"})
+}
+
+func TestIRISListAndAnswersLoad(t *testing.T) {
+	db, sum := loadTwice(t, "iris", nil, ird("iris-doc-manage_cases_list.x-examples-Example-1.json"), ird("iris-manage_cases_list-closures.json"),
+		ird("iris-doc-manage_cases_close-post-Example-1.json"), ird("iris-case-objects.jsonl"))
+	// Case 1 is in the list and in the close answer: the later file wins.
+	if sum.Inserted != 10 {
+		t.Errorf("inserted %d, want 10", sum.Inserted)
+	}
+	got := queryRows(t, db, `SELECT case_id, title, status, quarter, closed_at, tenant FROM cases WHERE source = 'iris' AND case_id IN ('1', '10', '11', '20') ORDER BY case_id`)
+	want := []string{
+		"1 | #1 - Initial Demo | closed | 2023-Q2 | 2023-05-12T14:12:21Z | <nil>",
+		"10 | #10 - [RANS] File server encrypted | closed | 2023-Q2 | 2023-05-21T00:00:00Z | ACME Retail",
+		"11 | #11 - Phishing wave, reopened | open | 2023-Q2 | <nil> | ACME Retail",
+		"20 | #20 - Web shell on intranet | closed | 2023-Q2 | 2023-06-03T12:00:00Z | <nil>",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cases: got %q, want %q", got, want)
+	}
+	got = queryRows(t, db, `SELECT case_id, round(hours, 6) FROM case_durations WHERE source = 'iris' AND metric = 'close' ORDER BY case_id`)
+	// 1: 11 May 00:00 → 12 May 14:12:21.546554 (38 h 12 min 21.5 s);
+	// 20: 1 June 09:30:00.125 → 3 June 12:00:00.5 (50 h 30 min 0.375 s);
+	// 11, reopened, is not counted.
+	want = []string{"1 | 38.205985", "10 | 192", "13 | 72", "20 | 50.500104"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("case_durations: got %q, want %q", got, want)
+	}
 }

@@ -59,10 +59,10 @@ func TestSentinelKQLExportCSV(t *testing.T) {
 	const workspace = "11111111-2222-3333-4444-555555555555"
 	// 101 and 104 come from analytics rules of the workspace (internal
 	// detections); 102 and 103 name no rule. "Azure Sentinel" is no platform.
-	checkDims(t, got.cases[0], wantDims{Tenant: workspace, DetectionSource: "internal"})
-	checkDims(t, got.cases[1], wantDims{Tenant: workspace})
-	checkDims(t, got.cases[2], wantDims{Tenant: workspace})
-	checkDims(t, got.cases[3], wantDims{Tenant: workspace, Team: "SOC Tier 2", DetectionSource: "internal"})
+	checkDims(t, got.cases[0], dims{Tenant: workspace, DetectionSource: "internal"})
+	checkDims(t, got.cases[1], dims{Tenant: workspace})
+	checkDims(t, got.cases[2], dims{Tenant: workspace})
+	checkDims(t, got.cases[3], dims{Tenant: workspace, Team: "SOC Tier 2", DetectionSource: "internal"})
 }
 
 // TestSentinelLabelsAndOwner: a REST incident (api-version 2024-09-01)
@@ -83,14 +83,14 @@ func TestSentinelLabelsAndOwner(t *testing.T) {
 		Extra: map[string]any{"auto_labels": []string{"Redirected", "auto-enriched"}, "owner": "SOC Tier 2", "tactics": []string{"InitialAccess"},
 			"alert_products": []string{"Azure Active Directory Identity Protection", "Office 365 Advanced Threat Protection", "Azure Sentinel"}},
 	})
-	checkDims(t, c, wantDims{Platforms: []string{"azure", "m365"}, Team: "SOC Tier 2", Tenant: "myWorkspace", DetectionSource: "internal"})
+	checkDims(t, c, dims{Platforms: []string{"azure", "m365"}, Team: "SOC Tier 2", Tenant: "myWorkspace", DetectionSource: "internal"})
 
 	t.Run("OK/the official example: no labels, a user owner, two related rules", func(t *testing.T) {
 		got := parseWith(t, Sentinel{}, sed("incident-by-id-api-2024-09-01.json"), "", nil)
 		if len(got.cases) != 1 {
 			t.Fatalf("got %+v", got)
 		}
-		checkDims(t, got.cases[0], wantDims{Tenant: "myWorkspace", DetectionSource: "internal"})
+		checkDims(t, got.cases[0], dims{Tenant: "myWorkspace", DetectionSource: "internal"})
 	})
 	t.Run("OK/mapping switches the tenant column off", func(t *testing.T) {
 		got := parseWith(t, Sentinel{}, sed("SecurityIncident.csv"), "", map[string]string{"sentinel.tenant": ""})

@@ -13,9 +13,12 @@ import (
 )
 
 // ServiceNow imports Security Incident Response incidents: an
-// `sn_si_incident` list export as CSV, or as JSON (a JSON array, the
-// JSONv2 export {"records": […]}, or the Table API {"result": […]}, with
-// plain or {display_value, value} fields). The containment, eradication
+// `sn_si_incident` list export as CSV (display values), or as JSON (a JSON
+// array, the JSONv2 export {"records": […]}, the Table API's list
+// {"result": […]} or single record {"result": {…}}, with plain or
+// {display_value, value} fields). Plain JSON values are stored values
+// (date-times in UTC) unless the mapping key display_values says the
+// export was made with sysparm_display_value=true. The containment, eradication
 // and recovery milestones come from an optional state-history export
 // (sys_audit rows of the state field, or metric_instance rows of a state
 // duration metric) named by the mapping key `history`; see
@@ -47,10 +50,24 @@ var servicenowDefaults = map[string]string{
 	"recovery":            "left:Recover",
 	"closure":             "closed_at|entered:Closed",
 	"exclude_close_codes": "False Positive",
-	"history":             "",
-	"history_table":       "sn_si_incident",
-	"history_field":       "state",
-	"history_definition":  "state",
+	// display_values = "true": plain JSON values are display values (a
+	// Table API call with sysparm_display_value=true), date-times in the
+	// --tz zone. CSV list exports always hold display values.
+	"display_values": "false",
+
+	// The optional canonical fields (mapDimensions), from the task fields
+	// sn_si_incident inherits: the configuration item, the assignment
+	// group, the affected business service, the company. These are
+	// reference fields: their display value is used; a bare sys_id (a
+	// stored value without display_value) names nothing and is left out.
+	"assets":             "cmdb_ci",
+	"team":               "assignment_group",
+	"business_unit":      "business_service",
+	"tenant":             "company",
+	"history":            "",
+	"history_table":      "sn_si_incident",
+	"history_field":      "state",
+	"history_definition": "state",
 }
 
 // snStates maps SIR state values (choice numbers and labels, any case) to
@@ -92,10 +109,20 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 	d := snDecoder{m: m, hist: hist}
 	decode := func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
 		fd := newFieldDecoder(p, ref)
+		if err := snAPIError(fd, rec); err != nil {
+			return nil, err
+		}
+		// Table API GET /now/table/{tableName}/{sys_id} answers with one
+		// record: {"result": {…}} (ServiceNow, "Table API", REST API
+		// reference).
+		if one, ok := rec["result"].(map[string]any); ok && len(rec) <= 2 {
+			rec = one
+		}
 		c, err := d.decode(fd, newFoldRecord(rec))
 		return fd.warned(c), err
 	}
 	if isJSONHead(head) {
+		d.stored = !snDisplayValues(m)
 		return readJSONRecords(p, br, emit, unwrapKeys("records", "result"), decode)
 	}
 	return readCSVRows(p, br, emit, func(row csvRow) error {
@@ -118,6 +145,72 @@ func isSNHistoryHead(head []byte) bool {
 type snDecoder struct {
 	m    mapping
 	hist map[string][]snTransition
+	// stored: plain values are stored values (JSON without
+	// display_values), so date-times are UTC and a reference is a sys_id.
+	stored bool
+}
+
+// snDisplayValues reports whether the mapping says plain JSON values are
+// display values.
+func snDisplayValues(m mapping) bool {
+	v := normWord(m.get("display_values", servicenowDefaults["display_values"]))
+	return v == "true" || v == "yes" || v == "1"
+}
+
+// snAPIError refuses the Table API's error answer ({"error": {"message",
+// "detail"}, "status": "failure"}) by what it says, not as a record
+// without a number.
+func snAPIError(d fieldDecoder, rec map[string]any) *RecordError {
+	e, ok := rec["error"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	if _, hasNumber := rec["number"]; hasNumber {
+		return nil
+	}
+	msg, _ := e["message"].(string)
+	detail, _ := e["detail"].(string)
+	return d.fail("error", "ServiceNow answered with an error (%q: %q), not incidents: want sn_si_incident records (a list export, {\"records\": […]} or the Table API's {\"result\": …})",
+		truncate(msg, 80), truncate(detail, 120))
+}
+
+// isSysID reports whether s is a sys_id: 32 lower-case hex digits.
+func isSysID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// snRef reads a field that names something (a reference such as
+// assignment_group or cmdb_ci, or a plain text field): its display value;
+// "" when only a sys_id is known (a {link, value} object, or a stored
+// value that is a sys_id).
+func (s snDecoder) snRef(d fieldDecoder, rec *foldRecord, name string) (string, *RecordError) {
+	v, ok, err := rec.get(d, name)
+	if err != nil || !ok || v == nil {
+		return "", err
+	}
+	if obj, isObj := v.(map[string]any); isObj {
+		if dv, has := obj["display_value"]; has {
+			return d.text(name+".display_value", dv)
+		}
+		if _, isLink := obj["link"]; isLink {
+			return "", nil
+		}
+		return d.text(name+".value", obj["value"])
+	}
+	t, err := d.text(name, v)
+	if err != nil || (s.stored && isSysID(t)) {
+		return "", err
+	}
+	return t, nil
 }
 
 func (s snDecoder) get(key string) string { return s.m.get(key, servicenowDefaults[key]) }
@@ -252,6 +345,14 @@ func (s snDecoder) decode(d fieldDecoder, rec *foldRecord) (*Case, *RecordError)
 	c.Excluded = s.m.set("exclude_close_codes", servicenowDefaults["exclude_close_codes"])[normWord(closeCode)]
 
 	extra := map[string]any{"state": stateText, "close_code": closeCode, "sys_id": sysID}
+	closedOnlyByStatus(c, extra)
+	err = mapDimensions(d, c, s.m, servicenowDefaults, func(alt string) (any, string, bool, *RecordError) {
+		v, err := s.snRef(d, rec, alt)
+		return v, alt, v != "", err
+	})
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range []string{"subcategory", "priority", "severity", "assigned_to", "assignment_group"} {
 		v, _, _, err := snField(d, rec, k)
 		if err != nil {
@@ -287,16 +388,7 @@ func (s snDecoder) milestone(d fieldDecoder, rec *foldRecord, spec string, trans
 		if raw == "" && display == "" {
 			continue
 		}
-		if isObj && raw != "" {
-			// The stored value of a date-time is UTC; the display value is in
-			// the exporting user's zone.
-			t, err := ParseTimestamp(raw, time.UTC)
-			if err != nil {
-				return nil, alt, d.fail(alt+".value", "%v", err)
-			}
-			return &t, alt, nil
-		}
-		t, err := d.instant(alt, display)
+		t, err := snTime(d, alt, display, raw, isObj, s.stored)
 		return t, alt, err
 	}
 	return nil, "", nil
@@ -395,6 +487,7 @@ type snPeriod struct {
 }
 
 type snHistory struct {
+	stored  bool // the file being read is JSON with stored values
 	m       mapping
 	trans   map[string][]snTransition
 	periods map[string][]snPeriod
@@ -429,8 +522,10 @@ func (h *snHistory) readFile(p *ParseContext, path string) error {
 		return nil, h.add(newFieldDecoder(p, ref), newFoldRecord(rec))
 	}
 	if isJSONHead(head) {
+		h.stored = !snDisplayValues(h.m)
 		err = readJSONRecords(hp, br, fail, unwrapKeys("records", "result"), decode)
 	} else {
+		h.stored = false
 		err = readCSVRows(hp, br, fail, func(row csvRow) error {
 			if rerr := h.add(newFieldDecoder(hp, row.ref), newFoldRecord(row.record())); rerr != nil {
 				return fail(Record{Err: rerr})
@@ -477,7 +572,7 @@ func (h *snHistory) add(d fieldDecoder, rec *foldRecord) *RecordError {
 		if err != nil {
 			return err
 		}
-		at, err := snHistoryTime(d, rec, "sys_created_on")
+		at, err := snHistoryTime(d, rec, "sys_created_on", h.stored)
 		if err != nil {
 			return err
 		}
@@ -513,11 +608,11 @@ func (h *snHistory) add(d fieldDecoder, rec *foldRecord) *RecordError {
 				return err
 			}
 		}
-		start, err := snHistoryTime(d, rec, "start")
+		start, err := snHistoryTime(d, rec, "start", h.stored)
 		if err != nil {
 			return err
 		}
-		end, err := snHistoryTime(d, rec, "end")
+		end, err := snHistoryTime(d, rec, "end", h.stored)
 		if err != nil {
 			return err
 		}
@@ -533,17 +628,34 @@ func (h *snHistory) add(d fieldDecoder, rec *foldRecord) *RecordError {
 	return d.fail("", "not a sys_audit row (documentkey, fieldname, …) or a metric_instance row (id, definition, value, start, end)")
 }
 
-func snHistoryTime(d fieldDecoder, rec *foldRecord, name string) (*time.Time, *RecordError) {
+func snHistoryTime(d fieldDecoder, rec *foldRecord, name string, stored bool) (*time.Time, *RecordError) {
 	display, raw, isObj, err := snField(d, rec, name)
 	if err != nil {
 		return nil, err
 	}
-	if isObj && raw != "" {
-		t, e := ParseTimestamp(raw, time.UTC)
-		if e != nil {
-			return nil, d.fail(name, "%v", e)
+	return snTime(d, name, display, raw, isObj, stored)
+}
+
+// snTime reads a date-time field. ServiceNow stores every date-time in UTC
+// and shows it to each user in their own time zone ("Time zones",
+// ServiceNow platform administration docs: "All times are stored in
+// Coordinated Universal Time (UTC) … displayed to users in their local
+// time zone according to user preferences"); the Table API returns the
+// stored ("actual") values unless sysparm_display_value is true or all
+// ("Table API", ServiceNow REST API reference). So: the value of a
+// {display_value, value} object, and a plain stored value, are UTC
+// whatever --tz says; a display value (CSV, display_values) is in --tz.
+func snTime(d fieldDecoder, name, display, raw string, isObj, stored bool) (*time.Time, *RecordError) {
+	if (isObj && raw != "") || (stored && !isObj) {
+		field := name
+		if isObj {
+			field += ".value"
 		}
-		return &t, nil
+		utc := *d.p
+		utc.Location = time.UTC
+		fd := d
+		fd.p = &utc
+		return fd.instant(field, raw)
 	}
 	return d.instant(name, display)
 }

@@ -1,12 +1,15 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	pirsql "github.com/pirhq/pir/sql"
 )
 
 func snd(name string) string { return filepath.Join("testdata", "servicenow", name) }
@@ -30,6 +33,7 @@ func TestServiceNowCSVWithAudit(t *testing.T) {
 		Extra: map[string]any{"state": "Closed", "close_code": "Resolved", "sys_id": "a1b2c3d4e5f60718293a4b5c6d7e8f01", "subcategory": "Credential harvesting",
 			"priority": "2 - High", "severity": "2 - Medium", "assigned_to": "Jane Roe", "assignment_group": "SOC L2"},
 	})
+	checkDims(t, got.cases[0], dims{Team: "SOC L2"})
 	// Back from Contain to Analysis: containment is the first time it left
 	// Contain; Review is still open.
 	checkCase(t, got.cases[1], want{
@@ -196,5 +200,113 @@ func FuzzParseServiceNow(f *testing.F) {
 		`{"result":[{"number":{"display_value":"SIR1","value":"SIR1"},"opened_at":{"value":"x"}}]}`,
 		`{"records":[{"number":"SIR1","opened_at":5,"priority":{"display_value":[]}}]}`,
 		"number,opened_at\n\"SIR1,2024\n", `[{"number":"SIR1","opened_at":"2024-01-01 10:00:00","mitre_technique":"T1059.001,t1566"}]`,
+		`{"result":{"number":"SIR1","opened_at":"2024-03-31 02:30:00","closed_at":"x","state":"16","cmdb_ci":{"link":"l","value":"v"},"company":{"display_value":[1]}}}`,
+		`{"error":{"message":5},"status":"failure"}`, `{"result":{"error":{"message":"m"}}}`, `{"result":{},"x":1,"y":2}`,
 	})
+}
+
+// The Table API's single-record answer {"result": {…}} with stored values
+// (sysparm_display_value=false, the default): read under --tz
+// Europe/Berlin, its date-times stay the UTC instants ServiceNow stored
+// (the night of the switch to summer time: read in Berlin, 01:30 would
+// have been 00:30 UTC). References are {link, value}: a sys_id names no
+// team, asset or company, so none is set.
+func TestServiceNowSingleRecord(t *testing.T) {
+	got := parseInZone(t, ServiceNow{}, snd("sn_si_incident-table-api-record.json"), "Europe/Berlin", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 1 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.cases[0], want{
+		ID: "SIR0030001", Source: "servicenow", Title: "Web shell on customer portal", Severity: "critical", Category: "web-attack",
+		Status: "closed", Techniques: []string{"T1505.003"},
+		Timeline: map[string]*time.Time{"detection": tp("2024-03-31T01:30:00Z"), "closure": tp("2024-04-02T16:45:00Z")},
+		Sources:  map[string]string{"detection": "opened_at", "closure": "closed_at"},
+		Extra:    map[string]any{"state": "3", "close_code": "Resolved", "sys_id": "c1d2e3f4a5b60718293a4b5c6d7e8f01", "assignment_group": "8a4dde73c6112278017a6a4baf547aa7"},
+	})
+	checkDims(t, got.cases[0], dims{})
+
+	// sysparm_display_value=all: the value (UTC) of each date-time, the
+	// display value of each reference.
+	all := parseInZone(t, ServiceNow{}, snd("sn_si_incident-table-api-record-all.json"), "Europe/Berlin", nil)
+	if all.err != nil || len(all.errs) != 0 || len(all.cases) != 1 {
+		t.Fatalf("got %d cases, errors %v, %v", len(all.cases), all.errs, all.err)
+	}
+	checkCase(t, all.cases[0], want{
+		ID: "SIR0030002", Source: "servicenow", Title: "Ransomware on branch file server", Severity: "critical", Category: "malicious-code-activity",
+		Status: "closed", Techniques: []string{"T1486"},
+		Timeline: map[string]*time.Time{"detection": tp("2024-03-31T01:30:00Z"), "closure": tp("2024-04-03T08:00:00Z")},
+		Sources:  map[string]string{"detection": "opened_at", "closure": "closed_at"},
+		Extra:    map[string]any{"state": "Closed", "assignment_group": "SOC L2"},
+	})
+	checkDims(t, all.cases[0], dims{Assets: []string{"FS-BER-001"}, Team: "SOC L2", BusinessUnit: "Online Banking", Tenant: "ACME Retail"})
+}
+
+// Plain display values (sysparm_display_value=true) are in the user's
+// zone: with display_values = "true" they are read in --tz. A reopened
+// incident (state Analysis, closed_at still set) has no closure.
+func TestServiceNowDisplayValues(t *testing.T) {
+	m := map[string]string{"servicenow.display_values": "true"}
+	got := parseInZone(t, ServiceNow{}, snd("sn_si_incident-table-api-display.json"), "Europe/Berlin", m)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 2 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.cases[0], want{
+		ID: "SIR0030003", Source: "servicenow", Title: "Credential phishing, reopened", Severity: "high", Category: "phishing", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2024-03-31T01:30:00Z")},
+		Sources:  map[string]string{"detection": "opened_at"},
+		Extra:    map[string]any{"state": "Analysis", "closure_before_reopen": map[string]any{"field": "closed_at", "at": "2024-04-01T10:00:00Z"}},
+	})
+	checkDims(t, got.cases[0], dims{Team: "SOC L1", BusinessUnit: "Payments", Tenant: "ACME Bank"})
+	// 02:30 happens twice in Berlin on 27 October 2024: the second, CET.
+	checkCase(t, got.cases[1], want{
+		ID: "SIR0030004", Source: "servicenow", Title: "Lost laptop", Severity: "low", Category: "lost-equipment", Status: "closed",
+		Timeline: map[string]*time.Time{"detection": tp("2024-10-27T01:30:00Z"), "closure": tp("2024-10-28T08:00:00Z")},
+		Sources:  map[string]string{"detection": "opened_at", "closure": "closed_at"},
+	})
+	checkDims(t, got.cases[1], dims{Assets: []string{"LT-0042"}, Team: "SOC L1", Tenant: "ACME Bank"})
+	if w := got.cases[1].warnings; len(w) != 1 || w[0].Field != "opened_at" {
+		t.Errorf("warnings: got %v, want one for the repeated hour", w)
+	}
+	// Without the key the same values are stored values: UTC.
+	stored := parseInZone(t, ServiceNow{}, snd("sn_si_incident-table-api-display.json"), "Europe/Berlin", nil)
+	if d := stored.cases[0].Timeline.Detection; d == nil || !d.Equal(*tp("2024-03-31T03:30:00Z")) {
+		t.Errorf("stored: detection %v, want 03:30 UTC", fmtTime(d))
+	}
+}
+
+func TestServiceNowSingleRecordLoad(t *testing.T) {
+	ctx := context.Background()
+	db, err := pirsql.Open(ctx, ":memory:", pirsql.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Load(ctx, db, []Input{{Path: snd("sn_si_incident-table-api-record.json"), Format: "auto"}}, Options{Now: fixedNow, Location: berlin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Inserted != 1 || sum.Files[0].Format != "servicenow" {
+		t.Fatalf("got %+v", sum)
+	}
+	got := queryRows(t, db, `SELECT case_id, status, detected_at, closed_at, quarter FROM cases`)
+	if want := []string{"SIR0030001 | closed | 2024-03-31T01:30:00Z | 2024-04-02T16:45:00Z | 2024-Q1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("cases: got %q, want %q", got, want)
+	}
+}
+
+func TestServiceNowAPIErrorAnswer(t *testing.T) {
+	// The Table API's answer for a sys_id it does not find.
+	got := parseWith(t, ServiceNow{}, "x.json", `{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}`, nil)
+	if len(got.cases) != 0 || len(got.errs) != 1 || got.errs[0].Field != "error" || !strings.Contains(got.errs[0].Reason, `ServiceNow answered with an error ("No Record found"`) {
+		t.Fatalf("got %v, %v", got.errs, got.err)
+	}
+	// An empty single record is not a record without a number either.
+	got = parseWith(t, ServiceNow{}, "x.json", `{"result":{}}`, nil)
+	if len(got.errs) != 1 || got.errs[0].Field != "number or sys_id" {
+		t.Fatalf("got %v, %v", got.errs, got.err)
+	}
 }

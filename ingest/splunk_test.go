@@ -58,7 +58,7 @@ func TestSplunkNotables(t *testing.T) {
 			}
 			for i, w := range splunkWant() {
 				checkCase(t, got.cases[i], w)
-				checkDims(t, got.cases[i], wantDims{Assets: splunkAssets[i]})
+				checkDims(t, got.cases[i], dims{Assets: splunkAssets[i]})
 			}
 		})
 	}

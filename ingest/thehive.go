@@ -8,11 +8,13 @@ import (
 	"time"
 )
 
-// TheHive imports cases from TheHive 4 and 5: API listCase / query
-// responses (a JSON array), single case objects (a case export or GET
-// /api/case/ID), or JSON Lines. Dates are epoch milliseconds. Both
-// custom-field shapes are read: v0 {"name": {"<type>": value, "order": n}}
-// and v1 [{"name": …, "value": …}]. See docs/importers.md for the mapping.
+// TheHive imports cases from TheHive 4 and 5: the v0 API's case search
+// (POST /api/case/_search, a JSON array of v0 cases), the v1 Query API
+// (POST /api/v1/query with listCase, a JSON array of v1 cases), single
+// case objects (GET /api/case/ID, GET /api/v1/case/ID), or JSON Lines.
+// Dates are epoch milliseconds. Both custom-field shapes are read: v0
+// {"name": {"<type>": value, "order": n}} and v1 [{"name": …, "value": …}].
+// See docs/importers.md for the mapping.
 type TheHive struct{}
 
 // Name implements Format.
@@ -36,8 +38,26 @@ var thehiveDefaults = map[string]string{
 	"containment":         "customFields.containment-date",
 	"eradication":         "customFields.eradication-date",
 	"recovery":            "customFields.recovery-date",
-	"closure":             "endDate",
-	"exclude_statuses":    "FalsePositive,Duplicated",
+	// endDate: by default the last time the case entered a Closed-stage
+	// status; closedDate: the first (StrangeBee, "Date Field Definitions
+	// for Alerts and Cases", docs.strangebee.com/thehive/user-guides/
+	// date-field-definitions-alerts-cases; StrangeBeeCorp/docs
+	// docs/thehive/user-guides/date-field-definitions-alerts-cases.md).
+	// Whether the case is closed at all is its stage's (see decode).
+	"closure":          "endDate|closedDate",
+	"exclude_statuses": "FalsePositive,Duplicated,Deleted",
+
+	// The optional canonical fields (mapDimensions). Observables are not
+	// part of a case object: an export that attaches the case's
+	// observables (the Query API's getCase → observables, whose items
+	// carry dataType and data) under "observables" gives its assets.
+	// "business-unit" and "businessUnit" are the custom fields of
+	// TheHive's own examples (TheHive-Project/docs
+	// docs/thehive/api/case/create.md; the CustomField tag of TheHive 5's
+	// API reference).
+	"assets":                 "observables",
+	"business_unit":          "customFields.business-unit|customFields.businessUnit",
+	"asset_observable_types": "hostname,fqdn,ip",
 }
 
 // thehiveClosed and thehiveOpen classify TheHive 4 (status plus
@@ -189,6 +209,15 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	if err != nil {
 		return nil, err
 	}
+	// The stage decides (TheHive 5: "The value of the stage depends on the
+	// status of the case. Can be one of 'New' 'InProgress' or 'Closed'",
+	// OutputCase in TheHive 5's API reference, StrangeBeeCorp/docs
+	// docs/thehive/api-docs/docs.yaml), else the status (TheHive 4 v0:
+	// Open, Resolved or Deleted, TheHive-Project/TheHiveDocs api/case.md).
+	// Reopening a case moves it from the Closed stage back to In progress
+	// ("Reopen a Case", StrangeBeeCorp/docs docs/thehive/user-guides/
+	// analyst-corner/cases/reopen-a-case.md) and leaves endDate set: such
+	// a case is open, and its old endDate is no closure.
 	switch {
 	case normWord(stage) == "closed":
 		c.Status = "closed"
@@ -200,6 +229,7 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		c.Status = "open"
 	}
 	deriveStatus(c)
+	closedOnlyByStatus(c, extra)
 	exclude := d.m.set("exclude_statuses", thehiveDefaults["exclude_statuses"])
 	c.Excluded = exclude[normWord(status)] || exclude[normWord(resolution)]
 
@@ -221,6 +251,17 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 			extra[k] = s
 		}
 	}
+	err = mapDimensions(d.fieldDecoder, c, d.m, thehiveDefaults, func(alt string) (any, string, bool, *RecordError) {
+		if alt == "observables" {
+			names, err := d.observableAssets(rec["observables"])
+			return names, "observables", names != nil, err
+		}
+		v, from := d.lookup(rec, alt)
+		return v, from, v != nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if len(d.custom) > len(d.used) {
 		rest := map[string]any{}
 		for k, v := range d.custom {
@@ -232,6 +273,44 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	}
 	c.Extra = extraJSON(extra)
 	return c, nil
+}
+
+// observableAssets returns the data of the observables whose dataType is
+// one of asset_observable_types and that are not flagged as indicators of
+// compromise (an IOC is the attacker's, not an affected asset), or nil.
+// The items are TheHive's Observable objects ({"dataType": "hostname",
+// "data": "server.local", "ioc": true, …}: TheHive-Project/docs
+// docs/thehive/api/observable/list.md).
+func (d *thehiveDecoder) observableAssets(v any) ([]any, *RecordError) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, d.fail("observables", "want a list of observables, got %s", jsonType(v))
+	}
+	types := d.m.set("asset_observable_types", thehiveDefaults["asset_observable_types"])
+	var out []any
+	for i, e := range list {
+		field := fmt.Sprintf("observables[%d]", i)
+		om, ok := e.(map[string]any)
+		if !ok {
+			return nil, d.fail(field, "want an observable object, got %s", jsonType(e))
+		}
+		dt, err := d.text(field+".dataType", om["dataType"])
+		if err != nil {
+			return nil, err
+		}
+		data, err := d.text(field+".data", om["data"])
+		if err != nil {
+			return nil, err
+		}
+		if ioc, _ := om["ioc"].(bool); ioc || data == "" || !types[normWord(dt)] {
+			continue
+		}
+		out = append(out, data)
+	}
+	return out, nil
 }
 
 // procedures reads the case's TTPs: techniques from patternId (after any

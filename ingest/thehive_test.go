@@ -3,6 +3,7 @@ package ingest
 import (
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,8 +38,9 @@ func TestTheHiveRealSamples(t *testing.T) {
 			ID: "6", Source: "thehive", Title: "my first case", Severity: "high", Status: "open", Tags: []string{"updated"},
 			Timeline: map[string]*time.Time{"detection": tp("2021-11-02T18:51:51.239Z")},
 			Sources:  map[string]string{"detection": "createdAt"},
-			Extra:    map[string]any{"_id": "~311352", "owner": "analyst@soc", "customFields": map[string]any{"business-unit": "Sales", "cvss": 9}},
+			Extra:    map[string]any{"_id": "~311352", "owner": "analyst@soc", "customFields": map[string]any{"cvss": 9}},
 		})
+		checkDims(t, got.cases[0], dims{BusinessUnit: "Sales"})
 	})
 	t.Run("OK/TheHive 4 array", func(t *testing.T) {
 		got := parseWith(t, TheHive{}, thd("thehive4-case_related-cases.response.json"), "", nil)
@@ -81,8 +83,9 @@ func TestTheHiveV1Cases(t *testing.T) {
 		Sources: map[string]string{"detection": "_createdAt", "triage": "inProgressDate", "containment": "customFields.containment-date",
 			"eradication": "customFields.eradication-date", "closure": "endDate"},
 		Extra: map[string]any{"owner": "alice@example.org", "status": "TruePositive", "stage": "Closed", "summary": "Credentials reset, rule added",
-			"tactics": []string{"initial-access", "persistence"}, "customFields": map[string]any{"business-unit": "Sales"}},
+			"tactics": []string{"initial-access", "persistence"}},
 	})
+	checkDims(t, got.byID(t, "101"), dims{BusinessUnit: "Sales"})
 	checkCase(t, got.byID(t, "102"), want{
 		ID: "102", Source: "thehive", Title: "Impossible travel alert", Severity: "low", Status: "closed", Excluded: true,
 		Timeline: map[string]*time.Time{"detection": tp("2024-01-10T08:00:00Z"), "closure": tp("2024-01-10T09:00:00Z")},
@@ -118,9 +121,9 @@ func TestTheHiveV0JSONLines(t *testing.T) {
 		Tags: []string{"vpn", "T1190"}, Techniques: []string{"T1190"}, RootCause: "unpatched-vpn-appliance",
 		Timeline: map[string]*time.Time{"detection": tp("2023-05-02T09:00:00Z"), "containment": tp("2023-05-02T15:30:00Z"), "closure": tp("2023-05-09T17:00:00Z")},
 		Sources:  map[string]string{"detection": "createdAt", "containment": "customFields.containment-date", "closure": "endDate"},
-		Extra: map[string]any{"owner": "bob", "status": "Resolved", "resolutionStatus": "TruePositive", "impactStatus": "WithImpact", "tlp": "3",
-			"customFields": map[string]any{"business-unit": "IT"}},
+		Extra:    map[string]any{"owner": "bob", "status": "Resolved", "resolutionStatus": "TruePositive", "impactStatus": "WithImpact", "tlp": "3"},
 	})
+	checkDims(t, got.cases[0], dims{BusinessUnit: "IT"})
 	checkCase(t, got.cases[1], want{
 		ID: "8", Source: "thehive", Title: "Scanner noise", Severity: "low", Status: "closed", Excluded: true,
 		Timeline: map[string]*time.Time{"detection": tp("2023-05-03T09:00:00Z"), "closure": tp("2023-05-03T10:00:00Z")},
@@ -255,5 +258,110 @@ func FuzzParseTheHive(f *testing.F) {
 		`[{"_type":"Case","number":1,"customFields":[{"name":"containment-date","value":"x"}],"procedures":[{"patternId":5}]}]`,
 		`{"_type":"case","caseId":1,"procedures":[{"occurDate":1e30}]}`,
 		`{"_type":"case","number":{"x":1}}`, `[{"_type":"case"`, `{"_type":"case","caseId":1,"stage":"Closed","status":[]}`,
+		`{"_type":"case","caseId":1,"observables":{"dataType":"hostname"}}`, `{"_type":"case","caseId":1,"observables":[{"dataType":5,"data":"h"},1]}`,
+		`{"_type":"Case","number":1,"stage":"InProgress","endDate":1714744800000,"closedDate":"x"}`,
 	})
+}
+
+// TheHive 5 cases as the Query API returns them, with the date fields of
+// StrangeBee's "Date Field Definitions for Alerts and Cases": a reopened
+// case (stage InProgress, endDate and closedDate of its first closure still
+// set), a case closed twice (closedDate the first closure, endDate the
+// last) and one closed without an endDate.
+func TestTheHiveStageDecidesClosure(t *testing.T) {
+	got := parseWith(t, TheHive{}, thd("thehive5-reopened.json"), "", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 3 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.byID(t, "201"), want{
+		ID: "201", Source: "thehive", Title: "Ransomware staging on file server", Severity: "high", Status: "open", Tags: []string{"ransomware"},
+		Timeline: map[string]*time.Time{"detection": tp("2024-05-01T10:00:00Z"), "triage": tp("2024-05-01T10:30:00Z")},
+		Sources:  map[string]string{"detection": "_createdAt", "triage": "inProgressDate"},
+		Extra: map[string]any{"stage": "InProgress", "status": "InProgress",
+			"closure_before_reopen": map[string]any{"field": "endDate", "at": "2024-05-03T14:00:00Z"}},
+	})
+	// The hostnames and the internal address; not the IOC, not the mail.
+	checkDims(t, got.byID(t, "201"), dims{Assets: []string{"FS-BER-001", "10.20.0.15"}, BusinessUnit: "Retail Banking"})
+	checkCase(t, got.byID(t, "202"), want{
+		ID: "202", Source: "thehive", Title: "Mailbox takeover via phishing", Severity: "medium", Status: "closed", Tags: []string{"phishing"},
+		Timeline: map[string]*time.Time{"detection": tp("2024-05-02T08:00:00Z"), "triage": tp("2024-05-02T08:20:00Z"), "closure": tp("2024-05-09T16:00:00Z")},
+		Sources:  map[string]string{"detection": "_createdAt", "triage": "inProgressDate", "closure": "endDate"},
+		Extra:    map[string]any{"stage": "Closed", "status": "TruePositive", "customFields": map[string]any{"went-well": "Sessions revoked within the hour", "pir-review": "completed"}},
+	})
+	checkDims(t, got.byID(t, "202"), dims{BusinessUnit: "Wealth Management"})
+	checkCase(t, got.byID(t, "203"), want{
+		ID: "203", Source: "thehive", Title: "Unclear beaconing from lab host", Severity: "low", Status: "closed",
+		Timeline: map[string]*time.Time{"detection": tp("2024-05-04T09:00:00Z"), "closure": tp("2024-05-05T09:00:00Z")},
+		Sources:  map[string]string{"detection": "_createdAt", "closure": "closedDate"},
+	})
+}
+
+// A reopened case does not count in the close metric: only 202 (176 h) and
+// 203 (24 h) do.
+func TestTheHiveReopenedNotInCloseMetric(t *testing.T) {
+	db, _ := loadTwice(t, "thehive", nil, thd("thehive5-reopened.json"))
+	got := queryRows(t, db, `SELECT case_id, hours FROM case_durations WHERE source = 'thehive' AND metric = 'close' ORDER BY case_id`)
+	if want := []string{"202 | 176", "203 | 24"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("case_durations: got %q, want %q", got, want)
+	}
+	got = queryRows(t, db, `SELECT quarter, n, median_hours, mean_hours FROM quarterly_metrics WHERE metric = 'close' ORDER BY quarter`)
+	if want := []string{"2024-Q2 | 2 | 100 | 100"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("quarterly_metrics: got %q, want %q", got, want)
+	}
+	got = queryRows(t, db, `SELECT case_id, status, closed_at IS NULL, tenant, business_unit FROM cases WHERE source = 'thehive' ORDER BY case_id`)
+	if want := []string{"201 | open | true | <nil> | Retail Banking", "202 | closed | false | <nil> | Wealth Management", "203 | closed | false | <nil> | <nil>"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("cases: got %q, want %q", got, want)
+	}
+	got = queryRows(t, db, `SELECT case_id, asset FROM case_assets WHERE source = 'thehive' ORDER BY case_id, asset`)
+	if want := []string{"201 | 10.20.0.15", "201 | FS-BER-001"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("case_assets: got %q, want %q", got, want)
+	}
+}
+
+// TheHive 4's POST /api/case/_search answers with v0 cases (the shape of
+// the TheHive 4 API docs' case examples): a reopened case (status Open,
+// endDate set), a resolved one, a deleted one.
+func TestTheHive4CaseSearch(t *testing.T) {
+	got := parseWith(t, TheHive{}, thd("thehive4-case_search-v0.json"), "", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 3 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	checkCase(t, got.cases[0], want{
+		ID: "41", Source: "thehive", Title: "Web shell on intranet server", Severity: "high", Status: "open", Tags: []string{"webshell"},
+		Timeline: map[string]*time.Time{"detection": tp("2024-06-03T09:00:00Z")},
+		Sources:  map[string]string{"detection": "createdAt"},
+		Extra:    map[string]any{"status": "Open", "closure_before_reopen": map[string]any{"field": "endDate", "at": "2024-06-05T17:00:00Z"}},
+	})
+	checkDims(t, got.cases[0], dims{BusinessUnit: "Intranet"})
+	checkCase(t, got.cases[1], want{
+		ID: "42", Source: "thehive", Title: "Credential stuffing on VPN", Severity: "medium", Status: "closed",
+		Timeline: map[string]*time.Time{"detection": tp("2024-06-04T09:00:00Z"), "closure": tp("2024-06-06T09:00:00Z")},
+		Sources:  map[string]string{"detection": "createdAt", "closure": "endDate"},
+		Extra:    map[string]any{"status": "Resolved", "resolutionStatus": "TruePositive"},
+	})
+	checkCase(t, got.cases[2], want{
+		ID: "43", Source: "thehive", Title: "Created by mistake", Severity: "low", Status: "open", Excluded: true,
+		Timeline: map[string]*time.Time{"detection": tp("2024-06-05T09:00:00Z")},
+		Sources:  map[string]string{"detection": "createdAt"},
+		Extra:    map[string]any{"status": "Deleted"},
+	})
+}
+
+func TestTheHiveDimensionMapping(t *testing.T) {
+	m := map[string]string{
+		"thehive.tenant": "=ACME Corp", "root_cause_summary": "summary", "lessons_went_well": "customFields.went-well",
+		"review_status": "customFields.pir-review", "thehive.asset_observable_types": "hostname", "team": "customFields.team",
+	}
+	got := parseWith(t, TheHive{}, thd("thehive5-reopened.json"), "", m)
+	if len(got.errs) != 0 || len(got.cases) != 3 {
+		t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+	}
+	checkDims(t, got.byID(t, "201"), dims{Assets: []string{"FS-BER-001"}, BusinessUnit: "Retail Banking", Tenant: "ACME Corp"})
+	checkDims(t, got.byID(t, "202"), dims{BusinessUnit: "Wealth Management", Tenant: "ACME Corp",
+		RootCause: "MFA not enforced on legacy protocols; enforced and sessions revoked",
+		WentWell:  []string{"Sessions revoked within the hour"}, Review: &Review{Status: "held"}})
+	bad := parseWith(t, TheHive{}, thd("thehive5-reopened.json"), "", map[string]string{"review_status": "summary"})
+	if len(bad.errs) != 2 || bad.errs[0].Field != "summary" || !strings.Contains(bad.errs[0].Reason, "unknown review status") {
+		t.Errorf("got %v", bad.errs)
+	}
 }
