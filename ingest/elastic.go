@@ -218,9 +218,6 @@ func (e elasticDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		if err != nil {
 			return nil, err
 		}
-		if ms == "closure" && c.Status == "open" {
-			continue
-		}
 		setMilestone(c, ms, t, f)
 	}
 	deriveStatus(c)
@@ -292,6 +289,22 @@ func (e elasticDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		}
 	}
 	extra["custom_fields"] = kept
+	// A closed_at on a case that is not closed is no closure (see status
+	// above); it is kept in extra.
+	closedOnlyByStatus(c, extra)
+	// The optional canonical fields a mapping file names: a field path or
+	// customFields.<key>, or a literal ("=SOC EU": the space is not in the
+	// case object).
+	err = mapDimensions(d, c, e.m, elasticDefaults, func(alt string) (any, string, bool, *RecordError) {
+		v, f, err := e.field(rec, alt)
+		if f == "" {
+			f = alt
+		}
+		return v, f, v != nil, err
+	})
+	if err != nil {
+		return nil, err
+	}
 	c.Extra = extraJSON(extra)
 	return c, nil
 }

@@ -95,7 +95,8 @@ func TestElasticSecurityCases(t *testing.T) {
 }
 
 func TestElasticMapping(t *testing.T) {
-	m := map[string]string{"elastic.id": "incremental_id", "compromise": "customFields.1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "source": "elastic-prod"}
+	m := map[string]string{"elastic.id": "incremental_id", "compromise": "customFields.1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "source": "elastic-prod",
+		"elastic.tenant": "=soc-eu-space", "team": "external_service.connector_name", "platforms": "nope|=m365"}
 	got := parseWith(t, Elastic{}, eld("find-cases-securitysolution.jsonl"), "", m)
 	if len(got.errs) != 0 || len(got.cases) != 3 {
 		t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
@@ -105,6 +106,8 @@ func TestElasticMapping(t *testing.T) {
 		c.MilestoneSources["compromise"] != "customFields.1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" {
 		t.Errorf("got %s/%s compromise %v from %q", c.Source, c.ID, fmtTime(c.Timeline.Compromise), c.MilestoneSources["compromise"])
 	}
+	checkDims(t, c, dims{Tenant: "soc-eu-space", Team: "SOC Jira", Platforms: []string{"m365"}, Assets: []string{"WS-FIN-042"}})
+	checkDims(t, got.cases[2], dims{Tenant: "soc-eu-space", Platforms: []string{"m365"}})
 }
 
 func TestElasticShapes(t *testing.T) {
@@ -126,6 +129,9 @@ func TestElasticShapes(t *testing.T) {
 			c := got.cases[0]
 			if c.Status != tc.status || !reflect.DeepEqual(c.Timeline.Closure, tc.closure) {
 				t.Errorf("got %s closure %v, want %s %v", c.Status, fmtTime(c.Timeline.Closure), tc.status, fmtTime(tc.closure))
+			}
+			if tc.status == "open" && strings.Contains(tc.text, `"closed_at":"`) && !strings.Contains(string(c.Extra), `"closure_before_reopen":{"at":"2024-01-02T00:00:00Z","field":"closed_at"}`) {
+				t.Errorf("extra %s does not keep the old closed_at", c.Extra)
 			}
 		})
 	}

@@ -288,14 +288,6 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		c.Status = "open"
 	}
 	deriveStatus(c)
-	// ClosedTime is "when the incident was last closed" (SecurityIncident
-	// table reference): the row of a reopened incident (Status Active or
-	// New) still carries its old closure, which is no longer one. The
-	// status decides.
-	if c.Status == "open" && c.Timeline.Closure != nil {
-		c.Timeline.Closure = nil
-		delete(c.MilestoneSources, "closure")
-	}
 	classification, err := text("Classification")
 	if err != nil {
 		return err
@@ -303,6 +295,11 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	c.Excluded = s.m.set("exclude_classifications", sentinelDefaults["exclude_classifications"])[normWord(classification)]
 
 	extra := map[string]any{"status": status, "classification": classification}
+	// ClosedTime is "when the incident was last closed" (SecurityIncident
+	// table reference): the row of a reopened incident (Status Active or
+	// New) still carries its old closure, which is no longer one. The
+	// status decides; the old time is kept in extra.
+	closedOnlyByStatus(c, extra)
 	for _, k := range [][2]string{{"ClassificationReason", "classification_reason"}, {"IncidentName", "incident_name"},
 		{"IncidentUrl", "incident_url"}, {"ProviderName", "provider_name"}, {"ProviderIncidentId", "provider_incident_id"}} {
 		v, err := text(k[0])
@@ -348,17 +345,9 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	// incidents/…), a SecurityIncident row carries TenantId, which the
 	// table reference defines as the Log Analytics workspace ID
 	// (learn.microsoft.com/azure/azure-monitor/reference/tables/securityincident).
-	if ws := sentinelWorkspace(rec); ws != "" {
-		c.Tenant = ws
-	} else if spec := s.get("tenant"); spec != "" {
-		v, f, err := col(spec)
-		if err != nil {
-			return err
-		}
-		if c.Tenant, err = d.text(f, v); err != nil {
-			return err
-		}
-	}
+	// The id's workspace is set here; TenantId is the default of the
+	// mapping key tenant (mapDimensions, below).
+	c.Tenant = sentinelWorkspace(rec)
 	// RelatedAnalyticRuleIds: "List of resource ids of Analytic rules
 	// related to the incident" (IncidentProperties, same specification,
 	// Incidents.json). An incident raised by the workspace's own analytics
@@ -402,6 +391,15 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 		c.Platforms = sentinelPlatforms(products)
 	} else if add != nil {
 		return d.fail("AdditionalData", "want an object, got %s", jsonType(add))
+	}
+	// The optional canonical fields a mapping file names (and the tenant's
+	// default, TenantId); a dynamic column's JSON text is read as JSON.
+	err = mapDimensions(d, c, s.m, sentinelDefaults, func(alt string) (any, string, bool, *RecordError) {
+		v, err := sentinelDynamic(d, alt, get)
+		return v, alt, v != nil, err
+	})
+	if err != nil {
+		return err
 	}
 	c.Extra = extraJSON(extra)
 	d.warned(c)

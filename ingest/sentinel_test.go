@@ -98,6 +98,15 @@ func TestSentinelLabelsAndOwner(t *testing.T) {
 			t.Fatalf("got %d cases, tenant %q", len(got.cases), got.cases[0].Tenant)
 		}
 	})
+	t.Run("OK/mapping file dimensions", func(t *testing.T) {
+		m := map[string]string{"sentinel.tenant": "=ACME", "business_unit": "=Retail", "assets": "Hosts", "platforms": "Platform"}
+		got := parseWith(t, Sentinel{}, "si.csv", "IncidentNumber,CreatedTime,TenantId,Hosts,Platform\n"+
+			"1,2024-01-01T00:00:00Z,ws-guid,\"[\"\"FS-1\"\",\"\"fs-1\"\",\"\"DC-2\"\"]\",Office 365\n", m)
+		if len(got.cases) != 1 {
+			t.Fatalf("got %+v", got)
+		}
+		checkDims(t, got.cases[0], dims{Tenant: "ACME", BusinessUnit: "Retail", Assets: []string{"FS-1", "DC-2"}, Platforms: []string{"m365"}})
+	})
 	t.Run("ErrLabelTypeNotText", func(t *testing.T) {
 		got := parseWith(t, Sentinel{}, "l.json", `[{"IncidentNumber":1,"CreatedTime":"2024-01-01T00:00:00Z","Labels":[{"labelName":"a","labelType":[1]}]}]`, nil)
 		checkErrs(t, got.errs, "l.json", []wantErr{{"record 1 (line 1)", "Labels[0].labelType", "want a string"}})
@@ -226,6 +235,10 @@ func TestSentinelReopened(t *testing.T) {
 	if c := got.cases[0]; c.Status != "open" || c.Timeline.Closure != nil || c.MilestoneSources["closure"] != "" {
 		t.Errorf("reopened: got %s, closure %v from %q", c.Status, fmtTime(c.Timeline.Closure), c.MilestoneSources["closure"])
 	}
+	checkCase(t, got.cases[0], want{ID: "7", Source: "sentinel", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2024-01-01T10:00:00Z")},
+		Sources:  map[string]string{"detection": "CreatedTime"},
+		Extra:    map[string]any{"closure_before_reopen": map[string]any{"field": "ClosedTime", "at": "2024-01-02T10:00:00Z"}}})
 	got = parseWith(t, Sentinel{}, "si.csv", head+rows+"7,2024-01-04T10:00:00Z,Closed,2024-01-01T10:00:00Z,2024-01-04T09:00:00Z\n", nil)
 	if c := got.cases[0]; c.Status != "closed" || !c.Timeline.Closure.Equal(*tp("2024-01-04T09:00:00Z")) {
 		t.Errorf("closed again: got %s, closure %v", c.Status, fmtTime(c.Timeline.Closure))

@@ -49,7 +49,7 @@ var splunkDefaults = map[string]string{
 	"closure":              "closed",
 	"closed_statuses":      "Closed",
 	"exclude_dispositions": "disposition:2,disposition:3,disposition:4,Benign Positive - Suspicious But Expected,False Positive - Incorrect Analytic Logic,False Positive - Inaccurate Data",
-	"assets":               "dest,dvc,orig_host,user",
+	"asset_fields":         "dest,dvc,orig_host,user",
 	"techniques":           "annotations.mitre_attack,annotations.mitre_attack.mitre_technique_id",
 	"history":              "",
 }
@@ -315,7 +315,7 @@ func (s splunkDecoder) decode(d fieldDecoder, rec *foldRecord) (*Case, *RecordEr
 	// (the notable action's asset extraction: src, dest, dvc, orig_host;
 	// identity extraction: src_user, user). src and src_user are where the
 	// activity came from, often the attacker, and stay in extra.
-	for _, f := range splitList(s.get("assets"), ",") {
+	for _, f := range splitList(s.get("asset_fields"), ",") {
 		v, _, err := rec.get(d, f)
 		if err != nil {
 			return nil, err
@@ -344,6 +344,22 @@ func (s splunkDecoder) decode(d fieldDecoder, rec *foldRecord) (*Case, *RecordEr
 		default:
 			extra[k] = vals
 		}
+	}
+	// The optional canonical fields a mapping file names (a field of the
+	// notable, or a literal "=text"); a multivalue cell is a list.
+	err = mapDimensions(d, c, s.m, nil, func(alt string) (any, string, bool, *RecordError) {
+		v, ok, err := rec.get(d, alt)
+		if str, isStr := v.(string); isStr && strings.Contains(str, "\n") {
+			var l []any
+			for _, x := range strings.Split(str, "\n") {
+				l = append(l, x)
+			}
+			v = l
+		}
+		return v, alt, ok, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	c.Extra = extraJSON(extra)
 	return c, nil

@@ -109,6 +109,27 @@ func TestSplunkHistory(t *testing.T) {
 	})
 }
 
+// TestSplunkMappingDimensions: a mapping file fills the optional fields
+// ES has no field for (a literal team) and adds assets from other fields;
+// asset_fields replaces the default asset fields.
+func TestSplunkMappingDimensions(t *testing.T) {
+	m := map[string]string{"splunk.team": "=SOC EU", "assets": "annotations.mitre_attack", "asset_fields": "dest"}
+	got := parseWith(t, Splunk{}, spd("notables-incident-review.csv"), "", m)
+	if len(got.errs) != 0 || len(got.cases) != 4 {
+		t.Fatalf("got %d cases, errors %v", len(got.cases), got.errs)
+	}
+	checkDims(t, got.cases[0], dims{Team: "SOC EU", Assets: []string{"vpn-gw-01", "T1110.001", "T1078"}})
+	checkDims(t, got.cases[2], dims{Team: "SOC EU", Assets: []string{"proxy-01"}})
+	t.Run("ErrUnknownPlatform", func(t *testing.T) {
+		got := parseWith(t, Splunk{}, spd("notables-incident-review.csv"), "", map[string]string{"platforms": "security_domain"})
+		// access, endpoint and threat are no platforms; network is one.
+		if len(got.errs) != 3 || got.errs[0].Field != "security_domain" || !strings.Contains(got.errs[0].Reason, `unknown platform "access"`) ||
+			len(got.cases) != 1 || !reflect.DeepEqual(got.cases[0].Platforms, []string{"network"}) {
+			t.Errorf("got %v, %d cases", got.errs, len(got.cases))
+		}
+	})
+}
+
 func TestSplunkInvalid(t *testing.T) {
 	text := "_time,event_id,urgency,status,status_end,annotations.mitre_attack\n" +
 		"2024-05-02T08:00:00.000+0000,,high,5,true,\n" +
