@@ -31,12 +31,17 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	bash scripts/depcheck.sh
+	bash scripts/layoutcheck.sh
 
-# golden rewrites the golden files of every package whose tests define -update.
+# golden rewrites the golden files of every package whose tests define -update
+# (the ATT&CK catalogue in sql/attack too, never a migration) and the fuzz
+# seeds generated from testdata/hostile.
 golden:
 	$(GO) test -count=1 $$(grep -rl --include='*_test.go' 'flag.Bool("update"' . | xargs -n1 dirname | sort -u) -update
+	$(GO) run ./scripts/fuzzseeds
 
 fuzz:
+	$(GO) run ./scripts/fuzzseeds
 	bash scripts/fuzz.sh
 
 bench: build

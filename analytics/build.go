@@ -15,10 +15,6 @@ import (
 	pirsql "github.com/pirhq/pir/sql"
 )
 
-// Cohorts are the ways cases are assigned to a quarter: by the quarter of
-// their detection (default) or of their closure.
-var Cohorts = []string{"detection", "closure"}
-
 // ErrBadCohort is returned for a cohort other than detection or closure.
 var ErrBadCohort = errors.New("cohort must be detection or closure")
 

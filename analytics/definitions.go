@@ -17,12 +17,9 @@ var Milestones = []string{"compromise", "detection", "triage", "containment", "e
 // reports it as a configuration error).
 var ErrBadDefinition = errors.New("invalid metric definition")
 
-// DefaultDefinitions reads the default metric set from the
-// metric_definitions table, in display order.
-func DefaultDefinitions(ctx context.Context, db *pirsql.DB) ([]MetricDef, error) {
-	return defaultDefinitions(ctx, db)
-}
-
+// defaultDefinitions reads the metric set from the metric_definitions
+// table, in display order: the defaults, with a config's [[metric]] tables
+// merged in when the session has them (pirsql.Session).
 func defaultDefinitions(ctx context.Context, q querier) ([]MetricDef, error) {
 	rows, err := pirsql.MetricDefinitions(ctx, q)
 	if err != nil {
@@ -33,29 +30,6 @@ func defaultDefinitions(ctx context.Context, q querier) ([]MetricDef, error) {
 		defs = append(defs, MetricDef(d))
 	}
 	return defs, nil
-}
-
-// MergeDefinitions applies overrides to base: an override with the name of
-// a base metric replaces it in place, any other is appended. An override
-// without a label keeps the base label (or uses its name).
-func MergeDefinitions(base, overrides []MetricDef) []MetricDef {
-	out := slices.Clone(base)
-	for _, o := range overrides {
-		i := slices.IndexFunc(out, func(d MetricDef) bool { return d.Name == o.Name })
-		if o.Label == "" {
-			if i >= 0 {
-				o.Label = out[i].Label
-			} else {
-				o.Label = o.Name
-			}
-		}
-		if i >= 0 {
-			out[i] = o
-		} else {
-			out = append(out, o)
-		}
-	}
-	return out
 }
 
 // ValidateDefinitions checks that every definition has a unique name and

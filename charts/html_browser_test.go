@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,31 +19,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 // The dashboard in a real browser: Debian's chromium, headless, from
 // file://, with the flags of LIBRARIES.md so it makes no background
 // connections of its own. One browser serves every subtest.
-
-// chromiumPath finds the browser. Locally a missing browser skips the test;
-// in CI (CI=true) it fails, so the suite never passes without it.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("PIR_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "chromium not found (install it: apt-get install chromium, or run make test, which does; PIR_CHROMIUM names another binary)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // pageEvents collects what a tab reports while it loads and runs a page.
 type pageEvents struct {
@@ -145,7 +125,7 @@ type browser struct {
 }
 
 func TestDashboardInBrowser(t *testing.T) {
-	exe := chromiumPath(t)
+	exe := testenv.Chromium(t)
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o700); err != nil {

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 func TestTechniqueFromTag(t *testing.T) {
@@ -34,7 +36,7 @@ func TestTechniqueFromTag(t *testing.T) {
 }
 
 func TestLoad(t *testing.T) {
-	set, err := Load("../testdata/sigma")
+	set, err := Load(testenv.SigmaRules(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +192,7 @@ var techniqueID = regexp.MustCompile(`^T\d{4}(\.\d{3})?$`)
 // FuzzParse: any input either fails cleanly or gives rules with a title and
 // well-formed technique IDs.
 func FuzzParse(f *testing.F) {
-	for _, dir := range []string{"../testdata/sigma/sigmahq/windows/builtin/security", "../testdata/sigma/fixtures", "../testdata/sigma/fixtures/invalid"} {
+	for _, dir := range []string{"../examples/rules/windows/builtin/security", "../testdata/sigma/fixtures", "../testdata/sigma/fixtures/invalid"} {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && !e.IsDir() {

@@ -19,28 +19,16 @@ import (
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/display"
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 // The tests read the PDF back with poppler (pdftotext, pdftoppm, pdfinfo,
 // pdffonts), as a reader would see it. `make test` installs poppler-utils;
 // in CI a missing tool fails the test, locally it skips.
 
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		msg := fmt.Sprintf("%s not found: install poppler-utils (make test-deps)", name)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return p
-}
-
 func run(t testing.TB, name string, args ...string) string {
 	t.Helper()
-	bin := needTool(t, name)
+	bin := testenv.Poppler(t, name)
 	var out, errb bytes.Buffer
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -75,7 +63,7 @@ var (
 
 func renderFile(t testing.TB, r *analytics.Report, o Options) string {
 	t.Helper()
-	needTool(t, "pdftotext")
+	testenv.Poppler(t, "pdftotext")
 	b, pages, err := render(r, o)
 	if err != nil {
 		t.Fatalf("render: got %v, want nil", err)
@@ -92,10 +80,8 @@ func renderFile(t testing.TB, r *analytics.Report, o Options) string {
 	}
 	// The layout mirrors maroto's page breaks; if the two ever disagree,
 	// headings and repeated table headers land in the wrong place.
-	if _, err := exec.LookPath("pdfinfo"); err == nil {
-		if got := pageCount(t, path); got != pages {
-			t.Errorf("got %d pages in the PDF, the layout planned %d", got, pages)
-		}
+	if got := pageCount(t, path); got != pages {
+		t.Errorf("got %d pages in the PDF, the layout planned %d", got, pages)
 	}
 	return path
 }
@@ -108,7 +94,7 @@ var fixtureFile = sync.OnceValues(func() ([]byte, error) {
 
 func fixturePath(t testing.TB) string {
 	t.Helper()
-	needTool(t, "pdftotext")
+	testenv.Poppler(t, "pdftotext")
 	b, err := fixtureFile()
 	if err != nil {
 		t.Fatalf("render: got %v, want nil", err)

@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-//go:generate go run ./internal/genattack -src ../../shared/data/attack -out schema/0002_attack.sql -license schema/LICENSE-ATTACK.txt
+//go:generate go run ./internal/genattack -src ../../shared/data/attack -out attack/enterprise-attack.sql -license schema/LICENSE-ATTACK.txt
 
 //go:embed queries/attack_release.sql
 var attackReleaseSQL string

@@ -48,6 +48,9 @@ type Options struct {
 	MemoryLimit string
 	// Threads caps DuckDB's worker threads; 0 keeps the default.
 	Threads int
+	// Session is the configuration views see on every connection
+	// (session.go); the zero value changes nothing.
+	Session Session
 }
 
 // DB is an open pir database. It embeds *database/sql.DB so callers can run
@@ -87,6 +90,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	session := newSessionApplier(opts.Session)
 	init := func(ex driver.ExecerContext) error {
 		stmts := []string{
 			"SET TimeZone = '" + strings.ReplaceAll(tz, "'", "''") + "'",
@@ -98,7 +102,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 				return fmt.Errorf("%s: %w", s, err)
 			}
 		}
-		return nil
+		return session.apply(ctx, ex)
 	}
 	conn, err := duckdb.NewConnector(dsn, init)
 	if err != nil {
@@ -125,6 +129,13 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := db.Migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if !opts.Session.IsZero() {
+		// The connection that migrated a new file met no tables to shadow:
+		// drop the idle connections so that every one in use has the session.
+		session.forget()
+		sdb.SetMaxIdleConns(-1)
+		sdb.SetMaxIdleConns(2) // database/sql's default
 	}
 	return db, nil
 }

@@ -65,7 +65,8 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 // Migrate applies every pending migration, each in its own transaction
-// together with its row in schema_migrations.
+// together with its row in schema_migrations, then brings the ATT&CK
+// catalogue up to the one embedded (attack_load.go).
 func (db *DB) Migrate(ctx context.Context) error {
 	ms, err := Migrations()
 	if err != nil {
@@ -99,5 +100,5 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", m.Name, err)
 		}
 	}
-	return nil
+	return db.loadAttack(ctx)
 }

@@ -101,11 +101,12 @@ Examples:
 				}
 				proc.Type, proc.State = t, state
 			}
-			cfg, err := reviewConfig(c)
+			s, err := resolveSettings(c, true)
 			if err != nil {
 				return err
 			}
-			db, err := openDB(c, true)
+			cfg := s.cfg
+			db, err := s.openDB(c.Context, true)
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -117,37 +122,89 @@ func (e *env) configureLogging(format, level string) error {
 	return nil
 }
 
-// exitCode is the one place that turns errors into messages and exit codes.
+// exitCode is the one place that turns errors into messages and exit codes:
+// 2 for a usage error (with a Try: line), 3 when another pir process holds
+// the database or the run lock, 1 for anything else. The message is one
+// line whatever the error says: a control character (a newline or an escape
+// sequence in a file name, a multi-line DuckDB message) is printed escaped,
+// as %q would (escapeControl), and white space around it is trimmed.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
 	var ue *usageError
-	var ec cli.ExitCoder
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "Error: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "Error: %s\n", escapeControl(strings.TrimSpace(ue.msg)))
 		if ue.try != "" {
-			fmt.Fprintf(stderr, "Try: %s\n", ue.try)
+			fmt.Fprintf(stderr, "Try: %s\n", escapeControl(ue.try))
 		}
 		return exitUsage
 	case errors.Is(err, pirsql.ErrInUse), errors.Is(err, errRunLocked):
-		fmt.Fprintf(stderr, "Error: %v\n", err)
+		fmt.Fprintf(stderr, "Error: %s\n", escapeControl(strings.TrimSpace(err.Error())))
 		return exitLocked
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "Error: interrupted")
 		return exitFailed
-	case errors.As(err, &ec):
-		if msg := err.Error(); msg != "" {
-			fmt.Fprintf(stderr, "Error: %s\n", msg)
-		}
-		return ec.ExitCode()
 	default:
-		if isFlagError(err) {
-			fmt.Fprintf(stderr, "Error: %v\nTry: pir --help\n", err)
-			return exitUsage
-		}
-		fmt.Fprintf(stderr, "Error: %v\n", err)
+		fmt.Fprintf(stderr, "Error: %s\n", escapeControl(strings.TrimSpace(err.Error())))
 		return exitFailed
 	}
+}
+
+// escapeControl escapes what could split or forge a line on a terminal:
+// control and other non-printing characters (newline, ESC, bidi overrides,
+// zero-width spaces) and invalid UTF-8, the way strconv.Quote writes them
+// (\n, \x1b, \u202e). Printable text, quotes and backslashes stay as they are.
+func escapeControl(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == ' ' || unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
+}
+
+// commands lists every subcommand; each lives in its own file.
+func commands(e *env) []*cli.Command {
+	cmds := []*cli.Command{
+		ingestCommand(e),
+		queryCommand(e),
+		sampleCommand(e),
+		metricsCommand(e),
+		attackLayerCommand(e),
+		reportCommand(e),
+		runCommand(e),
+		mailCommand(e),
+		exportCommand(e),
+		reviewCommand(e),
+		coverageCommand(e),
+		actionsCommand(e),
+	}
+	for _, c := range cmds {
+		c.OnUsageError = func(c *cli.Context, err error, _ bool) error {
+			return usagef("pir "+c.Command.Name+" --help", "%v", err)
+		}
+	}
+	return cmds
+}
+
+// isTerminal reports whether w is a character device (a TTY).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return st.Mode()&os.ModeCharDevice != 0
 }

@@ -76,11 +76,11 @@ Examples:
 			} else if c.NArg() > 0 {
 				return usagef("pir attack-layer --quarter 2024-Q1 -o layer.json", "attack-layer takes no arguments (got %q); the file is -o FILE", c.Args().First())
 			}
-			s, err := loadReportSettings(c, false)
+			s, err := resolveSettings(c, false)
 			if err != nil {
 				return err
 			}
-			db, err := openDB(c, true)
+			db, err := s.openDB(c.Context, true)
 			if err != nil {
 				return err
 			}
@@ -94,14 +94,14 @@ Examples:
 				case errors.Is(err, analytics.ErrBadQuarter), errors.Is(err, analytics.ErrFutureQuarter), errors.Is(err, analytics.ErrSameQuarter):
 					return usagef(try, "--diff %v", err)
 				case err != nil:
-					return reportError(err)
+					return reportError(s, err)
 				}
 			} else {
 				layer, err = analytics.BuildLayer(c.Context, db, analytics.LayerOptions{
 					Quarter: s.quarter, Quarters: s.quarters, Cohort: s.cohort, Now: e.now, Version: version,
 				})
 				if err != nil {
-					return reportError(err)
+					return reportError(s, err)
 				}
 			}
 			var buf bytes.Buffer

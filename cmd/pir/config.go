@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/ingest"
 	"github.com/pirhq/pir/mail"
 	"github.com/pirhq/pir/tracker"
@@ -140,6 +142,11 @@ func loadConfig(path string) (*Config, error) {
 	for i, m := range cfg.Metrics {
 		if m.Name == "" || m.Start == "" || m.End == "" {
 			return nil, fmt.Errorf("config %s: metric %d: name, start and end are required", path, i+1)
+		}
+		for _, end := range [][2]string{{"start", m.Start}, {"end", m.End}} {
+			if !slices.Contains(analytics.Milestones, end[1]) {
+				return nil, fmt.Errorf("config %s: metric %q: %s %q: want one of %s", path, m.Name, end[0], end[1], strings.Join(analytics.Milestones, ", "))
+			}
 		}
 	}
 	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -66,11 +64,11 @@ Examples:
 			default:
 				return usagef("pir coverage --rules DIR --format json", "--format %q: want table, json or csv", format)
 			}
-			s, err := loadReportSettings(c, true)
+			s, err := resolveSettings(c, true)
 			if err != nil {
 				return err
 			}
-			dir := rulesDir(c, s.cfg)
+			dir := s.rules
 			if dir == "" {
 				return usagef("pir coverage --rules examples/rules", "coverage needs --rules DIR (or rules in --config)")
 			}
@@ -81,7 +79,7 @@ Examples:
 				}
 				return err
 			}
-			db, err := openDB(c, true)
+			db, err := s.openDB(c.Context, true)
 			if err != nil {
 				return err
 			}
@@ -111,75 +109,14 @@ Examples:
 }
 
 // buildCoverage runs the comparison with the report settings.
-func buildCoverage(c *cli.Context, e *env, db *pirsql.DB, set *coverage.RuleSet, dir string, s *reportSettings) (*analytics.Coverage, error) {
+func buildCoverage(c *cli.Context, e *env, db *pirsql.DB, set *coverage.RuleSet, dir string, s *settings) (*analytics.Coverage, error) {
 	cov, err := analytics.BuildCoverage(c.Context, db, set, analytics.CoverageOptions{
 		Quarter: s.quarter, Quarters: s.quarters, Cohort: s.cohort, Now: e.now, RulesDir: dir, Version: version,
 	})
 	if err != nil {
-		return nil, reportError(err)
+		return nil, reportError(s, err)
 	}
 	return cov, nil
-}
-
-// rulesFlag is --rules: the Sigma rules folder for `pir coverage` and for
-// the coverage section of `pir report`.
-func rulesFlag() cli.Flag {
-	return &cli.StringFlag{Name: "rules", Usage: "folder of Sigma rules `DIR` (searched recursively)", EnvVars: []string{"PIR_RULES"}}
-}
-
-// rulesDir is --rules, else the config's rules (relative to the config
-// file), else "".
-func rulesDir(c *cli.Context, cfg *Config) string {
-	if d := c.String("rules"); d != "" {
-		return d
-	}
-	if cfg != nil && cfg.Rules != "" {
-		return cfg.resolve(cfg.Rules)
-	}
-	return ""
-}
-
-// reportCoverage adds the detection-coverage section to a quarterly report
-// when a rules folder is configured (dir not empty): it opens the database
-// read-only and calls addCoverage. With dir empty it does nothing. `pir
-// report` calls it right after building the report.
-func reportCoverage(c *cli.Context, e *env, rep *analytics.Report, dir string) error {
-	if dir == "" || rep == nil {
-		return nil
-	}
-	if _, err := os.Stat(dir); err != nil {
-		return usagef("--rules examples/rules", "sigma rules %s: %v", dir, coverage.ErrNoRulesDir)
-	}
-	db, err := openDB(c, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return addCoverage(c.Context, e, db, rep, dir)
-}
-
-// addCoverage loads the Sigma rules in dir and sets rep.Coverage for the
-// report's quarters and cohort; invalid rule files are a warning on stderr.
-// With dir empty it does nothing. `pir run` calls it with its open database.
-func addCoverage(ctx context.Context, e *env, db *pirsql.DB, rep *analytics.Report, dir string) error {
-	if dir == "" || rep == nil {
-		return nil
-	}
-	set, err := coverage.Load(dir)
-	if err != nil {
-		return err
-	}
-	cov, err := analytics.BuildCoverage(ctx, db, set, analytics.CoverageOptions{
-		Quarter: rep.Quarter, Quarters: len(rep.Quarters), Cohort: rep.Cohort, Now: e.now, RulesDir: dir, Version: version,
-	})
-	if err != nil {
-		return err
-	}
-	if n := len(cov.Invalid); n > 0 {
-		fmt.Fprintf(e.stderr, "warning: %d rule file(s) in %s are not valid Sigma rules and were skipped\n", n, dir)
-	}
-	rep.Coverage = cov
-	return nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -8,15 +8,20 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pirhq/pir/internal/testenv"
 )
 
-// The coverage tests read testdata/sigma: 13 SigmaHQ rules (DRL 1.1) and
-// pir's own fixtures (deprecated, unsupported, a parent-only rule, a rule
-// without techniques and five invalid files).
-const sigmaDir = "../../testdata/sigma"
+// The coverage tests read a rules folder of 13 SigmaHQ rules (DRL 1.1,
+// examples/rules) and pir's own fixtures (testdata/sigma/fixtures:
+// deprecated, unsupported, a parent-only rule, a rule without techniques and
+// five invalid files), assembled by testenv.SigmaRules; the goldens name it
+// goldenSigmaDir.
+const goldenSigmaDir = "../../testdata/sigma"
 
 func TestCoverageGolden(t *testing.T) {
 	db := sampleDB(t)
+	sigmaDir := testenv.SigmaRules(t)
 	layer := filepath.Join(t.TempDir(), "layer.json")
 	for _, f := range []struct{ format, file string }{
 		{"table", "coverage-2025-Q4.txt"},
@@ -33,19 +38,20 @@ func TestCoverageGolden(t *testing.T) {
 			if !strings.Contains(errs, "warning: 5 rule file(s) are not valid Sigma rules") {
 				t.Errorf("stderr: got %q", errs)
 			}
-			reviewGolden(t, f.file, out)
+			reviewGolden(t, f.file, strings.ReplaceAll(out, sigmaDir, goldenSigmaDir))
 		})
 	}
 	b, err := os.ReadFile(layer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reviewGolden(t, "coverage-layer-2025-Q4.json", string(b))
+	reviewGolden(t, "coverage-layer-2025-Q4.json", strings.ReplaceAll(string(b), sigmaDir, goldenSigmaDir))
 	checkNavigatorLayer(t, b)
 }
 
 func TestCoverageContent(t *testing.T) {
 	db := sampleDB(t)
+	sigmaDir := testenv.SigmaRules(t)
 	code, out, errs := runMetricsCLI(t, reviewClock, "coverage", "--db", db, "--rules", sigmaDir, "--quarter", "2025-Q4", "--quarters", "4", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -142,9 +148,8 @@ func TestCoverageContent(t *testing.T) {
 
 	t.Run("Config", func(t *testing.T) {
 		dir := t.TempDir()
-		abs, _ := filepath.Abs(sigmaDir)
 		cfg := filepath.Join(dir, "pir.toml")
-		if err := os.WriteFile(cfg, []byte("rules = \""+abs+"\"\n"), 0o644); err != nil {
+		if err := os.WriteFile(cfg, []byte("rules = \""+sigmaDir+"\"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		code, out, errs := runMetricsCLI(t, reviewClock, "coverage", "--db", db, "--config", cfg, "--quarter", "2025-Q4", "--format", "csv")
@@ -202,6 +207,7 @@ func TestCoverageHostile(t *testing.T) {
 // section to the PDF; without rules there is none.
 func TestReportCoverageSection(t *testing.T) {
 	db := sampleDB(t)
+	sigmaDir := testenv.SigmaRules(t)
 	for _, withRules := range []bool{true, false} {
 		dir := t.TempDir()
 		args := []string{"report", "--db", db, "--quarter", "2025-Q4", "--pdf-only", "--out", dir}
@@ -229,10 +235,7 @@ func TestReportCoverageSection(t *testing.T) {
 // TestRunCoverageSection: `rules` in the config puts the coverage section
 // into the scheduled run's report.
 func TestRunCoverageSection(t *testing.T) {
-	abs, err := filepath.Abs(sigmaDir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	abs := testenv.SigmaRules(t)
 	dir, cfg := runConfig(t, examplesCases(t), "")
 	f, err := os.OpenFile(cfg, os.O_RDWR, 0)
 	if err != nil {

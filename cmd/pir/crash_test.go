@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 // crashModes are where TestCrashIngest kills pir, one run each: while it
@@ -383,7 +385,7 @@ func checkComplete(t *testing.T, path string, b []byte) {
 			t.Errorf("%s: a torn PDF (%d bytes)", path, len(b))
 			return
 		}
-		if out, err := exec.Command("pdfinfo", path).CombinedOutput(); err != nil {
+		if out, err := exec.Command(testenv.Poppler(t, "pdfinfo"), path).CombinedOutput(); err != nil {
 			t.Errorf("%s: pdfinfo: %v\n%s", path, err, out)
 		}
 	case ".html":

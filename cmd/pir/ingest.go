@@ -52,7 +52,11 @@ Examples:
 			&cli.IntFlag{Name: "max-depth", Value: 64, Usage: "refuse JSON nested deeper than this"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
+			args, err := fileArgs(c, "pir ingest --format pir cases.jsonl")
+			if err != nil {
+				return err
+			}
+			if len(args) == 0 {
 				return usagef("pir ingest cases.jsonl", "ingest needs at least one FILE, DIR or -")
 			}
 			loc, err := time.LoadLocation(c.String("tz"))
@@ -69,7 +73,7 @@ Examples:
 				return err
 			}
 			var inputs []ingest.Input
-			for _, a := range c.Args().Slice() {
+			for _, a := range args {
 				inputs = append(inputs, ingest.Input{Path: a, Format: format, Mapping: mapping, AllowEmpty: c.Bool("allow-empty")})
 			}
 			db, err := openDB(c, false)

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/russross/blackfriday/v2"
+
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 // injectionCase is one case whose free text is an attack on every output:
@@ -233,7 +235,7 @@ func checkHTML(t *testing.T, what, page string, marks ...string) {
 // and checks the DOM: no payload ran (data-pwned) or became an element.
 func checkInBrowser(t *testing.T, path string) {
 	t.Helper()
-	chrome := chromiumForTest(t)
+	chrome := testenv.Chromium(t)
 	home := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -263,26 +265,6 @@ func checkInBrowser(t *testing.T, path string) {
 	}
 }
 
-// chromiumForTest finds the browser like the charts tests: missing, it
-// skips locally and fails in CI.
-func chromiumForTest(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("PIR_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "chromium not found (install it: apt-get install chromium, or run make test, which does; PIR_CHROMIUM names another binary)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // checkPDF: the text is there as text (pdftotext), and the file has no
 // actions a payload could have produced (JavaScript, launch, links).
 func checkPDF(t *testing.T, path string, marks ...string) {
@@ -291,10 +273,7 @@ func checkPDF(t *testing.T, path string, marks ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatalf("pdftotext not found (apt-get install poppler-utils, or run make test, which does)")
-	}
-	text, err := exec.Command("pdftotext", path, "-").Output()
+	text, err := exec.Command(testenv.Poppler(t, "pdftotext"), path, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext %s: %v", path, err)
 	}

@@ -1,8 +1,9 @@
 package main
 
 import (
-	"crypto/x509"
+	"context"
 	"fmt"
+	"io"
 	"mime"
 	"os"
 	"path/filepath"
@@ -11,152 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/display"
 	"github.com/pirhq/pir/mail"
-	pirsql "github.com/pirhq/pir/sql"
 )
-
-// passwordEnv is read for the SMTP password; there is deliberately no
-// --smtp-password flag (a command line is visible to every local user).
-const passwordEnv = "PIR_SMTP_PASSWORD"
-
-// smtpFlags are the SMTP settings shared by `pir mail` and `pir run`. A
-// flag (or its PIR_SMTP_* variable) overrides the config's [email] value.
-func smtpFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "smtp-host", Usage: "SMTP server `HOST`", EnvVars: []string{"PIR_SMTP_HOST"}},
-		&cli.IntFlag{Name: "smtp-port", Usage: "SMTP `PORT`", DefaultText: "587; 465 with --smtp-tls implicit; 25 with none", EnvVars: []string{"PIR_SMTP_PORT"}},
-		&cli.StringFlag{Name: "smtp-tls", Usage: "TLS `MODE`: mandatory (STARTTLS, default), implicit, opportunistic or none (loopback only)", EnvVars: []string{"PIR_SMTP_TLS"}},
-		&cli.StringFlag{Name: "smtp-username", Usage: "SMTP AUTH `USER` (PLAIN or LOGIN); the password comes from $" + passwordEnv + " or --smtp-password-file", EnvVars: []string{"PIR_SMTP_USERNAME"}},
-		&cli.StringFlag{Name: "smtp-password-file", Usage: "read the SMTP password from `FILE` (mode 600)", EnvVars: []string{"PIR_SMTP_PASSWORD_FILE"}},
-		&cli.BoolFlag{Name: "smtp-insecure", Usage: "allow --smtp-tls none to a host that is not loopback, and AUTH without TLS", EnvVars: []string{"PIR_SMTP_INSECURE"}},
-		&cli.StringFlag{Name: "smtp-ca-file", Usage: "verify the server with the CA certificates in `FILE` (PEM) instead of the system roots", EnvVars: []string{"PIR_SMTP_CA_FILE"}},
-		&cli.StringFlag{Name: "from", Usage: "sender `ADDRESS`, e.g. \"pir <pir@example.org>\"", EnvVars: []string{"PIR_SMTP_FROM"}},
-	}
-}
-
-// smtpServer resolves the SMTP settings: flags and PIR_SMTP_* variables
-// first, then the config's [email] table (cfg may be nil), then defaults.
-func smtpServer(c *cli.Context, e *env, cfg *Config) (mail.Server, error) {
-	var ec EmailConfig
-	if cfg != nil {
-		ec = cfg.Email
-	}
-	pick := func(flag, fromCfg string) string {
-		if c.IsSet(flag) {
-			return c.String(flag)
-		}
-		return fromCfg
-	}
-	srv := mail.Server{
-		Host:     pick("smtp-host", ec.Host),
-		Port:     ec.Port,
-		Username: pick("smtp-username", ec.Username),
-		Auth:     ec.Auth,
-		Insecure: ec.Insecure || c.Bool("smtp-insecure"),
-		Log:      e.log,
-	}
-	if c.IsSet("smtp-port") {
-		srv.Port = c.Int("smtp-port")
-	}
-	mode, err := mail.ParseTLSMode(pick("smtp-tls", ec.TLS))
-	if err != nil {
-		return srv, usagef("--smtp-tls mandatory", "%v", err)
-	}
-	srv.TLS = mode
-	srv.SendTimeout, err = smtpDuration(ec.Timeout, 30*time.Second)
-	if err != nil {
-		return srv, err
-	}
-	srv.ConnectTimeout, err = smtpDuration(ec.ConnectTimeout, 15*time.Second)
-	if err != nil {
-		return srv, err
-	}
-	srv.Backoff, err = smtpDuration(ec.Backoff, 2*time.Second)
-	if err != nil {
-		return srv, err
-	}
-	srv.Retries = 3
-	if ec.Retries != nil {
-		srv.Retries = *ec.Retries
-		if srv.Retries == 0 {
-			srv.Retries = -1 // mail: negative means no retry
-		}
-	}
-	caFile := c.String("smtp-ca-file")
-	if caFile == "" && cfg != nil {
-		caFile = cfg.resolve(ec.CAFile)
-	}
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return srv, fmt.Errorf("smtp CA file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return srv, fmt.Errorf("smtp CA file %s: no PEM certificate in it", caFile)
-		}
-		srv.RootCAs = pool
-	}
-	if srv.Username != "" {
-		pw, err := smtpPassword(c, cfg)
-		if err != nil {
-			return srv, err
-		}
-		srv.Password = mail.Secret(pw)
-	}
-	if err := srv.Validate(); err != nil {
-		return srv, usagef("pir mail --help", "%v", err)
-	}
-	return srv, nil
-}
-
-// smtpPassword finds the password: $PIR_SMTP_PASSWORD, --smtp-password-file,
-// the variable named by email.password_env, then email.password_file.
-// Files must not be readable by group or others.
-func smtpPassword(c *cli.Context, cfg *Config) (string, error) {
-	if pw, ok := os.LookupEnv(passwordEnv); ok && pw != "" {
-		return pw, nil
-	}
-	file := c.String("smtp-password-file")
-	if file == "" && cfg != nil {
-		if name := cfg.Email.PasswordEnv; name != "" {
-			pw, ok := os.LookupEnv(name)
-			if !ok || pw == "" {
-				return "", fmt.Errorf("smtp password: email.password_env names $%s, which is not set", name)
-			}
-			return pw, nil
-		}
-		file = cfg.resolve(cfg.Email.PasswordFile)
-	}
-	if file == "" {
-		return "", usagef(passwordEnv+"=… pir mail …", "smtp: a username is set but no password: set $%s, --smtp-password-file, or email.password_env / email.password_file", passwordEnv)
-	}
-	if err := checkSecretFile(file); err != nil {
-		return "", fmt.Errorf("smtp password file: %w", err)
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return "", fmt.Errorf("smtp password file: %w", err)
-	}
-	pw := strings.TrimRight(string(b), "\r\n")
-	if pw == "" {
-		return "", fmt.Errorf("smtp password file %s is empty", file)
-	}
-	return pw, nil
-}
-
-func smtpDuration(s string, def time.Duration) (time.Duration, error) {
-	if s == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("duration %q: %w", s, err)
-	}
-	return d, nil
-}
 
 // contentType picks an attachment's MIME type from its extension.
 func attachmentType(name string) string {
@@ -213,24 +70,25 @@ Examples:
 			&cli.StringFlag{Name: "eml", Usage: "write the message to `FILE` (- for stdout) instead of sending it"},
 		}, smtpFlags()...),
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
+			files, err := fileArgs(c, "pir mail --to ciso@example.org out/report-2024-Q1.pdf")
+			if err != nil {
+				return err
+			}
+			if len(files) == 0 {
 				return usagef("pir mail --to ciso@example.org out/report-2024-Q1.pdf", "mail needs at least one FILE to attach")
 			}
-			var cfg *Config
-			if p := c.String("config"); p != "" {
-				var err error
-				if cfg, err = loadConfig(p); err != nil {
-					return usagef("pir mail --help", "%v", err)
-				}
+			s, err := resolveSettings(c, true)
+			if err != nil {
+				return err
 			}
-			msg, err := mailMessage(c, e, cfg)
+			msg, err := mailMessage(c, e, s, files)
 			if err != nil {
 				return err
 			}
 			if out := c.String("eml"); out != "" {
 				return writeEML(e, out, msg)
 			}
-			srv, err := smtpServer(c, e, cfg)
+			srv, err := smtpServer(c, e, s.cfg)
 			if err != nil {
 				return err
 			}
@@ -247,11 +105,8 @@ Examples:
 }
 
 // mailMessage builds the `pir mail` message from flags, config and files.
-func mailMessage(c *cli.Context, e *env, cfg *Config) (*mail.Message, error) {
-	var ec EmailConfig
-	if cfg != nil {
-		ec = cfg.Email
-	}
+func mailMessage(c *cli.Context, e *env, s *settings, files []string) (*mail.Message, error) {
+	ec := s.cfg.Email
 	msg := &mail.Message{
 		From: ec.From,
 		To:   splitAddrs(c.StringSlice("to")),
@@ -274,7 +129,7 @@ func mailMessage(c *cli.Context, e *env, cfg *Config) (*mail.Message, error) {
 		return nil, usagef("pir mail --to ciso@example.org FILE", "mail needs a recipient: --to or email.to")
 	}
 	var names []string
-	for _, p := range c.Args().Slice() {
+	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("attach: %w", err)
@@ -287,18 +142,13 @@ func mailMessage(c *cli.Context, e *env, cfg *Config) (*mail.Message, error) {
 	if subject == "" {
 		subject = ec.Subject
 	}
-	if q := c.String("quarter"); q != "" {
-		sum, err := quarterSummary(c, e, cfg, q)
+	if s.quarter != "" {
+		sum, err := quarterSummary(c.Context, e, s)
 		if err != nil {
 			return nil, err
 		}
-		sum.Attachments = names
-		if msg.Subject, err = mail.Subject(subject, sum); err != nil {
+		if err := summaryBody(msg, sum, subject); err != nil {
 			return nil, usagef("--subject 'IR report {{.Quarter}}'", "%v", err)
-		}
-		msg.Text = sum.Text()
-		if msg.HTML, err = sum.HTML(); err != nil {
-			return nil, err
 		}
 		return msg, nil
 	}
@@ -306,11 +156,8 @@ func mailMessage(c *cli.Context, e *env, cfg *Config) (*mail.Message, error) {
 		subject = "pir: " + strings.Join(names, ", ")
 	} else if strings.Contains(subject, "{{") {
 		var err error
-		s := mail.Summary{}
-		if cfg != nil {
-			s.Organisation, s.Marking = cfg.Organisation, cfg.Marking
-		}
-		if subject, err = mail.Subject(subject, s); err != nil {
+		sum := mail.Summary{Organisation: s.organisation, Marking: s.marking}
+		if subject, err = mail.Subject(subject, sum); err != nil {
 			return nil, usagef("--subject 'IR report'", "%v", err)
 		}
 	}
@@ -334,137 +181,27 @@ func splitAddrs(vals []string) []string {
 
 // writeEML writes msg to path ("-" is stdout) atomically.
 func writeEML(e *env, path string, msg *mail.Message) error {
-	if path == "-" {
-		_, err := msg.WriteTo(e.stdout)
+	if err := writeOutput(e, path, func(w io.Writer) error { _, err := msg.WriteTo(w); return err }); err != nil {
 		return err
 	}
-	t, err := newPendingFile(path)
-	if err != nil {
-		return err
+	if path != "-" {
+		e.log.Info("mail written", "path", path, "message_id", msg.MessageID)
 	}
-	defer t.discard()
-	if _, err := msg.WriteTo(t.f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := t.commit(); err != nil {
-		return err
-	}
-	e.log.Info("mail written", "path", path, "message_id", msg.MessageID)
 	return nil
 }
 
-// quarterSummary builds the report for quarter from the database (--db, or
-// db in the config) and takes the email's KPI summary from it, formatted
-// as the PDF formats it.
-func quarterSummary(c *cli.Context, e *env, cfg *Config, quarter string) (mail.Summary, error) {
-	q, err := analytics.ParseQuarter(quarter)
-	if err != nil {
-		return mail.Summary{}, usagef("pir mail --quarter 2024-Q1 …", "--quarter %v", err)
-	}
-	path := c.String("db")
-	opts := pirsql.Options{ReadOnly: true}
-	bo := analytics.Options{Quarter: q.String(), Now: e.now, Version: version}
-	if cfg != nil {
-		if !c.IsSet("db") && cfg.DB != "" {
-			path = cfg.resolve(cfg.DB)
-		}
-		opts.TimeZone = cfg.TimeZone
-		bo.Quarters, bo.Cohort, bo.Organisation, bo.Marking = cfg.Quarters, cfg.Cohort, cfg.Organisation, cfg.Marking
-	}
-	if _, err := os.Stat(path); err != nil {
-		return mail.Summary{}, fmt.Errorf("--quarter needs the database: %w", err)
-	}
-	db, err := pirsql.Open(c.Context, path, opts)
+// quarterSummary builds the report model of the settings' quarter (without
+// the coverage section, which the email does not show) and takes the
+// email's KPI summary from it, formatted as the PDF formats it.
+func quarterSummary(ctx context.Context, e *env, s *settings) (mail.Summary, error) {
+	db, err := s.openDB(ctx, true)
 	if err != nil {
 		return mail.Summary{}, err
 	}
 	defer db.Close()
-	if cfg != nil && len(cfg.Metrics) > 0 {
-		base, err := analytics.DefaultDefinitions(c.Context, db)
-		if err != nil {
-			return mail.Summary{}, err
-		}
-		var over []analytics.MetricDef
-		for _, m := range cfg.Metrics {
-			over = append(over, analytics.MetricDef{Name: m.Name, Label: m.Label, Start: m.Start, End: m.End})
-		}
-		bo.Definitions = analytics.MergeDefinitions(base, over)
-	}
-	rep, err := analytics.Build(c.Context, db, bo)
+	rep, err := buildModel(ctx, e, db, s, false)
 	if err != nil {
 		return mail.Summary{}, err
 	}
 	return reportSummary(rep), nil
-}
-
-// pendingFile is an output being written under a temporary name next to
-// its final path; commit renames it into place (atomic on one file system),
-// discard removes it.
-type pendingFile struct {
-	f    *os.File
-	path string
-	done bool
-}
-
-func newPendingFile(path string) (*pendingFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
-	}
-	return &pendingFile{f: f, path: path}, nil
-}
-
-func (p *pendingFile) commit() error {
-	if err := p.f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", p.path, err)
-	}
-	if err := p.f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", p.path, err)
-	}
-	if err := os.Rename(p.f.Name(), p.path); err != nil {
-		return fmt.Errorf("write %s: %w", p.path, err)
-	}
-	p.done = true
-	return nil
-}
-
-func (p *pendingFile) discard() {
-	if p.done {
-		return
-	}
-	p.f.Close()
-	os.Remove(p.f.Name())
-	p.done = true
-}
-
-// reportSummary fills the email's KPI summary from the report model with
-// the formatters the PDF uses (package display), so the email and page 1 of
-// the PDF print the same numbers.
-func reportSummary(r *analytics.Report) mail.Summary {
-	s := mail.Summary{
-		Organisation: r.Organisation, Quarter: r.Quarter, Marking: r.Marking,
-		TimeZone: r.TimeZone, Cohort: r.Cohort, Version: r.Version, Cases: r.Cases,
-		Overdue: r.OverdueTotal, Sentences: append([]string(nil), r.Summary...),
-	}
-	if q, err := analytics.ParseQuarter(r.Quarter); err == nil {
-		s.Previous = q.Prev().String()
-	}
-	for _, k := range r.KPIs {
-		row := mail.KPIRow{
-			Label: k.Label, Median: display.DurationPtr(k.Current.Median), P90: display.DurationPtr(k.Current.P90),
-			N: k.Current.N, SmallSample: k.Current.SmallSample,
-			PrevMedian: display.NoValue, Change: display.Change(k.QoQ).String(), Direction: k.QoQ.Direction,
-		}
-		if row.Label == "" {
-			row.Label = k.Metric
-		}
-		if k.Previous != nil {
-			row.PrevMedian = display.DurationPtr(k.Previous.Median)
-		}
-		if row.Direction == "" {
-			row.Direction = "n/a"
-		}
-		s.Rows = append(s.Rows, row)
-	}
-	return s
 }

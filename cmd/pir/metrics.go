@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/display"
-	pirsql "github.com/pirhq/pir/sql"
 )
 
 func metricsCommand(e *env) *cli.Command {
@@ -59,7 +57,16 @@ Examples:
 			default:
 				return usagef("pir metrics --format json", "--format %q: want table, json or csv", format)
 			}
-			rep, err := buildReport(c, e)
+			s, err := resolveSettings(c, true)
+			if err != nil {
+				return err
+			}
+			db, err := s.openDB(c.Context, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rep, err := buildModel(c.Context, e, db, s, false)
 			if err != nil {
 				return err
 			}
@@ -76,133 +83,6 @@ Examples:
 			}
 		},
 	}
-}
-
-func quarterFlag() cli.Flag {
-	return &cli.StringFlag{Name: "quarter", Aliases: []string{"q"}, Usage: "report `QUARTER`, e.g. 2024-Q1 (default: the last complete quarter in --tz)", EnvVars: []string{"PIR_QUARTER"}}
-}
-
-func quartersFlag(def int) cli.Flag {
-	return &cli.IntFlag{Name: "quarters", Value: def, Usage: "how many quarters, ending with --quarter", EnvVars: []string{"PIR_QUARTERS"}}
-}
-
-func cohortFlag() cli.Flag {
-	return &cli.StringFlag{Name: "cohort", Value: "detection", Usage: "assign cases to the quarter of their detection or closure", EnvVars: []string{"PIR_COHORT"}}
-}
-
-func configFlag() cli.Flag {
-	return &cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "pir.toml `FILE`: metric definitions, time zone, cohort, quarters, database, organisation, marking", EnvVars: []string{"PIR_CONFIG"}}
-}
-
-// reportSettings are the flags merged with the config file: a flag given on
-// the command line (or by its env var) wins over the config, which wins
-// over the flag's default.
-type reportSettings struct {
-	cfg      *Config
-	quarter  string
-	quarters int
-	cohort   string
-}
-
-// loadReportSettings reads --config (if any) and the report flags.
-// configQuarters says whether the config's quarters (the report's trend
-// length) applies to this command's --quarters.
-func loadReportSettings(c *cli.Context, configQuarters bool) (*reportSettings, error) {
-	s := &reportSettings{cfg: &Config{}, quarters: c.Int("quarters"), cohort: c.String("cohort")}
-	if p := c.String("config"); p != "" {
-		cfg, err := loadConfig(p)
-		if err != nil {
-			return nil, usagef("pir "+c.Command.Name+" --config examples/pir.toml", "%v", err)
-		}
-		s.cfg = cfg
-		if !c.IsSet("db") && cfg.DB != "" {
-			if err := c.Set("db", cfg.resolve(cfg.DB)); err != nil {
-				return nil, err
-			}
-		}
-		if !c.IsSet("tz") && cfg.TimeZone != "" {
-			if err := c.Set("tz", cfg.TimeZone); err != nil {
-				return nil, err
-			}
-		}
-		if !c.IsSet("cohort") && cfg.Cohort != "" {
-			s.cohort = cfg.Cohort
-		}
-		if !c.IsSet("quarters") && cfg.Quarters > 0 && configQuarters {
-			s.quarters = cfg.Quarters
-		}
-	}
-	if s.cohort != "detection" && s.cohort != "closure" {
-		return nil, usagef("--cohort closure", "--cohort %q: want detection or closure", s.cohort)
-	}
-	if s.quarters < 1 || s.quarters > 400 {
-		return nil, usagef("--quarters 8", "--quarters %d: want 1 to 400", s.quarters)
-	}
-	if q := c.String("quarter"); q != "" {
-		pq, err := analytics.ParseQuarter(q)
-		if err != nil {
-			return nil, usagef("--quarter 2024-Q1", "--quarter %v", err)
-		}
-		s.quarter = pq.String()
-	}
-	return s, nil
-}
-
-// definitions are the default metrics with the config's [[metric]] tables
-// applied (nil: the defaults, read by analytics.Build).
-func (s *reportSettings) definitions(c *cli.Context, db *pirsql.DB) ([]analytics.MetricDef, error) {
-	if len(s.cfg.Metrics) == 0 {
-		return nil, nil
-	}
-	base, err := analytics.DefaultDefinitions(c.Context, db)
-	if err != nil {
-		return nil, err
-	}
-	over := make([]analytics.MetricDef, len(s.cfg.Metrics))
-	for i, m := range s.cfg.Metrics {
-		over[i] = analytics.MetricDef{Name: m.Name, Label: m.Label, Start: m.Start, End: m.End}
-	}
-	return analytics.MergeDefinitions(base, over), nil
-}
-
-// buildReport opens the database read-only and builds the report model.
-func buildReport(c *cli.Context, e *env) (*analytics.Report, error) {
-	s, err := loadReportSettings(c, true)
-	if err != nil {
-		return nil, err
-	}
-	db, err := openDB(c, true)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	defs, err := s.definitions(c, db)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := analytics.Build(c.Context, db, analytics.Options{
-		Quarter: s.quarter, Quarters: s.quarters, Cohort: s.cohort, Definitions: defs, Now: e.now,
-		Version: version, Organisation: s.cfg.Organisation, Marking: s.cfg.Marking, Logger: e.log,
-		ListLimit: c.Int("list-limit"), // 0 (commands without the flag): the default
-	})
-	if err != nil {
-		return nil, reportError(err)
-	}
-	return rep, nil
-}
-
-// reportError turns the analytics errors a user can fix on the command line
-// into usage errors.
-func reportError(err error) error {
-	switch {
-	case errors.Is(err, analytics.ErrFutureQuarter):
-		return usagef("pir metrics (the last complete quarter)", "--quarter %v", err)
-	case errors.Is(err, analytics.ErrBadQuarter):
-		return usagef("--quarter 2024-Q1", "--quarter %v", err)
-	case errors.Is(err, analytics.ErrBadCohort):
-		return usagef("--cohort closure", "--cohort %v", err)
-	}
-	return err
 }
 
 // writeMetricsCSV writes one row per metric and quarter, each carrying its

@@ -237,11 +237,12 @@ func TestMetricsUsageErrors(t *testing.T) {
 			}
 		})
 	}
+	// A config error is a usage error, found before the database opens.
 	t.Run("BadDefinition", func(t *testing.T) {
 		cfg := filepath.Join(t.TempDir(), "pir.toml")
 		os.WriteFile(cfg, []byte("[[metric]]\nname = \"x\"\nstart = \"detection\"\nend = \"lunch\"\n"), 0o600)
 		code, _, errs := runMetricsCLI(t, now, "metrics", "--db", db, "--config", cfg)
-		if code != exitFailed || !strings.Contains(errs, `end "lunch"`) {
+		if code != exitUsage || !strings.Contains(errs, `end "lunch"`) {
 			t.Errorf("got exit %d %q", code, errs)
 		}
 	})

@@ -44,6 +44,11 @@ action_item_summary, …; see docs/schema.md): they are what the reports use,
 so every report number can be reproduced here. Quarters and dates follow
 --tz (default UTC).
 
+With --config FILE the views see that config as pir report does: its
+[[metric]] definitions in metric_definitions (so quarterly_metrics and
+case_durations compute them) and its settings in setting('key')
+(docs/schema.md); the database file itself is not changed.
+
 Note: without --safe, DuckDB table functions (read_csv, read_json, …) read
 any file you can read, and COPY … TO writes any file you can write except
 the database. Use --safe behind a shared service to turn both off.
@@ -57,10 +62,11 @@ Examples:
    pir query "SELECT quarter, count(*) AS cases FROM cases GROUP BY ALL ORDER BY 1"
    pir query --format csv --tz America/New_York "SELECT * FROM quarterly_metrics"
    pir query --file top-techniques.sql --format markdown
+   pir query --config pir.toml "SELECT DISTINCT metric FROM quarterly_metrics ORDER BY 1"
    pir query "COPY (SELECT * FROM cases) TO 'cases.parquet' (FORMAT parquet)"
    echo "SELECT * FROM action_items WHERE status = 'open'" | pir query -`,
 		Flags: []cli.Flag{
-			dbFlag(), tzFlag(), safeFlag(),
+			dbFlag(), tzFlag(), safeFlag(), configFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, csv, json or markdown"},
 			&cli.StringFlag{Name: "file", Usage: "read the SQL from `FILE`"},
 		},
@@ -160,7 +166,17 @@ func cleanDuckDBError(err error) string {
 			msg = strings.TrimSpace(first) + " (an internal DuckDB error: please report it, with the SQL)"
 		}
 	}
-	return msg
+	// DuckDB's messages span lines ("Candidate bindings: …", "LINE 1: …"
+	// and a caret under the column). The Error: line is one line, so the
+	// lines are joined with "; " and the caret line, which only points
+	// into the line above, is dropped.
+	var parts []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" && strings.Trim(l, "^ ") != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 type result struct {

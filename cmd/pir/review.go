@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -63,22 +60,20 @@ Examples:
 				return usagef("pir review IR-00042", "review needs exactly one CASE_ID")
 			}
 			caseID := args[0]
-			cfg, err := reviewConfig(c)
+			s, err := resolveSettings(c, true)
 			if err != nil {
 				return err
 			}
-			db, err := openDB(c, true)
+			db, err := s.openDB(c.Context, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			defs, err := (&reportSettings{cfg: cfg}).definitions(c, db)
-			if err != nil {
-				return err
-			}
+			// The metric definitions come from the database, where the
+			// session merged the config's [[metric]] tables in.
 			rv, err := analytics.BuildReview(c.Context, db, caseID, analytics.ReviewOptions{
-				Source: c.String("source"), Definitions: defs, Now: e.now, Version: version,
-				Organisation: cfg.Organisation, Marking: cfg.Marking,
+				Source: c.String("source"), Now: e.now, Version: version,
+				Organisation: s.organisation, Marking: s.marking,
 			})
 			switch {
 			case errors.Is(err, analytics.ErrAmbiguousCase):
@@ -98,98 +93,4 @@ Examples:
 			})
 		},
 	}
-}
-
-// reviewConfig reads --config when given: it may set the database, the time
-// zone, metric definitions, organisation and marking.
-func reviewConfig(c *cli.Context) (*Config, error) {
-	p := c.String("config")
-	if p == "" {
-		return &Config{}, nil
-	}
-	cfg, err := loadConfig(p)
-	if err != nil {
-		return nil, err
-	}
-	if !c.IsSet("db") && cfg.DB != "" {
-		if err := c.Set("db", cfg.resolve(cfg.DB)); err != nil {
-			return nil, err
-		}
-	}
-	if !c.IsSet("tz") && cfg.TimeZone != "" {
-		if err := c.Set("tz", cfg.TimeZone); err != nil {
-			return nil, err
-		}
-	}
-	return cfg, nil
-}
-
-// writeOutput renders into memory, then writes to stdout ("-" or "") or
-// atomically to path, so a failed render never leaves a half-written file.
-func writeOutput(e *env, path string, render func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
-		return err
-	}
-	if path == "" || path == "-" {
-		_, err := e.stdout.Write(buf.Bytes())
-		return err
-	}
-	p, err := newPendingFile(path)
-	if err != nil {
-		return err
-	}
-	defer p.discard()
-	if _, err := p.f.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return p.commit()
-}
-
-// interspersedArgs returns the positional arguments and applies flags given
-// after them ("pir review IR-1 --format pdf"), which the flag package would
-// otherwise take as arguments. "--" ends the flags.
-func interspersedArgs(c *cli.Context) ([]string, error) {
-	in := c.Args().Slice()
-	var args []string
-	for i := 0; i < len(in); i++ {
-		a := in[i]
-		if a == "--" {
-			return append(args, in[i+1:]...), nil
-		}
-		if len(a) < 2 || a[0] != '-' {
-			args = append(args, a)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		f := lookupFlag(c, name)
-		if f == nil {
-			return nil, usagef("pir "+c.Command.Name+" --help", "flag provided but not defined: -%s", name)
-		}
-		if _, isBool := f.(*cli.BoolFlag); isBool && !hasValue {
-			value, hasValue = "true", true
-		}
-		if !hasValue {
-			if i+1 >= len(in) {
-				return nil, usagef("pir "+c.Command.Name+" --help", "flag needs an argument: -%s", name)
-			}
-			i++
-			value = in[i]
-		}
-		if err := c.Set(f.Names()[0], value); err != nil {
-			return nil, usagef("pir "+c.Command.Name+" --help", "-%s %q: %v", name, value, err)
-		}
-	}
-	return args, nil
-}
-
-func lookupFlag(c *cli.Context, name string) cli.Flag {
-	for _, f := range c.Command.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return f
-			}
-		}
-	}
-	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 // reviewClock is 15 January 2026 12:00 UTC: 2025-Q4 is complete and some
@@ -60,14 +62,7 @@ func reviewGolden(t *testing.T, name, got string) {
 // missing pdftotext fails the test; locally it skips.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		msg := "pdftotext not found: install poppler-utils (make test-deps)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	bin := testenv.Poppler(t, "pdftotext")
 	cmd := exec.Command(bin, "-layout", "-enc", "UTF-8", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
 	var out, errb bytes.Buffer

@@ -10,18 +10,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/pirhq/pir/analytics"
-	"github.com/pirhq/pir/charts"
 	"github.com/pirhq/pir/ingest"
 	"github.com/pirhq/pir/mail"
-	"github.com/pirhq/pir/pdf"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -76,13 +71,12 @@ Examples:
 			if c.NArg() > 0 {
 				return usagef("pir run --config pir.toml", "run takes no arguments (got %q); sources are in the config", c.Args().First())
 			}
-			path := c.String("config")
-			if path == "" {
+			if c.String("config") == "" {
 				return usagef("pir run --config pir.toml", "run needs --config (see examples/pir.toml)")
 			}
-			cfg, err := loadConfig(path)
+			s, err := resolveSettings(c, true)
 			if err != nil {
-				return usagef("pir run --config examples/pir.toml --dry-run", "%v", err)
+				return err
 			}
 			if !rootIsSet(c, "log-level") {
 				// The step lines are the run's record: show them by default.
@@ -90,31 +84,23 @@ Examples:
 					return err
 				}
 			}
-			loc, err := cfg.location()
-			if err != nil {
-				return usagef("time_zone = \"Europe/Berlin\"", "%v", err)
-			}
-			quarter, err := runQuarter(c.String("quarter"), e.now(), loc)
-			if err != nil {
-				return usagef("pir run --config pir.toml --quarter 2024-Q1", "--quarter %v", err)
-			}
+			s.quarter = s.reportQuarter(e.now())
 			r := &quarterRun{
-				e: e, c: c, cfg: cfg, loc: loc, quarter: quarter,
+				e: e, c: c, s: s, quarter: s.quarter,
 				dryRun: c.Bool("dry-run"), noResend: c.Bool("no-resend"),
-				log: e.log.With("quarter", quarter),
+				log: e.log.With("quarter", s.quarter),
 			}
 			// SMTP settings are checked before any work, so a config
 			// mistake fails in a second, not after the report is rendered.
 			// A dry run only warns: it is how people test without secrets.
-			if len(cfg.Email.To) > 0 {
-				r.srv, r.srvErr = smtpServer(c, e, cfg)
+			if len(s.cfg.Email.To) > 0 {
+				r.srv, r.srvErr = smtpServer(c, e, s.cfg)
 				if r.srvErr != nil && !r.dryRun {
 					return r.srvErr
 				}
 			}
-			err = r.run(c.Context)
-			if err != nil {
-				return singleLineError(fmt.Errorf("run %s: %w", quarter, err))
+			if err := r.run(c.Context); err != nil {
+				return fmt.Errorf("run %s: %w", s.quarter, err)
 			}
 			if c.Bool("summary") {
 				r.printSummary()
@@ -124,26 +110,11 @@ Examples:
 	}
 }
 
-// runQuarter is the report quarter: flag (e.g. "2024-q1"), or else the last
-// quarter that has ended at now in the config's zone (on 1 April 00:05 it is
-// Q1 of that year, on 1 January Q4 of the year before).
-func runQuarter(flag string, now time.Time, loc *time.Location) (string, error) {
-	if flag == "" {
-		return analytics.LastCompleteQuarter(now, loc), nil
-	}
-	q, err := analytics.ParseQuarter(flag)
-	if err != nil {
-		return "", err
-	}
-	return q.String(), nil
-}
-
 // quarterRun is one `pir run`.
 type quarterRun struct {
 	e        *env
 	c        *cli.Context
-	cfg      *Config
-	loc      *time.Location
+	s        *settings
 	quarter  string
 	dryRun   bool
 	noResend bool
@@ -152,9 +123,9 @@ type quarterRun struct {
 	srv    mail.Server
 	srvErr error
 
-	outDir  string
-	report  *analytics.Report
-	pending []*pendingFile
+	// pub holds the outputs (and a dry run's .eml) until every step
+	// succeeded.
+	pub *publication
 	// Results, for --summary.
 	skipped   *pirsql.MailRecord
 	outputs   []string
@@ -175,27 +146,19 @@ func (r *quarterRun) step(name string, f func() ([]any, error)) error {
 	return nil
 }
 
-func (r *quarterRun) run(ctx context.Context) (err error) {
-	cfg := r.cfg
-	dbPath := cfg.resolve(cfg.DB)
-	if dbPath == "" {
-		dbPath = cfg.resolve("pir.duckdb")
-	}
-	r.outDir = cfg.resolve(cfg.OutDir)
-	if r.outDir == "" {
-		r.outDir = cfg.resolve("out")
-	}
-	defer func() {
-		for _, p := range r.pending {
-			p.discard()
-		}
-	}()
+// run is the job: lock, open, ingest, then the report pipeline (metrics,
+// html, pdf steps), email, and publish the outputs only when all of it
+// succeeded.
+func (r *quarterRun) run(ctx context.Context) error {
+	s := r.s
+	r.pub = newPublication(s.outDir)
+	defer r.pub.discard()
 
 	var unlock func()
 	if err := r.step("lock", func() ([]any, error) {
 		var err error
-		unlock, err = lockRun(dbPath+".lock", r.e.now())
-		return []any{"lock", dbPath + ".lock"}, err
+		unlock, err = lockRun(s.db+".lock", r.e.now())
+		return []any{"lock", s.db + ".lock"}, err
 	}); err != nil {
 		return err
 	}
@@ -203,12 +166,12 @@ func (r *quarterRun) run(ctx context.Context) (err error) {
 
 	var db *pirsql.DB
 	if err := r.step("open", func() ([]any, error) {
-		if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(s.db), 0o755); err != nil {
 			return nil, err
 		}
 		var err error
-		db, err = pirsql.Open(ctx, dbPath, pirsql.Options{TimeZone: r.loc.String(), MemoryLimit: memoryLimit(r.c, false)})
-		return []any{"db", dbPath}, err
+		db, err = s.openDB(ctx, false)
+		return []any{"db", s.db}, err
 	}); err != nil {
 		return err
 	}
@@ -222,7 +185,7 @@ func (r *quarterRun) run(ctx context.Context) (err error) {
 		if last != nil {
 			r.skipped = last
 			r.log.Info("skipped: the email for this quarter was already sent (--no-resend)",
-				"message_id", last.MessageID, "sent_at", last.SentAt.In(r.loc).Format(time.RFC3339),
+				"message_id", last.MessageID, "sent_at", last.SentAt.In(s.loc).Format(time.RFC3339),
 				"recipients", strings.Join(last.Recipients, ", "))
 			return nil
 		}
@@ -231,58 +194,31 @@ func (r *quarterRun) run(ctx context.Context) (err error) {
 	if err := r.step("ingest", func() ([]any, error) { return r.ingest(ctx, db) }); err != nil {
 		return err
 	}
-	if err := r.step("metrics", func() ([]any, error) { return r.metrics(ctx, db) }); err != nil {
+	rep, err := produceReport(ctx, r.e, db, s, r.pub, true, true, r.step)
+	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(r.outDir, 0o755); err != nil {
-		return fmt.Errorf("output directory: %w", err)
-	}
-	var html, pdfBytes []byte
-	if err := r.step("html", func() ([]any, error) {
-		var b bytes.Buffer
-		if err := charts.Dashboard(&b, r.report, charts.DashboardOptions{}); err != nil {
-			return nil, err
-		}
-		html = b.Bytes()
-		p, err := r.stage("dashboard-"+r.quarter+".html", html)
-		return []any{"path", p, "bytes", len(html)}, err
-	}); err != nil {
-		return err
-	}
-	if err := r.step("pdf", func() ([]any, error) {
-		var b bytes.Buffer
-		if err := pdf.Render(&b, r.report, pdf.Options{Organisation: cfg.Organisation, Marking: cfg.Marking}); err != nil {
-			return nil, err
-		}
-		pdfBytes = b.Bytes()
-		p, err := r.stage("report-"+r.quarter+".pdf", pdfBytes)
-		return []any{"path", p, "bytes", len(pdfBytes)}, err
-	}); err != nil {
-		return err
-	}
-	if err := r.step("email", func() ([]any, error) { return r.email(ctx, db, html, pdfBytes) }); err != nil {
+	if err := r.step("email", func() ([]any, error) { return r.email(ctx, db, rep) }); err != nil {
 		return err
 	}
 	return r.step("publish", func() ([]any, error) {
-		for _, p := range r.pending {
-			if err := p.commit(); err != nil {
-				if r.messageID != "" {
-					return nil, fmt.Errorf("%w (the email %s was sent)", err, r.messageID)
-				}
-				return nil, err
+		paths, err := r.pub.commit()
+		r.outputs = append(r.outputs, paths...)
+		if err != nil {
+			if r.messageID != "" {
+				return nil, fmt.Errorf("%w (the email %s was sent)", err, r.messageID)
 			}
-			r.outputs = append(r.outputs, p.path)
+			return nil, err
 		}
-		r.pending = nil
-		return []any{"files", len(r.outputs), "dir", r.outDir}, nil
+		return []any{"files", len(r.outputs), "dir", s.outDir}, nil
 	})
 }
 
 // ingest loads every configured source in one transaction.
 func (r *quarterRun) ingest(ctx context.Context, db *pirsql.DB) ([]any, error) {
 	var inputs []ingest.Input
-	for i, s := range r.cfg.Sources {
-		mapping, err := loadMapping(r.cfg.resolve(s.Mapping))
+	for i, s := range r.s.cfg.Sources {
+		mapping, err := loadMapping(r.s.cfg.resolve(s.Mapping))
 		if err != nil {
 			return nil, fmt.Errorf("source %d: %w", i+1, err)
 		}
@@ -294,7 +230,7 @@ func (r *quarterRun) ingest(ctx context.Context, db *pirsql.DB) ([]any, error) {
 			return nil, fmt.Errorf("source %d: no paths", i+1)
 		}
 		for _, pat := range s.Paths {
-			paths, err := expandSource(r.cfg.resolve(pat))
+			paths, err := expandSource(r.s.cfg.resolve(pat))
 			if err != nil {
 				return nil, fmt.Errorf("source %d: %w", i+1, err)
 			}
@@ -307,7 +243,7 @@ func (r *quarterRun) ingest(ctx context.Context, db *pirsql.DB) ([]any, error) {
 		return []any{"sources", 0, "note", "no [[source]] configured: reporting on the database as it is"}, nil
 	}
 	sum, err := ingest.Load(ctx, db, inputs, ingest.Options{
-		Formats: ingest.DefaultFormats(), Location: r.loc, Now: r.e.now,
+		Formats: ingest.DefaultFormats(), Location: r.s.loc, Now: r.e.now,
 	})
 	if err != nil {
 		var re *ingest.RecordError
@@ -341,70 +277,12 @@ func expandSource(pat string) ([]string, error) {
 	return m, nil
 }
 
-// metrics builds the report model.
-func (r *quarterRun) metrics(ctx context.Context, db *pirsql.DB) ([]any, error) {
-	var defs []analytics.MetricDef
-	if len(r.cfg.Metrics) > 0 {
-		base, err := analytics.DefaultDefinitions(ctx, db)
-		if err != nil {
-			return nil, err
-		}
-		var over []analytics.MetricDef
-		for _, m := range r.cfg.Metrics {
-			over = append(over, analytics.MetricDef{Name: m.Name, Label: m.Label, Start: m.Start, End: m.End})
-		}
-		defs = analytics.MergeDefinitions(base, over)
-	}
-	rep, err := analytics.Build(ctx, db, analytics.Options{
-		Quarter: r.quarter, Quarters: r.cfg.Quarters, Cohort: r.cfg.Cohort, Definitions: defs,
-		Now: r.e.now, Version: version, Organisation: r.cfg.Organisation, Marking: r.cfg.Marking, Logger: r.e.log,
-	})
-	if err != nil {
-		return nil, err
-	}
-	r.report = rep
-	if err := addCoverage(ctx, r.e, db, rep, r.cfg.resolve(r.cfg.Rules)); err != nil { // detection coverage, when rules are configured
-		return nil, err
-	}
-	return []any{"cases", rep.Cases, "metrics", len(rep.KPIs)}, nil
-}
-
 // email sends the report, or with --dry-run stages it as an .eml file.
-func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, html, pdfBytes []byte) ([]any, error) {
-	ec := r.cfg.Email
-	to := ec.To
-	if len(to) == 0 {
-		r.log.Warn("no email configured (email.to is empty): nothing sent")
-		return []any{"sent", false}, nil
+func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, rep *producedReport) ([]any, error) {
+	msg, err := r.message(rep)
+	if err != nil || msg == nil {
+		return []any{"sent", false}, err
 	}
-	pdfName := "report-" + r.quarter + ".pdf"
-	sum := reportSummary(r.report)
-	msg := &mail.Message{
-		From: ec.From, To: to, Cc: ec.Cc, Date: r.e.now(),
-		Attachments: []mail.Attachment{{Name: pdfName, ContentType: mail.ContentTypePDF, Data: pdfBytes}},
-	}
-	if r.c.IsSet("from") {
-		msg.From = r.c.String("from")
-	}
-	if msg.From == "" {
-		return nil, errors.New("email.from is empty (or set --from / PIR_SMTP_FROM)")
-	}
-	if ec.AttachHTML {
-		msg.Attachments = append(msg.Attachments, mail.Attachment{
-			Name: "dashboard-" + r.quarter + ".html", ContentType: "text/html; charset=utf-8", Data: html})
-	}
-	for _, a := range msg.Attachments {
-		sum.Attachments = append(sum.Attachments, a.Name)
-	}
-	var err error
-	if msg.Subject, err = mail.Subject(ec.Subject, sum); err != nil {
-		return nil, fmt.Errorf("email.subject: %w", err)
-	}
-	msg.Text = sum.Text()
-	if msg.HTML, err = sum.HTML(); err != nil {
-		return nil, err
-	}
-
 	srv := r.srv
 	if r.dryRun {
 		if r.srvErr != nil {
@@ -414,7 +292,7 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, html, pdfBytes []
 		if _, err := msg.WriteTo(&b); err != nil {
 			return nil, err
 		}
-		p, err := r.stage("report-"+r.quarter+".eml", b.Bytes())
+		p, err := r.pub.stage("report-"+r.quarter+".eml", b.Bytes())
 		if err != nil {
 			return nil, err
 		}
@@ -429,7 +307,7 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, html, pdfBytes []
 		return nil, fmt.Errorf("not sent: %w", err)
 	}
 	r.messageID, r.rcpts = id, len(msg.Recipients())
-	digest := sha256.Sum256(pdfBytes)
+	digest := sha256.Sum256(rep.files["pdf"])
 	var names []string
 	for _, a := range msg.Attachments {
 		names = append(names, a.Name)
@@ -444,29 +322,40 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, html, pdfBytes []
 	return []any{"sent", true, "message_id", id, "recipients", r.rcpts, "server", srv.Addr()}, nil
 }
 
-// stage writes an output under a temporary name in the output directory;
-// publish renames it.
-func (r *quarterRun) stage(name string, data []byte) (string, error) {
-	final := filepath.Join(r.outDir, name)
-	p, err := newPendingFile(final)
-	if err != nil {
-		return "", err
+// message is the quarterly email: the KPI summary of the report in the
+// body, the PDF (and with email.attach_html the dashboard) attached. nil
+// when the config has no recipients.
+func (r *quarterRun) message(rep *producedReport) (*mail.Message, error) {
+	ec := r.s.cfg.Email
+	if len(ec.To) == 0 {
+		r.log.Warn("no email configured (email.to is empty): nothing sent")
+		return nil, nil
 	}
-	r.pending = append(r.pending, p)
-	if _, err := p.f.Write(data); err != nil {
-		return "", fmt.Errorf("write %s: %w", p.f.Name(), err)
+	msg := &mail.Message{
+		From: ec.From, To: ec.To, Cc: ec.Cc, Date: r.e.now(),
+		Attachments: []mail.Attachment{{Name: "report-" + r.quarter + ".pdf", ContentType: mail.ContentTypePDF, Data: rep.files["pdf"]}},
 	}
-	if err := p.f.Sync(); err != nil {
-		return "", fmt.Errorf("write %s: %w", p.f.Name(), err)
+	if r.c.IsSet("from") {
+		msg.From = r.c.String("from")
 	}
-	return final, nil
+	if msg.From == "" {
+		return nil, errors.New("email.from is empty (or set --from / PIR_SMTP_FROM)")
+	}
+	if ec.AttachHTML {
+		msg.Attachments = append(msg.Attachments, mail.Attachment{
+			Name: "dashboard-" + r.quarter + ".html", ContentType: "text/html; charset=utf-8", Data: rep.files["html"]})
+	}
+	if err := summaryBody(msg, reportSummary(rep.model), ec.Subject); err != nil {
+		return nil, fmt.Errorf("email.subject: %w", err)
+	}
+	return msg, nil
 }
 
 func (r *quarterRun) printSummary() {
 	w := r.e.stdout
 	if r.skipped != nil {
 		fmt.Fprintf(w, "%s: skipped, already sent as %s on %s\n", r.quarter, r.skipped.MessageID,
-			r.skipped.SentAt.In(r.loc).Format(time.RFC3339))
+			r.skipped.SentAt.In(r.s.loc).Format(time.RFC3339))
 		return
 	}
 	for _, o := range r.outputs {
@@ -476,73 +365,3 @@ func (r *quarterRun) printSummary() {
 		fmt.Fprintf(w, "%s: sent %s to %d recipient(s)\n", r.quarter, r.messageID, r.rcpts)
 	}
 }
-
-// lockRun takes an exclusive, non-blocking flock on path (created if
-// needed) and writes the holder's pid into it for the message the next run
-// prints. The kernel drops the lock when the process exits, even on
-// SIGKILL, so a stale file never blocks a run; the file itself stays.
-func lockRun(path string, now time.Time) (unlock func(), err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		holder, _ := os.ReadFile(path)
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			who := strings.TrimSpace(string(holder))
-			if who == "" {
-				who = "unknown process"
-			}
-			return nil, fmt.Errorf("%w (%s holds %s)", errRunLocked, who, path)
-		}
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	f.Truncate(0)
-	f.WriteAt([]byte("pid "+strconv.Itoa(os.Getpid())+" since "+now.UTC().Format(time.RFC3339)+"\n"), 0)
-	return func() {
-		f.Truncate(0)
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
-}
-
-// rootIsSet reports whether a global flag was given (flag or env var).
-func rootIsSet(c *cli.Context, name string) bool {
-	for _, ctx := range c.Lineage() {
-		if ctx.IsSet(name) {
-			return true
-		}
-	}
-	return false
-}
-
-func rootString(c *cli.Context, name string) string {
-	for _, ctx := range c.Lineage() {
-		if v := ctx.String(name); v != "" {
-			return v
-		}
-	}
-	return "text"
-}
-
-// singleLineError keeps the run's failure to one line on stderr (DuckDB and SMTP
-// errors can span several) while errors.Is still sees the cause.
-func singleLineError(err error) error {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	if msg == err.Error() {
-		return err
-	}
-	return &lineError{msg: msg, err: err}
-}
-
-type lineError struct {
-	msg string
-	err error
-}
-
-func (e *lineError) Error() string { return e.msg }
-func (e *lineError) Unwrap() error { return e.err }

@@ -69,26 +69,23 @@ func mailLogCount(t *testing.T, dir, quarter string) int {
 func TestRunQuarter(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	for _, tt := range []struct {
-		name string
-		flag string
-		now  time.Time
-		loc  *time.Location
-		want string
+		name    string
+		quarter string // --quarter, parsed
+		now     time.Time
+		loc     *time.Location
+		want    string
 	}{
 		{"April1Berlin", "", time.Date(2024, 4, 1, 0, 5, 0, 0, berlin), berlin, "2024-Q1"},
 		{"Jan1Berlin", "", time.Date(2025, 1, 1, 0, 5, 0, 0, berlin), berlin, "2024-Q4"},
 		{"Jan1SameInstantUTC", "", time.Date(2025, 1, 1, 0, 5, 0, 0, berlin), time.UTC, "2024-Q3"},
-		{"Flag", "2023-q2", runNow, berlin, "2023-Q2"},
+		{"Flag", "2023-Q2", runNow, berlin, "2023-Q2"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := runQuarter(tt.flag, tt.now, tt.loc)
-			if err != nil || got != tt.want {
-				t.Errorf("got %s %v, want %s", got, err, tt.want)
+			s := &settings{quarter: tt.quarter, loc: tt.loc}
+			if got := s.reportQuarter(tt.now); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
-	}
-	if _, err := runQuarter("2024-Q5", runNow, time.UTC); err == nil {
-		t.Errorf("got nil, want an error for 2024-Q5")
 	}
 }
 

@@ -28,6 +28,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 // Server is a running mailpit.
@@ -87,11 +89,7 @@ func Require(t testing.TB) string {
 	t.Helper()
 	bin := Binary()
 	if bin == "" {
-		msg := "mailpit not found on PATH or in .tools/bin: run `bash scripts/deps.sh` (go install github.com/axllent/mailpit@v1.33.1)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, "mailpit not found on PATH or in .tools/bin: run `bash scripts/deps.sh` (go install github.com/axllent/mailpit@v1.33.1)")
 	}
 	return bin
 }

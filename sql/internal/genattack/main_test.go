@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pirhq/pir/internal/testenv"
 )
 
 func writeFixture(t *testing.T, dir string, files map[string]string) {
@@ -39,7 +41,7 @@ T1685.001,Disable or Modify Windows Event Log,true,x,0
 func TestRun(t *testing.T) {
 	src, out := t.TempDir(), t.TempDir()
 	writeFixture(t, src, fixture)
-	sqlPath, licPath := filepath.Join(out, "0002.sql"), filepath.Join(out, "LICENSE")
+	sqlPath, licPath := filepath.Join(out, "catalogue.sql"), filepath.Join(out, "LICENSE")
 	if err := run(src, sqlPath, licPath); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,9 @@ func TestRun(t *testing.T) {
 	}
 	got := string(b)
 	for _, want := range []string{
-		"INSERT INTO attack_release VALUES ('v18.1', 'enterprise-attack', DATE '2025-11-13', 'https://github.com/mitre/cti @ 421deacb77191b38bdd1bf63268954e93da91365 (enterprise-attack)', '© 2025 The MITRE Corporation.",
+		"\n-- release: v18.1 https://github.com/mitre/cti @ 421deacb77191b38bdd1bf63268954e93da91365 (enterprise-attack)\n",
+		"DELETE FROM attack_techniques;\nDELETE FROM attack_tactics;\nDELETE FROM attack_release;\n",
+		"INSERT INTO attack_release (version, domain, release_date, source, notice) VALUES\n    ('v18.1', 'enterprise-attack', DATE '2025-11-13', 'https://github.com/mitre/cti @ 421deacb77191b38bdd1bf63268954e93da91365 (enterprise-attack)', '© 2025 The MITRE Corporation.",
 		"    (1, 'reconnaissance', 'TA0043', 'Reconnaissance'),\n    (2, 'execution', 'TA0002', 'Execution');",
 		// a revoked-by chain resolves to its end; quotes are doubled
 		"('T1086', 'PowerShell', ['execution']::VARCHAR[], false, NULL, true, false, 'T1099', 'T1059.001', 'v18.1')",
@@ -88,36 +92,35 @@ func TestRunErrors(t *testing.T) {
 }
 
 // update regenerates the committed catalogue: go test ./sql/internal/genattack -update
-// (the same as go generate ./sql/).
-var update = flag.Bool("update", false, "rewrite sql/schema/0002_attack.sql and LICENSE-ATTACK.txt")
+// (the same as go generate ./sql/). It never touches a migration.
+var update = flag.Bool("update", false, "rewrite sql/attack/enterprise-attack.sql and sql/schema/LICENSE-ATTACK.txt")
 
 // TestCommittedUpToDate regenerates the catalogue from the shared ATT&CK
 // files, when this checkout has them, and compares it with the committed
-// migration (a fresh clone without ../shared skips this).
+// sql/attack/enterprise-attack.sql (a fresh clone without ../shared skips
+// this, except in CI).
 func TestCommittedUpToDate(t *testing.T) {
 	src := filepath.Join("..", "..", "..", "..", "shared", "data", "attack")
 	if _, err := os.Stat(filepath.Join(src, "enterprise-techniques.csv")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no ATT&CK source files at %s: CI has ../shared, this test must run there", src)
-		}
-		t.Skipf("no ATT&CK source files at %s", src)
+		testenv.Missing(t, "no ATT&CK source files at %s (CI has ../shared: this test must run there)", src)
 	}
-	out := t.TempDir()
+	catalogue := filepath.Join("..", "..", "attack", "enterprise-attack.sql")
+	license := filepath.Join("..", "..", "schema", "LICENSE-ATTACK.txt")
 	if *update {
-		out = filepath.Join("..", "..", "schema")
-		if err := run(src, filepath.Join(out, "0002_attack.sql"), filepath.Join(out, "LICENSE-ATTACK.txt")); err != nil {
+		if err := run(src, catalogue, license); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	if err := run(src, filepath.Join(out, "0002.sql"), filepath.Join(out, "LICENSE")); err != nil {
+	out := t.TempDir()
+	if err := run(src, filepath.Join(out, "catalogue.sql"), filepath.Join(out, "LICENSE")); err != nil {
 		t.Fatal(err)
 	}
-	for gen, committed := range map[string]string{"0002.sql": "0002_attack.sql", "LICENSE": "LICENSE-ATTACK.txt"} {
+	for gen, committed := range map[string]string{"catalogue.sql": catalogue, "LICENSE": license} {
 		a, _ := os.ReadFile(filepath.Join(out, gen))
-		b, err := os.ReadFile(filepath.Join("..", "..", "schema", committed))
+		b, err := os.ReadFile(committed)
 		if err != nil || string(a) != string(b) {
-			t.Errorf("sql/schema/%s is stale: run go generate ./sql/ (%v)", committed, err)
+			t.Errorf("%s is stale: run go generate ./sql/ (%v)", committed, err)
 		}
 	}
 }

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
+	"github.com/pirhq/pir/mail"
+)
+
+// summaryBody puts a report's KPI summary into msg: the subject from the
+// template (the config's email.subject or --subject; empty is the default),
+// and the plain-text and HTML bodies. msg's attachments are listed in the
+// body.
+func summaryBody(msg *mail.Message, sum mail.Summary, subject string) error {
+	for _, a := range msg.Attachments {
+		sum.Attachments = append(sum.Attachments, a.Name)
+	}
+	var err error
+	if msg.Subject, err = mail.Subject(subject, sum); err != nil {
+		return err
+	}
+	msg.Text = sum.Text()
+	msg.HTML, err = sum.HTML()
+	return err
+}
+
+// reportSummary fills the email's KPI summary from the report model with
+// the formatters the PDF uses (package display), so the email and page 1 of
+// the PDF print the same numbers.
+func reportSummary(r *analytics.Report) mail.Summary {
+	s := mail.Summary{
+		Organisation: r.Organisation, Quarter: r.Quarter, Marking: r.Marking,
+		TimeZone: r.TimeZone, Cohort: r.Cohort, Version: r.Version, Cases: r.Cases,
+		Overdue: r.OverdueTotal, Sentences: append([]string(nil), r.Summary...),
+	}
+	if q, err := analytics.ParseQuarter(r.Quarter); err == nil {
+		s.Previous = q.Prev().String()
+	}
+	for _, k := range r.KPIs {
+		row := mail.KPIRow{
+			Label: k.Label, Median: display.DurationPtr(k.Current.Median), P90: display.DurationPtr(k.Current.P90),
+			N: k.Current.N, SmallSample: k.Current.SmallSample,
+			PrevMedian: display.NoValue, Change: display.Change(k.QoQ).String(), Direction: k.QoQ.Direction,
+		}
+		if row.Label == "" {
+			row.Label = k.Metric
+		}
+		if k.Previous != nil {
+			row.PrevMedian = display.DurationPtr(k.Previous.Median)
+		}
+		if row.Direction == "" {
+			row.Direction = "n/a"
+		}
+		s.Rows = append(s.Rows, row)
+	}
+	return s
+}
