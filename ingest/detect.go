@@ -134,6 +134,12 @@ const maxSniffRecords = 8
 // then holds no records; a head whose records match no rule is an error
 // that lists the keys it found and the keys each format expects.
 func (fs Formats) Detect(name string, head []byte) (Detection, error) {
+	if isXLSXHead(head) {
+		if f, ok := fs["servicenow"]; ok {
+			return Detection{Format: f, By: "an Excel workbook (.xlsx): only the servicenow importer reads Excel list exports"}, nil
+		}
+		return Detection{}, fmt.Errorf("%s: an Excel workbook (.xlsx), which no available format reads: export CSV", name)
+	}
 	s := sniff(head)
 	if len(s.records) == 0 && s.header == nil {
 		if f, ok := fs["pir"]; ok {

@@ -39,6 +39,7 @@ Examples:
    cat cases.jsonl | pir ingest -
    pir ingest --allow-empty exports/today/
    pir ingest --format thehive --mapping thehive-map.toml thehive-cases.json
+   pir ingest --tz America/New_York sn_si_incident.xlsx    # ServiceNow list export to Excel
    pir ingest --mapping splunk-map.toml notables.csv    # splunk-map.toml: "splunk.history" = "incident_review.csv"`,
 		Flags: []cli.Flag{
 			dbFlag(), tzFlag(),
