@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: whole-process benchmarks of pir on `pir sample` data at 10 k,
-# 100 k and 1 M cases, each figure next to a baseline measured in the same
+# 100 k, 200 k and 1 M cases, each figure next to a baseline measured in the same
 # run, plus the Go benchmarks and a CPU profile of the loader. Writes
 # bench/RESULTS.md. Not part of `make test`.
 #
@@ -20,7 +20,7 @@
 # Figures are medians of up to BENCH_RUNS runs: ingest pairs always (the
 # largest size as many as fit in the budget, at least one), the other steps
 # again only while a run takes under 20 s. Peak RSS comes from /usr/bin/time.
-# The whole script keeps within BENCH_BUDGET seconds (make bench < 20 min on
+# The whole script keeps within BENCH_BUDGET seconds (make bench ≈ 25 min on
 # 2 cores): the largest size runs last, each step first once in order of
 # importance; a step that would run past the budget, past
 # BENCH_STEP_TIMEOUT or above BENCH_MAX_RSS_MB is stopped and reported as
