@@ -35,13 +35,25 @@ complete quarter in the config's time zone):
    4. renders out_dir/report-<Q>.pdf,
    5. emails the PDF (and the dashboard with email.attach_html) to email.to.
 
-Any failure stops the run with exit 1 and a one-line reason on stderr, sends
-no email and leaves the previous outputs in place: files are written to
-temporary names and renamed only when every step succeeded. A lock file next
-to the database (<db>.lock) keeps two runs from overlapping: the second exits
-with code 3. Re-running a quarter is safe (ingest is idempotent, outputs are
-replaced); with --no-resend a quarter whose email was already sent (recorded
-in the database with its Message-ID, see the mail_log view) is skipped.
+Any failure before the email stops the run with exit 1 and a one-line reason
+on stderr, sends no email and leaves the previous outputs in place: files are
+written to temporary names and renamed only when every step succeeded. Once
+the email was (or may have been) sent, the outputs that were mailed are
+published even if a later part fails. A lock file next to the database
+(<db>.lock) keeps two runs from overlapping: the second exits with code 3.
+Re-running a quarter is safe (ingest is idempotent, outputs are replaced);
+with --no-resend a quarter whose email was already sent (recorded in the
+database with its Message-ID, see the mail_log view) is skipped.
+
+Before it connects to the SMTP server, run records its intent to send (the
+Message-ID and recipients, the mail_outbox view). If a run stopped before it
+recorded the server's answer (killed, a full disk, a connection lost after
+the whole message went out), the email may have been delivered: --no-resend
+then exits 1 naming it, and never sends the quarter again on its own. Look
+for that Message-ID in the SMTP server's log or a recipient's mailbox, and
+record what you found with --mark-sent ID (it arrived: the quarter counts as
+sent) or --mark-unsent ID (it did not: the next run sends a new one). Both
+only record; they send nothing.
 
 --dry-run does everything except sending, and writes the message to
 out_dir/report-<Q>.eml to open in a mail client.
@@ -52,13 +64,15 @@ from [email] and may be overridden with the --smtp-* flags or PIR_SMTP_*
 variables; the password only from $PIR_SMTP_PASSWORD, email.password_env or
 email.password_file.
 
-Exit codes: 0 done (or skipped), 1 failed, 2 usage or config error,
-3 another pir run (or pir process) holds the lock.
+Exit codes: 0 done (or skipped, or recorded), 1 failed (or an email may have
+been delivered), 2 usage or config error, 3 another pir run (or pir process)
+holds the lock.
 
 Examples:
    pir run --config /etc/pir/pir.toml
    pir run --config pir.toml --quarter 2024-Q1 --dry-run
    pir run --config pir.toml --no-resend          # daily timer: sends once
+   pir run --config pir.toml --mark-sent pir.20260101T050500Z.3d61a2@example.org
    pir --log-format json run --config pir.toml --summary`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "the run's config `FILE` (pir.toml)", EnvVars: []string{"PIR_CONFIG"}},
