@@ -71,7 +71,7 @@ func (r *quarterRun) markOutbox(ctx context.Context, db *pirsql.DB, id string, d
 		return err
 	}
 	r.marked = &markedMail{mail: m, state: o.State}
-	r.log.Info("outbox message recorded", "message_id", id, "quarter", m.Quarter, "state", o.State, "by", flag)
+	r.e.log.Info("outbox message recorded", "message_id", id, "quarter", m.Quarter, "state", o.State, "by", flag)
 	return nil
 }
 
