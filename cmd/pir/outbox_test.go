@@ -65,9 +65,10 @@ func mailedPDF(t *testing.T, mp *mailpittest.Server, n int) (messageID string, p
 
 // failWrites makes every later write of process pid to a file fail, as a
 // full disk does: its file size limit (RLIMIT_FSIZE) becomes 0, so the
-// kernel refuses each write with EFBIG (Go ignores the SIGXFSZ that comes
-// with it). A real full disk cannot be placed as exactly: a small write
-// that fits the last, partly used block of a file still succeeds on one.
+// kernel refuses each write with EFBIG (pir ignores the SIGXFSZ that comes
+// with it, main.go). A real full disk cannot be placed as exactly: a small
+// write that fits the last, partly used block of a file still succeeds on
+// one (a tmpfs filled at that moment let the mail-log commit through).
 func failWrites(pid int) error {
 	return unix.Prlimit(pid, unix.RLIMIT_FSIZE, &unix.Rlimit{Cur: 0, Max: 0}, nil)
 }
