@@ -45,6 +45,8 @@ func (e *possiblySentError) Error() string {
 // found it: delivered (it goes into mail_log, sent at the time of the
 // intent) or not delivered. It sends nothing.
 func (r *quarterRun) markOutbox(ctx context.Context, db *pirsql.DB, id string, delivered bool) error {
+	// As copied from a Message-ID header or a server log, too.
+	id = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
 	ms, err := db.Outbox(ctx, pirsql.OutboxFilter{MessageID: id})
 	if err != nil {
 		return err

@@ -322,6 +322,18 @@ func TestRunReplyLost(t *testing.T) {
 			t.Errorf("exit %d:\n%s", code, stderr)
 		}
 	})
+	t.Run("MarkSentAsInTheHeader", func(t *testing.T) {
+		code, stdout, stderr := runPirAt(t, runNow, "run", "--config", cfg, "--mark-sent", "<"+id+">", "--summary")
+		if code != 0 || stdout != "2025-Q4: recorded "+id+" as sent\n" {
+			t.Fatalf("exit %d, stdout %q:\n%s", code, stdout, stderr)
+		}
+		if got := outboxStates(t, db); !strings.HasPrefix(got, id+"=sent,") {
+			t.Errorf("outbox: got %q, want %s sent first", got, id)
+		}
+		if n := mailLogCount(t, dir, "2025-Q4"); n != 2 {
+			t.Errorf("mail_log: got %d rows, want 2", n)
+		}
+	})
 	t.Run("ErrMarkUsage", func(t *testing.T) {
 		code, _, stderr := runPirAt(t, runNow, "run", "--config", cfg, "--mark-sent", id, "--mark-unsent", id)
 		if code != 2 {
