@@ -64,6 +64,13 @@ type Report struct {
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`
+
+	// Recurrences are the report quarter's cases that recurred after an
+	// earlier case's fix, naming the fix that failed.
+	Recurrences []Recurrence `json:"recurrences"`
+	// RecurrenceWindow is how long after a fix a case counts as a
+	// recurrence (setting recurrence_window, e.g. "365d").
+	RecurrenceWindow string `json:"recurrence_window"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.
@@ -155,8 +162,10 @@ type RootCause struct {
 	Cases    int     `json:"cases"`
 	Share    float64 `json:"share"`     // of the quarter's cases with a root cause
 	MeanWhys float64 `json:"mean_whys"` // mean 5-Whys depth
-	// Recurrences counts cases whose category had an earlier case whose
-	// action items were all done before this case's detection.
+	// Recurrences counts cases that recurred (Report.Recurrences, the
+	// recurrences view): same category and a shared technique or asset as
+	// an earlier case whose action items were all done, within the
+	// recurrence window before this case's detection.
 	Recurrences int `json:"recurrences"`
 }
 

@@ -153,7 +153,23 @@ func rootCauseSentence(r *Report) string {
 	}
 	s := fmt.Sprintf("Of %s with a root cause, %s%s", display.Plural(total, "incident", "incidents"), lead, display.JoinAnd(parts))
 	if recurrences > 0 {
-		s += fmt.Sprintf("; %s of them recurred after an earlier incident with the same root cause had completed all its action items", display.Count(recurrences))
+		s += fmt.Sprintf("; %s recurred within %s of an earlier incident's completed fix (same root cause and a shared ATT&CK technique or asset)",
+			display.Count(recurrences), display.Window(r.RecurrenceWindow))
+		if failed := FailedFixes(r.Recurrences); len(failed) > 0 {
+			var names []string
+			for _, f := range failed {
+				n := f.Ref
+				if f.Recurrences > 1 {
+					n += " (" + display.Times(f.Recurrences) + ")"
+				}
+				names = append(names, n)
+			}
+			noun := "fix"
+			if len(failed) > 1 {
+				noun = "fixes"
+			}
+			s += fmt.Sprintf(": the %s of %s did not hold", noun, display.JoinAnd(names))
+		}
 	}
 	return s + "."
 }

@@ -450,8 +450,8 @@ func (rp *report) rootCauses() {
 		}
 	}
 	rp.gap(3)
-	rp.paragraph("Share: of the quarter's cases with a root cause. Recurrence: a case whose root-cause category had an earlier case "+
-		"whose action items were all done before this case was detected, so the earlier fix did not prevent it. "+
+	rp.paragraph("Share: of the quarter's cases with a root cause. Recurrence: a case with the same root cause and a shared technique "+
+		"or asset as an earlier case whose action items were all done, within "+display.Window(r.RecurrenceWindow)+" before this case was detected. "+
 		"5-Whys depth: how many levels of \"why\" the review recorded; one or two usually stop at the trigger rather than the cause.", stSmall)
 }
 

@@ -59,6 +59,7 @@ var sqlSettings = []struct {
 }{
 	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
+	{"recurrence_window", func(s *settings) string { return s.cfg.RecurrenceWindow }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)

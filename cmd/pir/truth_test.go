@@ -1,0 +1,103 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// writeConfig writes a config for db with the extra TOML body.
+func writeConfig(t *testing.T, db, body string) string {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "pir.toml")
+	if err := os.WriteFile(cfg, []byte("db = "+strconv.Quote(db)+"\n"+body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestRecurrenceWindowConfig: the sample's 2025-Q4 has 4 recurrences in
+// the default 365-day window (IR-00349 and IR-00362 after IR-00247's fix,
+// 153 and 175 days; IR-00356 after IR-00171's, 253 days; IR-00396 after
+// IR-00177's, 317 days). With recurrence_window = "200d" the report and
+// `pir query --config` both count the two within 200 days.
+func TestRecurrenceWindowConfig(t *testing.T) {
+	db := sampleDB(t)
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"Default", "", []string{"IR-00349<IR-00247", "IR-00356<IR-00171", "IR-00362<IR-00247", "IR-00396<IR-00177"}},
+		{"200d", "recurrence_window = \"200d\"\n", []string{"IR-00349<IR-00247", "IR-00362<IR-00247"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := writeConfig(t, db, tc.body)
+			code, out, errs := runMetricsCLI(t, metricsClock, "metrics", "--config", cfg, "--quarter", "2025-Q4", "--format", "json")
+			if code != 0 {
+				t.Fatalf("metrics: exit %d: %s", code, errs)
+			}
+			var rep struct {
+				RootCauses []struct {
+					Quarter     string
+					Recurrences int
+				} `json:"root_causes"`
+				Recurrences []struct {
+					CaseID  string `json:"case_id"`
+					Earlier string `json:"earlier_case_id"`
+				}
+				Summary []string
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, rc := range rep.RootCauses {
+				if rc.Quarter == "2025-Q4" {
+					n += rc.Recurrences
+				}
+			}
+			var got []string
+			for _, r := range rep.Recurrences {
+				got = append(got, r.CaseID+"<"+r.Earlier)
+			}
+			slices.Sort(got)
+			if n != len(tc.want) || strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("report: %d recurrences %v, want %v", n, got, tc.want)
+			}
+			if s := strings.Join(rep.Summary, " "); !strings.Contains(s, "IR-00247 (twice)") {
+				t.Errorf("the summary does not name the failed fix of IR-00247: %s", s)
+			}
+			code, out, errs = runMetricsCLI(t, metricsClock, "query", "--config", cfg, "--format", "csv",
+				`SELECT string_agg(r.case_id || '<' || r.earlier_case_id, ' ' ORDER BY r.case_id) AS r
+				 FROM recurrences r JOIN cases c USING (source, case_id) WHERE c.quarter = '2025-Q4'`)
+			if code != 0 {
+				t.Fatalf("query: exit %d: %s", code, errs)
+			}
+			if want := "r\n" + strings.Join(tc.want, " ") + "\n"; out != want {
+				t.Errorf("query --config: got %q, want %q", out, want)
+			}
+		})
+	}
+}
+
+// TestReportConfigErrors: bad report settings are usage errors naming the key.
+func TestReportConfigErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"recurrence_window = \"1 year\"\n", `recurrence_window "1 year"`},
+		{"recurrence_window = \"0d\"\n", `recurrence_window "0d"`},
+		{"recurrence_window = \"Infd\"\n", `recurrence_window "Infd"`},
+		{"[[target]]\nseverity = \"urgent\"\nmetric = \"contain\"\nwithin = \"4h\"\n", `target 1: severity "urgent"`},
+		{"[[target]]\nseverity = \"critical\"\nmetric = \"contain\"\nwithin = \"4 hours\"\n", `target 1: within "4 hours"`},
+		{"[[target]]\nseverity = \"critical\"\nmetric = \"contain\"\n", "target 1: severity, metric and within are required"},
+	} {
+		cfg := writeConfig(t, filepath.Join(t.TempDir(), "x.duckdb"), tc.body)
+		code, _, errs := runMetricsCLI(t, metricsClock, "metrics", "--config", cfg)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.body, code, errs, tc.want)
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package pdf
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/johnfercher/maroto/v2/pkg/consts/align"
+
+	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/display"
+)
+
+// failedFixes lists the earlier cases whose completed fix did not hold: the
+// recurrences of the report quarter grouped by the case they recurred
+// after, with that case's action items.
+func (rp *report) failedFixes() {
+	r := rp.r
+	q := rp.quarter()
+	window := display.Window(r.RecurrenceWindow)
+	rp.subheading("Fixes that did not hold, "+q, 14)
+	fixes := analytics.FailedFixes(r.Recurrences)
+	if len(fixes) == 0 {
+		rp.paragraph(fmt.Sprintf("No case of %s recurred within %s of an earlier case's completed fix.", q, window), stBody)
+		return
+	}
+	rows := make([]trow, 0, len(fixes))
+	for _, f := range fixes {
+		fix := cell{{text: f.Ref + " · " + display.Words(f.Category), st: stTD.strong()}}
+		if f.Title != "" {
+			fix = append(fix, part{text: f.Title, st: stTD})
+		}
+		items := cell{}
+		for _, it := range f.Items {
+			items = append(items, part{text: "• " + it, st: stTD})
+		}
+		if len(items) == 0 {
+			items = td(display.NoValue)
+		}
+		rows = append(rows, tr(fix, items, td(strings.Join(f.CaseRefs, ", "))))
+	}
+	rp.table([]column{
+		{title: "Earlier case (fixed)", w: 60},
+		{title: "Its completed action items"},
+		{title: "Recurred in " + q, w: 34, align: align.Left},
+	}, rows)
+	rp.paragraph(fmt.Sprintf("A case of %s recurred when an earlier case with the same root cause and a shared ATT&CK technique "+
+		"(parent level) or affected asset had completed all its action items at most %s before it was detected: that fix did not prevent it.", q, window), stSmall)
+}

@@ -1,0 +1,91 @@
+-- The quarterly report tells leadership the truth (issue 15): recurrence
+-- that measures whether a fix held, severity targets and their attainment,
+-- data freshness, and overdue action items rolled up by owner and
+-- priority. docs/metrics.md defines each, docs/schema.md lists the views.
+
+INSERT INTO pir_settings VALUES
+    ('recurrence_window', '365d', 'how long after an earlier case''s fix a case with the same root cause and a shared technique or asset counts as a recurrence: a number and a unit h, d or w (config recurrence_window)');
+
+-- duration_hours(s): '4h', '365d', '2w' (a number and a unit h, d or w,
+-- spaces allowed) in hours; NULL for anything else.
+CREATE MACRO duration_hours(s) AS
+    TRY_CAST(regexp_extract(s, '^\s*([0-9]+(\.[0-9]+)?)\s*[hdw]\s*$', 1) AS DOUBLE)
+    * CASE regexp_extract(s, '([hdw])\s*$', 1) WHEN 'h' THEN 1 WHEN 'd' THEN 24 WHEN 'w' THEN 168 END;
+
+-- ------------------------------------------------------------- recurrence
+
+-- case_fixes: one row per case counted in metrics (not excluded, with a
+-- root cause and a detection) whose action items, at least one, are all
+-- done with a completion time: fixed_at is when the last of them was
+-- completed (not before the detection), items how many there were.
+CREATE VIEW case_fixes AS
+SELECT c.case_id, c.source, c.root_cause_category,
+       greatest(c.detected_at, max(a.completed_at)) AS fixed_at,
+       count(*) AS items
+FROM action_items a JOIN cases c USING (source, case_id)
+WHERE NOT c.excluded AND c.root_cause_category IS NOT NULL AND c.detected_at IS NOT NULL
+GROUP BY c.source, c.case_id, c.root_cause_category, c.detected_at
+HAVING bool_and(a.status = 'done' AND a.completed_at IS NOT NULL);
+
+-- recurrence_keys: what two cases must share for one to recur after the
+-- other: each ATT&CK technique at parent level ('T1078' for T1078.004,
+-- revoked IDs as MITRE's replacement) and each affected asset (lower case).
+CREATE VIEW recurrence_keys AS
+SELECT DISTINCT source, case_id, 'technique:' || coalesce(parent_id, technique_id) AS key
+FROM technique_observations_of('detection') WHERE NOT excluded
+UNION
+SELECT DISTINCT source, case_id, 'asset:' || asset_key FROM case_assets;
+
+-- recurrences(case_id, source, earlier_case_id, earlier_source,
+-- root_cause_category, fixed_at, days_after_fix): one row per case that
+-- recurred, with the most recent earlier case it matches. A case recurs
+-- when an earlier case (any source) has the same root-cause category,
+-- shares an ATT&CK technique at parent level or an affected asset, and had
+-- all its action items completed (case_fixes) before this case's detection,
+-- at most recurrence_window (setting) before it. Neither case is excluded.
+-- Ties (two fixes at the same instant) go to the earlier source, case id.
+CREATE VIEW recurrences AS
+WITH x AS (
+    SELECT c.source, c.case_id, c.root_cause_category, c.detected_at, k.key
+    FROM cases c JOIN recurrence_keys k USING (source, case_id)
+    WHERE NOT c.excluded AND c.root_cause_category IS NOT NULL AND c.detected_at IS NOT NULL
+), f AS (
+    SELECT f.source, f.case_id, f.root_cause_category, f.fixed_at, k.key
+    FROM case_fixes f JOIN recurrence_keys k USING (source, case_id)
+), latest AS (
+    -- per case and key, the last fix of its category before its detection
+    -- (a case never matches itself: its own fix is not before its detection)
+    SELECT x.source, x.case_id, x.root_cause_category, x.detected_at, x.key, f.fixed_at
+    FROM x ASOF JOIN f
+      ON x.root_cause_category = f.root_cause_category AND x.key = f.key AND x.detected_at > f.fixed_at
+), hit AS (
+    SELECT l.source, l.case_id, l.root_cause_category, l.detected_at, l.fixed_at,
+           f.source AS earlier_source, f.case_id AS earlier_case_id
+    FROM latest l JOIN f
+      ON f.root_cause_category = l.root_cause_category AND f.key = l.key AND f.fixed_at = l.fixed_at
+    WHERE l.detected_at <= l.fixed_at + to_microseconds(CAST(duration_hours(setting('recurrence_window')) * 3600e6 AS BIGINT))
+)
+SELECT case_id, source, earlier_case_id, earlier_source, root_cause_category, fixed_at,
+       (epoch_us(detected_at) - epoch_us(fixed_at)) / 86400e6 AS days_after_fix
+FROM hit
+QUALIFY row_number() OVER (PARTITION BY source, case_id
+                           ORDER BY fixed_at DESC, earlier_source, earlier_case_id) = 1
+ORDER BY source, case_id;
+
+-- root_cause_stats(cohort): as in 0003, recurrences counted from the
+-- recurrences view (same category AND a shared technique or asset, within
+-- recurrence_window of the fix) instead of "any earlier fix of the
+-- category", which made every case a recurrence once history accumulated.
+CREATE OR REPLACE MACRO root_cause_stats(cohort) AS TABLE
+WITH rc AS (
+    SELECT quarter, root_cause_category AS category, source, case_id,
+           coalesce(len(root_cause_whys), 0) AS whys
+    FROM cohort_cases(cohort)
+    WHERE NOT excluded AND root_cause_category IS NOT NULL
+)
+SELECT rc.quarter, rc.category, count(*) AS cases,
+       count(*) / sum(count(*)) OVER (PARTITION BY rc.quarter) AS share,
+       avg(rc.whys) AS mean_whys,
+       count(r.case_id) AS recurrences
+FROM rc LEFT JOIN recurrences r ON r.source = rc.source AND r.case_id = rc.case_id
+GROUP BY rc.quarter, rc.category;
