@@ -71,6 +71,20 @@ type Report struct {
 	// RecurrenceWindow is how long after a fix a case counts as a
 	// recurrence (setting recurrence_window, e.g. "365d").
 	RecurrenceWindow string `json:"recurrence_window"`
+	// Freshness says how fresh the database is (newest case, newest file).
+	Freshness Freshness `json:"freshness"`
+	// Targets is severity-target attainment per trailing quarter;
+	// BySeverity the report quarter's metrics by severity (the metrics
+	// with a target, else the headline metric).
+	Targets    []TargetAttainment `json:"targets"`
+	BySeverity []SeverityMetric   `json:"by_severity"`
+	// OverdueByOwner rolls the items overdue at AsOf up by owner and
+	// priority.
+	OverdueByOwner []OwnerOverdue `json:"overdue_by_owner"`
+	// P90Regressions are the metrics whose p90 rose ≥ 25% (n ≥ 5).
+	P90Regressions []P90Regression `json:"p90_regressions"`
+	// Decisions are the "Decisions needed" box: rule-based, never invented.
+	Decisions []Decision `json:"decisions"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.
@@ -127,7 +141,9 @@ type Change struct {
 	To   *float64 `json:"to_hours"`
 	Abs  *float64 `json:"abs_hours"`
 	Pct  *float64 `json:"pct"` // nil when From is nil or 0
-	// Direction is "better", "worse", "same" or "n/a" (a side is missing).
+	// Direction is "better", "worse", "neutral" (≈ no clear change: under
+	// 5%, or fewer than 5 cases on a side) or "n/a" (a side is missing);
+	// see verdict.
 	Direction string `json:"direction"`
 }
 

@@ -31,6 +31,8 @@ type Recurrence struct {
 	DaysAfterFix float64   `json:"days_after_fix"`
 	// FixItems are the earlier case's completed action items, in order.
 	FixItems []string `json:"fix_items"`
+	// FixOwners are the owners of those items.
+	FixOwners []string `json:"fix_owners"`
 }
 
 // buildRecurrences fills Recurrences: every recurring case of the report
@@ -49,7 +51,7 @@ func buildRecurrences(ctx context.Context, q querier, sp *span, r *Report) error
 	for _, x := range rows {
 		r.Recurrences = append(r.Recurrences, Recurrence{CaseID: x.CaseID, Source: x.Source, Title: x.Title, Severity: x.Severity,
 			Category: x.Category, EarlierCaseID: x.EarlierCaseID, EarlierSource: x.EarlierSource, EarlierTitle: x.EarlierTitle,
-			FixedAt: x.FixedAt.In(sp.loc), DaysAfterFix: round(x.DaysAfterFix), FixItems: x.FixItems})
+			FixedAt: x.FixedAt.In(sp.loc), DaysAfterFix: round(x.DaysAfterFix), FixItems: x.FixItems, FixOwners: x.FixOwners})
 	}
 	return nil
 }
@@ -63,6 +65,7 @@ type FailedFix struct {
 	Title       string   // its title
 	Category    string   // root-cause category
 	Items       []string // its completed action items
+	Owners      []string // their owners
 	Recurrences int      // report-quarter cases that recurred after it
 	CaseRefs    []string // those cases
 }
@@ -79,7 +82,7 @@ func FailedFixes(rs []Recurrence) []FailedFix {
 			i = len(out)
 			at[key] = i
 			out = append(out, FailedFix{Ref: display.CaseRef(x.EarlierSource, x.EarlierCaseID), Source: x.EarlierSource, CaseID: x.EarlierCaseID,
-				Title: x.EarlierTitle, Category: x.Category, Items: x.FixItems})
+				Title: x.EarlierTitle, Category: x.Category, Items: x.FixItems, Owners: x.FixOwners})
 		}
 		out[i].Recurrences++
 		out[i].CaseRefs = append(out[i].CaseRefs, display.CaseRef(x.Source, x.CaseID))

@@ -269,8 +269,10 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 	}
 	cv := changeView{Vs: vs, Arrow: display.Change(c).Arrow(), Text: display.Change(c).String(), Direction: c.Direction}
 	switch c.Direction {
-	case "better", "worse", "same":
+	case "better", "worse":
 		cv.Class = c.Direction
+	case "neutral":
+		cv.Class, cv.Direction = "same", display.NoClearChange
 	default:
 		cv.Class, cv.Direction = "na", "no comparison"
 		cv.Text = "no data"

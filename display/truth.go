@@ -1,8 +1,10 @@
 package display
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // CaseRef is how outputs name a case: the ID alone for the default source
@@ -46,4 +48,51 @@ func Times(n int) string {
 		return "twice"
 	}
 	return Count(n) + " times"
+}
+
+// Freshness says how fresh the data is in one sentence for page 1, the
+// dashboard header and the email: "Newest case IR-00400, detected 30
+// December 2025; newest file cases.jsonl, ingested 5 December 2026 08:20
+// CET." Times are shown in their own zone.
+func Freshness(newestDetected *time.Time, newestCase, file string, ingested *time.Time) string {
+	var parts []string
+	if newestDetected != nil {
+		parts = append(parts, fmt.Sprintf("newest case %s, detected %s", Or(newestCase, NoValue), newestDetected.Format("2 January 2006")))
+	} else {
+		parts = append(parts, "no case in the database")
+	}
+	if ingested != nil {
+		parts = append(parts, fmt.Sprintf("newest file %s, ingested %s", Or(file, NoValue), ingested.Format("2 January 2006 15:04 MST")))
+	} else {
+		parts = append(parts, "no file ingested")
+	}
+	s := strings.Join(parts, "; ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// EmptyQuarter is the one line that says a report quarter has no case
+// while the database has some: what a scheduled run stops with.
+func EmptyQuarter(quarter, cohortVerb string, dbCases int, freshness string) string {
+	return fmt.Sprintf("no cases %s in %s, but the database holds %s. %s The export may be stale or the quarter wrong",
+		cohortVerb, quarter, Plural(dbCases, "case", "cases"), freshness)
+}
+
+// NoClearChange labels a change under the neutral-change rule: under 5%,
+// or too few cases on a side to say.
+const NoClearChange = "≈ no clear change"
+
+// Day writes a YYYY-MM-DD date as a sentence does: "31 December 2025"
+// (the text as given when it is no such date).
+func Day(date string) string {
+	d, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		return date
+	}
+	return d.Format("2 January 2006")
+}
+
+// DecisionLine is one decision as the email and the dashboard write it:
+// "12 critical or high action items overdue … — owner IAM Team: commit to …".
+func DecisionLine(count int, what, owner, proposal string) string {
+	return fmt.Sprintf("%s %s — owner %s: %s.", Count(count), what, Or(owner, "unassigned"), proposal)
 }

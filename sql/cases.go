@@ -129,17 +129,21 @@ type RecurrenceRow struct {
 	FixedAt                                    time.Time
 	DaysAfterFix                               float64
 	FixItems                                   []string
+	FixOwners                                  []string // distinct owners of FixItems
 }
 
 // Recurrences runs queries/recurrence_list.sql: the cases of the cohort's
 // quarter that recurred, most recent fix first.
 func Recurrences(ctx context.Context, q Querier, cohort, quarter string) ([]RecurrenceRow, error) {
 	return queryRows(ctx, q, "recurrence_list", recurrenceListSQL, []any{cohort, quarter}, func(s scanner, r *RecurrenceRow) error {
-		var items string
+		var items, owners string
 		if err := s.Scan(&r.CaseID, &r.Source, &r.Title, &r.Severity, &r.Category, &r.EarlierCaseID, &r.EarlierSource,
-			&r.EarlierTitle, &r.FixedAt, &r.DaysAfterFix, &items); err != nil {
+			&r.EarlierTitle, &r.FixedAt, &r.DaysAfterFix, &items, &owners); err != nil {
 			return err
 		}
-		return stringList(items, &r.FixItems)
+		if err := stringList(items, &r.FixItems); err != nil {
+			return err
+		}
+		return stringList(owners, &r.FixOwners)
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	pirsql "github.com/pirhq/pir/sql"
 )
 
 // TargetConfig is one severity target ([[target]]): cases of Severity
@@ -62,4 +64,19 @@ func windowHours(s string) (float64, error) {
 		return 0, fmt.Errorf("want a positive number and a unit h, d or w, e.g. 4h or 365d")
 	}
 	return v * map[string]float64{"h": 1, "d": 24, "w": 168}[m[2]], nil
+}
+
+// targetRows are the config's [[target]] tables as the rows of
+// severity_targets for the session; false without targets (the stored,
+// empty table applies).
+func (c *Config) targetRows() (pirsql.TableRows, bool) {
+	if len(c.Targets) == 0 {
+		return pirsql.TableRows{}, false
+	}
+	t := pirsql.TableRows{Table: "severity_targets", Columns: []string{"severity", "metric", "within", "target_hours"}}
+	for _, x := range c.Targets {
+		h, _ := windowHours(x.Within) // validated by loadConfig
+		t.Rows = append(t.Rows, []any{x.Severity, x.Metric, strings.TrimSpace(x.Within), h})
+	}
+	return t, true
 }

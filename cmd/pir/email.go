@@ -31,6 +31,8 @@ func reportSummary(r *analytics.Report) mail.Summary {
 		Organisation: r.Organisation, Quarter: r.Quarter, Marking: r.Marking,
 		TimeZone: r.TimeZone, Cohort: r.Cohort, Version: r.Version, Cases: r.Cases,
 		Overdue: r.OverdueTotal, Sentences: append([]string(nil), r.Summary...),
+		Freshness: display.Freshness(r.Freshness.NewestDetected, r.Freshness.NewestCase, r.Freshness.NewestFile, r.Freshness.NewestIngested),
+		Decisions: decisionLines(r),
 	}
 	if q, err := analytics.ParseQuarter(r.Quarter); err == nil {
 		s.Previous = q.Prev().String()
@@ -53,4 +55,14 @@ func reportSummary(r *analytics.Report) mail.Summary {
 		s.Rows = append(s.Rows, row)
 	}
 	return s
+}
+
+// decisionLines are the report's decisions as one line each, as the PDF's
+// decisions box words them.
+func decisionLines(r *analytics.Report) []string {
+	var out []string
+	for _, d := range r.Decisions {
+		out = append(out, display.DecisionLine(d.Count, d.What, d.Owner, d.Proposal))
+	}
+	return out
 }

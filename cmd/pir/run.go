@@ -66,6 +66,7 @@ Examples:
 			&cli.BoolFlag{Name: "dry-run", Usage: "do everything but send; write the message to out_dir/report-<Q>.eml"},
 			&cli.BoolFlag{Name: "no-resend", Usage: "skip the quarter if its email was already sent"},
 			&cli.BoolFlag{Name: "summary", Usage: "print what was written and sent on stdout"},
+			&cli.BoolFlag{Name: "allow-empty", Usage: "report and send a quarter with no cases even though the database has cases (default: fail, the export may be stale)"},
 		}, smtpFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -85,6 +86,7 @@ Examples:
 				}
 			}
 			s.quarter = s.reportQuarter(e.now())
+			s.refuseEmpty = !c.Bool("allow-empty") && !s.cfg.AllowEmpty
 			r := &quarterRun{
 				e: e, c: c, s: s, quarter: s.quarter,
 				dryRun: c.Bool("dry-run"), noResend: c.Bool("no-resend"),

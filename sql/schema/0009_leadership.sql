@@ -89,3 +89,84 @@ SELECT rc.quarter, rc.category, count(*) AS cases,
        count(r.case_id) AS recurrences
 FROM rc LEFT JOIN recurrences r ON r.source = rc.source AND r.case_id = rc.case_id
 GROUP BY rc.quarter, rc.category;
+
+-- ------------------------------------------------------------- freshness
+
+-- data_freshness(cases, newest_detected_at, newest_case, newest_file,
+-- newest_ingested_at): one row saying how fresh the database is: how many
+-- cases it holds, the newest detection (compromise when a case has no
+-- detection) and its case, and the most recently ingested file and when.
+-- A report for a quarter with no cases states these so a stale export is
+-- seen, not reported as a quiet quarter.
+CREATE VIEW data_freshness AS
+SELECT (SELECT count(*) FROM cases) AS cases,
+       (SELECT max(coalesce(detected_at, compromise_at)) FROM cases) AS newest_detected_at,
+       (SELECT arg_max(case_ref(source, case_id), coalesce(detected_at, compromise_at)) FROM cases) AS newest_case,
+       (SELECT arg_max(path, ingested_at) FROM ingested_files) AS newest_file,
+       (SELECT max(ingested_at) FROM ingested_files) AS newest_ingested_at;
+
+-- ---------------------------------------------------------------- targets
+
+-- severity_targets: what leadership expects per severity: cases of
+-- `severity` should reach `metric` within `within` (config text, e.g. '4h')
+-- = target_hours. Empty here; a config's [[target]] tables fill it for the
+-- session (pir run, report, metrics, query --config), as pir_settings.
+CREATE TABLE severity_targets (
+    severity     VARCHAR NOT NULL,
+    metric       VARCHAR NOT NULL,
+    within       VARCHAR NOT NULL,
+    target_hours DOUBLE NOT NULL
+);
+
+-- target_attainment_of(defs_json, cohort): per quarter and target, the
+-- counted cases of the target's severity in the target's metric (n, as in
+-- metric_summary), how many took at most target_hours (within_target) and
+-- their share.
+CREATE MACRO target_attainment_of(defs_json, cohort) AS TABLE
+SELECT o.quarter, t.severity, t.metric, t.target_hours,
+       count(o.hours) AS n,
+       count(o.hours) FILTER (WHERE o.hours <= t.target_hours) AS within_target,
+       count(o.hours) FILTER (WHERE o.hours <= t.target_hours) / nullif(count(o.hours), 0) AS share
+FROM severity_targets t
+JOIN metric_observations(defs_json, cohort) o ON o.metric = t.metric
+JOIN store.cases c ON c.source = o.source AND c.case_id = o.case_id AND c.severity = t.severity
+GROUP BY o.quarter, t.severity, t.metric, t.target_hours;
+
+-- target_attainment(quarter, severity, metric, target_hours, n,
+-- within_target, share): the session's targets, metric definitions and
+-- cohort, one row per quarter with cases of the severity × target.
+CREATE VIEW target_attainment AS
+SELECT quarter, severity, metric, target_hours, n, within_target, share
+FROM target_attainment_of(default_metric_defs(), coalesce(setting('cohort'), 'detection'))
+ORDER BY quarter, severity_rank(severity), metric;
+
+-- severity_metric_stats_of(defs_json, cohort): per quarter, severity and
+-- metric: counted cases, median and p90 hours (the "By severity" table).
+CREATE MACRO severity_metric_stats_of(defs_json, cohort) AS TABLE
+SELECT o.quarter, coalesce(c.severity, 'unspecified') AS severity, o.metric,
+       count(o.hours) AS n,
+       quantile_cont(o.hours, 0.5) AS median_hours,
+       quantile_cont(o.hours, 0.9) AS p90_hours
+FROM metric_observations(defs_json, cohort) o
+JOIN store.cases c ON c.source = o.source AND c.case_id = o.case_id
+WHERE o.hours IS NOT NULL
+GROUP BY o.quarter, coalesce(c.severity, 'unspecified'), o.metric;
+
+-- ------------------------------------------------------------ action items
+
+-- overdue_by_owner_at(as_of, as_of_date): action items overdue at the
+-- as-of instant (as overdue_items: not completed by then, not wont-do, due
+-- before the as-of date, of a case detected before it) rolled up by owner
+-- and priority: items and the oldest days overdue.
+CREATE MACRO overdue_by_owner_at(as_of, as_of_date) AS TABLE
+SELECT coalesce(owner, '') AS owner, coalesce(priority, '') AS priority,
+       count(*) AS items, max(days_overdue) AS oldest_days_overdue
+FROM action_item_state(as_of, as_of_date)
+WHERE overdue AND coalesce(detected_at, as_of::TIMESTAMPTZ) < as_of::TIMESTAMPTZ
+GROUP BY coalesce(owner, ''), coalesce(priority, '');
+
+-- overdue_by_owner(owner, priority, items, oldest_days_overdue): today.
+CREATE VIEW overdue_by_owner AS
+SELECT owner, priority, items, oldest_days_overdue
+FROM overdue_by_owner_at(current_timestamp, current_date)
+ORDER BY items DESC, owner, severity_rank(priority);
