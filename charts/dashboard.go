@@ -83,6 +83,10 @@ type pageView struct {
 	Version     string
 	Generated   string
 
+	// Leadership is the top of the page: freshness, decisions, targets
+	// (dashboard_leadership.go).
+	Leadership leadershipView
+
 	// DetectionCoverage is the Sigma coverage section (coverageSection),
 	// empty unless the report has Coverage.
 	DetectionCoverage template.HTML
@@ -216,6 +220,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	} else {
 		v.OverdueNote = "Open action items past their due date on " + v.AsOf
 	}
+	v.Leadership = leadershipSection(r)
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
 	if v.DetectionCoverage, err = coverageSection(r); err != nil {

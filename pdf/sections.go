@@ -138,6 +138,7 @@ func (rp *report) summary() {
 	}
 	meta = append(meta, cases, "time zone "+rp.timeZone())
 	rp.paragraph(strings.Join(meta, " · "), stSmall.with(func(s *style) { s.size = 8.5 }))
+	rp.leadershipTop()
 	rp.gap(5)
 
 	sentences := r.Summary
@@ -158,6 +159,7 @@ func (rp *report) summary() {
 	rp.paragraph("Median and 90th percentile (p90) of each duration for the cases "+rp.cohortVerb()+" in "+q+
 		"; n is the number of cases that count in the metric. ▼ shorter (better), ▲ longer (worse) than the median then. "+
 		"* fewer than 5 cases: too few to conclude.", stSmall)
+	rp.bySeverity()
 
 	rcs := rp.rootCausesOf(r.Quarter)
 	rp.subheading("Top root causes, "+q, 14)
@@ -189,6 +191,7 @@ func (rp *report) summary() {
 		s += ", " + display.Rate(a.OnTimeRate) + " of those on time"
 	}
 	rp.paragraph(s+".", stBody)
+	rp.overdueRollup()
 }
 
 func (rp *report) summaryTiles() []tile {

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pirhq/pir/mail/mailpittest"
 )
 
 // writeConfig writes a config for db with the extra TOML body.
@@ -98,6 +101,58 @@ func TestReportConfigErrors(t *testing.T) {
 		code, _, errs := runMetricsCLI(t, metricsClock, "metrics", "--config", cfg)
 		if code != 2 || !strings.Contains(errs, tc.want) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.body, code, errs, tc.want)
+		}
+	}
+}
+
+// TestRunEmptyQuarter: a scheduled run for a quarter with no cases (the
+// clock moved past a stale export) fails with exit 1 and one line naming
+// the newest case and file, and sends nothing to the SMTP server; with
+// --allow-empty it sends a report that says it is empty and how fresh the
+// data is.
+func TestRunEmptyQuarter(t *testing.T) {
+	mp := mailpittest.Start(t)
+	dir, cfg := runConfig(t, examplesCases(t), smtpEmail(mp.SMTPPort, ""))
+	later := time.Date(2026, 10, 1, 6, 5, 0, 0, time.UTC) // the last complete quarter is 2026-Q3
+
+	code, _, stderr := runPirAt(t, later, "run", "--config", cfg)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, stderr)
+	}
+	var errLine string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if strings.HasPrefix(l, "Error:") {
+			if errLine != "" {
+				t.Errorf("more than one error line:\n%s", stderr)
+			}
+			errLine = l
+		}
+	}
+	for _, want := range []string{"no cases detected in 2026-Q3", "400 cases", "IR-00400, detected 30 December 2025", "cases.jsonl, ingested", "--allow-empty"} {
+		if !strings.Contains(errLine, want) {
+			t.Errorf("error line lacks %q: %s", want, errLine)
+		}
+	}
+	if n := len(mp.Messages(t)); n != 0 {
+		t.Errorf("%d messages reached the SMTP server, want none", n)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "report-2026-Q3.pdf")); !os.IsNotExist(err) {
+		t.Errorf("a PDF was published for the refused quarter: %v", err)
+	}
+
+	code, _, stderr = runPirAt(t, later, "run", "--config", cfg, "--allow-empty")
+	if code != 0 {
+		t.Fatalf("--allow-empty: exit %d:\n%s", code, stderr)
+	}
+	list := mp.Messages(t)
+	if len(list) != 1 {
+		t.Fatalf("--allow-empty: %d messages, want 1", len(list))
+	}
+	m := mp.Message(t, list[0].ID)
+	for _, want := range []string{"No incidents were detected in 2026-Q3, although the database holds 400 cases", "the data may be stale",
+		"Data: Newest case IR-00400, detected 30 December 2025; newest file", "Decisions needed:"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("email lacks %q:\n%s", want, m.Text)
 		}
 	}
 }
