@@ -31,7 +31,7 @@ func leadershipSection(r *analytics.Report) leadershipView {
 		v.Decisions = append(v.Decisions, display.DecisionLine(d.Count, d.What, d.Owner, d.Proposal))
 	}
 	v.BySeverity = tableView{
-		Head: []headCell{th("Severity"), th("Metric"), thNum("Median"), thNum("p90"), thNum("n"), thNum("Target"), thNum("Within target")},
+		Head:  []headCell{th("Severity"), th("Metric"), thNum("Median"), thNum("p90"), thNum("n"), thNum("Target"), thNum("Within target")},
 		Empty: "No counted case in " + r.Quarter + ".",
 	}
 	for _, s := range r.BySeverity {

@@ -113,3 +113,30 @@ func TestDataFreshness(t *testing.T) {
 		t.Errorf("got %+v", f)
 	}
 }
+
+// TestOnTimeRate: at the end of 2025-Q4 (date 2025-12-31) the items of the
+// fixture's cases a (due 1 Dec, open), b (due 21 Dec, open) and c (due 31
+// Dec, open) are due and missed, d (due 1 Nov, done 20 Nov) is late, e is
+// wont-do (left out); f (below) is on time and g, done early but due in
+// 2026, is not yet due: 1 on time of 5 due = 0.2 (the old rule, on time of
+// completed, said 1 of 3). Before any item is due the rate is NULL ("not
+// yet due"), not a 100% success.
+func TestOnTimeRate(t *testing.T) {
+	db := openLeadershipFixture(t, pirsql.Session{})
+	if _, err := db.ExecContext(context.Background(),
+		`INSERT INTO store.action_items (source, case_id, position, item_id, owner, priority, due_date, status, completed_at) VALUES
+		 ('pir', 'K3', 2, 'f', 'iam', 'low', '2025-12-20', 'done', '2025-12-10 00:00:00Z'),
+		 ('pir', 'K3', 3, 'g', 'iam', 'low', '2026-03-01', 'done', '2025-12-10 00:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
+	// f (due 20 Dec, done 10 Dec) is on time; g (done early, due in 2026)
+	// is not yet due at the end of 2025-Q4 and does not count.
+	checkRows(t, analyticsRows(t, db, `SELECT quarter, created, completed, on_time_rate
+		FROM action_item_stats('detection', TIMESTAMPTZ '2026-01-01 00:00:00Z', DATE '2025-12-31')`), []string{
+		"2025-Q4 | 7 | 3 | 0.2",
+	})
+	checkRows(t, analyticsRows(t, db, `SELECT quarter, on_time_rate
+		FROM action_item_stats('detection', TIMESTAMPTZ '2025-10-10 00:00:00Z', DATE '2025-10-09')`), []string{
+		"2025-Q4 | NULL",
+	})
+}

@@ -43,6 +43,11 @@ with code 3. Re-running a quarter is safe (ingest is idempotent, outputs are
 replaced); with --no-resend a quarter whose email was already sent (recorded
 in the database with its Message-ID, see the mail_log view) is skipped.
 
+A quarter with no cases while the database holds cases (the export went
+stale, or the clock moved past the data) fails with exit 1 and one line
+naming the newest case and file, and sends nothing; --allow-empty (or
+allow_empty = true in the config) reports and sends it, saying it is empty.
+
 --dry-run does everything except sending, and writes the message to
 out_dir/report-<Q>.eml to open in a mail client.
 
@@ -59,6 +64,7 @@ Examples:
    pir run --config /etc/pir/pir.toml
    pir run --config pir.toml --quarter 2024-Q1 --dry-run
    pir run --config pir.toml --no-resend          # daily timer: sends once
+   pir run --config pir.toml --quarter 2026-Q3 --allow-empty
    pir --log-format json run --config pir.toml --summary`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "the run's config `FILE` (pir.toml)", EnvVars: []string{"PIR_CONFIG"}},

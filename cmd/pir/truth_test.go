@@ -156,3 +156,32 @@ func TestRunEmptyQuarter(t *testing.T) {
 		}
 	}
 }
+
+// TestActionsAsOfMatchesReport: pir actions --as-of the report quarter's
+// last day counts the overdue items the report counts, and its header says
+// the count once.
+func TestActionsAsOfMatchesReport(t *testing.T) {
+	db := sampleDB(t)
+	code, out, errs := runMetricsCLI(t, metricsClock, "metrics", "--db", db, "--quarter", "2025-Q4", "--format", "json")
+	if code != 0 {
+		t.Fatalf("metrics: exit %d: %s", code, errs)
+	}
+	var rep struct {
+		OverdueTotal int    `json:"overdue_total"`
+		AsOfDate     string `json:"as_of_date"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runMetricsCLI(t, metricsClock, "actions", "--db", db, "--status", "overdue", "--as-of", rep.AsOfDate)
+	if code != 0 {
+		t.Fatalf("actions: exit %d: %s", code, errs)
+	}
+	first := strings.SplitN(out, "\n", 2)[0]
+	if want := "Action items overdue on " + rep.AsOfDate + " (UTC, all quarters): " + strconv.Itoa(rep.OverdueTotal); first != want || rep.OverdueTotal == 0 {
+		t.Errorf("header %q, want %q", first, want)
+	}
+	if code, _, errs = runMetricsCLI(t, metricsClock, "actions", "--db", db, "--as-of", "31/12/2025"); code != 2 || !strings.Contains(errs, "--as-of") {
+		t.Errorf("bad --as-of: exit %d, %s", code, errs)
+	}
+}

@@ -170,3 +170,33 @@ CREATE VIEW overdue_by_owner AS
 SELECT owner, priority, items, oldest_days_overdue
 FROM overdue_by_owner_at(current_timestamp, current_date)
 ORDER BY items DESC, owner, severity_rank(priority);
+
+-- action_item_stats(cohort, as_of, as_of_date): as in 0006, but
+-- on_time_rate counts only the items already due by the as-of date (not
+-- wont-do): completed on or before their due date / due. An item not yet
+-- due is not an on-time success, and one past due and still open is a miss.
+CREATE OR REPLACE MACRO action_item_stats(cohort, as_of, as_of_date) AS TABLE
+WITH s AS (
+    SELECT c.quarter, a.status, a.due_date, a.completed_at, c.detected_at,
+           a.status = 'done' AND (a.completed_at IS NULL OR a.completed_at < as_of::TIMESTAMPTZ) AS completed
+    FROM action_items a
+    JOIN cohort_cases(cohort) c ON c.source = a.source AND c.case_id = a.case_id
+), t AS (
+    SELECT quarter, completed,
+           NOT completed AND status <> 'wont-do' AND due_date < as_of_date::DATE AS overdue,
+           status <> 'wont-do' AND due_date <= as_of_date::DATE AS due,
+           completed AND completed_at IS NOT NULL AND due_date IS NOT NULL
+               AND CAST(completed_at AS DATE) <= due_date AS on_time,
+           CASE WHEN completed AND completed_at IS NOT NULL
+                THEN (epoch_us(completed_at) - epoch_us(detected_at)) / 86400e6 END AS days_to_complete
+    FROM s
+)
+SELECT quarter,
+       count(*) AS created,
+       count(*) FILTER (WHERE completed) AS completed,
+       count(*) FILTER (WHERE overdue) AS overdue,
+       count(*) FILTER (WHERE completed) / count(*) AS completion_rate,
+       count(*) FILTER (WHERE due AND on_time) / nullif(count(*) FILTER (WHERE due), 0) AS on_time_rate,
+       quantile_cont(days_to_complete, 0.5) AS median_days_to_complete
+FROM t
+GROUP BY quarter;
