@@ -96,3 +96,13 @@ func Day(date string) string {
 func DecisionLine(count int, what, owner, proposal string) string {
 	return fmt.Sprintf("%s %s — owner %s: %s.", Count(count), what, Or(owner, "unassigned"), proposal)
 }
+
+// HiddenTitle stands in for a case title that leadership outputs hide
+// (leadership_titles = "hide"): "phishing, critical case".
+func HiddenTitle(category, severity string) string {
+	s := Words(Or(category, "uncategorised"))
+	if severity != "" {
+		s += ", " + severity
+	}
+	return s + " case"
+}

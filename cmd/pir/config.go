@@ -41,6 +41,9 @@ type Config struct {
 	RecurrenceWindow string         `toml:"recurrence_window"`
 	AllowEmpty       bool           `toml:"allow_empty"`
 	Targets          []TargetConfig `toml:"target"`
+	// LeadershipTitles is "show" (default) or "hide": case titles in the
+	// PDF, dashboard and email, or category and severity in their place.
+	LeadershipTitles string `toml:"leadership_titles"`
 
 	Sources []SourceConfig `toml:"source"`
 	Metrics []MetricConfig `toml:"metric"`

@@ -28,6 +28,11 @@ func (c *Config) validateReport() error {
 			return fmt.Errorf("recurrence_window %q: %w", c.RecurrenceWindow, err)
 		}
 	}
+	switch c.LeadershipTitles {
+	case "", "show", "hide":
+	default:
+		return fmt.Errorf("leadership_titles %q: want show or hide", c.LeadershipTitles)
+	}
 	seen := map[[2]string]bool{}
 	for i, t := range c.Targets {
 		if t.Severity == "" || t.Metric == "" || t.Within == "" {

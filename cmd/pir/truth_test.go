@@ -185,3 +185,51 @@ func TestActionsAsOfMatchesReport(t *testing.T) {
 		t.Errorf("bad --as-of: exit %d, %s", code, errs)
 	}
 }
+
+// TestLeadershipTitlesHide: with leadership_titles = "hide" the dashboard
+// and the PDF show no case title (category and severity instead), while
+// pir metrics, an analyst's command, keeps them.
+func TestLeadershipTitlesHide(t *testing.T) {
+	db := sampleDB(t)
+	cfg := writeConfig(t, db, "leadership_titles = \"hide\"\n")
+	code, out, errs := runMetricsCLI(t, metricsClock, "metrics", "--config", cfg, "--quarter", "2025-Q4", "--format", "json")
+	if code != 0 {
+		t.Fatalf("metrics: exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Notable []struct{ Title string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Notable) == 0 || rep.Notable[0].Title == "" || strings.HasSuffix(rep.Notable[0].Title, " case") {
+		t.Fatalf("pir metrics lost the titles: %+v", rep.Notable)
+	}
+	title := rep.Notable[0].Title
+	dir := t.TempDir()
+	if code, _, errs := runMetricsCLI(t, metricsClock, "report", "--config", cfg, "--quarter", "2025-Q4", "--out", dir); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "dashboard-2025-Q4.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(html), htmlEscape(title)) {
+		t.Errorf("the dashboard shows the title %q", title)
+	}
+	if !strings.Contains(string(html), ", critical case") && !strings.Contains(string(html), ", high case") {
+		t.Errorf("the dashboard shows no category-and-severity stand-in")
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "report-2025-Q4.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	if strings.Contains(strings.Join(strings.Fields(text), " "), title) {
+		t.Errorf("the PDF shows the title %q", title)
+	}
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
