@@ -106,3 +106,19 @@ func HiddenTitle(category, severity string) string {
 	}
 	return s + " case"
 }
+
+// StringIn is String with the absolute change in unit u: the unit of its
+// row, so a row reads "0.92 d … −0.10 d", never hours beside days.
+func (c Change) StringIn(u Unit) string {
+	if c.Abs == nil || c.Direction == "n/a" {
+		return "n/a"
+	}
+	abs := u.Format(*c.Abs)
+	if *c.Abs > 0 && Round(u.Convert(*c.Abs)) != 0 {
+		abs = "+" + abs
+	}
+	if c.Pct == nil {
+		return abs
+	}
+	return abs + " (" + Pct(c.Pct) + ")"
+}

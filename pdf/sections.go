@@ -99,8 +99,11 @@ func hexColor(h string) props.Color {
 
 // changeCell shows a change of medians with its arrow, coloured by whether
 // it is better (lower) or worse.
-func changeCell(c analytics.Change) cell {
-	s := display.Change(c).String()
+func changeCell(c analytics.Change) cell { return changeCellIn(c, display.Change(c).Unit()) }
+
+// changeCellIn is changeCell with the change in unit u (the row's unit).
+func changeCellIn(c analytics.Change, u display.Unit) cell {
+	s := display.Change(c).StringIn(u)
 	if a := display.Change(c).Arrow(); a != "" {
 		s = a + " " + s
 	}
@@ -315,7 +318,8 @@ func (rp *report) kpiTable() {
 	}
 	rows := make([]trow, 0, len(r.KPIs))
 	for _, k := range r.KPIs {
-		med, p90 := display.DurationPtr(k.Current.Median), display.DurationPtr(k.Current.P90)
+		u := display.UnitForPtrs(k.Current.Median, k.Current.P90) // one unit per row
+		med, p90 := u.FormatPtr(k.Current.Median), u.FormatPtr(k.Current.P90)
 		if k.Current.N == 0 {
 			med, p90 = display.NoValue, display.NoValue
 		}
@@ -326,7 +330,7 @@ func (rp *report) kpiTable() {
 		rows = append(rows, tr(
 			tdStyled(k.Label, stTD.strong()),
 			td(med), td(p90), td(n),
-			changeCell(k.QoQ), changeCell(k.YoY),
+			changeCellIn(k.QoQ, u), changeCellIn(k.YoY, u),
 		))
 	}
 	rp.table([]column{

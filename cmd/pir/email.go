@@ -39,15 +39,15 @@ func reportSummary(r *analytics.Report) mail.Summary {
 	}
 	for _, k := range r.KPIs {
 		row := mail.KPIRow{
-			Label: k.Label, Median: display.DurationPtr(k.Current.Median), P90: display.DurationPtr(k.Current.P90),
+			Label: k.Label, Median: unitOf(k).FormatPtr(k.Current.Median), P90: unitOf(k).FormatPtr(k.Current.P90),
 			N: k.Current.N, SmallSample: k.Current.SmallSample,
-			PrevMedian: display.NoValue, Change: display.Change(k.QoQ).String(), Direction: k.QoQ.Direction,
+			PrevMedian: display.NoValue, Change: display.Change(k.QoQ).StringIn(unitOf(k)), Direction: k.QoQ.Direction,
 		}
 		if row.Label == "" {
 			row.Label = k.Metric
 		}
 		if k.Previous != nil {
-			row.PrevMedian = display.DurationPtr(k.Previous.Median)
+			row.PrevMedian = unitOf(k).FormatPtr(k.Previous.Median)
 		}
 		if row.Direction == "" {
 			row.Direction = "n/a"
@@ -65,4 +65,15 @@ func decisionLines(r *analytics.Report) []string {
 		out = append(out, display.DecisionLine(d.Count, d.What, d.Owner, d.Proposal))
 	}
 	return out
+}
+
+// unitOf is the one unit a metric's row is shown in: the PDF's KPI table
+// and the email agree (median, p90 and the previous median in hours, or
+// all in days).
+func unitOf(k analytics.KPI) display.Unit {
+	var prev *float64
+	if k.Previous != nil {
+		prev = k.Previous.Median
+	}
+	return display.UnitForPtrs(k.Current.Median, k.Current.P90, prev)
 }
