@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/coverage"
@@ -91,5 +92,35 @@ func checkEmpty(e *env, s *settings, rep *analytics.Report) error {
 		return fmt.Errorf("%w: %s; --allow-empty (or allow_empty = true) sends the empty report", errEmptyQuarter, msg)
 	}
 	e.log.Warn(msg)
+	return nil
+}
+
+// warnEmptyQuarter warns on stderr, as checkEmpty does, when the cohort's
+// quarter has no case while the database has some: for commands without the
+// report model (pir coverage).
+func warnEmptyQuarter(ctx context.Context, e *env, db *pirsql.DB, cohort, quarter string) error {
+	vol, err := pirsql.CaseVolume(ctx, db, cohort, quarter, quarter)
+	if err != nil {
+		return err
+	}
+	for _, v := range vol {
+		if v.Dimension == "all" && v.Cases > 0 {
+			return nil
+		}
+	}
+	f, err := pirsql.DataFreshness(ctx, db)
+	if err != nil || f.Cases == 0 {
+		return err
+	}
+	loc := db.Location()
+	in := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		v := t.In(loc)
+		return &v
+	}
+	e.log.Warn(display.EmptyQuarter(quarter, display.CohortVerb(cohort), f.Cases,
+		display.Freshness(in(f.NewestDetected), f.NewestCase, f.NewestFile, in(f.NewestIngested))))
 	return nil
 }

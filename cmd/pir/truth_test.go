@@ -233,3 +233,20 @@ func TestLeadershipTitlesHide(t *testing.T) {
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
 }
+
+// TestEmptyQuarterWarns: pir metrics, report and coverage report an empty
+// quarter (exit 0) and warn on stderr with the newest case.
+func TestEmptyQuarterWarns(t *testing.T) {
+	db := sampleDB(t)
+	later := time.Date(2026, 10, 1, 6, 5, 0, 0, time.UTC)
+	for _, args := range [][]string{
+		{"metrics", "--db", db, "--quarter", "2026-Q3"},
+		{"report", "--db", db, "--quarter", "2026-Q3", "--out", t.TempDir()},
+		{"coverage", "--db", db, "--quarter", "2026-Q3", "--rules", "../../examples/rules"},
+	} {
+		code, _, errs := runPirAt(t, later, args...)
+		if code != 0 || !strings.Contains(errs, "no cases detected in 2026-Q3, but the database holds 400 cases") || !strings.Contains(errs, "IR-00400") {
+			t.Errorf("%s: exit %d, stderr %q; want 0 and the empty-quarter warning", args[0], code, errs)
+		}
+	}
+}
