@@ -183,6 +183,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 		{"Cohort", display.CohortLabel(r.Cohort)},
 		{"Time zone", display.OrNoValue(r.TimeZone)},
 		{"Trailing quarters", quarterSpan(r.Quarters)},
+		{"Data", dataFact(r)},
 		{"Generated", v.Generated},
 		{"pir", display.OrNoValue(r.Version)},
 	}

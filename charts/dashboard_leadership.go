@@ -79,3 +79,16 @@ func leadershipSection(r *analytics.Report) leadershipView {
 
 // ownersShown is how many owner × priority pairs the roll-up shows.
 const ownersShown = 12
+
+// dataFact is the masthead's freshness fact: the newest case and file.
+func dataFact(r *analytics.Report) string {
+	f := r.Freshness
+	if f.NewestDetected == nil {
+		return "no case in the database"
+	}
+	s := "newest case " + display.Or(f.NewestCase, display.NoValue) + " (" + f.NewestDetected.Format("2 Jan 2006") + ")"
+	if f.NewestIngested != nil {
+		s += ", ingested " + f.NewestIngested.Format("2 Jan 2006")
+	}
+	return s
+}
