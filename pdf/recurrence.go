@@ -17,8 +17,13 @@ func (rp *report) failedFixes() {
 	r := rp.r
 	q := rp.quarter()
 	window := display.Window(r.RecurrenceWindow)
-	rp.subheading("Fixes that did not hold, "+q, 14)
 	fixes := analytics.FailedFixes(r.Recurrences)
+	// Keep a short table on one page with its heading rather than leave
+	// one row on the next (an estimate: about 4.5 mm a line).
+	if h := failedFixesHeight(fixes); h < rp.cellH/2 {
+		rp.ensure(h)
+	}
+	rp.subheading("Fixes that did not hold, "+q, 14)
 	if len(fixes) == 0 {
 		rp.paragraph(fmt.Sprintf("No case of %s recurred within %s of an earlier case's completed fix.", q, window), stBody)
 		return
@@ -45,4 +50,13 @@ func (rp *report) failedFixes() {
 	}, rows)
 	rp.paragraph(fmt.Sprintf("A case of %s recurred when an earlier case with the same root cause and a shared ATT&CK technique "+
 		"(parent level) or affected asset had completed all its action items at most %s before it was detected: that fix did not prevent it.", q, window), stSmall)
+}
+
+// failedFixesHeight estimates the height of the failed-fixes section in mm.
+func failedFixesHeight(fixes []analytics.FailedFix) float64 {
+	h := 24.0 // heading, table header and the note
+	for _, f := range fixes {
+		h += float64(max(len(f.Items)+1, 3))*4.5 + 3
+	}
+	return h
 }
