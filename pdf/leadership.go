@@ -20,7 +20,7 @@ func (rp *report) leadershipTop() {
 	rp.paragraph("Data: "+display.Freshness(f.NewestDetected, f.NewestCase, f.NewestFile, f.NewestIngested), st)
 	rp.gap(3)
 	rp.subheading("Decisions needed", 16)
-	lines := []string{"No decisions needed: no rule of the report found an overdue critical or high item, a missed target, a p90 regression, a failed fix or a rising root cause."}
+	lines := []string{"No decisions needed."}
 	if len(r.Decisions) > 0 {
 		lines = lines[:0]
 		for _, d := range r.Decisions {

@@ -191,7 +191,7 @@ func (rp *report) summary() {
 	s := fmt.Sprintf("%s action items overdue on %s. Of the %s items from %s cases, %s completed",
 		display.Count(r.OverdueTotal), rp.asOf(), display.Count(a.Created), q, display.Rate(a.CompletionRate))
 	if a.OnTimeRate != nil {
-		s += ", " + display.Rate(a.OnTimeRate) + " of those on time"
+		s += "; " + display.Rate(a.OnTimeRate) + " of the items due by then were done on time"
 	}
 	rp.paragraph(s+".", stBody)
 	rp.overdueRollup()
