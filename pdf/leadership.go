@@ -70,7 +70,7 @@ func (rp *report) bySeverity() {
 
 // maxOwnerRows caps the overdue roll-up on page 1/2; the appendix and
 // `pir actions` list every item.
-const maxOwnerRows = 10
+const maxOwnerRows = 8
 
 // overdueRollup rolls the overdue items up by owner and priority, stating
 // the as-of date next to the figure.

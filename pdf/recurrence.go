@@ -28,6 +28,10 @@ func (rp *report) failedFixes() {
 		rp.paragraph(fmt.Sprintf("No case of %s recurred within %s of an earlier case's completed fix.", q, window), stBody)
 		return
 	}
+	more := 0
+	if len(fixes) > maxFixRows {
+		fixes, more = fixes[:maxFixRows], len(fixes)-maxFixRows
+	}
 	rows := make([]trow, 0, len(fixes))
 	for _, f := range fixes {
 		fix := cell{{text: f.Ref + " · " + display.Words(f.Category), st: stTD.strong()}}
@@ -48,6 +52,9 @@ func (rp *report) failedFixes() {
 		{title: "Its completed action items"},
 		{title: "Recurred in " + q, w: 34, align: align.Left},
 	}, rows)
+	if more > 0 {
+		rp.paragraph(fmt.Sprintf("and %s more earlier cases whose fix did not hold: the recurrences view lists every one.", display.Count(more)), stSmall)
+	}
 	rp.paragraph(fmt.Sprintf("A case of %s recurred when an earlier case with the same root cause and a shared ATT&CK technique "+
 		"(parent level) or affected asset had completed all its action items at most %s before it was detected: that fix did not prevent it.", q, window), stSmall)
 }
@@ -60,3 +67,6 @@ func failedFixesHeight(fixes []analytics.FailedFix) float64 {
 	}
 	return h
 }
+
+// maxFixRows caps the failed-fixes table (the most recurrences first).
+const maxFixRows = 5
