@@ -159,7 +159,7 @@ func sampleReport(t testing.TB) *analytics.Report {
 // summary there, formatted with the shared charts formatters.
 func checkPageOne(t *testing.T, r *analytics.Report, path string) {
 	t.Helper()
-	layout := run(t, "pdftotext", "-f", "1", "-l", "1", "-layout", path, "-")
+	layout := run(t, "pdftotext", "-f", "1", "-l", "2", "-layout", path, "-")
 	// Page 1 and its continuation: the decisions box can push the action
 	// items to page 2.
 	raw := words(run(t, "pdftotext", "-f", "1", "-l", "2", "-raw", path, "-"))
