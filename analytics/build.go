@@ -132,8 +132,9 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 		r.Quarters = append(r.Quarters, q.String())
 	}
 	steps := []func(context.Context, querier, *span, *Report) error{
-		buildMetrics, buildVolume, buildAgeing, buildRootCauses, buildAttack,
-		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs,
+		buildMetrics, buildVolume, buildAgeing, buildRootCauses, buildRecurrences, buildAttack,
+		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs, buildFreshness,
+		buildTargets, buildOverdueByOwner,
 	}
 	q := pirsql.Logged(tx, opts.Logger)
 	for _, step := range steps {
@@ -141,6 +142,8 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 			return nil, fmt.Errorf("build report %s: %w", r.Quarter, err)
 		}
 	}
+	r.P90Regressions = p90Regressions(r)
+	r.Decisions = decide(r)
 	r.Summary = summarize(r)
 	return r, nil
 }

@@ -150,8 +150,9 @@ func TestBuildMetrics(t *testing.T) {
 		if k.Previous == nil || k.Previous.Quarter != "2023-Q4" || k.YearAgo == nil || k.YearAgo.Quarter != "2023-Q1" || *k.YearAgo.Median != 30 {
 			t.Fatalf("kpi sides: got %+v", k)
 		}
-		equal(t, "qoq", k.QoQ, Change{From: f(6), To: f(10), Abs: f(4), Pct: f(66.6667), Direction: "worse"})
-		equal(t, "yoy", k.YoY, Change{From: f(30), To: f(10), Abs: f(-20), Pct: f(-66.6667), Direction: "better"})
+		// 2 and 3 cases, 1 and 3 a year apart: too few to call (neutral).
+		equal(t, "qoq", k.QoQ, Change{From: f(6), To: f(10), Abs: f(4), Pct: f(66.6667), Direction: "neutral"})
+		equal(t, "yoy", k.YoY, Change{From: f(30), To: f(10), Abs: f(-20), Pct: f(-66.6667), Direction: "neutral"})
 		// 2023-Q4 had cases but no dwell: a Stat with N = 0, so no change.
 		d := kpi(r, "dwell")
 		if d.Previous == nil || d.Previous.N != 0 {
@@ -160,8 +161,10 @@ func TestBuildMetrics(t *testing.T) {
 		equal(t, "dwell qoq", d.QoQ, Change{To: f(120), Direction: "n/a"})
 	})
 	t.Run("change", func(t *testing.T) {
-		equal(t, "same", change(&Stat{Median: f(5)}, Stat{Median: f(5)}), Change{From: f(5), To: f(5), Abs: f(0), Pct: f(0), Direction: "same"})
-		equal(t, "from zero", change(&Stat{Median: f(0)}, Stat{Median: f(2)}), Change{From: f(0), To: f(2), Abs: f(2), Direction: "worse"})
+		equal(t, "same", change(&Stat{N: 9, Median: f(5)}, Stat{N: 9, Median: f(5)}), Change{From: f(5), To: f(5), Abs: f(0), Pct: f(0), Direction: "neutral"})
+		equal(t, "from zero", change(&Stat{N: 9, Median: f(0)}, Stat{N: 9, Median: f(2)}), Change{From: f(0), To: f(2), Abs: f(2), Direction: "worse"})
+		equal(t, "small sample", change(&Stat{N: 4, Median: f(0)}, Stat{N: 9, Median: f(2)}), Change{From: f(0), To: f(2), Abs: f(2), Direction: "neutral"})
+		equal(t, "under 5%", change(&Stat{N: 9, Median: f(10)}, Stat{N: 9, Median: f(10.4)}), Change{From: f(10), To: f(10.4), Abs: f(0.4), Pct: f(4), Direction: "neutral"})
 		equal(t, "no previous", change(nil, Stat{Median: f(2)}), Change{To: f(2), Direction: "n/a"})
 	})
 }
@@ -335,7 +338,8 @@ func TestBuildActions(t *testing.T) {
 		{Quarter: "2023-Q2"},
 		{Quarter: "2023-Q3"},
 		{Quarter: "2023-Q4", Created: 3, Completed: 2, CompletionRate: f(0.6667), OnTimeRate: f(1), MedianDays: f(16.5)},
-		{Quarter: "2024-Q1", Created: 7, Completed: 3, Overdue: 3, CompletionRate: f(0.4286), OnTimeRate: f(0.6667), MedianDays: f(10)},
+		// On time of the 7 items due by 31 March (F1 due that day): A1, B1.
+		{Quarter: "2024-Q1", Created: 7, Completed: 3, Overdue: 3, CompletionRate: f(0.4286), OnTimeRate: f(0.2857), MedianDays: f(10)},
 	})
 	equal(t, "overdue", r.Overdue, []OverdueItem{
 		{CaseID: "C1", Source: "pir", ItemID: "A3", Summary: "Segment backups", Owner: "infra", Priority: "medium", Due: "2024-03-01", DaysOverdue: 30, Status: "open"},
@@ -441,7 +445,7 @@ func TestBuildSummary(t *testing.T) {
 		"5 incidents were detected in 2024-Q1 (1 excluded from metrics as exercises, tests or false positives), against 2 in 2023-Q4.",
 		"Median time to contain was 10.0 h across 3 incidents, against 6.0 h across 2 in 2023-Q4: too few incidents (fewer than 5) to call a trend.",
 		"Median dwell time was 5.0 days across 1 incident in 2024-Q1 (90th percentile 5.0 days); there is no earlier quarter with data to compare against.",
-		"Of 4 incidents with a root cause, the most common were phishing (2, 50%) and insider (1, 25%); 2 of them recurred after an earlier incident with the same root cause had completed all its action items.",
+		"Of 4 incidents with a root cause, the most common were phishing (2, 50%) and insider (1, 25%); 2 recurred within 365 days of an earlier incident's completed fix (same root cause and a shared ATT&CK technique or asset): the fixes of C2 and P1 did not hold.",
 		"The most frequent ATT&CK techniques were Command and Scripting Interpreter (T1059, 2 cases) and Phishing (T1566, 2 cases); 1 recorded ID is not in ATT&CK v18.1.",
 		"3 action items were overdue on 31 March 2024 (the oldest by 30 days, owner infra); 43% of the 7 action items from 2024-Q1 incidents are complete.",
 	})
@@ -465,7 +469,7 @@ func TestMetricSentence(t *testing.T) {
 	// Previous quarter empty: compare with a year ago.
 	k = KPI{Label: "Time to close", Current: *big("2025-Q1", 5, 0.5), Previous: &Stat{Quarter: "2024-Q4"}, YearAgo: big("2024-Q1", 5, 0.5)}
 	k.QoQ, k.YoY = change(k.Previous, k.Current), change(k.YearAgo, k.Current)
-	if got, want := metricSentence(r, k), "Median time to close was unchanged at 30 min against 2024-Q1 across 5 incidents."; got != want {
+	if got, want := metricSentence(r, k), "Median time to close was 30 min against 30 min in 2024-Q1 across 5 incidents: ≈ no clear change (under 5%)."; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -59,7 +59,8 @@ func buildMetrics(ctx context.Context, q querier, sp *span, r *Report) error {
 	return nil
 }
 
-// change compares the median of from (earlier) with cur. Lower is better.
+// change compares the median of from (earlier) with cur. Lower is better;
+// Direction follows the neutral-change rule (verdict).
 func change(from *Stat, cur Stat) Change {
 	c := Change{To: cur.Median, Direction: "n/a"}
 	if from != nil {
@@ -72,13 +73,10 @@ func change(from *Stat, cur Stat) Change {
 	if *c.From != 0 {
 		c.Pct = ptr(round((*c.To - *c.From) / *c.From * 100))
 	}
-	switch {
-	case *c.To < *c.From:
-		c.Direction = "better"
-	case *c.To > *c.From:
-		c.Direction = "worse"
-	default:
-		c.Direction = "same"
+	n := 0
+	if from != nil {
+		n = from.N
 	}
+	c.Direction = verdict(c, n, cur.N, nil)
 	return c
 }

@@ -64,6 +64,27 @@ type Report struct {
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`
+
+	// Recurrences are the report quarter's cases that recurred after an
+	// earlier case's fix, naming the fix that failed.
+	Recurrences []Recurrence `json:"recurrences"`
+	// RecurrenceWindow is how long after a fix a case counts as a
+	// recurrence (setting recurrence_window, e.g. "365d").
+	RecurrenceWindow string `json:"recurrence_window"`
+	// Freshness says how fresh the database is (newest case, newest file).
+	Freshness Freshness `json:"freshness"`
+	// Targets is severity-target attainment per trailing quarter;
+	// BySeverity the report quarter's metrics by severity (the metrics
+	// with a target, else the headline metric).
+	Targets    []TargetAttainment `json:"targets"`
+	BySeverity []SeverityMetric   `json:"by_severity"`
+	// OverdueByOwner rolls the items overdue at AsOf up by owner and
+	// priority.
+	OverdueByOwner []OwnerOverdue `json:"overdue_by_owner"`
+	// P90Regressions are the metrics whose p90 rose ≥ 25% (n ≥ 5).
+	P90Regressions []P90Regression `json:"p90_regressions"`
+	// Decisions are the "Decisions needed" box: rule-based, never invented.
+	Decisions []Decision `json:"decisions"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.
@@ -120,7 +141,9 @@ type Change struct {
 	To   *float64 `json:"to_hours"`
 	Abs  *float64 `json:"abs_hours"`
 	Pct  *float64 `json:"pct"` // nil when From is nil or 0
-	// Direction is "better", "worse", "same" or "n/a" (a side is missing).
+	// Direction is "better", "worse", "neutral" (≈ no clear change: under
+	// 5%, or fewer than 5 cases on a side) or "n/a" (a side is missing);
+	// see verdict.
 	Direction string `json:"direction"`
 }
 
@@ -155,8 +178,10 @@ type RootCause struct {
 	Cases    int     `json:"cases"`
 	Share    float64 `json:"share"`     // of the quarter's cases with a root cause
 	MeanWhys float64 `json:"mean_whys"` // mean 5-Whys depth
-	// Recurrences counts cases whose category had an earlier case whose
-	// action items were all done before this case's detection.
+	// Recurrences counts cases that recurred (Report.Recurrences, the
+	// recurrences view): same category and a shared technique or asset as
+	// an earlier case whose action items were all done, within the
+	// recurrence window before this case's detection.
 	Recurrences int `json:"recurrences"`
 }
 

@@ -65,7 +65,14 @@ type ActionOptions struct {
 	// Now is the clock (time.Now when nil): the instant and date overdue is
 	// measured against.
 	Now func() time.Time
+	// AsOfDate (YYYY-MM-DD), when set, measures at the end of that day in
+	// the time zone instead of now: the as-of date of a quarterly report
+	// (its quarter's last day) gives the report's overdue count.
+	AsOfDate string
 }
+
+// ErrBadAsOf is returned for an as-of date that is not YYYY-MM-DD.
+var ErrBadAsOf = errors.New("want a date YYYY-MM-DD")
 
 // ListActions lists action items across cases, most overdue first, then by
 // due date.
@@ -92,6 +99,14 @@ func ListActions(ctx context.Context, db *pirsql.DB, opts ActionOptions) (*Actio
 	}
 	l := &ActionList{Filter: filter, Quarter: quarter, TimeZone: loc.String(), AsOf: now.In(loc),
 		AsOfDate: now.In(loc).Format("2006-01-02"), Items: []ActionItem{}}
+	if opts.AsOfDate != "" {
+		d, err := time.ParseInLocation("2006-01-02", opts.AsOfDate, loc)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", opts.AsOfDate, ErrBadAsOf)
+		}
+		now = d.AddDate(0, 0, 1) // the end of that day, as a report's quarter end
+		l.AsOf, l.AsOfDate = now, d.Format("2006-01-02")
+	}
 	rows, err := pirsql.ActionsList(ctx, db, pirsql.ActionsListParams{AsOf: pirsql.AsOf{At: now, Date: l.AsOfDate}, Filter: filter, Quarter: quarter})
 	if err != nil {
 		return nil, fmt.Errorf("action items: %w", err)

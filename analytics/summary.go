@@ -34,7 +34,14 @@ func volumeSentence(r *Report) string {
 		prev = r.Volume.Total[n-2]
 	}
 	var b strings.Builder
-	if r.Cases == 0 {
+	if r.Empty() {
+		nd := ""
+		if d := r.Freshness.NewestDetected; d != nil {
+			nd = " (the newest detected " + d.Format("2 January 2006") + ")"
+		}
+		fmt.Fprintf(&b, "No incidents were %s in %s, although the database holds %s%s: the data may be stale, so this report is empty, not a quiet quarter",
+			display.CohortVerb(r.Cohort), r.Quarter, display.Plural(r.Freshness.DatabaseCases, "case", "cases"), nd)
+	} else if r.Cases == 0 {
 		fmt.Fprintf(&b, "No incidents were %s in %s", display.CohortVerb(r.Cohort), r.Quarter)
 	} else {
 		fmt.Fprintf(&b, "%s %s %s in %s", display.Plural(r.Cases, "incident", "incidents"), display.WasWere(r.Cases), display.CohortVerb(r.Cohort), r.Quarter)
@@ -111,8 +118,9 @@ func metricSentence(r *Report, k KPI) string {
 			lead, display.SentenceDuration(to, from), display.Plural(cur.N, "incident", "incidents"), display.SentenceDuration(from, to), display.Count(base.N), baseQ, SmallSample)
 	}
 	switch ch.Direction {
-	case "same":
-		return fmt.Sprintf("%s was unchanged at %s against %s across %s.", lead, display.SentenceDuration(to, from), baseQ, display.Plural(cur.N, "incident", "incidents"))
+	case "neutral":
+		return fmt.Sprintf("%s was %s against %s in %s across %s: %s (under %.0f%%).%s", lead, display.SentenceDuration(to, from),
+			display.SentenceDuration(from, to), baseQ, display.Plural(cur.N, "incident", "incidents"), display.NoClearChange, NeutralPct, p90Clause(r, k))
 	default:
 		v := "fell"
 		if to > from {
@@ -122,8 +130,26 @@ func metricSentence(r *Report, k KPI) string {
 		if ch.Pct != nil {
 			pct = " (" + display.SentencePct(*ch.Pct) + ")"
 		}
-		return fmt.Sprintf("%s %s from %s to %s%s against %s across %s.", lead, v, display.SentenceDuration(from, to), display.SentenceDuration(to, from), pct, baseQ, display.Plural(cur.N, "incident", "incidents"))
+		return fmt.Sprintf("%s %s from %s to %s%s against %s across %s.%s", lead, v, display.SentenceDuration(from, to), display.SentenceDuration(to, from), pct, baseQ, display.Plural(cur.N, "incident", "incidents"), p90Clause(r, k))
 	}
+}
+
+// p90Clause is " But its 90th percentile rose …" when k's p90 regressed
+// (p90Regressions), else "": a falling median must not hide slower worst
+// cases.
+func p90Clause(r *Report, k KPI) string {
+	for _, g := range p90Regressions(r) {
+		if g.Metric != k.Metric {
+			continue
+		}
+		but := "Its"
+		if g.Median == "better" {
+			but = "But its"
+		}
+		return fmt.Sprintf(" %s 90th percentile rose from %s to %s (%s): the slowest cases took longer.", but,
+			display.SentenceDuration(g.From, g.To), display.SentenceDuration(g.To, g.From), display.SentencePct(g.Pct))
+	}
+	return ""
 }
 
 func rootCauseSentence(r *Report) string {
@@ -153,7 +179,23 @@ func rootCauseSentence(r *Report) string {
 	}
 	s := fmt.Sprintf("Of %s with a root cause, %s%s", display.Plural(total, "incident", "incidents"), lead, display.JoinAnd(parts))
 	if recurrences > 0 {
-		s += fmt.Sprintf("; %s of them recurred after an earlier incident with the same root cause had completed all its action items", display.Count(recurrences))
+		s += fmt.Sprintf("; %s recurred within %s of an earlier incident's completed fix (same root cause and a shared ATT&CK technique or asset)",
+			display.Count(recurrences), display.Window(r.RecurrenceWindow))
+		if failed := FailedFixes(r.Recurrences); len(failed) > 0 {
+			var names []string
+			for _, f := range failed {
+				n := f.Ref
+				if f.Recurrences > 1 {
+					n += " (" + display.Times(f.Recurrences) + ")"
+				}
+				names = append(names, n)
+			}
+			noun := "fix"
+			if len(failed) > 1 {
+				noun = "fixes"
+			}
+			s += fmt.Sprintf(": the %s of %s did not hold", noun, display.JoinAnd(names))
+		}
 	}
 	return s + "."
 }

@@ -83,6 +83,10 @@ type pageView struct {
 	Version     string
 	Generated   string
 
+	// Leadership is the top of the page: freshness, decisions, targets
+	// (dashboard_leadership.go).
+	Leadership leadershipView
+
 	// DetectionCoverage is the Sigma coverage section (coverageSection),
 	// empty unless the report has Coverage.
 	DetectionCoverage template.HTML
@@ -179,6 +183,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 		{"Cohort", display.CohortLabel(r.Cohort)},
 		{"Time zone", display.OrNoValue(r.TimeZone)},
 		{"Trailing quarters", quarterSpan(r.Quarters)},
+		{"Data", dataFact(r)},
 		{"Generated", v.Generated},
 		{"pir", display.OrNoValue(r.Version)},
 	}
@@ -216,6 +221,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	} else {
 		v.OverdueNote = "Open action items past their due date on " + v.AsOf
 	}
+	v.Leadership = leadershipSection(r)
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
 	if v.DetectionCoverage, err = coverageSection(r); err != nil {
@@ -244,8 +250,8 @@ func kpiTiles(r *analytics.Report, ids ids) []kpiTile {
 			ID:     ids.make("kpi-" + k.Metric),
 			Metric: k.Metric,
 			Label:  display.Or(k.Label, k.Metric),
-			Median: display.DurationPtr(k.Current.Median),
-			P90:    display.DurationPtr(k.Current.P90),
+			Median: display.UnitForPtrs(k.Current.Median, k.Current.P90).FormatPtr(k.Current.Median),
+			P90:    display.UnitForPtrs(k.Current.Median, k.Current.P90).FormatPtr(k.Current.P90),
 			N:      display.Count(k.Current.N),
 			Small:  k.Current.SmallSample && k.Current.N > 0,
 			Empty:  k.Current.N == 0,
@@ -269,8 +275,10 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 	}
 	cv := changeView{Vs: vs, Arrow: display.Change(c).Arrow(), Text: display.Change(c).String(), Direction: c.Direction}
 	switch c.Direction {
-	case "better", "worse", "same":
+	case "better", "worse":
 		cv.Class = c.Direction
+	case "neutral":
+		cv.Class, cv.Direction = "same", display.NoClearChange
 	default:
 		cv.Class, cv.Direction = "na", "no comparison"
 		cv.Text = "no data"

@@ -279,7 +279,7 @@ type Change struct {
 	To   *float64
 	Abs  *float64
 	Pct  *float64
-	// Direction is "better", "worse", "same" or "n/a".
+	// Direction is "better", "worse", "neutral" or "n/a".
 	Direction string
 }
 
@@ -317,6 +317,8 @@ func (c Change) Arrow() string {
 	switch {
 	case c.Abs == nil || c.Direction == "n/a":
 		return ""
+	case c.Direction == "neutral":
+		return "≈"
 	case *c.Abs > 0:
 		return "▲"
 	case *c.Abs < 0:

@@ -32,6 +32,11 @@ type Summary struct {
 	Sentences []string
 	// Attachments are the attached file names, listed in the body.
 	Attachments []string
+	// Freshness says how fresh the data is (newest case and file).
+	Freshness string
+	// Decisions are the decisions the report asks leadership for; empty:
+	// "No decisions needed".
+	Decisions []string
 }
 
 // KPIRow is one metric of the quarter.
@@ -42,7 +47,7 @@ type KPIRow struct {
 	N           int
 	SmallSample bool
 	// PrevMedian is the previous quarter's median; Change the change of the
-	// median ("−55%"); Direction "better", "worse", "same" or "n/a".
+	// median ("−55%"); Direction "better", "worse", "neutral" or "n/a".
 	PrevMedian string
 	Change     string
 	Direction  string
@@ -129,6 +134,16 @@ func (s Summary) Text() string {
 	}
 	fmt.Fprintf(&b, "\n%s in %s (%s cohort, time zone %s).\n", display.Plural(s.Cases, "case", "cases"),
 		s.Quarter, display.OrNoValue(s.Cohort), display.OrNoValue(s.TimeZone))
+	if s.Freshness != "" {
+		fmt.Fprintf(&b, "Data: %s\n", s.Freshness)
+	}
+	b.WriteString("\nDecisions needed:\n")
+	if len(s.Decisions) == 0 {
+		b.WriteString("- No decisions needed.\n")
+	}
+	for _, d := range s.Decisions {
+		fmt.Fprintf(&b, "- %s\n", d)
+	}
 	if len(s.Sentences) > 0 {
 		b.WriteString("\n")
 		for _, line := range s.Sentences {
@@ -206,6 +221,9 @@ var htmlBody = template.Must(template.New("body").Funcs(template.FuncMap{
 <h1 style="font-size:20px;margin:0 0 4px">{{.Title}}</h1>
 {{if .Marking}}<p style="margin:0 0 12px;font-weight:bold;color:#b36b00">{{.Marking}}</p>{{end}}
 <p>{{plural .Cases "case" "cases"}} in {{.Quarter}} ({{orNoValue .Cohort}} cohort, time zone {{orNoValue .TimeZone}}).</p>
+{{if .Freshness}}<p style="font-size:12px;color:#555">Data: {{.Freshness}}</p>{{end}}
+<div style="border-left:4px solid #b36b00;background:#fff8e6;padding:6px 12px;margin:12px 0"><p style="margin:4px 0;font-weight:bold">Decisions needed</p>
+{{if .Decisions}}<ul style="margin:4px 0">{{range .Decisions}}<li>{{.}}</li>{{end}}</ul>{{else}}<p style="margin:4px 0">No decisions needed.</p>{{end}}</div>
 {{if .Sentences}}<ul>{{range .Sentences}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Rows}}<table style="border-collapse:collapse;font-size:14px" cellpadding="6">
 <thead><tr style="background:#eee;text-align:right"><th style="text-align:left">Metric</th><th>Median</th><th>p90</th><th>n</th><th>Median {{or .Previous "previous quarter"}}</th><th>Change</th></tr></thead>

@@ -99,8 +99,11 @@ func hexColor(h string) props.Color {
 
 // changeCell shows a change of medians with its arrow, coloured by whether
 // it is better (lower) or worse.
-func changeCell(c analytics.Change) cell {
-	s := display.Change(c).String()
+func changeCell(c analytics.Change) cell { return changeCellIn(c, display.Change(c).Unit()) }
+
+// changeCellIn is changeCell with the change in unit u (the row's unit).
+func changeCellIn(c analytics.Change, u display.Unit) cell {
+	s := display.Change(c).StringIn(u)
 	if a := display.Change(c).Arrow(); a != "" {
 		s = a + " " + s
 	}
@@ -138,6 +141,7 @@ func (rp *report) summary() {
 	}
 	meta = append(meta, cases, "time zone "+rp.timeZone())
 	rp.paragraph(strings.Join(meta, " · "), stSmall.with(func(s *style) { s.size = 8.5 }))
+	rp.leadershipTop()
 	rp.gap(5)
 
 	sentences := r.Summary
@@ -158,6 +162,7 @@ func (rp *report) summary() {
 	rp.paragraph("Median and 90th percentile (p90) of each duration for the cases "+rp.cohortVerb()+" in "+q+
 		"; n is the number of cases that count in the metric. ▼ shorter (better), ▲ longer (worse) than the median then. "+
 		"* fewer than 5 cases: too few to conclude.", stSmall)
+	rp.bySeverity()
 
 	rcs := rp.rootCausesOf(r.Quarter)
 	rp.subheading("Top root causes, "+q, 14)
@@ -186,9 +191,10 @@ func (rp *report) summary() {
 	s := fmt.Sprintf("%s action items overdue on %s. Of the %s items from %s cases, %s completed",
 		display.Count(r.OverdueTotal), rp.asOf(), display.Count(a.Created), q, display.Rate(a.CompletionRate))
 	if a.OnTimeRate != nil {
-		s += ", " + display.Rate(a.OnTimeRate) + " of those on time"
+		s += "; " + display.Rate(a.OnTimeRate) + " of the items due by then were done on time"
 	}
 	rp.paragraph(s+".", stBody)
+	rp.overdueRollup()
 }
 
 func (rp *report) summaryTiles() []tile {
@@ -312,7 +318,8 @@ func (rp *report) kpiTable() {
 	}
 	rows := make([]trow, 0, len(r.KPIs))
 	for _, k := range r.KPIs {
-		med, p90 := display.DurationPtr(k.Current.Median), display.DurationPtr(k.Current.P90)
+		u := display.UnitForPtrs(k.Current.Median, k.Current.P90) // one unit per row
+		med, p90 := u.FormatPtr(k.Current.Median), u.FormatPtr(k.Current.P90)
 		if k.Current.N == 0 {
 			med, p90 = display.NoValue, display.NoValue
 		}
@@ -323,7 +330,7 @@ func (rp *report) kpiTable() {
 		rows = append(rows, tr(
 			tdStyled(k.Label, stTD.strong()),
 			td(med), td(p90), td(n),
-			changeCell(k.QoQ), changeCell(k.YoY),
+			changeCellIn(k.QoQ, u), changeCellIn(k.YoY, u),
 		))
 	}
 	rp.table([]column{
@@ -450,8 +457,8 @@ func (rp *report) rootCauses() {
 		}
 	}
 	rp.gap(3)
-	rp.paragraph("Share: of the quarter's cases with a root cause. Recurrence: a case whose root-cause category had an earlier case "+
-		"whose action items were all done before this case was detected, so the earlier fix did not prevent it. "+
+	rp.paragraph("Share: of the quarter's cases with a root cause. Recurrence: a case with the same root cause and a shared technique "+
+		"or asset as an earlier case whose action items were all done, within "+display.Window(r.RecurrenceWindow)+" before this case was detected. "+
 		"5-Whys depth: how many levels of \"why\" the review recorded; one or two usually stop at the trigger rather than the cause.", stSmall)
 }
 

@@ -19,12 +19,12 @@ echo "== cases per quarter (pir query)"
               FROM cases GROUP BY quarter ORDER BY quarter"
 
 echo
-echo "== pir metrics --quarter $quarter"
-"$pir" metrics --quarter "$quarter"
+echo "== pir metrics --config examples/pir.toml --quarter $quarter (its severity targets and metrics)"
+"$pir" metrics --config examples/pir.toml --quarter "$quarter"
 
 echo
-echo "== pir report --quarter $quarter --out out/"
-"$pir" report --quarter "$quarter" --out out/
+echo "== pir report --config examples/pir.toml --quarter $quarter --out out/"
+"$pir" report --config examples/pir.toml --quarter "$quarter" --out out/
 
 echo
 echo "== pir review: the review pack of a critical $quarter case (Markdown and PDF)"

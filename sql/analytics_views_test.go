@@ -257,10 +257,12 @@ func TestAttackViews(t *testing.T) {
 func TestActionItemViews(t *testing.T) {
 	db := openAnalyticsFixture(t, "UTC")
 	// Today (after 2024): A1, A2, B1 and F2 are done (2, 10, 36, 40 days from
-	// detection: median 23; A2 and F2 late); A3, F1, G1 are overdue.
+	// detection: median 23; A2 and F2 late); A3, F1, G1 are overdue. On
+	// time counts the items due by today (all 7 of 2024-Q1; in 2023-Q4 the
+	// wont-do E2 is left out): A1 and B1 of 7, D1 and E1 of 2.
 	checkRows(t, analyticsRows(t, db, `SELECT * FROM action_item_summary`), []string{
 		"2023-Q4 | 3 | 2 | 0 | 0.6667 | 1 | 16.5",
-		"2024-Q1 | 7 | 4 | 3 | 0.5714 | 0.5 | 23",
+		"2024-Q1 | 7 | 4 | 3 | 0.5714 | 0.2857 | 23",
 	})
 	got := analyticsRows(t, db, `SELECT case_id, item_id, status FROM overdue_action_items ORDER BY item_id`)
 	checkRows(t, got, []string{"C1 | A3 | open", "C4 | F1 | in-progress", "C5 | G1 | open"})

@@ -128,3 +128,34 @@ func RowCount(ctx context.Context, q Querier, schema, name string) (int64, error
 	}
 	return rows[0], nil
 }
+
+//go:embed queries/recurrence_list.sql
+var recurrenceListSQL string
+
+// RecurrenceRow is a case that recurred after an earlier case's fix: the
+// earlier case with the same root cause and a shared technique or asset
+// whose action items (FixItems) were all completed at FixedAt.
+type RecurrenceRow struct {
+	CaseID, Source, Title, Severity, Category  string
+	EarlierCaseID, EarlierSource, EarlierTitle string
+	FixedAt                                    time.Time
+	DaysAfterFix                               float64
+	FixItems                                   []string
+	FixOwners                                  []string // distinct owners of FixItems
+}
+
+// Recurrences runs queries/recurrence_list.sql: the cases of the cohort's
+// quarter that recurred, most recent fix first.
+func Recurrences(ctx context.Context, q Querier, cohort, quarter string) ([]RecurrenceRow, error) {
+	return queryRows(ctx, q, "recurrence_list", recurrenceListSQL, []any{cohort, quarter}, func(s scanner, r *RecurrenceRow) error {
+		var items, owners string
+		if err := s.Scan(&r.CaseID, &r.Source, &r.Title, &r.Severity, &r.Category, &r.EarlierCaseID, &r.EarlierSource,
+			&r.EarlierTitle, &r.FixedAt, &r.DaysAfterFix, &items, &owners); err != nil {
+			return err
+		}
+		if err := stringList(items, &r.FixItems); err != nil {
+			return err
+		}
+		return stringList(owners, &r.FixOwners)
+	})
+}

@@ -64,12 +64,14 @@ doubling them.
 Examples:
    pir actions
    pir actions --status overdue --format csv > overdue.csv
+   pir actions --status overdue --as-of 2025-12-31   # the 2025-Q4 report's count
    pir actions --status all --quarter 2025-Q4 --format json
    pir actions --config pir.toml --format jira-csv > jira-import.csv
    pir actions --config pir.toml --format ado-csv --ado-process scrum > ado-import.csv
    pir actions --format ics > action-items.ics`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "status", Value: "open", Usage: "which items: open, overdue or all"},
+			&cli.StringFlag{Name: "as-of", Usage: "measure overdue at the end of `DATE` (YYYY-MM-DD, in --tz) instead of now; a quarter's last day gives its report's count"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, csv, json, jira-csv, ado-csv or ics"},
 			&cli.StringFlag{Name: "ado-process", Value: "agile", Usage: "Azure Boards `PROCESS` of the target project (ado-csv): agile, scrum or basic"},
 			&cli.StringFlag{Name: "ado-type", Usage: "work item `TYPE` to create (ado-csv; default: Issue for agile and basic, Product Backlog Item for scrum)"},
@@ -111,8 +113,10 @@ Examples:
 				return err
 			}
 			defer db.Close()
-			l, err := analytics.ListActions(c.Context, db, analytics.ActionOptions{Filter: c.String("status"), Quarter: c.String("quarter"), Now: e.now})
+			l, err := analytics.ListActions(c.Context, db, analytics.ActionOptions{Filter: c.String("status"), Quarter: c.String("quarter"), Now: e.now, AsOfDate: c.String("as-of")})
 			switch {
+			case errors.Is(err, analytics.ErrBadAsOf):
+				return usagef("pir actions --status overdue --as-of 2025-12-31", "--as-of %v", err)
 			case errors.Is(err, analytics.ErrBadActionFilter):
 				return usagef("pir actions --status overdue", "--status %v", err)
 			case errors.Is(err, analytics.ErrBadQuarter):
@@ -157,7 +161,14 @@ func writeActionsTable(w io.Writer, l *analytics.ActionList) error {
 	if l.Quarter != "" {
 		scope = "cases of " + l.Quarter
 	}
-	fmt.Fprintf(w, "Action items (%s, %s) on %s (%s): %s, %s overdue\n\n", l.Filter, scope, l.AsOfDate, l.TimeZone, display.Count(len(l.Items)), display.Count(l.Overdue))
+	switch l.Filter {
+	case "overdue":
+		fmt.Fprintf(w, "Action items overdue on %s (%s, %s): %s\n\n", l.AsOfDate, l.TimeZone, scope, display.Count(l.Overdue))
+	case "open":
+		fmt.Fprintf(w, "Open action items on %s (%s, %s): %s, of which %s overdue\n\n", l.AsOfDate, l.TimeZone, scope, display.Count(len(l.Items)), display.Count(l.Overdue))
+	default:
+		fmt.Fprintf(w, "All action items on %s (%s, %s): %s, of which %s overdue\n\n", l.AsOfDate, l.TimeZone, scope, display.Count(len(l.Items)), display.Count(l.Overdue))
+	}
 	if len(l.Items) == 0 {
 		fmt.Fprintln(w, "No action items.")
 		return nil

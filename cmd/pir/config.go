@@ -37,6 +37,14 @@ type Config struct {
 	// Rules is an optional folder of Sigma rules for the coverage section.
 	Rules string `toml:"rules"`
 
+	// Report settings of issue 15 (config_report.go, docs/metrics.md).
+	RecurrenceWindow string         `toml:"recurrence_window"`
+	AllowEmpty       bool           `toml:"allow_empty"`
+	Targets          []TargetConfig `toml:"target"`
+	// LeadershipTitles is "show" (default) or "hide": case titles in the
+	// PDF, dashboard and email, or category and severity in their place.
+	LeadershipTitles string `toml:"leadership_titles"`
+
 	Sources []SourceConfig `toml:"source"`
 	Metrics []MetricConfig `toml:"metric"`
 	Email   EmailConfig    `toml:"email"`
@@ -148,6 +156,9 @@ func loadConfig(path string) (*Config, error) {
 				return nil, fmt.Errorf("config %s: metric %q: %s %q: want one of %s", path, m.Name, end[0], end[1], strings.Join(analytics.Milestones, ", "))
 			}
 		}
+	}
+	if err := cfg.validateReport(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)

@@ -116,6 +116,9 @@ func buildCoverage(c *cli.Context, e *env, db *pirsql.DB, set *coverage.RuleSet,
 	if err != nil {
 		return nil, reportError(s, err)
 	}
+	if err := warnEmptyQuarter(c.Context, e, db, cov.Cohort, cov.Quarter); err != nil {
+		return nil, err
+	}
 	return cov, nil
 }
 

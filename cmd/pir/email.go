@@ -31,21 +31,23 @@ func reportSummary(r *analytics.Report) mail.Summary {
 		Organisation: r.Organisation, Quarter: r.Quarter, Marking: r.Marking,
 		TimeZone: r.TimeZone, Cohort: r.Cohort, Version: r.Version, Cases: r.Cases,
 		Overdue: r.OverdueTotal, Sentences: append([]string(nil), r.Summary...),
+		Freshness: display.Freshness(r.Freshness.NewestDetected, r.Freshness.NewestCase, r.Freshness.NewestFile, r.Freshness.NewestIngested),
+		Decisions: decisionLines(r),
 	}
 	if q, err := analytics.ParseQuarter(r.Quarter); err == nil {
 		s.Previous = q.Prev().String()
 	}
 	for _, k := range r.KPIs {
 		row := mail.KPIRow{
-			Label: k.Label, Median: display.DurationPtr(k.Current.Median), P90: display.DurationPtr(k.Current.P90),
+			Label: k.Label, Median: unitOf(k).FormatPtr(k.Current.Median), P90: unitOf(k).FormatPtr(k.Current.P90),
 			N: k.Current.N, SmallSample: k.Current.SmallSample,
-			PrevMedian: display.NoValue, Change: display.Change(k.QoQ).String(), Direction: k.QoQ.Direction,
+			PrevMedian: display.NoValue, Change: display.Change(k.QoQ).StringIn(unitOf(k)), Direction: k.QoQ.Direction,
 		}
 		if row.Label == "" {
 			row.Label = k.Metric
 		}
 		if k.Previous != nil {
-			row.PrevMedian = display.DurationPtr(k.Previous.Median)
+			row.PrevMedian = unitOf(k).FormatPtr(k.Previous.Median)
 		}
 		if row.Direction == "" {
 			row.Direction = "n/a"
@@ -53,4 +55,25 @@ func reportSummary(r *analytics.Report) mail.Summary {
 		s.Rows = append(s.Rows, row)
 	}
 	return s
+}
+
+// decisionLines are the report's decisions as one line each, as the PDF's
+// decisions box words them.
+func decisionLines(r *analytics.Report) []string {
+	var out []string
+	for _, d := range r.Decisions {
+		out = append(out, display.DecisionLine(d.Count, d.What, d.Owner, d.Proposal))
+	}
+	return out
+}
+
+// unitOf is the one unit a metric's row is shown in: the PDF's KPI table
+// and the email agree (median, p90 and the previous median in hours, or
+// all in days).
+func unitOf(k analytics.KPI) display.Unit {
+	var prev *float64
+	if k.Previous != nil {
+		prev = k.Previous.Median
+	}
+	return display.UnitForPtrs(k.Current.Median, k.Current.P90, prev)
 }

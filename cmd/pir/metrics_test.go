@@ -115,10 +115,11 @@ func TestMetricsTable(t *testing.T) {
 	for _, want := range []string{
 		"pir metrics 2024-Q1: detection cohort, time zone UTC, as of 2024-03-31\n5 incidents in 2024-Q1 (1 excluded from metrics)\n",
 		// median first; 10, 10, 20 hours; 6 h → 10 h against 2023-Q4, 30 h → 10 h a year earlier
-		"METRIC                  N   MEDIAN  P90     MEAN    MIN     MAX     VS 2023-Q4            VS 2023-Q1             EXCLUDED (start/end/order/case)",
-		"Time to contain (MTTC)  3*  10.0 h  18.0 h  13.3 h  10.0 h  20.0 h  +4.0 h (+67%) worse   -20.0 h (-67%) better  0/0/1/1",
+		// fewer than 5 cases on a side: neutral (≈ no clear change)
+		"METRIC                  N   MEDIAN  P90     MEAN    MIN     MAX     VS 2023-Q4             VS 2023-Q1              EXCLUDED (start/end/order/case)",
+		"Time to contain (MTTC)  3*  10.0 h  18.0 h  13.3 h  10.0 h  20.0 h  +4.0 h (+67%) neutral  -20.0 h (-67%) neutral  0/0/1/1",
 		// 2023-Q4: 9 and 19 days; a year earlier Y1 also took 9 days
-		"Time to close           3*  9.0 d   19.4 d  11.7 d  4.0 d   22.0 d  -5.0 d (-36%) better  0 d (0%) same          0/1/0/1",
+		"Time to close           3*  9.0 d   19.4 d  11.7 d  4.0 d   22.0 d  -5.0 d (-36%) neutral  0 d (0%) neutral        0/1/0/1",
 		"* fewer than 5 cases: too few to compare quarters",
 		"METRIC                  2023-Q2      2023-Q3  2023-Q4     2024-Q1",
 		"Time to contain (MTTC)  – (0)        – (0)    6.0 h (2)   10.0 h (3)",

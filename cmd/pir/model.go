@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/coverage"
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -23,6 +25,9 @@ func buildModel(ctx context.Context, e *env, db *pirsql.DB, s *settings, coverag
 	})
 	if err != nil {
 		return nil, reportError(s, err)
+	}
+	if err := checkEmpty(e, s, rep); err != nil {
+		return nil, err
 	}
 	if coverage && s.rules != "" {
 		if err := addCoverage(ctx, e, db, rep, s.rules); err != nil {
@@ -67,4 +72,55 @@ func reportError(s *settings, err error) error {
 		return usagef(s.try("--cohort closure"), "--cohort %v", err)
 	}
 	return err
+}
+
+// errEmptyQuarter is a report quarter with no case while the database has
+// some (a stale export, a clock past the data): pir run stops on it.
+var errEmptyQuarter = errors.New("empty quarter")
+
+// checkEmpty warns on stderr about an empty report quarter, or, for pir run
+// without --allow-empty, fails with one line naming the newest case and
+// file: a scheduled run must not email "no incidents" for stale data.
+func checkEmpty(e *env, s *settings, rep *analytics.Report) error {
+	if !rep.Empty() {
+		return nil
+	}
+	f := rep.Freshness
+	msg := display.EmptyQuarter(rep.Quarter, display.CohortVerb(rep.Cohort), f.DatabaseCases,
+		display.Freshness(f.NewestDetected, f.NewestCase, f.NewestFile, f.NewestIngested))
+	if s.refuseEmpty {
+		return fmt.Errorf("%w: %s; --allow-empty (or allow_empty = true) sends the empty report", errEmptyQuarter, msg)
+	}
+	e.log.Warn(msg)
+	return nil
+}
+
+// warnEmptyQuarter warns on stderr, as checkEmpty does, when the cohort's
+// quarter has no case while the database has some: for commands without the
+// report model (pir coverage).
+func warnEmptyQuarter(ctx context.Context, e *env, db *pirsql.DB, cohort, quarter string) error {
+	vol, err := pirsql.CaseVolume(ctx, db, cohort, quarter, quarter)
+	if err != nil {
+		return err
+	}
+	for _, v := range vol {
+		if v.Dimension == "all" && v.Cases > 0 {
+			return nil
+		}
+	}
+	f, err := pirsql.DataFreshness(ctx, db)
+	if err != nil || f.Cases == 0 {
+		return err
+	}
+	loc := db.Location()
+	in := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		v := t.In(loc)
+		return &v
+	}
+	e.log.Warn(display.EmptyQuarter(quarter, display.CohortVerb(cohort), f.Cases,
+		display.Freshness(in(f.NewestDetected), f.NewestCase, f.NewestFile, in(f.NewestIngested))))
+	return nil
 }

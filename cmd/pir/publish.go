@@ -82,6 +82,9 @@ func produceReport(ctx context.Context, e *env, db *pirsql.DB, s *settings, pub 
 		if err != nil {
 			return nil, err
 		}
+		if s.cfg.LeadershipTitles == "hide" {
+			r.model = r.model.WithoutTitles()
+		}
 		return []any{"cases", r.model.Cases, "metrics", len(r.model.KPIs)}, nil
 	}); err != nil {
 		return nil, err

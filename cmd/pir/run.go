@@ -55,6 +55,11 @@ record what you found with --mark-sent ID (it arrived: the quarter counts as
 sent) or --mark-unsent ID (it did not: the next run sends a new one). Both
 only record; they send nothing.
 
+A quarter with no cases while the database holds cases (the export went
+stale, or the clock moved past the data) fails with exit 1 and one line
+naming the newest case and file, and sends nothing; --allow-empty (or
+allow_empty = true in the config) reports and sends it, saying it is empty.
+
 --dry-run does everything except sending, and writes the message to
 out_dir/report-<Q>.eml to open in a mail client.
 
@@ -73,6 +78,7 @@ Examples:
    pir run --config pir.toml --quarter 2024-Q1 --dry-run
    pir run --config pir.toml --no-resend          # daily timer: sends once
    pir run --config pir.toml --mark-sent pir.20260101T050500Z.3d61a2@example.org
+   pir run --config pir.toml --quarter 2026-Q3 --allow-empty
    pir --log-format json run --config pir.toml --summary`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "the run's config `FILE` (pir.toml)", EnvVars: []string{"PIR_CONFIG"}},
@@ -82,6 +88,7 @@ Examples:
 			&cli.StringFlag{Name: "mark-sent", Usage: "record the possibly sent email `MESSAGE-ID` as delivered (it arrived), send nothing"},
 			&cli.StringFlag{Name: "mark-unsent", Usage: "record the possibly sent email `MESSAGE-ID` as not delivered (the next run sends), send nothing"},
 			&cli.BoolFlag{Name: "summary", Usage: "print what was written and sent on stdout"},
+			&cli.BoolFlag{Name: "allow-empty", Usage: "report and send a quarter with no cases even though the database has cases (default: fail, the export may be stale)"},
 		}, smtpFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -101,6 +108,7 @@ Examples:
 				}
 			}
 			s.quarter = s.reportQuarter(e.now())
+			s.refuseEmpty = !c.Bool("allow-empty") && !s.cfg.AllowEmpty
 			r := &quarterRun{
 				e: e, c: c, s: s, quarter: s.quarter,
 				dryRun: c.Bool("dry-run"), noResend: c.Bool("no-resend"),

@@ -37,6 +37,10 @@ type settings struct {
 	outDir       string // "" when neither --out nor out_dir says
 	rules        string // Sigma rules folder; "" = no coverage section
 	listLimit    int    // 0 = analytics' default
+	// refuseEmpty makes an empty report quarter (no case, while the
+	// database has some) an error instead of a warning: pir run without
+	// --allow-empty or allow_empty.
+	refuseEmpty bool
 
 	// given holds the settings with a flag default that a flag, its
 	// variable or the config set (ifGiven).
@@ -59,6 +63,7 @@ var sqlSettings = []struct {
 }{
 	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
+	{"recurrence_window", func(s *settings) string { return s.cfg.RecurrenceWindow }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
@@ -201,6 +206,9 @@ func (s *settings) session() pirsql.Session {
 	}
 	for _, m := range s.cfg.Metrics {
 		sess.Metrics = append(sess.Metrics, pirsql.MetricDefinition{Name: m.Name, Label: m.Label, Start: m.Start, End: m.End})
+	}
+	if t, ok := s.cfg.targetRows(); ok {
+		sess.Tables = append(sess.Tables, t)
 	}
 	return sess
 }
