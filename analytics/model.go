@@ -61,6 +61,8 @@ type Report struct {
 	Inputs       []InputFile   `json:"inputs"`
 	// Summary are the generated sentences of the executive summary.
 	Summary []string `json:"summary"`
+	// Statistics says how the survival estimates and tests were made.
+	Statistics Statistics `json:"statistics"`
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`
@@ -92,6 +94,14 @@ type Stat struct {
 	Max         *float64 `json:"max_hours"`
 	Excluded    Excluded `json:"excluded"`
 	SmallSample bool     `json:"small_sample"` // N < 5
+	// MedianCILow and MedianCIHigh bound the median with at least 95 %
+	// confidence (order statistics); nil below 6 counted cases.
+	MedianCILow  *float64 `json:"median_ci_low_hours"`
+	MedianCIHigh *float64 `json:"median_ci_high_hours"`
+	// Survival is the Kaplan–Meier estimate that also counts the open
+	// cases (censored at Report.Statistics.Snapshot); nil when no case has
+	// the start milestone.
+	Survival *Survival `json:"survival,omitempty"`
 }
 
 // Excluded counts the cases left out of a metric, by reason.
@@ -122,6 +132,10 @@ type Change struct {
 	Pct  *float64 `json:"pct"` // nil when From is nil or 0
 	// Direction is "better", "worse", "same" or "n/a" (a side is missing).
 	Direction string `json:"direction"`
+	// PValue is the two-sided Mann–Whitney U p-value of the two quarters'
+	// durations (nil when a side has none): below 0.05 the change is
+	// unlikely to be chance.
+	PValue *float64 `json:"p_value"`
 }
 
 // Volume counts cases per quarter.

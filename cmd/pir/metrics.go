@@ -46,7 +46,7 @@ Examples:
    pir metrics --quarter 2024-Q1 --config pir.toml --format json > report.json
    pir metrics --quarter 2024-Q1 --format csv | column -s, -t`,
 		Flags: []cli.Flag{
-			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(),
+			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(), asOfFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, json or csv", EnvVars: []string{"PIR_METRICS_FORMAT"}},
 			&cli.IntFlag{Name: "list-limit", Value: analytics.DefaultListLimit, Usage: "at most `N` overdue items, notable cases and case IDs per technique or finding (-1: all)"},
 		},

@@ -37,6 +37,7 @@ type settings struct {
 	outDir       string // "" when neither --out nor out_dir says
 	rules        string // Sigma rules folder; "" = no coverage section
 	listLimit    int    // 0 = analytics' default
+	asOf         string // --as-of as RFC 3339; "" = the newest ingest time
 
 	// given holds the settings with a flag default that a flag, its
 	// variable or the config set (ifGiven).
@@ -59,6 +60,7 @@ var sqlSettings = []struct {
 }{
 	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
+	{"as_of", func(s *settings) string { return s.asOf }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
@@ -115,6 +117,11 @@ func resolveSettings(c *cli.Context, configQuarters bool) (*settings, error) {
 			return nil, usagef(s.try("--quarter 2024-Q1"), "--quarter %v", err)
 		}
 		s.quarter = pq.String()
+	}
+	if v := c.String("as-of"); has("as-of") && v != "" {
+		if s.asOf, err = parseAsOf(v, s.loc); err != nil {
+			return nil, usagef(s.try("--as-of 2024-04-15"), "--as-of %q: want an RFC 3339 time or a date (YYYY-MM-DD)", v)
+		}
 	}
 	s.cohort = "detection"
 	switch {
