@@ -30,7 +30,7 @@ func Interval(low, high *float64) string {
 	return Number(u.Convert(*low)) + "–" + u.Format(*high)
 }
 
-// PValue writes a test's p-value: "p = 0.14", "p = 0.003", "p < 0.001";
+// PValue writes a test's p-value: "p = 0.14", "p = 0.050", "p < 0.001";
 // NoValue when there was nothing to test.
 func PValue(p *float64) string {
 	switch {
@@ -38,7 +38,7 @@ func PValue(p *float64) string {
 		return NoValue
 	case *p < 0.001:
 		return "p < 0.001"
-	case *p < 0.01:
+	case *p < 0.1: // three decimals near the 0.05 line: 0.0496 is not "0.05"
 		return "p = " + strconv.FormatFloat(*p, 'f', 3, 64)
 	default:
 		return "p = " + strconv.FormatFloat(*p, 'f', 2, 64)

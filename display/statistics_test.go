@@ -12,6 +12,7 @@ func TestStatisticsWords(t *testing.T) {
 		{Interval(nil, p(9)), NoValue},
 		{PValue(p(0.1386)), "p = 0.14"},
 		{PValue(p(0.0041)), "p = 0.004"},
+		{PValue(p(0.0496)), "p = 0.050"},
 		{PValue(p(7e-18)), "p < 0.001"},
 		{PValue(nil), NoValue},
 		{OpenCounted(0), "none open"},

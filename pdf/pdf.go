@@ -123,6 +123,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 
 	rep.summary()
 	rep.trends()
+	rep.statistics()
 	rep.rootCauses()
 	rep.attack()
 	rep.coverage()

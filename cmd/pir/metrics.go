@@ -157,6 +157,10 @@ func writeMetricsTable(w io.Writer, r *analytics.Report) error {
 	}
 
 	fmt.Fprintln(w)
+	if err := writeStatisticsTable(w, r); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Median by quarter (n)")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "METRIC\t%s\n", strings.Join(r.Quarters, "\t"))
