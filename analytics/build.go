@@ -132,7 +132,7 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 		r.Quarters = append(r.Quarters, q.String())
 	}
 	steps := []func(context.Context, querier, *span, *Report) error{
-		buildMetrics, buildStatistics, buildVolume, buildAgeing, buildRootCauses, buildAttack,
+		buildMetrics, buildStatistics, buildYardstickStep, buildVolume, buildAgeing, buildRootCauses, buildAttack,
 		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs,
 	}
 	q := pirsql.Logged(tx, opts.Logger)
@@ -142,6 +142,9 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 		}
 	}
 	r.Summary = summarize(r)
+	if r.Yardstick != nil {
+		r.Summary = append(r.Summary, r.Yardstick.Sentence)
+	}
 	return r, nil
 }
 

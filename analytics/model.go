@@ -63,6 +63,9 @@ type Report struct {
 	Summary []string `json:"summary"`
 	// Statistics says how the survival estimates and tests were made.
 	Statistics Statistics `json:"statistics"`
+	// Yardstick sets the quarter's dwell median beside a published one;
+	// nil without a dwell metric.
+	Yardstick *Yardstick `json:"yardstick,omitempty"`
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`
