@@ -1,6 +1,9 @@
 package display
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Quantile writes a survival quantile (hours): "12.0 h", or "> 85.0 d"
 // when it was not reached (more cases are still open than the quantile
@@ -79,4 +82,22 @@ func SurvivalSentence(label, end, quarter, snapshot string, open, completed int,
 	}
 	return s + "; over the " + Plural(completed, "completed case", "completed cases") + " alone it is " +
 		SentenceDuration(*plain, other) + "."
+}
+
+// Ordinal writes a rank rounded to a whole number as an ordinal: "1st",
+// "22nd", "13th", "25th".
+func Ordinal(p float64) string {
+	n := int(math.Round(p))
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }

@@ -16,6 +16,7 @@ func TestStatisticsWords(t *testing.T) {
 		{PValue(p(7e-18)), "p < 0.001"},
 		{PValue(nil), NoValue},
 		{OpenCounted(0), "none open"},
+		{Ordinal(25), "25th"}, {Ordinal(1), "1st"}, {Ordinal(22.4), "22nd"}, {Ordinal(13), "13th"}, {Ordinal(111), "111th"}, {Ordinal(0), "0th"},
 		{OpenCounted(3), "3 open"},
 		{SurvivalSentence("Time to contain (MTTC)", "containment", "2024-Q1", "10 May 2024", 3, 20, 14, true, p(10)),
 			"Counting the 3 cases still open without containment on 10 May 2024, the median time to contain in 2024-Q1 is 14.0 h; over the 20 completed cases alone it is 10.0 h."},

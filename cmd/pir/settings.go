@@ -38,6 +38,9 @@ type settings struct {
 	rules        string // Sigma rules folder; "" = no coverage section
 	listLimit    int    // 0 = analytics' default
 	asOf         string // --as-of as RFC 3339; "" = the newest ingest time
+	reference    string // --reference or reference_db: VERIS reference database; "" = no benchmark
+	industry     string // benchmark: NAICS prefix
+	orgSize      string // benchmark: small, large or a VERIS employee_count
 
 	// given holds the settings with a flag default that a flag, its
 	// variable or the config set (ifGiven).
@@ -156,6 +159,7 @@ func resolveSettings(c *cli.Context, configQuarters bool) (*settings, error) {
 	case configured && !has("out"):
 		s.outDir = cfg.resolve("out")
 	}
+	s.reference, s.industry, s.orgSize = benchmarkSettings(c, cfg)
 	switch {
 	case c.String("rules") != "":
 		s.rules = c.String("rules")

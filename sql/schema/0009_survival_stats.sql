@@ -144,3 +144,30 @@ JOIN metric_definitions d ON d.metric = s.metric
 LEFT JOIN metric_median_ci(default_metric_defs(), 'detection') ci
        ON ci.quarter = s.quarter AND ci.metric = s.metric
 ORDER BY s.quarter, d.position;
+
+-- 3. A public reference for `pir benchmark`: the durations of a database
+--    loaded with VERIS data (e.g. the VCDB), by incident year, victim
+--    industry and organisation size.
+
+-- veris_org_size(employee_count): 'small' (up to 1,000 employees) or
+-- 'large' for a VERIS victim.employee_count; NULL when unknown.
+CREATE MACRO veris_org_size(ec) AS
+    CASE WHEN ec IN ('1 to 10', '11 to 100', '101 to 1000', 'Small') THEN 'small'
+         WHEN ec IN ('1001 to 10000', '10001 to 25000', '25001 to 50000', '50001 to 100000', 'Over 100000', 'Large') THEN 'large' END;
+
+-- veris_durations: one row per VERIS case and duration it has, in hours:
+-- dwell (compromise → discovery) and contain (discovery → containment), as
+-- derived from veris_incidents, with the incident year, the victim's
+-- industry (NAICS code), employee_count and org_size.
+CREATE VIEW veris_durations AS
+SELECT i.case_id, i.source, i.incident_year,
+       json_extract_string(c.extra, '$.industry') AS industry,
+       json_extract_string(c.extra, '$.employee_count') AS employee_count,
+       veris_org_size(json_extract_string(c.extra, '$.employee_count')) AS org_size,
+       m.metric, m.hours
+FROM veris_incidents i
+JOIN store.cases c ON c.source = i.source AND c.case_id = i.case_id
+CROSS JOIN LATERAL (VALUES
+    ('dwell', epoch(i.detected_at) / 3600.0 - epoch(i.compromise_at) / 3600.0),
+    ('contain', epoch(i.contained_at) / 3600.0 - epoch(i.detected_at) / 3600.0)) m(metric, hours)
+WHERE m.hours IS NOT NULL AND m.hours >= 0;
