@@ -35,12 +35,13 @@ type Benchmark struct {
 	Caveats []string `json:"caveats"`
 }
 
-// BenchmarkRow is one metric in one year. PercentileRank is the share (in
+// BenchmarkRow is one metric in one year, or in every year pooled (Year
+// 0, after the years). PercentileRank is the share (in
 // percent) of the reference's incidents that took less time than the
 // team's median, ties counted half: 20 means the team's median is faster
 // than 80 % of the reference. Nil where a side has no duration.
 type BenchmarkRow struct {
-	Year            int      `json:"year"`
+	Year            int      `json:"year"` // 0: every year
 	Metric          string   `json:"metric"`
 	TeamN           int      `json:"team_n"`
 	TeamMedian      *float64 `json:"team_median_hours"`
@@ -57,7 +58,8 @@ var benchmarkCaveats = []string{
 }
 
 // BuildBenchmark compares the team's database with the reference's, per
-// year in which the team has a dwell or containment duration.
+// year in which the team has a dwell or containment duration, then over
+// every year of each side pooled.
 func BuildBenchmark(ctx context.Context, team, ref pirsql.Querier, o BenchmarkOptions) (*Benchmark, error) {
 	cohort := o.Cohort
 	if cohort == "" {
@@ -103,6 +105,27 @@ func BuildBenchmark(ctx context.Context, team, ref pirsql.Querier, o BenchmarkOp
 	})
 	b := &Benchmark{Reference: o.Reference, Industry: o.Industry, OrgSize: o.OrgSize, Rows: []BenchmarkRow{},
 		Caveats: append([]string(nil), benchmarkCaveats...)}
+	// then every year pooled, per metric: the reference's years need not
+	// overlap the team's (the VCDB copy of 2020 ends that year)
+	for _, m := range []string{"dwell", "contain"} {
+		var t, r []float64
+		for k, v := range tm {
+			if k.metric == m {
+				t = append(t, v...)
+			}
+		}
+		for k, v := range rm {
+			if k.metric == m {
+				r = append(r, v...)
+			}
+		}
+		if len(t) > 0 {
+			sort.Float64s(t)
+			sort.Float64s(r)
+			tm[key{0, m}], rm[key{0, m}] = t, r
+			keys = append(keys, key{0, m})
+		}
+	}
 	for _, k := range keys {
 		t, r := tm[k], rm[k]
 		row := BenchmarkRow{Year: k.year, Metric: k.metric, TeamN: len(t), ReferenceN: len(r)}
@@ -150,10 +173,18 @@ func percentileRank(sorted []float64, v float64) float64 {
 // incidents of that year with a dwell time (their median 20.0 days); lower
 // is faster."; "" when no year has both.
 func (b *Benchmark) Sentence() string {
-	for i := len(b.Rows) - 1; i >= 0; i-- {
-		r := b.Rows[i]
-		if r.Metric != "dwell" || r.PercentileRank == nil {
-			continue
+	best := -1
+	for i, r := range b.Rows {
+		if r.Metric == "dwell" && r.PercentileRank != nil && (best < 0 || b.Rows[best].Year == 0 || r.Year > b.Rows[best].Year) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		r := b.Rows[best]
+		if r.Year == 0 {
+			return fmt.Sprintf("Over every year, the team's median dwell time (%s) sat at the %s percentile of the %s with a dwell time (their median %s); lower is faster.",
+				display.SentenceDuration(*r.TeamMedian, *r.ReferenceMedian), display.Ordinal(*r.PercentileRank),
+				display.Plural(r.ReferenceN, "reference incident", "reference incidents"), display.SentenceDuration(*r.ReferenceMedian, *r.ReferenceMedian))
 		}
 		return fmt.Sprintf("In %d the team's median dwell time (%s) sat at the %s percentile of the %s of that year with a dwell time (their median %s); lower is faster.",
 			r.Year, display.SentenceDuration(*r.TeamMedian, *r.ReferenceMedian), display.Ordinal(*r.PercentileRank),

@@ -66,6 +66,9 @@ type Report struct {
 	// Yardstick sets the quarter's dwell median beside a published one;
 	// nil without a dwell metric.
 	Yardstick *Yardstick `json:"yardstick,omitempty"`
+	// Benchmark places the team's yearly medians in a VERIS reference
+	// (BuildBenchmark); nil unless a reference database is configured.
+	Benchmark *Benchmark `json:"benchmark,omitempty"`
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`

@@ -88,6 +88,9 @@ type pageView struct {
 	DetectionCoverage template.HTML
 	// Statistics is the open-cases-and-confidence section (statisticsSection).
 	Statistics template.HTML
+	// Benchmark is the VERIS benchmark section (benchmarkSection), empty
+	// unless the report has a Benchmark.
+	Benchmark template.HTML
 
 	CSP            string
 	CSS            template.CSS
@@ -224,6 +227,9 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 		return nil, err
 	}
 	if v.Statistics, err = statisticsSection(r); err != nil {
+		return nil, err
+	}
+	if v.Benchmark, err = benchmarkSection(r); err != nil {
 		return nil, err
 	}
 	v.Findings = findingsTable(r)

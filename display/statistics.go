@@ -101,3 +101,12 @@ func Ordinal(p float64) string {
 	}
 	return strconv.Itoa(n) + suffix
 }
+
+// BenchmarkYear labels a benchmark row's year: "2024", or "all years" for
+// the pooled row (0).
+func BenchmarkYear(y int) string {
+	if y == 0 {
+		return "all years"
+	}
+	return strconv.Itoa(y)
+}

@@ -124,6 +124,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.summary()
 	rep.trends()
 	rep.statistics()
+	rep.benchmark()
 	rep.rootCauses()
 	rep.attack()
 	rep.coverage()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -129,7 +128,7 @@ func writeBenchmarkTable(w io.Writer, b *analytics.Benchmark) error {
 		if r.PercentileRank != nil {
 			rank = display.Number(*r.PercentileRank)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strconv.Itoa(r.Year), r.Metric, display.Count(r.TeamN), display.DurationPtr(r.TeamMedian),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", display.BenchmarkYear(r.Year), r.Metric, display.Count(r.TeamN), display.DurationPtr(r.TeamMedian),
 			display.Count(r.ReferenceN), display.DurationPtr(r.ReferenceMedian), rank)
 	}
 	if err := tw.Flush(); err != nil {
