@@ -130,6 +130,27 @@ func TestBenchmark(t *testing.T) {
 	})
 }
 
+// TestBenchmarkInReport checks that reference_db in the config adds the
+// benchmark section to pir report's dashboard.
+func TestBenchmarkInReport(t *testing.T) {
+	team, ref := benchmarkDBs(t)
+	out := t.TempDir()
+	cfg := writeTemp(t, "pir.toml", "db = "+strconv.Quote(team)+"\nreference_db = "+strconv.Quote(ref)+"\nindustry = \"52\"\nout_dir = "+strconv.Quote(out)+"\n")
+	if code, _, errs := runPir(t, "", "report", "--config", cfg, "--quarter", "2020-Q1", "--html-only"); code != 0 {
+		t.Fatalf("report: %d %s", code, errs)
+	}
+	html, err := os.ReadFile(filepath.Join(out, "dashboard-2020-Q1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Benchmark against public breaches", "industry (NAICS) 52",
+		"In 2020 the team&#39;s median dwell time (10.0 days) sat at the 100th percentile of the 1 reference incident of that year"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+}
+
 func f(v float64) *float64 { return &v }
 
 // TestBenchmarkVCDB loads the 2020 VCDB copy as the reference and checks

@@ -32,6 +32,13 @@ eradicate, recover, resolve, close) can be redefined or extended with
 [[metric]] tables in --config, without touching SQL. Every output states the
 definitions it used; docs/metrics.md explains every number.
 
+Beside each completed-only median the table shows its 95% confidence
+interval, the Kaplan–Meier median that counts the cases still open (each as
+lasting at least until --as-of, by default the newest ingest time; "> X"
+when more are open than the median allows) with the number of open cases
+counted, and the Mann–Whitney p-value of each change (below 0.05: unlikely
+to be chance). docs/metrics.md explains them.
+
 --format table is for a terminal (medians first; * marks fewer than 5
 cases), json is the complete report model (the schema is in docs/metrics.md),
 csv is one row per metric and quarter. The lists that grow with the case
@@ -43,6 +50,7 @@ Examples:
    pir metrics                                   # the last complete quarter
    pir metrics --quarter 2024-Q1 --quarters 4
    pir metrics --quarter 2024-Q1 --tz America/New_York --cohort closure
+   pir metrics --quarter 2024-Q1 --as-of 2024-04-15   # open cases counted until then
    pir metrics --quarter 2024-Q1 --config pir.toml --format json > report.json
    pir metrics --quarter 2024-Q1 --format csv | column -s, -t`,
 		Flags: []cli.Flag{
