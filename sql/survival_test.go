@@ -16,11 +16,12 @@ import (
 type durationCase struct {
 	hours float64
 	open  bool
+	start float64 // detected this many hours after 2024-02-01 00:00 UTC
 }
 
 // openDurations returns an in-memory database whose 2024-Q1 cases have the
-// given containment durations; every case was ingested at ingestHours
-// after the detection instant (the default survival snapshot).
+// given containment durations; every case was ingested ingestHours after
+// 2024-02-01 00:00 UTC (the default survival snapshot).
 func openDurations(t *testing.T, ingestHours float64, cs ...durationCase) *pirsql.DB {
 	t.Helper()
 	return openDurationsAt(t, ":memory:", ingestHours, cs...)
@@ -36,12 +37,13 @@ func openDurationsAt(t *testing.T, path string, ingestHours float64, cs ...durat
 	t.Cleanup(func() { db.Close() })
 	var vals []string
 	for i, c := range cs {
-		contained, status := fmt.Sprintf("TIMESTAMPTZ '2024-02-01 00:00:00Z' + to_microseconds(CAST(%v * 3600e6 AS BIGINT))", c.hours), "'closed'"
+		detected := fmt.Sprintf("TIMESTAMPTZ '2024-02-01 00:00:00Z' + to_microseconds(CAST(%v * 3600e6 AS BIGINT))", c.start)
+		contained, status := fmt.Sprintf("%s + to_microseconds(CAST(%v * 3600e6 AS BIGINT))", detected, c.hours), "'closed'"
 		if c.open {
 			contained, status = "NULL", "'open'"
 		}
-		vals = append(vals, fmt.Sprintf(`('t', 'C%d', %s, false, TIMESTAMPTZ '2024-02-01 00:00:00Z', %s,
-			'h', 'a.jsonl', 's', 'jsonl', TIMESTAMPTZ '2024-02-01 00:00:00Z' + to_microseconds(CAST(%v * 3600e6 AS BIGINT)))`, i, status, contained, ingestHours))
+		vals = append(vals, fmt.Sprintf(`('t', 'C%d', %s, false, %s, %s,
+			'h', 'a.jsonl', 's', 'jsonl', TIMESTAMPTZ '2024-02-01 00:00:00Z' + to_microseconds(CAST(%v * 3600e6 AS BIGINT)))`, i, status, detected, contained, ingestHours))
 	}
 	if _, err := db.ExecContext(ctx, `INSERT INTO store.cases (source, case_id, status, excluded, detected_at, contained_at,
 		content_sha256, source_file, source_sha256, source_format, ingested_at) VALUES `+strings.Join(vals, ",\n")); err != nil {
@@ -72,7 +74,9 @@ func TestMetricSurvival(t *testing.T) {
 		// are at risk: S(1) = 3/4, S(2) = 3/4 · 2/3 = 1/2 exactly, a flat
 		// step: median = (2 + 3) / 2 = 2.5 (censoring first would give
 		// S(2) = 3/8 and a median of 2). S(3) = 0: p90 = 3.
-		{"TieEventBeforeCensoring", 2, []durationCase{ev(1), ev(2), cen(2), ev(3)}, "4 | 3 | 1 | 2.5 | 3 | true | true"},
+		// (The open case is detected 1 h after the others and the snapshot is
+		// at 3 h, so it is censored at 2 h while the 3 h event is known.)
+		{"TieEventBeforeCensoring", 3, []durationCase{ev(1), ev(2), {open: true, start: 1}, ev(3)}, "4 | 3 | 1 | 2.5 | 3 | true | true"},
 		// Nothing reached: S = 1 throughout; the bound is the longest
 		// follow-up (10 h): "> 10 h".
 		{"AllCensored", 10, []durationCase{cen(10), cen(10), cen(10)}, "3 | 0 | 3 | 10 | 10 | false | false"},
@@ -112,6 +116,16 @@ func TestMetricSurvival(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkRows(t, analyticsRows(t, db, q), []string{"1 | 1 | 0 | 4 | 4 | true | true"})
+	})
+
+	t.Run("EndAfterSnapshot", func(t *testing.T) {
+		// Snapshot 5 h after detection: the case contained at 8 h was
+		// still open then, censored at 5 h; the 3 h one is an event.
+		// S(3) = 1/2 exactly, no later event: median 3 h.
+		db := openDurations(t, 100, ev(3), ev(8))
+		checkRows(t, analyticsRows(t, db, `SELECT n, events, censored, km_median_hours, median_reached
+			FROM metric_survival('[{"metric":"contain","start":"detection","end":"containment"}]', 'detection',
+			TIMESTAMPTZ '2024-02-01 05:00:00Z')`), []string{"2 | 1 | 1 | 3 | true"})
 	})
 
 	t.Run("AsOfSetting", func(t *testing.T) {

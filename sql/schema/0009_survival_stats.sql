@@ -29,7 +29,8 @@ CREATE MACRO survival_snapshot() AS
 
 -- metric_survival(defs_json, cohort, snapshot): per quarter and metric, the
 -- Kaplan–Meier median and 90th percentile of the duration, counting open
--- cases as censored at snapshot. n = events + censored; a closed case
+-- cases as censored at snapshot (and cases that reached the end milestone
+-- only after the snapshot, for a snapshot in the past). n = events + censored; a closed case
 -- without the end milestone stays excluded (missing_end), as does an open
 -- case whose start is after the snapshot.
 CREATE MACRO metric_survival(defs_json, cohort, snapshot) AS TABLE
@@ -50,13 +51,15 @@ WITH d AS (
     FROM c CROSS JOIN d
     WHERE c.quarter IS NOT NULL
 ), obs AS (
+    -- an end after the snapshot (an --as-of in the past) was not known
+    -- then: censored at the snapshot like an open case
     SELECT quarter, metric,
-           CASE WHEN end_at IS NOT NULL THEN epoch(end_at) / 3600.0 - epoch(start_at) / 3600.0
+           CASE WHEN end_at <= snapshot::TIMESTAMPTZ THEN epoch(end_at) / 3600.0 - epoch(start_at) / 3600.0
                 ELSE epoch(snapshot::TIMESTAMPTZ) / 3600.0 - epoch(start_at) / 3600.0 END AS t,
-           end_at IS NOT NULL AS event
+           coalesce(end_at <= snapshot::TIMESTAMPTZ, false) AS event
     FROM o
     WHERE start_at IS NOT NULL
-      AND ((end_at IS NOT NULL AND end_at >= start_at)
+      AND ((end_at IS NOT NULL AND end_at >= start_at AND (end_at <= snapshot::TIMESTAMPTZ OR start_at <= snapshot::TIMESTAMPTZ))
            OR (end_at IS NULL AND status = 'open' AND start_at <= snapshot::TIMESTAMPTZ))
 ), steps AS (
     SELECT quarter, metric, t, count(*) FILTER (WHERE event) AS d, count(*) AS m
