@@ -142,9 +142,6 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 		}
 	}
 	r.Summary = summarize(r)
-	if r.Yardstick != nil {
-		r.Summary = append(r.Summary, r.Yardstick.Sentence)
-	}
 	return r, nil
 }
 

@@ -15,7 +15,9 @@ type statisticsView struct {
 	Quarter  string
 	Note     string
 	Sentence string
-	Rows     []statisticsRow
+	// Yardstick is the published-median sentence (Report.Yardstick).
+	Yardstick string
+	Rows      []statisticsRow
 }
 
 type statisticsRow struct {
@@ -34,7 +36,7 @@ func statisticsSection(r *analytics.Report) (template.HTML, error) {
 	if r.Statistics.Snapshot != nil {
 		snap = r.Statistics.Snapshot.Format("2 January 2006 15:04 MST")
 	}
-	v := statisticsView{Quarter: r.Quarter, Sentence: r.Statistics.Sentence,
+	v := statisticsView{Quarter: r.Quarter, Sentence: r.Statistics.Sentence, Yardstick: yardstickSentence(r),
 		Note: fmt.Sprintf("A median over completed cases leaves out the slow cases still open. The Kaplan–Meier median counts each open case as lasting at least until %s (\"> X\": longer than X). The interval holds the true median with at least 95%% confidence; p is the Mann–Whitney test against the other quarter: below %g the change is unlikely to be chance.",
 			snap, r.Statistics.Significance)}
 	for _, k := range r.KPIs {
@@ -76,6 +78,16 @@ const statisticsTmpl = `
     {{- if .Sentence}}
     <p class="note">{{.Sentence}}</p>
     {{- end}}
+    {{- if .Yardstick}}
+    <p class="note">{{.Yardstick}}</p>
+    {{- end}}
   </div>
 </section>
 `
+
+func yardstickSentence(r *analytics.Report) string {
+	if r.Yardstick == nil {
+		return ""
+	}
+	return r.Yardstick.Sentence
+}

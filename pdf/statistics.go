@@ -49,4 +49,8 @@ func (rp *report) statistics() {
 		rp.gap(1.5)
 		rp.paragraph(r.Statistics.Sentence, stBody)
 	}
+	if r.Yardstick != nil {
+		rp.gap(1.5)
+		rp.paragraph(r.Yardstick.Sentence, stBody)
+	}
 }

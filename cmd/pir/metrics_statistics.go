@@ -36,5 +36,8 @@ func writeStatisticsTable(w io.Writer, r *analytics.Report) error {
 	if r.Statistics.Sentence != "" {
 		fmt.Fprintln(w, r.Statistics.Sentence)
 	}
+	if r.Yardstick != nil {
+		fmt.Fprintln(w, r.Yardstick.Sentence)
+	}
 	return nil
 }
