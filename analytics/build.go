@@ -132,7 +132,7 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 		r.Quarters = append(r.Quarters, q.String())
 	}
 	steps := []func(context.Context, querier, *span, *Report) error{
-		buildMetrics, buildVolume, buildAgeing, buildRootCauses, buildRecurrences, buildAttack,
+		buildMetrics, buildStatistics, buildYardstickStep, buildVolume, buildAgeing, buildRootCauses, buildRecurrences, buildAttack,
 		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs, buildFreshness,
 		buildTargets, buildOverdueByOwner,
 	}

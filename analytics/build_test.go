@@ -127,32 +127,42 @@ func TestBuildMetrics(t *testing.T) {
 		equal(t, "contain series", series(r, "contain"), MetricSeries{Metric: "contain", Label: "Time to contain (MTTC)", Stats: []Stat{
 			// Z2 has no containment; the quarter has a case, so N = 0.
 			{Quarter: "2023-Q2", N: 0, Excluded: Excluded{MissingEnd: 1}, SmallSample: true},
-			{Quarter: "2023-Q3", N: 0, Excluded: Excluded{MissingEnd: 1}, SmallSample: true},
+			// O1 is open without containment: censored at the snapshot (the
+			// newest ingest, 10 May 2024), 252 d = 6048 h after detection.
+			{Quarter: "2023-Q3", N: 0, Excluded: Excluded{MissingEnd: 1}, SmallSample: true,
+				Survival: &Survival{N: 1, Censored: 1, Median: 6048, P90: 6048}},
 			// 4 h and 8 h: median 6, p90 = 4 + 0.9 × (8 − 4) = 7.6.
-			{Quarter: "2023-Q4", N: 2, Mean: f(6), Median: f(6), P90: f(7.6), Min: f(4), Max: f(8), SmallSample: true},
+			// Kaplan–Meier: S(4) = 1/2 exactly: (4 + 8)/2 = 6; S(8) = 0.
+			{Quarter: "2023-Q4", N: 2, Mean: f(6), Median: f(6), P90: f(7.6), Min: f(4), Max: f(8), SmallSample: true,
+				Survival: &Survival{N: 2, Events: 2, Median: 6, MedianReached: true, P90: 8, P90Reached: true}},
 			// 10, 10 (a tie), 20: median 10, p90 at rank 1.8 = 10 + 0.8 × 10 = 18;
 			// C4 out of order and C5 excluded are counted by reason.
 			{Quarter: "2024-Q1", N: 3, Mean: f(13.3333), Median: f(10), P90: f(18), Min: f(10), Max: f(20),
-				Excluded: Excluded{OutOfOrder: 1, ExcludedCase: 1}, SmallSample: true},
+				Excluded: Excluded{OutOfOrder: 1, ExcludedCase: 1}, SmallSample: true,
+				Survival: &Survival{N: 3, Events: 3, Median: 10, MedianReached: true, P90: 20, P90Reached: true}},
 		}})
 	})
 	t.Run("triage with a zero duration", func(t *testing.T) {
 		// C1 2 h, C2 0 h: median 1, p90 = 0 + 0.9 × 2 = 1.8.
 		equal(t, "triage 2024-Q1", series(r, "triage").Stats[3], Stat{Quarter: "2024-Q1", N: 2, Mean: f(1), Median: f(1), P90: f(1.8),
-			Min: f(0), Max: f(2), Excluded: Excluded{MissingEnd: 2, ExcludedCase: 1}, SmallSample: true})
+			Min: f(0), Max: f(2), Excluded: Excluded{MissingEnd: 2, ExcludedCase: 1}, SmallSample: true,
+			// C3, open without triage, censored at 2040 h (statistics_test.go)
+			Survival: &Survival{N: 3, Events: 2, Censored: 1, Median: 2, MedianReached: true, P90: 2040}})
 	})
 	t.Run("dwell one case", func(t *testing.T) {
 		equal(t, "dwell 2024-Q1", series(r, "dwell").Stats[3], Stat{Quarter: "2024-Q1", N: 1, Mean: f(120), Median: f(120), P90: f(120),
-			Min: f(120), Max: f(120), Excluded: Excluded{MissingStart: 3, ExcludedCase: 1}, SmallSample: true})
+			Min: f(120), Max: f(120), Excluded: Excluded{MissingStart: 3, ExcludedCase: 1}, SmallSample: true,
+			Survival: &Survival{N: 1, Events: 1, Median: 120, MedianReached: true, P90: 120, P90Reached: true}})
 	})
 	t.Run("kpi", func(t *testing.T) {
 		k := kpi(r, "contain")
 		if k.Previous == nil || k.Previous.Quarter != "2023-Q4" || k.YearAgo == nil || k.YearAgo.Quarter != "2023-Q1" || *k.YearAgo.Median != 30 {
 			t.Fatalf("kpi sides: got %+v", k)
 		}
-		// 2 and 3 cases, 1 and 3 a year apart: too few to call (neutral).
-		equal(t, "qoq", k.QoQ, Change{From: f(6), To: f(10), Abs: f(4), Pct: f(66.6667), Direction: "neutral"})
-		equal(t, "yoy", k.YoY, Change{From: f(30), To: f(10), Abs: f(-20), Pct: f(-66.6667), Direction: "neutral"})
+		// 2 and 3 cases, 1 and 3 a year apart: too few to call (neutral);
+		// p-values: statistics_test.go works them out.
+		equal(t, "qoq", k.QoQ, Change{From: f(6), To: f(10), Abs: f(4), Pct: f(66.6667), Direction: "neutral", PValue: f(0.138641)})
+		equal(t, "yoy", k.YoY, Change{From: f(30), To: f(10), Abs: f(-20), Pct: f(-66.6667), Direction: "neutral", PValue: f(0.345779)})
 		// 2023-Q4 had cases but no dwell: a Stat with N = 0, so no change.
 		d := kpi(r, "dwell")
 		if d.Previous == nil || d.Previous.N != 0 {
@@ -174,7 +184,9 @@ func TestBuildTimeZone(t *testing.T) {
 	// median (10 + 10) / 2 = 10; p90 at rank 2.7 = 10 + 0.7 × 10 = 17.
 	r := build(t, openSeeded(t, "America/New_York"), Options{})
 	equal(t, "contain 2024-Q1", series(r, "contain").Stats[3], Stat{Quarter: "2024-Q1", N: 4, Mean: f(10.5), Median: f(10), P90: f(17),
-		Min: f(2), Max: f(20), Excluded: Excluded{OutOfOrder: 1, ExcludedCase: 1}, SmallSample: true})
+		Min: f(2), Max: f(20), Excluded: Excluded{OutOfOrder: 1, ExcludedCase: 1}, SmallSample: true,
+		// KM: S(2) = 3/4, S(10) = 1/4: median 10; S(20) = 0
+		Survival: &Survival{N: 4, Events: 4, Median: 10, MedianReached: true, P90: 20, P90Reached: true}})
 	if r.Cases != 6 {
 		t.Errorf("cases: got %d, want 6", r.Cases)
 	}
@@ -203,7 +215,9 @@ func TestBuildClosureCohort(t *testing.T) {
 	// Closed in 2024-Q1: C1 (10 h), C2 (20 h), C4 (out of order), C5 (excluded).
 	r := build(t, openSeeded(t, "UTC"), Options{Cohort: "closure"})
 	equal(t, "contain 2024-Q1", series(r, "contain").Stats[3], Stat{Quarter: "2024-Q1", N: 2, Mean: f(15), Median: f(15), P90: f(19),
-		Min: f(10), Max: f(20), Excluded: Excluded{OutOfOrder: 1, ExcludedCase: 1}, SmallSample: true})
+		Min: f(10), Max: f(20), Excluded: Excluded{OutOfOrder: 1, ExcludedCase: 1}, SmallSample: true,
+		// KM: S(10) = 1/2 exactly: (10 + 20)/2 = 15 (open cases have no closure quarter)
+		Survival: &Survival{N: 2, Events: 2, Median: 15, MedianReached: true, P90: 20, P90Reached: true}})
 	if r.Cases != 4 || r.Cohort != "closure" {
 		t.Errorf("cases: got %d %s, want 4 closure", r.Cases, r.Cohort)
 	}
@@ -232,10 +246,15 @@ func TestBuildCustomDefinitions(t *testing.T) {
 	}
 	// C1 528 h, C2 96 h, C4 216 h: median 216, p90 = 216 + 0.8 × 312 = 465.6.
 	equal(t, "recover 2024-Q1", series(r, "recover").Stats[3], Stat{Quarter: "2024-Q1", N: 3, Mean: f(280), Median: f(216), P90: f(465.6),
-		Min: f(96), Max: f(528), Excluded: Excluded{MissingEnd: 1, ExcludedCase: 1}, SmallSample: true})
+		Min: f(96), Max: f(528), Excluded: Excluded{MissingEnd: 1, ExcludedCase: 1}, SmallSample: true,
+		// KM with C3 (open, no closure) censored at 2040 h: S(96) = 3/4,
+		// S(216) = 1/2 exactly: (216 + 528)/2 = 372, not the plain 216;
+		// S(528) = 1/4 and no later event: p90 not reached (> 2040 h).
+		Survival: &Survival{N: 4, Events: 3, Censored: 1, Median: 372, MedianReached: true, P90: 2040}})
 	// C1: compromise 5 Jan → containment 10 Jan 10:00 = 130 h.
 	equal(t, "comp_to_contain 2024-Q1", series(r, "comp_to_contain").Stats[3], Stat{Quarter: "2024-Q1", N: 1, Mean: f(130), Median: f(130), P90: f(130),
-		Min: f(130), Max: f(130), Excluded: Excluded{MissingStart: 3, ExcludedCase: 1}, SmallSample: true})
+		Min: f(130), Max: f(130), Excluded: Excluded{MissingStart: 3, ExcludedCase: 1}, SmallSample: true,
+		Survival: &Survival{N: 1, Events: 1, Median: 130, MedianReached: true, P90: 130, P90Reached: true}})
 	if r.Notable[0].Hours["comp_to_contain"] != 130 || r.Notable[0].Hours["recover"] != 528 {
 		t.Errorf("notable hours: got %v", r.Notable[0].Hours)
 	}

@@ -61,6 +61,14 @@ type Report struct {
 	Inputs       []InputFile   `json:"inputs"`
 	// Summary are the generated sentences of the executive summary.
 	Summary []string `json:"summary"`
+	// Statistics says how the survival estimates and tests were made.
+	Statistics Statistics `json:"statistics"`
+	// Yardstick sets the quarter's dwell median beside a published one;
+	// nil without a dwell metric.
+	Yardstick *Yardstick `json:"yardstick,omitempty"`
+	// Benchmark places the team's yearly medians in a VERIS reference
+	// (BuildBenchmark); nil unless a reference database is configured.
+	Benchmark *Benchmark `json:"benchmark,omitempty"`
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`
@@ -113,6 +121,14 @@ type Stat struct {
 	Max         *float64 `json:"max_hours"`
 	Excluded    Excluded `json:"excluded"`
 	SmallSample bool     `json:"small_sample"` // N < 5
+	// MedianCILow and MedianCIHigh bound the median with at least 95 %
+	// confidence (order statistics); nil below 6 counted cases.
+	MedianCILow  *float64 `json:"median_ci_low_hours"`
+	MedianCIHigh *float64 `json:"median_ci_high_hours"`
+	// Survival is the Kaplan–Meier estimate that also counts the open
+	// cases (censored at Report.Statistics.Snapshot); nil when no case has
+	// the start milestone.
+	Survival *Survival `json:"survival,omitempty"`
 }
 
 // Excluded counts the cases left out of a metric, by reason.
@@ -145,6 +161,10 @@ type Change struct {
 	// 5%, or fewer than 5 cases on a side) or "n/a" (a side is missing);
 	// see verdict.
 	Direction string `json:"direction"`
+	// PValue is the two-sided Mann–Whitney U p-value of the two quarters'
+	// durations (nil when a side has none): below 0.05 the change is
+	// unlikely to be chance.
+	PValue *float64 `json:"p_value"`
 }
 
 // Volume counts cases per quarter.

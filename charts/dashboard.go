@@ -90,6 +90,11 @@ type pageView struct {
 	// DetectionCoverage is the Sigma coverage section (coverageSection),
 	// empty unless the report has Coverage.
 	DetectionCoverage template.HTML
+	// Statistics is the open-cases-and-confidence section (statisticsSection).
+	Statistics template.HTML
+	// Benchmark is the VERIS benchmark section (benchmarkSection), empty
+	// unless the report has a Benchmark.
+	Benchmark template.HTML
 
 	CSP            string
 	CSS            template.CSS
@@ -225,6 +230,12 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
 	if v.DetectionCoverage, err = coverageSection(r); err != nil {
+		return nil, err
+	}
+	if v.Statistics, err = statisticsSection(r); err != nil {
+		return nil, err
+	}
+	if v.Benchmark, err = benchmarkSection(r); err != nil {
 		return nil, err
 	}
 	v.Findings = findingsTable(r)

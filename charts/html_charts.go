@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 
 	ec "github.com/go-echarts/go-echarts/v2/charts"
@@ -226,6 +227,7 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 			y := axisAt(m, "yAxis", 0)
 			y["type"], y["logBase"] = "log", 10
 		}
+		addYardstickLine(m, r, s.Metric, unit, unit.Value(slices.Max(tr.hours)))
 	})
 	return cv, err
 }

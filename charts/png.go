@@ -28,6 +28,9 @@ type PNGOptions struct {
 	// Title is drawn above the plot when set. The PDF leaves it empty and
 	// prints the heading as text, which stays searchable.
 	Title string
+	// Reference, when set, is drawn by TrendPNG as a flat third line: a
+	// published median to read the team's against (Yardstick).
+	Reference *ReferenceLine
 }
 
 // ErrNoData is returned when a chart has nothing to draw; callers print a
@@ -240,11 +243,17 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 			top = math.Max(top, *v)
 		}
 	}
-	opt := gacharts.NewLineChartOptionWithData([][]float64{median, p90})
-	opt.Theme = p.theme([]gacharts.Color{colorNavy, colorSteel})
+	data, colors, names := [][]float64{median, p90}, []gacharts.Color{colorNavy, colorSteel}, []string{"median", "p90"}
+	if ref := o.Reference; ref != nil {
+		v := tr.unit.Value(ref.Hours)
+		data, colors, names = append(data, referenceSeries(len(quarters), v)), append(colors, colorReference), append(names, ref.Label)
+		top = math.Max(top, v)
+	}
+	opt := gacharts.NewLineChartOptionWithData(data)
+	opt.Theme = p.theme(colors)
 	opt.Padding = p.padding()
 	opt.Title = p.title()
-	opt.Legend = p.legend([]string{"median", "p90"})
+	opt.Legend = p.legend(names)
 	opt.XAxis = p.quarterAxis(quarters)
 	opt.XAxis.BoundaryGap = gacharts.Ptr(true)
 	opt.YAxis = []gacharts.YAxisOption{p.zeroAxis(tr.unit.Name(), top, false)}

@@ -281,6 +281,8 @@ type Change struct {
 	Pct  *float64
 	// Direction is "better", "worse", "neutral" or "n/a".
 	Direction string
+	// PValue is the change's two-sided test p-value (nil: not tested).
+	PValue *float64
 }
 
 // Unit is the unit a change is shown in: the unit the newer median is shown

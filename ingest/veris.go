@@ -255,6 +255,11 @@ func (d verisDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 		return nil, err
 	}
 	extra["industry"] = industry
+	size, err := d.text("victim.employee_count", victim["employee_count"])
+	if err != nil {
+		return nil, err
+	}
+	extra["employee_count"] = size // "1 to 10" … "Over 100000", "Small", "Large", "Unknown"
 	country, err := d.texts("victim.country", victim["country"])
 	if err != nil {
 		return nil, err

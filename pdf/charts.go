@@ -62,6 +62,7 @@ func renderCharts(r *analytics.Report) (*chartSet, error) {
 	var jobs []job
 	for i, s := range r.Metrics {
 		jobs = append(jobs, job{&cs.trends[i], tileW, tileH, func(o charts.PNGOptions) ([]byte, error) {
+			o.Reference = charts.YardstickReference(r, s.Metric)
 			return charts.TrendPNG(s, r.Quarters, o)
 		}})
 	}

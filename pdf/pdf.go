@@ -123,6 +123,8 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 
 	rep.summary()
 	rep.trends()
+	rep.statistics()
+	rep.benchmark()
 	rep.rootCauses()
 	rep.failedFixes()
 	rep.attack()

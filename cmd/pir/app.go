@@ -186,6 +186,7 @@ func commands(e *env) []*cli.Command {
 		exportCommand(e),
 		reviewCommand(e),
 		coverageCommand(e),
+		benchmarkCommand(e),
 		actionsCommand(e),
 	}
 	for _, c := range cmds {

@@ -36,6 +36,12 @@ type Config struct {
 	OutDir string `toml:"out_dir"`
 	// Rules is an optional folder of Sigma rules for the coverage section.
 	Rules string `toml:"rules"`
+	// ReferenceDB is an optional pir database loaded with VERIS data (the
+	// VCDB): pir run adds a benchmark section; Industry (a NAICS prefix)
+	// and OrgSize (small, large or a VERIS employee_count) narrow it.
+	ReferenceDB string `toml:"reference_db"`
+	Industry    string `toml:"industry"`
+	OrgSize     string `toml:"org_size"`
 
 	// Report settings of issue 15 (config_report.go, docs/metrics.md).
 	RecurrenceWindow string         `toml:"recurrence_window"`

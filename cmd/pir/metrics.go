@@ -32,6 +32,13 @@ eradicate, recover, resolve, close) can be redefined or extended with
 [[metric]] tables in --config, without touching SQL. Every output states the
 definitions it used; docs/metrics.md explains every number.
 
+Beside each completed-only median the table shows its 95% confidence
+interval, the Kaplan–Meier median that counts the cases still open (each as
+lasting at least until --as-of, by default the newest ingest time; "> X"
+when more are open than the median allows) with the number of open cases
+counted, and the Mann–Whitney p-value of each change (below 0.05: unlikely
+to be chance). docs/metrics.md explains them.
+
 --format table is for a terminal (medians first; * marks fewer than 5
 cases), json is the complete report model (the schema is in docs/metrics.md),
 csv is one row per metric and quarter. The lists that grow with the case
@@ -43,10 +50,11 @@ Examples:
    pir metrics                                   # the last complete quarter
    pir metrics --quarter 2024-Q1 --quarters 4
    pir metrics --quarter 2024-Q1 --tz America/New_York --cohort closure
+   pir metrics --quarter 2024-Q1 --as-of 2024-04-15   # open cases counted until then
    pir metrics --quarter 2024-Q1 --config pir.toml --format json > report.json
    pir metrics --quarter 2024-Q1 --format csv | column -s, -t`,
 		Flags: []cli.Flag{
-			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(),
+			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(), asOfFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, json or csv", EnvVars: []string{"PIR_METRICS_FORMAT"}},
 			&cli.IntFlag{Name: "list-limit", Value: analytics.DefaultListLimit, Usage: "at most `N` overdue items, notable cases and case IDs per technique or finding (-1: all)"},
 		},
@@ -156,6 +164,10 @@ func writeMetricsTable(w io.Writer, r *analytics.Report) error {
 		fmt.Fprintf(w, "* fewer than %d cases: too few to compare quarters\n", analytics.SmallSample)
 	}
 
+	fmt.Fprintln(w)
+	if err := writeStatisticsTable(w, r); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Median by quarter (n)")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

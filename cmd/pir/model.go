@@ -17,7 +17,8 @@ import (
 // from the database, where the session has merged the config's [[metric]]
 // tables in), then, with coverage, the detection-coverage section when
 // s.rules names a Sigma rules folder (pir report and run; pir metrics and
-// the email summary leave it out).
+// the email summary leave it out), and the benchmark section when
+// s.reference names a VERIS reference database.
 func buildModel(ctx context.Context, e *env, db *pirsql.DB, s *settings, coverage bool) (*analytics.Report, error) {
 	rep, err := analytics.Build(ctx, db, analytics.Options{
 		Quarter: s.reportQuarter(e.now()), Quarters: s.quarters, Cohort: s.cohort, Now: e.now, Version: version,
@@ -31,6 +32,11 @@ func buildModel(ctx context.Context, e *env, db *pirsql.DB, s *settings, coverag
 	}
 	if coverage && s.rules != "" {
 		if err := addCoverage(ctx, e, db, rep, s.rules); err != nil {
+			return nil, err
+		}
+	}
+	if coverage && s.reference != "" {
+		if rep.Benchmark, err = buildBenchmark(ctx, db, s); err != nil {
 			return nil, err
 		}
 	}

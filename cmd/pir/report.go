@@ -36,7 +36,7 @@ Examples:
    pir report --config pir.toml --html-only       # out_dir from the config
    pir report --db /var/lib/pir/pir.duckdb --cohort closure --pdf-only --out /srv/ir`,
 		Flags: []cli.Flag{
-			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(), rulesFlag(),
+			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(), asOfFlag(), rulesFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`, created if missing (default: out_dir from --config)", EnvVars: []string{"PIR_OUT"}},
 			&cli.BoolFlag{Name: "html-only", Usage: "write only the HTML dashboard"},
 			&cli.BoolFlag{Name: "pdf-only", Usage: "write only the PDF report"},

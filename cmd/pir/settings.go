@@ -41,6 +41,10 @@ type settings struct {
 	// database has some) an error instead of a warning: pir run without
 	// --allow-empty or allow_empty.
 	refuseEmpty bool
+	asOf        string // --as-of as RFC 3339; "" = the newest ingest time
+	reference   string // --reference or reference_db: VERIS reference database; "" = no benchmark
+	industry    string // benchmark: NAICS prefix
+	orgSize     string // benchmark: small, large or a VERIS employee_count
 
 	// given holds the settings with a flag default that a flag, its
 	// variable or the config set (ifGiven).
@@ -64,6 +68,7 @@ var sqlSettings = []struct {
 	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
 	{"recurrence_window", func(s *settings) string { return s.cfg.RecurrenceWindow }},
+	{"as_of", func(s *settings) string { return s.asOf }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
@@ -121,6 +126,11 @@ func resolveSettings(c *cli.Context, configQuarters bool) (*settings, error) {
 		}
 		s.quarter = pq.String()
 	}
+	if v := c.String("as-of"); has("as-of") && v != "" {
+		if s.asOf, err = parseAsOf(v, s.loc); err != nil {
+			return nil, usagef(s.try("--as-of 2024-04-15"), "--as-of %q: want an RFC 3339 time or a date (YYYY-MM-DD)", v)
+		}
+	}
 	s.cohort = "detection"
 	switch {
 	case has("cohort") && c.IsSet("cohort"):
@@ -154,6 +164,7 @@ func resolveSettings(c *cli.Context, configQuarters bool) (*settings, error) {
 	case configured && !has("out"):
 		s.outDir = cfg.resolve("out")
 	}
+	s.reference, s.industry, s.orgSize = benchmarkSettings(c, cfg)
 	switch {
 	case c.String("rules") != "":
 		s.rules = c.String("rules")
