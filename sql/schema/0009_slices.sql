@@ -1,0 +1,111 @@
+-- Sliced metrics and impact totals (issue 20): the quarterly durations by
+-- severity, category, team, business unit, tenant and detection source, and
+-- the impact figures per quarter. Same cohort, metric definitions and
+-- exclusions as the report's metrics; the cohort is the session's
+-- setting('cohort') (detection unless a config or --cohort says closure).
+
+INSERT INTO pir_settings VALUES
+    ('slice_min_cases', '5', 'a slice value (a team, a business unit, ...) with fewer counted cases of a metric in a quarter is folded into "other" in quarterly_metrics_by, the dashboard filters and the PDF tables (config slice_min_cases; 0 or 1 folds nothing)');
+
+-- slice_dimensions: the dimensions a metric is sliced by, in display order.
+CREATE VIEW slice_dimensions AS
+SELECT * FROM (VALUES (1, 'severity'), (2, 'category'), (3, 'team'), (4, 'business_unit'),
+                      (5, 'tenant'), (6, 'detection_source')) t(position, dimension);
+
+-- slice_observations(defs_json, cohort): metric_observations (0006) with one
+-- row per dimension: the case's value of it, 'unspecified' when it has none.
+CREATE MACRO slice_observations(defs_json, cohort) AS TABLE
+WITH v AS (
+    SELECT source, case_id,
+           coalesce(severity, 'unspecified') AS severity,
+           coalesce(category, 'unspecified') AS category,
+           coalesce(team, 'unspecified') AS team,
+           coalesce(business_unit, 'unspecified') AS business_unit,
+           coalesce(tenant, 'unspecified') AS tenant,
+           coalesce(detection_source, 'unspecified') AS detection_source
+    FROM store.cases
+), o AS (
+    SELECT o.quarter, o.metric, o.hours, o.exclusion,
+           v.severity, v.category, v.team, v.business_unit, v.tenant, v.detection_source
+    FROM metric_observations(defs_json, cohort) o
+    JOIN v ON v.source = o.source AND v.case_id = o.case_id
+)
+SELECT quarter, metric, hours, exclusion, dimension, value
+FROM (UNPIVOT o ON severity, category, team, business_unit, tenant, detection_source
+      INTO NAME dimension VALUE value);
+
+-- metric_slices(defs_json, cohort, min_n): per dimension, value, quarter and
+-- metric, the statistics of the counted durations. A value with fewer than
+-- min_n counted durations of the metric in the quarter is folded into
+-- 'other' (its observations pooled with the other small values', so
+-- other's median is the median of their durations, not of their medians);
+-- a value already called 'other' joins them. Summed over the values of a
+-- dimension, n is the n of quarterly_metrics.
+CREATE MACRO metric_slices(defs_json, cohort, min_n) AS TABLE
+WITH o AS (
+    SELECT * FROM slice_observations(defs_json, cohort)
+), k AS (
+    SELECT dimension, quarter, metric, value, count(hours) AS n
+    FROM o GROUP BY ALL
+), f AS (
+    SELECT o.dimension, o.quarter, o.metric, o.hours,
+           CASE WHEN k.n < min_n THEN 'other' ELSE o.value END AS value
+    FROM o JOIN k USING (dimension, quarter, metric, value)
+)
+SELECT dimension, value, quarter, metric,
+       count(hours) AS n,
+       avg(hours) AS mean_hours,
+       quantile_cont(hours, 0.5) AS median_hours,
+       quantile_cont(hours, 0.9) AS p90_hours
+FROM f
+GROUP BY ALL;
+
+-- quarterly_metrics_by(dimension, value, quarter, metric, n, mean_hours,
+-- median_hours, p90_hours): metric_slices with the session's metric
+-- definitions, cohort and setting('slice_min_cases'); 'other' and
+-- 'unspecified' sort last within a dimension.
+CREATE VIEW quarterly_metrics_by AS
+SELECT s.dimension, s.value, s.quarter, s.metric, s.n, s.mean_hours, s.median_hours, s.p90_hours
+FROM metric_slices(default_metric_defs(), coalesce(setting('cohort'), 'detection'),
+                   CAST(setting('slice_min_cases') AS INTEGER)) s
+JOIN slice_dimensions sd ON sd.dimension = s.dimension
+JOIN metric_definitions d ON d.metric = s.metric
+ORDER BY s.quarter, sd.position, s.value IN ('other', 'unspecified'), s.value = 'other', s.value, d.position;
+
+-- impact_cases(cohort): the cases of the cohort (excluded ones left out) that
+-- record any impact figure, with the figures.
+CREATE MACRO impact_cases(cohort) AS TABLE
+SELECT quarter, source, case_id, impact_records AS records, impact_cost AS cost,
+       impact_currency AS currency, impact_downtime_hours AS downtime_hours,
+       impact_regulator_notified AS regulator_notified,
+       impact_customers_notified AS customers_notified
+FROM cohort_cases(cohort)
+WHERE NOT excluded
+  AND (impact_records IS NOT NULL OR impact_cost IS NOT NULL OR impact_currency IS NOT NULL
+       OR impact_downtime_hours IS NOT NULL OR impact_regulator_notified IS NOT NULL
+       OR impact_customers_notified IS NOT NULL);
+
+-- quarterly_impact(quarter, cases, records, records_cases, downtime_hours,
+-- downtime_cases, regulator_notified, customers_notified): per quarter, the
+-- cases with any impact figure, the records exposed and the downtime summed
+-- over the cases that give them (records_cases, downtime_cases: how many
+-- did), and how many cases notified a regulator or customers. Costs are in
+-- quarterly_impact_cost: amounts in different currencies are not added.
+CREATE VIEW quarterly_impact AS
+SELECT quarter, count(*) AS cases,
+       sum(records) AS records, count(records) AS records_cases,
+       sum(downtime_hours) AS downtime_hours, count(downtime_hours) AS downtime_cases,
+       count(*) FILTER (WHERE regulator_notified) AS regulator_notified,
+       count(*) FILTER (WHERE customers_notified) AS customers_notified
+FROM impact_cases(coalesce(setting('cohort'), 'detection'))
+GROUP BY quarter
+ORDER BY quarter;
+
+-- quarterly_impact_cost(quarter, currency, cases, cost): the cost per
+-- quarter and currency ('unspecified' for a cost without a currency).
+CREATE VIEW quarterly_impact_cost AS
+SELECT quarter, coalesce(currency, 'unspecified') AS currency, count(*) AS cases, sum(cost) AS cost
+FROM impact_cases(coalesce(setting('cohort'), 'detection'))
+WHERE cost IS NOT NULL
+GROUP BY ALL
+ORDER BY quarter, cost DESC, currency;
