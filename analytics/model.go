@@ -64,6 +64,10 @@ type Report struct {
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`
+	// Slices split the durations by severity, category, team, business
+	// unit, tenant and detection source, with impact totals and detection
+	// shares (analytics/slices.go).
+	Slices *Slices `json:"slices,omitempty"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.

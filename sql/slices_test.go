@@ -3,6 +3,8 @@ package sql_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"testing"
 
 	pirsql "github.com/pirhq/pir/sql"
@@ -107,10 +109,24 @@ func TestQuarterlyMetricsBy(t *testing.T) {
 		})
 		checkRows(t, analyticsRows(t, db, `
 			SELECT count(*) FROM (
-				SELECT dimension, quarter, metric, sum(n) AS n FROM metric_slices(default_metric_defs(), 'detection', 0)
+				SELECT dimension, quarter, metric, sum(n) AS n FROM metric_slices(default_metric_defs(), 'detection', 0, 100)
 				WHERE n < 2 GROUP BY ALL) u
 			FULL JOIN (SELECT * FROM quarterly_metrics_by WHERE value = 'other') f USING (dimension, quarter, metric)
 			WHERE u.n IS DISTINCT FROM f.n`), []string{"0"})
+	})
+
+	t.Run("MaxValues", func(t *testing.T) {
+		// Two named values at most: red (3 + C1's 1 in 2024-Q2) and blue
+		// (2) stay, green joins other.
+		mx := openSliceDB(t, pirsql.Session{Settings: map[string]string{"slice_min_cases": "0", "slice_max_values": "2"}})
+		checkRows(t, analyticsRows(t, mx, `SELECT value, n FROM quarterly_metrics_by
+			WHERE quarter = '2024-Q1' AND metric = 'contain' AND dimension = 'team'`), []string{
+			"blue | 2", "red | 3", "other | 0",
+		})
+		checkRows(t, analyticsRows(t, mx, `SELECT value, n FROM quarterly_metrics_by
+			WHERE quarter = '2024-Q1' AND metric = 'contain' AND dimension = 'detection_source'`), []string{
+			"customer | 1", "internal | 3", "other | 1", // customer ties external-party (2 durations each) and wins by name
+		})
 	})
 
 	t.Run("ClosureCohort", func(t *testing.T) {
@@ -139,4 +155,48 @@ func TestQuarterlyImpact(t *testing.T) {
 		"2024-Q1 | USD | 1000",
 		"2024-Q2 | EUR | 300",
 	})
+}
+
+func TestSliceQueries(t *testing.T) {
+	ctx := context.Background()
+	db := openSliceDB(t, pirsql.Session{Settings: map[string]string{"slice_min_cases": "2"}})
+	defs, err := pirsql.MetricDefinitions(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pirsql.MetricSlices(ctx, db, pirsql.MetricStatsParams{Definitions: defs, Cohort: "detection", From: "2024-Q1", To: "2024-Q1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		if r.Dimension == "team" && r.Metric == "contain" {
+			med := "NULL"
+			if r.Median != nil {
+				med = strconv.FormatFloat(*r.Median, 'f', -1, 64)
+			}
+			got = append(got, r.Value+" | "+strconv.Itoa(r.N)+" | "+med)
+		}
+	}
+	// The same as quarterly_metrics_by (TestQuarterlyMetricsBy).
+	checkRows(t, got, []string{"blue | 2 | 15", "red | 3 | 4", "other | 0 | NULL"})
+
+	tot, err := pirsql.ImpactTotals(ctx, db, "detection", "2024-Q1", "2024-Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tot) != 1 || tot[0].Cases != 3 || *tot[0].Records != 150 || tot[0].RecordsCases != 2 || *tot[0].DowntimeHours != 2 || tot[0].Regulator != 1 || tot[0].Customers != 1 {
+		t.Errorf("impact totals: got %+v", tot)
+	}
+	det, err := pirsql.DetectionSources(ctx, db, "detection", "2024-Q1", "2024-Q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// X1 is excluded: 3 internal (A1, A2, A4).
+	if want := []pirsql.DetectionSourceRow{{"2024-Q1", "internal", 3}, {"2024-Q1", "customer", 1}, {"2024-Q1", "external-party", 1}, {"2024-Q1", "unspecified", 1}}; !reflect.DeepEqual(det, want) {
+		t.Errorf("detection sources: got %v, want %v", det, want)
+	}
+	if n, err := pirsql.SliceMinCases(ctx, db); err != nil || n != 2 {
+		t.Errorf("slice_min_cases: got %d, %v, want 2", n, err)
+	}
 }

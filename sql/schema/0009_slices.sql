@@ -5,7 +5,8 @@
 -- setting('cohort') (detection unless a config or --cohort says closure).
 
 INSERT INTO pir_settings VALUES
-    ('slice_min_cases', '5', 'a slice value (a team, a business unit, ...) with fewer counted cases of a metric in a quarter is folded into "other" in quarterly_metrics_by, the dashboard filters and the PDF tables (config slice_min_cases; 0 or 1 folds nothing)');
+    ('slice_min_cases', '5', 'a slice value (a team, a business unit, ...) with fewer counted cases of a metric in a quarter is folded into "other" in quarterly_metrics_by, the dashboard filters and the PDF tables (config slice_min_cases; 0 or 1 folds nothing)'),
+    ('slice_max_values', '12', 'the most values of one dimension shown by name (those with the most counted durations over all quarters); the rest are folded into "other" (config slice_max_values)');
 
 -- slice_dimensions: the dimensions a metric is sliced by, in display order.
 CREATE VIEW slice_dimensions AS
@@ -34,23 +35,30 @@ SELECT quarter, metric, hours, exclusion, dimension, value
 FROM (UNPIVOT o ON severity, category, team, business_unit, tenant, detection_source
       INTO NAME dimension VALUE value);
 
--- metric_slices(defs_json, cohort, min_n): per dimension, value, quarter and
--- metric, the statistics of the counted durations. A value with fewer than
--- min_n counted durations of the metric in the quarter is folded into
--- 'other' (its observations pooled with the other small values', so
--- other's median is the median of their durations, not of their medians);
--- a value already called 'other' joins them. Summed over the values of a
--- dimension, n is the n of quarterly_metrics.
-CREATE MACRO metric_slices(defs_json, cohort, min_n) AS TABLE
+-- metric_slices(defs_json, cohort, min_n, max_values): per dimension,
+-- value, quarter and metric, the statistics of the counted durations. A
+-- value is folded into 'other' where it has fewer than min_n counted
+-- durations of the metric in the quarter, and everywhere when it is not
+-- among the max_values values of its dimension with the most counted
+-- durations over all quarters and metrics (ties by name). Folded
+-- observations are pooled (other's median is the median of their
+-- durations, not of their medians); a value already called 'other' joins
+-- them. Summed over the values of a dimension, n is quarterly_metrics' n.
+CREATE MACRO metric_slices(defs_json, cohort, min_n, max_values) AS TABLE
 WITH o AS (
     SELECT * FROM slice_observations(defs_json, cohort)
 ), k AS (
     SELECT dimension, quarter, metric, value, count(hours) AS n
     FROM o GROUP BY ALL
+), r AS (
+    SELECT dimension, value,
+           row_number() OVER (PARTITION BY dimension ORDER BY sum(n) DESC, value) AS rank
+    FROM k GROUP BY dimension, value
 ), f AS (
     SELECT o.dimension, o.quarter, o.metric, o.hours,
-           CASE WHEN k.n < min_n THEN 'other' ELSE o.value END AS value
+           CASE WHEN k.n < min_n OR r.rank > max_values THEN 'other' ELSE o.value END AS value
     FROM o JOIN k USING (dimension, quarter, metric, value)
+           JOIN r USING (dimension, value)
 )
 SELECT dimension, value, quarter, metric,
        count(hours) AS n,
@@ -62,12 +70,14 @@ GROUP BY ALL;
 
 -- quarterly_metrics_by(dimension, value, quarter, metric, n, mean_hours,
 -- median_hours, p90_hours): metric_slices with the session's metric
--- definitions, cohort and setting('slice_min_cases'); 'other' and
+-- definitions, cohort and setting('slice_min_cases'),
+-- setting('slice_max_values'); 'other' and
 -- 'unspecified' sort last within a dimension.
 CREATE VIEW quarterly_metrics_by AS
 SELECT s.dimension, s.value, s.quarter, s.metric, s.n, s.mean_hours, s.median_hours, s.p90_hours
 FROM metric_slices(default_metric_defs(), coalesce(setting('cohort'), 'detection'),
-                   CAST(setting('slice_min_cases') AS INTEGER)) s
+                   CAST(setting('slice_min_cases') AS INTEGER),
+                   CAST(setting('slice_max_values') AS INTEGER)) s
 JOIN slice_dimensions sd ON sd.dimension = s.dimension
 JOIN metric_definitions d ON d.metric = s.metric
 ORDER BY s.quarter, sd.position, s.value IN ('other', 'unspecified'), s.value = 'other', s.value, d.position;
