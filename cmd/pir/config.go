@@ -39,7 +39,15 @@ type Config struct {
 
 	Sources []SourceConfig `toml:"source"`
 	Metrics []MetricConfig `toml:"metric"`
-	Email   EmailConfig    `toml:"email"`
+	// Reports are one report per client of a managed security provider
+	// (run_tenants.go); AllTenants keeps the report on every case too.
+	Reports    []TenantReport `toml:"report"`
+	AllTenants bool           `toml:"all_tenants_report"`
+	// SliceMinCases and SliceMaxValues fold small slice values into
+	// "other" (SQL settings slice_min_cases, slice_max_values).
+	SliceMinCases  *int        `toml:"slice_min_cases"`
+	SliceMaxValues *int        `toml:"slice_max_values"`
+	Email          EmailConfig `toml:"email"`
 
 	// Owners maps action-item owners as case exports write them to tracker
 	// accounts: "email" or "Display Name <email>" (pir actions --format
@@ -148,6 +156,9 @@ func loadConfig(path string) (*Config, error) {
 				return nil, fmt.Errorf("config %s: metric %q: %s %q: want one of %s", path, m.Name, end[0], end[1], strings.Join(analytics.Milestones, ", "))
 			}
 		}
+	}
+	if err := cfg.validateSlices(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)

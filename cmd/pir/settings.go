@@ -59,6 +59,8 @@ var sqlSettings = []struct {
 }{
 	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
+	{"slice_min_cases", func(s *settings) string { return optInt(s.cfg.SliceMinCases) }},
+	{"slice_max_values", func(s *settings) string { return optInt(s.cfg.SliceMaxValues) }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
