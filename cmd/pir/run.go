@@ -43,6 +43,12 @@ with code 3. Re-running a quarter is safe (ingest is idempotent, outputs are
 replaced); with --no-resend a quarter whose email was already sent (recorded
 in the database with its Message-ID, see the mail_log view) is skipped.
 
+A managed security provider adds a [[report]] table per client (tenant,
+name, organisation, marking, recipients): each client's dashboard and PDF
+are built from a copy of the database that holds only that client's cases,
+written to out_dir/<name>/ and emailed to its recipients; the report on
+every case only with all_tenants_report = true (docs/operations.md).
+
 --dry-run does everything except sending, and writes the message to
 out_dir/report-<Q>.eml to open in a mail client.
 
