@@ -1,5 +1,7 @@
 package display
 
+import "strings"
+
 // DimensionLabel names a slice dimension (quarterly_metrics_by's
 // dimension) for headings and filter controls: "business_unit" is
 // "Business unit".
@@ -35,7 +37,11 @@ func SliceValueLabel(dimension, value string, minCases int) string {
 	case "unspecified":
 		return "Unspecified"
 	}
-	if dimension == "detection_source" || dimension == "category" {
+	if dimension == "detection_source" {
+		w := Words(value)
+		return strings.ToUpper(w[:1]) + w[1:]
+	}
+	if dimension == "category" {
 		return Words(value)
 	}
 	return value
@@ -51,3 +57,19 @@ func DetectionShareSentence(internal, known int) string {
 	return Share(float64(internal)/float64(known)) + " of incidents with a known source were detected internally (" +
 		Count(internal) + " of " + Count(known) + ")"
 }
+
+// Money shows an amount with its currency code: "5,300 EUR"; amounts of
+// 1,000 and more have no decimals.
+func Money(amount float64, currency string) string {
+	s := Number(amount)
+	if amount >= 1000 || amount <= -1000 {
+		s = Count(int(Round(amount)))
+	}
+	if currency == "" || currency == "unspecified" {
+		return s + " (no currency)"
+	}
+	return s + " " + currency
+}
+
+// RecordsCount shows exposed records: "1,250 records".
+func RecordsCount(n int64) string { return Plural(int(n), "record", "records") }

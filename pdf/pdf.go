@@ -123,6 +123,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 
 	rep.summary()
 	rep.trends()
+	rep.slices()
 	rep.rootCauses()
 	rep.attack()
 	rep.coverage()
