@@ -114,4 +114,3 @@ func testFilters(t *testing.T, b *browser) {
 	}
 	b.checkClean(t, ev, true)
 }
-
