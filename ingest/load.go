@@ -227,7 +227,10 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 	if bomErr != nil {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: bomErr.Error()}
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
+	if isXLSXHead(head) && f.format != "" && f.format != "auto" && f.format != "servicenow" {
+		return nil, &RecordError{File: f.path, Ref: "1", Reason: "an Excel workbook (.xlsx): only --format servicenow reads Excel list exports; export CSV for --format " + f.format}
+	}
+	if bytes.IndexByte(head, 0) >= 0 && !isXLSXHead(head) {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: "NUL bytes: not a text file (UTF-16? save it as UTF-8)"}
 	}
 	br, head = crOnlyLines(br, head)
@@ -556,7 +559,7 @@ type inputFile struct {
 }
 
 // caseFileExt are the files a directory walk picks up.
-var caseFileExt = map[string]bool{".json": true, ".jsonl": true, ".ndjson": true, ".csv": true}
+var caseFileExt = map[string]bool{".json": true, ".jsonl": true, ".ndjson": true, ".csv": true, ".xlsx": true}
 
 // expandInputs resolves files and directories (walked recursively, in name
 // order, without following symlinks, hidden entries skipped).
@@ -639,7 +642,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 			return nil, err
 		}
 		if len(found) == 0 && !in.AllowEmpty {
-			return nil, fmt.Errorf("ingest %s: no case files (*.json, *.jsonl, *.ndjson, *.csv, and .gz) in this directory; pass --allow-empty if it may be empty", in.Path)
+			return nil, fmt.Errorf("ingest %s: no case files (*.json, *.jsonl, *.ndjson, *.csv, *.xlsx, and .gz) in this directory; pass --allow-empty if it may be empty", in.Path)
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
 		for _, f := range found {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Dependency-direction check (STYLE.md): charts, pdf, mail, tracker,
-# markdown and display never import ingest or database/sql; ingest and
+# markdown, confluence and display never import ingest or database/sql; ingest and
 # analytics never import each other; the DuckDB driver is imported only by
 # sql/; display imports no pir package; and only sql/ reads query columns
 # by position (each query's typed Go function lives next to it there), so a
@@ -21,7 +21,7 @@ denyDirect() { # package, forbidden import
     echo "depcheck: $1 must not import $2" >&2; fail=1
   fi
 }
-for p in charts pdf mail tracker markdown display; do
+for p in charts pdf mail tracker markdown confluence display; do
   [ -d "$p" ] || continue
   deny "$p" "$mod/ingest"; denyDirect "$p" "database/sql"
 done
