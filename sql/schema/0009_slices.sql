@@ -35,6 +35,51 @@ SELECT quarter, metric, hours, exclusion, dimension, value
 FROM (UNPIVOT o ON severity, category, team, business_unit, tenant, detection_source
       INTO NAME dimension VALUE value);
 
+-- slice_of(defs_json, cohort, min_n, max_values, dim): metric_slices for
+-- one dimension. One pass of metric_observations' rules over the cases (7
+-- rows a case), the dimension's value as a column, a small fold map, one
+-- GROUP BY: per dimension this costs about what quarterly_metrics does.
+CREATE MACRO slice_of(defs_json, cohort, min_n, max_values, dim) AS TABLE
+WITH d AS (
+    SELECT unnest(from_json(defs_json::VARCHAR,
+        '[{"metric":"VARCHAR","start":"VARCHAR","end":"VARCHAR"}]'), recursive := true)
+), c AS (
+    SELECT *, CASE cohort WHEN 'closure' THEN quarter_of(closed_at)
+                   ELSE quarter_of(coalesce(detected_at, compromise_at)) END AS quarter,
+           coalesce(CASE dim WHEN 'severity' THEN severity WHEN 'category' THEN category
+                             WHEN 'team' THEN team WHEN 'business_unit' THEN business_unit
+                             WHEN 'tenant' THEN tenant WHEN 'detection_source' THEN detection_source END,
+                    'unspecified') AS value
+    FROM store.cases
+), m AS (
+    SELECT c.quarter, d.metric, c.excluded, c.value,
+           milestone_at(d.start, c.compromise_at, c.detected_at, c.triaged_at, c.contained_at,
+                        c.eradicated_at, c.recovered_at, c.closed_at) AS start_at,
+           milestone_at(d."end", c.compromise_at, c.detected_at, c.triaged_at, c.contained_at,
+                        c.eradicated_at, c.recovered_at, c.closed_at) AS end_at
+    FROM c CROSS JOIN d
+    WHERE c.quarter IS NOT NULL
+), o AS (
+    -- metric_observations' rule (0006) for a counted duration
+    SELECT quarter, metric, value,
+           CASE WHEN NOT excluded AND end_at >= start_at
+                THEN epoch(end_at) / 3600.0 - epoch(start_at) / 3600.0 END AS hours
+    FROM m
+), k AS (
+    SELECT quarter, metric, value, count(hours) AS n FROM o GROUP BY ALL
+), r AS (
+    SELECT value, row_number() OVER (ORDER BY sum(n) DESC, value) AS rank FROM k GROUP BY value
+), fm AS (
+    SELECT k.quarter, k.metric, k.value,
+           CASE WHEN k.n < min_n OR r.rank > max_values THEN 'other' ELSE k.value END AS shown
+    FROM k JOIN r USING (value)
+)
+SELECT dim AS dimension, fm.shown AS value, o.quarter, o.metric,
+       count(o.hours) AS n, avg(o.hours) AS mean_hours,
+       quantile_cont(o.hours, 0.5) AS median_hours, quantile_cont(o.hours, 0.9) AS p90_hours
+FROM o JOIN fm USING (quarter, metric, value)
+GROUP BY fm.shown, o.quarter, o.metric;
+
 -- metric_slices(defs_json, cohort, min_n, max_values): per dimension,
 -- value, quarter and metric, the statistics of the counted durations. A
 -- value is folded into 'other' where it has fewer than min_n counted
@@ -45,84 +90,12 @@ FROM (UNPIVOT o ON severity, category, team, business_unit, tenant, detection_so
 -- durations, not of their medians); a value already called 'other' joins
 -- them. Summed over the values of a dimension, n is quarterly_metrics' n.
 CREATE MACRO metric_slices(defs_json, cohort, min_n, max_values) AS TABLE
-WITH d AS (
-    SELECT unnest(from_json(defs_json::VARCHAR,
-        '[{"metric":"VARCHAR","start":"VARCHAR","end":"VARCHAR"}]'), recursive := true)
-), c AS (
-    SELECT *, CASE cohort WHEN 'closure' THEN quarter_of(closed_at)
-                   ELSE quarter_of(coalesce(detected_at, compromise_at)) END AS quarter
-    FROM store.cases
-), m AS (
-    SELECT c.quarter, d.metric, c.excluded,
-           milestone_at(d.start, c.compromise_at, c.detected_at, c.triaged_at, c.contained_at,
-                        c.eradicated_at, c.recovered_at, c.closed_at) AS start_at,
-           milestone_at(d."end", c.compromise_at, c.detected_at, c.triaged_at, c.contained_at,
-                        c.eradicated_at, c.recovered_at, c.closed_at) AS end_at,
-           c.severity, c.category, c.team, c.business_unit, c.tenant, c.detection_source
-    FROM c CROSS JOIN d
-    WHERE c.quarter IS NOT NULL
-), o AS (
-    -- metric_observations (0006) with the case's six values as columns: the
-    -- same quarter, milestones and rule for a counted duration; 7 rows a
-    -- case, not 42, and no join back to the cases
-    SELECT quarter, metric,
-           CASE WHEN NOT excluded AND end_at >= start_at
-                THEN epoch(end_at) / 3600.0 - epoch(start_at) / 3600.0 END AS hours,
-           coalesce(severity, 'unspecified') AS severity,
-           coalesce(category, 'unspecified') AS category,
-           coalesce(team, 'unspecified') AS team,
-           coalesce(business_unit, 'unspecified') AS business_unit,
-           coalesce(tenant, 'unspecified') AS tenant,
-           coalesce(detection_source, 'unspecified') AS detection_source
-    FROM m
-), g AS (
-    SELECT quarter, metric, severity, category, team, business_unit, tenant, detection_source,
-           grouping(severity, category, team, business_unit, tenant, detection_source) AS gid,
-           count(hours) AS n
-    FROM o
-    GROUP BY GROUPING SETS ((quarter, metric, severity), (quarter, metric, category), (quarter, metric, team),
-                            (quarter, metric, business_unit), (quarter, metric, tenant), (quarter, metric, detection_source))
-), k AS (
-    -- counted durations per dimension, value, quarter and metric
-    SELECT CASE gid WHEN 31 THEN 'severity' WHEN 47 THEN 'category' WHEN 55 THEN 'team'
-                    WHEN 59 THEN 'business_unit' WHEN 61 THEN 'tenant' ELSE 'detection_source' END AS dimension,
-           coalesce(severity, category, team, business_unit, tenant, detection_source) AS value,
-           quarter, metric, n
-    FROM g
-), r AS (
-    SELECT dimension, value,
-           row_number() OVER (PARTITION BY dimension ORDER BY sum(n) DESC, value) AS rank
-    FROM k GROUP BY dimension, value
-), fm AS (
-    -- the fold map: what each value is shown as in each quarter and metric
-    SELECT k.dimension, k.value, k.quarter, k.metric,
-           CASE WHEN k.n < min_n OR r.rank > max_values THEN 'other' ELSE k.value END AS shown
-    FROM k JOIN r USING (dimension, value)
-), f AS (
-    SELECT o.quarter, o.metric, o.hours,
-           f1.shown AS severity, f2.shown AS category, f3.shown AS team,
-           f4.shown AS business_unit, f5.shown AS tenant, f6.shown AS detection_source
-    FROM o
-    JOIN fm f1 ON f1.dimension = 'severity' AND f1.value = o.severity AND f1.quarter = o.quarter AND f1.metric = o.metric
-    JOIN fm f2 ON f2.dimension = 'category' AND f2.value = o.category AND f2.quarter = o.quarter AND f2.metric = o.metric
-    JOIN fm f3 ON f3.dimension = 'team' AND f3.value = o.team AND f3.quarter = o.quarter AND f3.metric = o.metric
-    JOIN fm f4 ON f4.dimension = 'business_unit' AND f4.value = o.business_unit AND f4.quarter = o.quarter AND f4.metric = o.metric
-    JOIN fm f5 ON f5.dimension = 'tenant' AND f5.value = o.tenant AND f5.quarter = o.quarter AND f5.metric = o.metric
-    JOIN fm f6 ON f6.dimension = 'detection_source' AND f6.value = o.detection_source AND f6.quarter = o.quarter AND f6.metric = o.metric
-), s AS (
-    SELECT quarter, metric, severity, category, team, business_unit, tenant, detection_source,
-           grouping(severity, category, team, business_unit, tenant, detection_source) AS gid,
-           count(hours) AS n, avg(hours) AS mean_hours,
-           quantile_cont(hours, 0.5) AS median_hours, quantile_cont(hours, 0.9) AS p90_hours
-    FROM f
-    GROUP BY GROUPING SETS ((quarter, metric, severity), (quarter, metric, category), (quarter, metric, team),
-                            (quarter, metric, business_unit), (quarter, metric, tenant), (quarter, metric, detection_source))
-)
-SELECT CASE gid WHEN 31 THEN 'severity' WHEN 47 THEN 'category' WHEN 55 THEN 'team'
-                WHEN 59 THEN 'business_unit' WHEN 61 THEN 'tenant' ELSE 'detection_source' END AS dimension,
-       coalesce(severity, category, team, business_unit, tenant, detection_source) AS value,
-       quarter, metric, n, mean_hours, median_hours, p90_hours
-FROM s;
+SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'severity')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'category')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'team')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'business_unit')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'tenant')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'detection_source');
 
 -- quarterly_metrics_by(dimension, value, quarter, metric, n, mean_hours,
 -- median_hours, p90_hours): metric_slices with the session's metric
