@@ -93,6 +93,10 @@ type Report struct {
 	P90Regressions []P90Regression `json:"p90_regressions"`
 	// Decisions are the "Decisions needed" box: rule-based, never invented.
 	Decisions []Decision `json:"decisions"`
+	// Slices split the durations by severity, category, team, business
+	// unit, tenant and detection source, with impact totals and detection
+	// shares (analytics/slices.go).
+	Slices *Slices `json:"slices,omitempty"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.

@@ -63,6 +63,7 @@ type pageView struct {
 
 	KPIs       []kpiTile
 	Trends     []*chartView
+	Slices     *slicesView // filters over the trends (dashboard_slices.go)
 	Volume     *chartView
 	Ageing     *chartView
 	RootCauses *chartView
@@ -202,6 +203,9 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 		v.Trends = append(v.Trends, c)
 	}
 	var err error
+	if v.Slices, err = sliceFilters(r, v.Trends); err != nil {
+		return nil, err
+	}
 	build := []struct {
 		dst **chartView
 		fn  func() (*chartView, error)

@@ -24,6 +24,8 @@ var (
 	echartsJS string
 	//go:embed assets/dashboard.js
 	dashboardJS string
+	//go:embed assets/dashboard_filters.js
+	filtersJS string
 	//go:embed assets/dashboard.css
 	dashboardCSS string
 	//go:embed assets/dashboard.html.tmpl
@@ -77,13 +79,16 @@ func scriptHash(text string) string {
 func contentSecurityPolicy() string {
 	return strings.Join([]string{
 		"default-src 'none'",
-		"script-src " + scriptHash(inlineScript(echartsJS)) + " " + scriptHash(inlineScript(dashboardJS)),
+		"script-src " + scriptHash(inlineScript(echartsJS)) + " " + scriptHash(inlineScript(initJS())),
 		"style-src 'unsafe-inline'",
 		"img-src data:",
 		"base-uri 'none'",
 		"form-action 'none'",
 	}, "; ")
 }
+
+// initJS is pir's start-up script: the charts, then the filters.
+func initJS() string { return dashboardJS + "\n" + filtersJS }
 
 // renderPage executes the page template with the view.
 func renderPage(w io.Writer, v *pageView) error {
@@ -94,7 +99,7 @@ func renderPage(w io.Writer, v *pageView) error {
 	v.CSP = contentSecurityPolicy()
 	v.CSS = template.CSS(dashboardCSS)
 	v.EChartsJS = template.JS(inlineScript(echartsJS))
-	v.InitJS = template.JS(inlineScript(dashboardJS))
+	v.InitJS = template.JS(inlineScript(initJS()))
 	v.EChartsVersion = EChartsVersion
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, v); err != nil {

@@ -173,6 +173,8 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("Filters", func(t *testing.T) { testFilters(t, b) })
+
 	// The attack strings show as text and nothing runs: first as shipped
 	// (with the Content-Security-Policy), then with the policy bypassed, so
 	// the escaping alone is tested too.

@@ -337,7 +337,7 @@ func TestDashboardCSP(t *testing.T) {
 		t.Fatal("no Content-Security-Policy meta element")
 	}
 	csp := html.UnescapeString(m[1])
-	for _, want := range []string{"default-src 'none'", scriptHash(inlineScript(echartsJS)), scriptHash(inlineScript(dashboardJS)), "base-uri 'none'"} {
+	for _, want := range []string{"default-src 'none'", scriptHash(inlineScript(echartsJS)), scriptHash(inlineScript(initJS())), "base-uri 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)
 		}
@@ -349,7 +349,7 @@ func TestDashboardCSP(t *testing.T) {
 	}
 	// The hashes only match when the template puts the scripts verbatim
 	// between the tags.
-	for _, js := range []string{inlineScript(echartsJS), inlineScript(dashboardJS)} {
+	for _, js := range []string{inlineScript(echartsJS), inlineScript(initJS())} {
 		if strings.Contains(js, "\r") {
 			t.Error("inlined script keeps a CR: the browser's hash would differ")
 		}

@@ -125,6 +125,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.trends()
 	rep.statistics()
 	rep.benchmark()
+	rep.slices()
 	rep.rootCauses()
 	rep.failedFixes()
 	rep.attack()

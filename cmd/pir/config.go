@@ -53,7 +53,15 @@ type Config struct {
 
 	Sources []SourceConfig `toml:"source"`
 	Metrics []MetricConfig `toml:"metric"`
-	Email   EmailConfig    `toml:"email"`
+	// Reports are one report per client of a managed security provider
+	// (run_tenants.go); AllTenants keeps the report on every case too.
+	Reports    []TenantReport `toml:"report"`
+	AllTenants bool           `toml:"all_tenants_report"`
+	// SliceMinCases and SliceMaxValues fold small slice values into
+	// "other" (SQL settings slice_min_cases, slice_max_values).
+	SliceMinCases  *int        `toml:"slice_min_cases"`
+	SliceMaxValues *int        `toml:"slice_max_values"`
+	Email          EmailConfig `toml:"email"`
 
 	// Owners maps action-item owners as case exports write them to tracker
 	// accounts: "email" or "Display Name <email>" (pir actions --format
@@ -164,6 +172,9 @@ func loadConfig(path string) (*Config, error) {
 		}
 	}
 	if err := cfg.validateReport(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := cfg.validateSlices(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {

@@ -41,7 +41,10 @@ to be chance). docs/metrics.md explains them.
 
 --format table is for a terminal (medians first; * marks fewer than 5
 cases), json is the complete report model (the schema is in docs/metrics.md),
-csv is one row per metric and quarter. The lists that grow with the case
+csv is one row per metric and quarter. --by DIMENSION (severity, category,
+team, business_unit, tenant, detection_source) prints the durations of the
+cases with each value of it instead (the view quarterly_metrics_by), values
+with too few cases pooled as "other". The lists that grow with the case
 count (overdue items, notable cases, case IDs per technique and finding)
 stop at --list-limit entries, most important first; every total stays
 complete (pir actions and pir query give the full lists).
@@ -52,10 +55,13 @@ Examples:
    pir metrics --quarter 2024-Q1 --tz America/New_York --cohort closure
    pir metrics --quarter 2024-Q1 --as-of 2024-04-15   # open cases counted until then
    pir metrics --quarter 2024-Q1 --config pir.toml --format json > report.json
-   pir metrics --quarter 2024-Q1 --format csv | column -s, -t`,
+   pir metrics --quarter 2024-Q1 --format csv | column -s, -t
+   pir metrics --quarter 2024-Q1 --by team       # MTTx per team, with changes
+   pir metrics --by severity --format csv`,
 		Flags: []cli.Flag{
 			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(), asOfFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, json or csv", EnvVars: []string{"PIR_METRICS_FORMAT"}},
+			&cli.StringFlag{Name: "by", Usage: "split the durations by `DIMENSION`: " + strings.Join(sliceDimensions, ", ")},
 			&cli.IntFlag{Name: "list-limit", Value: analytics.DefaultListLimit, Usage: "at most `N` overdue items, notable cases and case IDs per technique or finding (-1: all)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -64,6 +70,9 @@ Examples:
 			case "table", "json", "csv":
 			default:
 				return usagef("pir metrics --format json", "--format %q: want table, json or csv", format)
+			}
+			if err := checkByDimension(c.String("by")); err != nil {
+				return err
 			}
 			s, err := resolveSettings(c, true)
 			if err != nil {
@@ -77,6 +86,9 @@ Examples:
 			rep, err := buildModel(c.Context, e, db, s, false)
 			if err != nil {
 				return err
+			}
+			if by := c.String("by"); by != "" {
+				return writeMetricsBy(e.stdout, rep, by, format)
 			}
 			switch format {
 			case "json":

@@ -115,6 +115,13 @@ func produceReport(ctx context.Context, e *env, db *pirsql.DB, s *settings, pub 
 type publication struct {
 	dir     string
 	pending []*pendingFile
+	parent  *publication // sub: stage into the parent's pending files
+}
+
+// sub publishes into the folder name of p's directory, committed and
+// discarded with p (pir run: one folder per client report).
+func (p *publication) sub(name string) *publication {
+	return &publication{dir: filepath.Join(p.dir, name), parent: p}
 }
 
 // newPublication publishes into dir, which the first stage creates if
@@ -133,7 +140,11 @@ func (p *publication) stage(name string, data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.pending = append(p.pending, f)
+	if p.parent != nil {
+		p.parent.pending = append(p.parent.pending, f)
+	} else {
+		p.pending = append(p.pending, f)
+	}
 	if _, err := f.Write(data); err != nil {
 		return "", err
 	}

@@ -60,6 +60,12 @@ stale, or the clock moved past the data) fails with exit 1 and one line
 naming the newest case and file, and sends nothing; --allow-empty (or
 allow_empty = true in the config) reports and sends it, saying it is empty.
 
+A managed security provider adds a [[report]] table per client (tenant,
+name, organisation, marking, recipients): each client's dashboard and PDF
+are built from a copy of the database that holds only that client's cases,
+written to out_dir/<name>/ and emailed to its recipients; the report on
+every case only with all_tenants_report = true (docs/operations.md).
+
 --dry-run does everything except sending, and writes the message to
 out_dir/report-<Q>.eml to open in a mail client.
 
@@ -129,7 +135,7 @@ Examples:
 			// SMTP settings are checked before any work, so a config
 			// mistake fails in a second, not after the report is rendered.
 			// A dry run only warns: it is how people test without secrets.
-			if len(s.cfg.Email.To) > 0 {
+			if len(s.cfg.Email.To) > 0 || s.cfg.tenantRecipients() {
 				r.srv, r.srvErr = smtpServer(c, e, s.cfg)
 				if r.srvErr != nil && !r.dryRun {
 					return r.srvErr
@@ -168,6 +174,7 @@ type quarterRun struct {
 	outputs   []string
 	messageID string
 	rcpts     int
+	sent      []string // Message-IDs of the clients' reports ([[report]])
 	// intent is the email as recorded in the outbox before sending;
 	// sentAt is when the server accepted it.
 	intent pirsql.MailRecord
@@ -214,13 +221,21 @@ func (r *quarterRun) run(ctx context.Context) error {
 	if err := r.step("ingest", func() ([]any, error) { return r.ingest(ctx, db) }); err != nil {
 		return err
 	}
-	rep, err := produceReport(ctx, r.e, db, s, r.pub, true, true, r.step)
-	if err != nil {
-		return err
+	var emailErr error
+	if s.cfg.allCases() {
+		rep, err := produceReport(ctx, r.e, db, s, r.pub, true, true, r.step)
+		if err != nil {
+			return err
+		}
+		emailErr = r.step("email", func() ([]any, error) { return r.email(ctx, db, rep) })
+		if emailErr != nil && r.maybeSent == "" {
+			return emailErr
+		}
 	}
-	emailErr := r.step("email", func() ([]any, error) { return r.email(ctx, db, rep) })
-	if emailErr != nil && r.maybeSent == "" {
-		return emailErr
+	if emailErr == nil {
+		if err := r.tenantReports(ctx, db); err != nil {
+			return err
+		}
 	}
 	pubErr := r.step("publish", func() ([]any, error) {
 		paths, err := r.pub.commit()
@@ -231,6 +246,8 @@ func (r *quarterRun) run(ctx context.Context) error {
 				err = fmt.Errorf("%w (the email %s was sent)", err, r.messageID)
 			case r.maybeSent != "":
 				err = fmt.Errorf("%w (the email %s may have been sent)", err, r.maybeSent)
+			case len(r.sent) > 0:
+				err = fmt.Errorf("%w (the clients' emails %s were sent)", err, strings.Join(r.sent, ", "))
 			}
 		}
 		// Recorded after the outputs are in place: a crash between the two
@@ -516,5 +533,8 @@ func (r *quarterRun) printSummary() {
 	}
 	if r.messageID != "" {
 		fmt.Fprintf(w, "%s: sent %s to %d recipient(s)\n", r.quarter, r.messageID, r.rcpts)
+	}
+	for _, id := range r.sent {
+		fmt.Fprintf(w, "%s: sent %s\n", r.quarter, id)
 	}
 }

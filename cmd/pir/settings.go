@@ -69,6 +69,8 @@ var sqlSettings = []struct {
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
 	{"recurrence_window", func(s *settings) string { return s.cfg.RecurrenceWindow }},
 	{"as_of", func(s *settings) string { return s.asOf }},
+	{"slice_min_cases", func(s *settings) string { return optInt(s.cfg.SliceMinCases) }},
+	{"slice_max_values", func(s *settings) string { return optInt(s.cfg.SliceMaxValues) }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
