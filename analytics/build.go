@@ -134,6 +134,7 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 	steps := []func(context.Context, querier, *span, *Report) error{
 		buildMetrics, buildVolume, buildAgeing, buildRootCauses, buildAttack,
 		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs,
+		buildLearning,
 	}
 	q := pirsql.Logged(tx, opts.Logger)
 	for _, step := range steps {

@@ -64,6 +64,9 @@ type Report struct {
 	// Coverage compares the quarter's incident techniques with a folder of
 	// Sigma rules (BuildCoverage); nil unless rules are configured.
 	Coverage *Coverage `json:"coverage,omitempty"`
+	// Learning is the lessons that keep coming back and the quality of the
+	// root-cause chains (buildLearning).
+	Learning *Learning `json:"learning,omitempty"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.
