@@ -3,6 +3,8 @@ package analytics
 import (
 	"context"
 
+	"github.com/pirhq/pir/display"
+
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -110,7 +112,7 @@ func buildLearning(ctx context.Context, q querier, sp *span, r *Report) error {
 		}
 		if row.Quarter == r.Quarter && row.Cases > 0 {
 			kind := RCAFindingKinds[row.Finding]
-			r.DataQuality.Findings = append(r.DataQuality.Findings, Finding{Kind: kind, Detail: row.Finding, Count: row.Cases, CaseIDs: row.CaseIDs, KindCases: row.Cases})
+			r.DataQuality.Findings = append(r.DataQuality.Findings, Finding{Kind: kind, Detail: display.RCADetail(row.Finding, row.MinWhys), Count: row.Cases, CaseIDs: row.CaseIDs, KindCases: row.Cases})
 		}
 	}
 	r.Learning = l

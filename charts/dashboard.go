@@ -86,6 +86,9 @@ type pageView struct {
 	// DetectionCoverage is the Sigma coverage section (coverageSection),
 	// empty unless the report has Coverage.
 	DetectionCoverage template.HTML
+	// Learning is "What we keep learning" (learningSection), empty unless
+	// the report has Learning.
+	Learning template.HTML
 
 	CSP            string
 	CSS            template.CSS
@@ -218,6 +221,9 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	}
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
+	if v.Learning, err = learningSection(r); err != nil {
+		return nil, err
+	}
 	if v.DetectionCoverage, err = coverageSection(r); err != nil {
 		return nil, err
 	}

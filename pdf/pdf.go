@@ -124,6 +124,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.summary()
 	rep.trends()
 	rep.rootCauses()
+	rep.lessons()
 	rep.attack()
 	rep.coverage()
 	rep.actionItems()

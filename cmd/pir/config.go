@@ -40,6 +40,8 @@ type Config struct {
 	Sources []SourceConfig `toml:"source"`
 	Metrics []MetricConfig `toml:"metric"`
 	Email   EmailConfig    `toml:"email"`
+	// Learning tunes the root-cause and blameless-language checks.
+	Learning LearningConfig `toml:"learning"`
 
 	// Owners maps action-item owners as case exports write them to tracker
 	// accounts: "email" or "Display Name <email>" (pir actions --format
@@ -150,6 +152,9 @@ func loadConfig(path string) (*Config, error) {
 		}
 	}
 	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := cfg.Learning.validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := cfg.Email.validate(); err != nil {

@@ -59,6 +59,7 @@ var sqlSettings = []struct {
 }{
 	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
+	{"rca_min_whys", func(s *settings) string { return s.cfg.Learning.minWhys() }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
@@ -199,6 +200,7 @@ func (s *settings) session() pirsql.Session {
 			sess.Settings[m.key] = v
 		}
 	}
+	sess.Tables = append(sess.Tables, s.cfg.Learning.tables()...)
 	for _, m := range s.cfg.Metrics {
 		sess.Metrics = append(sess.Metrics, pirsql.MetricDefinition{Name: m.Name, Label: m.Label, Start: m.Start, End: m.End})
 	}
