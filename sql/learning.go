@@ -77,3 +77,34 @@ func RCASummary(ctx context.Context, q Querier, p RCASummaryParams) ([]RCASummar
 		return stringList(ids, &r.CaseIDs)
 	})
 }
+
+//go:embed queries/review_learning.sql
+var reviewLearningSQL string
+
+//go:embed queries/review_playbooks.sql
+var reviewPlaybooksSQL string
+
+// ReviewFindingRow is one rca_findings row of a case.
+type ReviewFindingRow struct{ Finding, Detail string }
+
+// ReviewFindings runs queries/review_learning.sql for one case.
+func ReviewFindings(ctx context.Context, q Querier, k CaseKey) ([]ReviewFindingRow, error) {
+	return queryRows(ctx, q, "review_learning", reviewLearningSQL, []any{k.Source, k.CaseID}, func(s scanner, r *ReviewFindingRow) error {
+		return s.Scan(&r.Finding, &r.Detail)
+	})
+}
+
+// ReviewPlaybookRow is one playbook update of a case; Overdue is true when
+// it is open past its due date on the as-of date.
+type ReviewPlaybookRow struct {
+	Playbook, Change, Owner, Due, Status string
+	Overdue                              bool
+}
+
+// ReviewPlaybooks runs queries/review_playbooks.sql for one case on the
+// as-of date asOf (YYYY-MM-DD).
+func ReviewPlaybooks(ctx context.Context, q Querier, k CaseKey, asOf string) ([]ReviewPlaybookRow, error) {
+	return queryRows(ctx, q, "review_playbooks", reviewPlaybooksSQL, []any{k.Source, k.CaseID, asOf}, func(s scanner, r *ReviewPlaybookRow) error {
+		return s.Scan(&r.Playbook, &r.Change, &r.Owner, &r.Due, &r.Status, &r.Overdue)
+	})
+}

@@ -72,10 +72,10 @@ func TestRCAFindings(t *testing.T) {
 	db := openLearning(t)
 	got := analyticsRows(t, db, `SELECT case_id, quarter, finding, detail FROM rca_findings ORDER BY case_id, finding, detail`)
 	want := []string{
-		"L1 | 2024-Q4 | ends-at-person | The user opened an attachment from an unknown sender.",
+		"L1 | 2024-Q4 | ends-at-person | why 2: The user opened an attachment from an unknown sender.",
 		"L1 | 2024-Q4 | shallow | 2 whys",
-		"L2 | 2025-Q1 | ends-at-person | Priya Raman made the change.",
-		"L3 | 2025-Q1 | blame-language | careless (summary)",
+		"L2 | 2025-Q1 | ends-at-person | why 4: Priya Raman made the change.",
+		`L3 | 2025-Q1 | blame-language | "careless" in summary`,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("rca_findings:\ngot  %v\nwant %v", strings.Join(got, "\n     "), strings.Join(want, "\n     "))

@@ -145,10 +145,10 @@ SELECT source, case_id, replace(kind, '_', ' ') || ' ' || position, lesson FROM 
 --   setting('rca_min_whys'); detail "2 whys".
 -- * ends-at-person: the last why names a person: a role as a word after a
 --   determiner ("the user", "an analyst"; person_words, not followed by a
---   person_things word) or a name of case_people; detail is the why.
+--   person_things word) or a name of case_people; detail "why 4: <the why>".
 -- * blame-language: a blame_words term as words, or a blame_after_person
 --   term within the sentence after a person, in a why, the summary or a
---   lesson; detail "careless (why 5)".
+--   lesson; detail '"careless" in why 5'.
 CREATE VIEW rca_findings AS
 WITH c AS (
     SELECT source, case_id, excluded, root_cause_whys AS whys,
@@ -169,7 +169,7 @@ WITH c AS (
     FROM c
     WHERE has_root_cause AND len(coalesce(whys, [])) < coalesce(TRY_CAST(setting('rca_min_whys') AS INTEGER), 3)
     UNION ALL
-    SELECT t.source, t.case_id, 'ends-at-person', t.text
+    SELECT t.source, t.case_id, 'ends-at-person', t.place || ': ' || t.text
     FROM t JOIN c USING (source, case_id) CROSS JOIN re
     WHERE t.place = 'why ' || len(c.whys)
       AND (regexp_matches(t.norm, re.person)
@@ -179,8 +179,8 @@ WITH c AS (
                              OR regexp_matches(t.text, '(^|[^\p{L}])' || regexp_extract(p.name, '^\S+') || '($|[^\p{L}])'))))
     UNION ALL
     SELECT t.source, t.case_id, 'blame-language',
-           coalesce(nullif(regexp_extract(t.norm, re.blame, 1), ''),
-                    regexp_extract(t.norm, re.person || '[^.;!?]{0,40}' || re.after, 6)) || ' (' || t.place || ')'
+           '"' || coalesce(nullif(regexp_extract(t.norm, re.blame, 1), ''),
+                           regexp_extract(t.norm, re.person || '[^.;!?]{0,40}' || re.after, 6)) || '" in ' || t.place
     FROM t, re
     WHERE regexp_matches(t.norm, re.blame) OR regexp_matches(t.norm, re.person || '[^.;!?]{0,40}' || re.after)
 )
