@@ -67,9 +67,9 @@ func coverageSection(r *analytics.Report) (template.HTML, error) {
 	row := func(t analytics.CoverageTechnique, refs []analytics.CoverageRuleRef) coverageTechRow {
 		titles := make([]string, len(refs))
 		for i, x := range refs {
-			titles[i] = x.Title
+			titles[i] = display.RuleTitle(x.Title, x.Platform)
 			if x.Technique != "" && x.Technique != t.ID {
-				titles[i] = x.Technique + ": " + x.Title
+				titles[i] = x.Technique + ": " + titles[i]
 			}
 		}
 		name := t.Name

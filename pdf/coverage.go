@@ -97,7 +97,7 @@ func (rp *report) coverageTable(ts []analytics.CoverageTechnique, rulesTitle str
 		rs := rules(t)
 		titles := make([]string, 0, len(rs))
 		for _, r := range rs {
-			titles = append(titles, r.Title)
+			titles = append(titles, display.RuleTitle(r.Title, r.Platform))
 		}
 		ruleText := display.NoValue
 		if len(titles) > 0 {

@@ -27,15 +27,20 @@ type CoverageTechniqueRow struct {
 	Status  string   // active, deprecated, newer, unknown
 	Cases   int
 	CaseIDs []string
+	// Platforms are each case's platforms, by case reference.
+	Platforms map[string][]string
 }
 
 // CoverageTechniques runs queries/coverage_techniques.sql for the cohort's
 // quarters from through to, inclusive.
 func CoverageTechniques(ctx context.Context, q Querier, cohort, from, to string) ([]CoverageTechniqueRow, error) {
 	return queryRows(ctx, q, "coverage_techniques", coverageTechniquesSQL, []any{cohort, from, to}, func(s scanner, t *CoverageTechniqueRow) error {
-		var tactics, caseIDs string
-		if err := s.Scan(&t.Quarter, &t.ID, &t.Name, &tactics, &t.Parent, &t.Status, &t.Cases, &caseIDs); err != nil {
+		var tactics, caseIDs, platforms string
+		if err := s.Scan(&t.Quarter, &t.ID, &t.Name, &tactics, &t.Parent, &t.Status, &t.Cases, &caseIDs, &platforms); err != nil {
 			return err
+		}
+		if err := json.Unmarshal([]byte(platforms), &t.Platforms); err != nil {
+			return fmt.Errorf("technique %s: platforms: %w", t.ID, err)
 		}
 		if err := stringList(tactics, &t.Tactics); err != nil {
 			return fmt.Errorf("technique %s: tactics: %w", t.ID, err)

@@ -210,7 +210,7 @@ func relatedText(t analytics.CoverageTechnique) string {
 	}
 	parts := make([]string, len(t.Related))
 	for i, r := range t.Related {
-		parts[i] = r.Technique + ": " + r.Title
+		parts[i] = r.Technique + ": " + display.RuleTitle(r.Title, r.Platform)
 	}
 	return strings.Join(parts, "; ")
 }
