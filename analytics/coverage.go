@@ -71,6 +71,13 @@ type Coverage struct {
 	Inactive []coverage.Rule    `json:"inactive"`
 	Invalid  []coverage.Problem `json:"invalid"`
 
+	// Promised are the detection rules the trailing quarters' reviews
+	// recorded that the folder does not have (missing, or marked deployed
+	// but not found), newest quarter first; FollowThrough counts them all
+	// (buildPromised).
+	Promised      []PromisedRule    `json:"promised_not_found"`
+	FollowThrough RuleFollowThrough `json:"rule_follow_through"`
+
 	Matching string     `json:"matching"`
 	License  string     `json:"license"`
 	ATTACK   ATTACKInfo `json:"attack"`
@@ -244,6 +251,9 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 			c.Techniques, c.Covered, c.Related, c.Share = share.Techniques, share.Covered, share.Related, share.Share
 			c.Gaps = share.Techniques - share.Covered
 		}
+	}
+	if err := buildPromised(ctx, tx, sp, set, c); err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
 	}
 	for _, l := range [][]CoverageTechnique{c.GapList, c.CoveredList} {
 		sort.SliceStable(l, func(i, j int) bool {

@@ -25,3 +25,18 @@ func PlatformList(platforms []string) string {
 	}
 	return s
 }
+
+// PromisedResult words a promised rule's reconciliation result.
+func PromisedResult(result string) string {
+	switch result {
+	case "found":
+		return "in the rules folder"
+	case "missing":
+		return "missing"
+	case "deployed-not-found":
+		return "marked deployed, not in the folder"
+	case "retired":
+		return "retired"
+	}
+	return result
+}

@@ -71,3 +71,19 @@ func CoverageRuleTechniques(ctx context.Context, q Querier, ids []string) ([]Rul
 		return s.Scan(&r.ID, &r.CountsAs, &r.Name, &r.Known)
 	})
 }
+
+//go:embed queries/promised_rules.sql
+var promisedRulesSQL string
+
+// PromisedRuleRow is a detection rule a case's review recorded.
+type PromisedRuleRow struct {
+	Quarter, CaseRef, RuleID, Title, Status, SigmaID, Owner string
+}
+
+// PromisedRules runs queries/promised_rules.sql for the cohort's quarters
+// from through to, inclusive.
+func PromisedRules(ctx context.Context, q Querier, cohort, from, to string) ([]PromisedRuleRow, error) {
+	return queryRows(ctx, q, "promised_rules", promisedRulesSQL, []any{cohort, from, to}, func(s scanner, r *PromisedRuleRow) error {
+		return s.Scan(&r.Quarter, &r.CaseRef, &r.RuleID, &r.Title, &r.Status, &r.SigmaID, &r.Owner)
+	})
+}

@@ -36,6 +36,9 @@ type Config struct {
 	OutDir string `toml:"out_dir"`
 	// Rules is an optional folder of Sigma rules for the coverage section.
 	Rules string `toml:"rules"`
+	// RulesDir is the same as Rules, another name for it;
+	// give one of them.
+	RulesDir string `toml:"rules_dir"`
 
 	Sources []SourceConfig `toml:"source"`
 	Metrics []MetricConfig `toml:"metric"`
@@ -153,6 +156,12 @@ func loadConfig(path string) (*Config, error) {
 	}
 	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if cfg.Rules != "" && cfg.RulesDir != "" {
+		return nil, fmt.Errorf("config %s: rules and rules_dir: give one (they are the same setting)", path)
+	}
+	if cfg.Rules == "" {
+		cfg.Rules = cfg.RulesDir
 	}
 	if err := cfg.Learning.validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)

@@ -164,6 +164,19 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 		tw.Flush()
 	}
 
+	ft := c.FollowThrough
+	fmt.Fprintf(w, "\nRules the reviews promised: %s written in %s (%s deployed, %s proposed); in %s to %s %s found in the folder, %s missing, %s marked deployed but not found\n",
+		n(ft.Written), c.Quarter, n(ft.Deployed), n(ft.Proposed), c.Quarters[0], c.Quarter, n(ft.Found), n(ft.Missing), n(ft.DeployedNotFound))
+	if len(c.Promised) > 0 {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "QUARTER	CASE	RULE	TITLE	STATUS	OWNER	RESULT")
+		for _, p := range c.Promised {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Quarter, terminalText(p.CaseID, 40), terminalText(p.RuleID, 40), terminalText(display.OrNoValue(p.Title), 60),
+				display.OrNoValue(p.Status), terminalText(display.OrNoValue(p.Owner), 30), p.Result)
+		}
+		tw.Flush()
+	}
+
 	if len(c.Inactive) > 0 {
 		fmt.Fprintln(w, "\nInactive rules (deprecated or unsupported; not counted)")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
