@@ -22,7 +22,7 @@ func (rp *report) coverage() {
 	}
 	q := rp.quarter()
 	rp.heading("Detection engineering", fmt.Sprintf(
-		"ATT&CK techniques of the cases %s in %s against the Sigma rules in %s. Covered: a rule is tagged with the technique; related: a rule for its parent or a sub-technique only.",
+		"ATT&CK techniques of the cases %s in %s against the Sigma rules in %s. Covered: every case of the technique has a rule tagged with it for one of the case's platforms; related: a rule for another platform, or for its parent or a sub-technique only.",
 		rp.cohortVerb(), q, clean(c.RulesDir, rp.fs.regular, 120)))
 
 	gaps := tile{value: display.Count(c.Gaps), label: "techniques seen without a rule", color: colAccent}

@@ -27,8 +27,15 @@ left out; revoked IDs counted as MITRE's replacement):
 - the detection gaps: incident techniques with no rule, most cases first;
 - the covered techniques and their rules;
 - the share of the quarter's incident techniques covered, and its trend
-  over the trailing quarters (against the same rules).
+  over the trailing quarters (against the same rules);
+- the rules the reviews promised (detection_rules): written and deployed
+  this quarter, and those the folder does not have (by Sigma id, else by
+  title), with case and owner.
 
+A rule detects on the platform of its logsource (product windows: windows,
+aws: aws, ...). A technique counts as covered only when every case it was
+seen in has a rule for one of the case's platforms (or for any platform);
+a case without platforms matches by the technique alone (platform unknown).
 A rule covers the technique or sub-technique it is tagged with. As ATT&CK
 defines sub-techniques as specific ways of doing the parent, a rule tagged
 only with the parent (T1078) does not cover its sub-techniques (T1078.004),
