@@ -25,6 +25,22 @@ type Learning struct {
 	RootCauseQuality []RCAQuarter `json:"root_cause_quality"`
 	// MinWhys is the depth below which a chain is shallow (rca_min_whys).
 	MinWhys int `json:"min_whys"`
+	// Reviews say, per trailing quarter of closure, whether the closed
+	// cases' reviews were held and how soon (view review_timeliness).
+	Reviews []ReviewQuarter `json:"reviews"`
+	// ReviewWithinDays is the target (config review_within).
+	ReviewWithinDays float64 `json:"review_within_days"`
+}
+
+// ReviewQuarter is review timeliness for the cases closed in one quarter.
+type ReviewQuarter struct {
+	Quarter       string   `json:"quarter"`
+	ClosedCases   int      `json:"closed_cases"`
+	Reviewed      int      `json:"reviewed"`
+	WithinTarget  int      `json:"reviewed_within_target"`
+	MedianDays    *float64 `json:"median_days_to_review"`
+	ReviewedShare *float64 `json:"reviewed_share"`
+	OnTimeShare   *float64 `json:"on_time_share"` // within target / closed cases
 }
 
 // Lesson is one lesson group of the report quarter.
@@ -114,6 +130,26 @@ func buildLearning(ctx context.Context, q querier, sp *span, r *Report) error {
 			kind := RCAFindingKinds[row.Finding]
 			r.DataQuality.Findings = append(r.DataQuality.Findings, Finding{Kind: kind, Detail: display.RCADetail(row.Finding, row.MinWhys), Count: row.Cases, CaseIDs: row.CaseIDs, KindCases: row.Cases})
 		}
+	}
+	rt, err := pirsql.ReviewTimeliness(ctx, q, sp.first(), sp.last())
+	if err != nil {
+		return err
+	}
+	byQuarter := map[string]pirsql.ReviewTimelinessRow{}
+	l.ReviewWithinDays = 14
+	for _, row := range rt {
+		byQuarter[row.Quarter] = row
+		l.ReviewWithinDays = row.WithinDays
+	}
+	l.Reviews = make([]ReviewQuarter, 0, len(r.Quarters))
+	for _, quarter := range r.Quarters {
+		row := byQuarter[quarter]
+		rq := ReviewQuarter{Quarter: quarter, ClosedCases: row.ClosedCases, Reviewed: row.Reviewed, WithinTarget: row.ReviewedWithinTarget, MedianDays: roundPtr(row.MedianDays)}
+		if row.ClosedCases > 0 {
+			rq.ReviewedShare = ptr(round(float64(row.Reviewed) / float64(row.ClosedCases)))
+			rq.OnTimeShare = ptr(round(float64(row.ReviewedWithinTarget) / float64(row.ClosedCases)))
+		}
+		l.Reviews = append(l.Reviews, rq)
 	}
 	r.Learning = l
 	return nil

@@ -19,6 +19,13 @@ type learningView struct {
 	RCA              []rcaRow
 	ShallowHead      string
 	Findings         []display.RCAFinding
+	Reviews          []reviewRow
+	WithinHead       string
+}
+
+type reviewRow struct {
+	Quarter, Closed, Reviewed, Within, Median string
+	Current                                   bool
 }
 
 type lessonRow struct {
@@ -74,6 +81,13 @@ func learningSection(r *analytics.Report) (template.HTML, error) {
 	for _, x := range l.RootCauseQuality {
 		v.RCA = append(v.RCA, rcaRow{Quarter: x.Quarter, RootCauses: display.Count(x.RootCauses), Shallow: display.Count(x.Shallow),
 			EndsAtPerson: display.Count(x.EndsAtPerson), BlameLanguage: display.Count(x.BlameLanguage), Current: x.Quarter == r.Quarter})
+	}
+	v.WithinHead = display.WithinDays(l.ReviewWithinDays)
+	for _, x := range l.Reviews {
+		v.Reviews = append(v.Reviews, reviewRow{Quarter: x.Quarter, Closed: display.Count(x.ClosedCases),
+			Reviewed: display.Count(x.Reviewed) + " (" + display.Rate(x.ReviewedShare) + ")",
+			Within:   display.Count(x.WithinTarget) + " (" + display.Rate(x.OnTimeShare) + ")",
+			Median:   display.DaysPtr(x.MedianDays), Current: x.Quarter == r.Quarter})
 	}
 	tmpl, err := template.New("learning").Parse(learningTmpl)
 	if err != nil {
@@ -146,5 +160,21 @@ const learningTmpl = `
       </ul>
     </div>
   </div>
+  {{- if .Reviews}}
+  <div class="card table-card">
+    <h3>Were the reviews held?</h3>
+    <p class="sub">Closed cases of medium severity or worse by quarter of closure, exercises and false positives left out; reviewed: held or published with a meeting date</p>
+    <div class="table-wrap">
+      <table>
+        <thead><tr><th scope="col">Quarter closed</th><th scope="col" class="num">Closed cases</th><th scope="col" class="num">Reviewed</th><th scope="col" class="num">{{.WithinHead}}</th><th scope="col" class="num">Median to review</th></tr></thead>
+        <tbody>
+          {{- range .Reviews}}
+          <tr{{if .Current}} class="current"{{end}}><td>{{.Quarter}}</td><td class="num">{{.Closed}}</td><td class="num">{{.Reviewed}}</td><td class="num">{{.Within}}</td><td class="num">{{.Median}}</td></tr>
+          {{- end}}
+        </tbody>
+      </table>
+    </div>
+  </div>
+  {{- end}}
 </section>
 `

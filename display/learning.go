@@ -1,6 +1,9 @@
 package display
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // RCAFinding is how a root-cause quality finding (view rca_findings) is
 // called: Label heads a row, Prompt is the question a review facilitator
@@ -50,3 +53,9 @@ func RCADetail(finding string, minWhys int) string {
 
 // QuartersOf is "5 of 8" quarters.
 func QuartersOf(n, of int) string { return Count(n) + " of " + Count(of) }
+
+// WithinDays heads the on-time column: "Within 14 days" (a fraction as
+// given: "Within 0.5 days").
+func WithinDays(days float64) string {
+	return "Within " + strconv.FormatFloat(days, 'f', -1, 64) + " days"
+}

@@ -83,6 +83,34 @@ func (rp *report) lessons() {
 	rp.gap(1.5)
 	rp.paragraph("Cases counted in metrics. A chain that ends at a person (\"the user opened the attachment\") or judges one (\"careless\", \"should have\") "+
 		"stops the review where the organisation's part begins; the review pack puts these to the facilitator as questions, and the data-quality table in the appendix lists the cases.", stSmall)
+	rp.reviewsHeld(l)
+}
+
+// reviewsHeld is review timeliness per quarter of closure.
+func (rp *report) reviewsHeld(l *analytics.Learning) {
+	if len(l.Reviews) == 0 {
+		return
+	}
+	rp.subheading("Were the reviews held?", 40)
+	rows := make([]trow, 0, len(l.Reviews))
+	for _, x := range l.Reviews {
+		row := tr(td(x.Quarter), td(display.Count(x.ClosedCases)), td(display.Count(x.Reviewed)+" ("+display.Rate(x.ReviewedShare)+")"),
+			td(display.Count(x.WithinTarget)+" ("+display.Rate(x.OnTimeShare)+")"), td(display.DaysPtr(x.MedianDays)))
+		if x.Quarter == rp.r.Quarter {
+			bg := colPanel
+			row.bg = &bg
+		}
+		rows = append(rows, row)
+	}
+	rp.table([]column{
+		{title: "Quarter closed"},
+		{title: "Closed cases", w: 26, align: align.Right},
+		{title: "Reviewed", w: 30, align: align.Right},
+		{title: display.WithinDays(l.ReviewWithinDays), w: 32, align: align.Right},
+		{title: "Median to review", w: 30, align: align.Right},
+	}, rows)
+	rp.gap(1.5)
+	rp.paragraph("Closed cases of medium severity or worse (config review_min_severity), exercises and false positives left out. Reviewed: the review is held or published with a meeting date; the days count from closure to the meeting.", stSmall)
 }
 
 // lessonTable lists lesson groups: the theme or text with its texts under

@@ -108,3 +108,21 @@ func ReviewPlaybooks(ctx context.Context, q Querier, k CaseKey, asOf string) ([]
 		return s.Scan(&r.Playbook, &r.Change, &r.Owner, &r.Due, &r.Status, &r.Overdue)
 	})
 }
+
+//go:embed queries/review_timeliness.sql
+var reviewTimelinessSQL string
+
+// ReviewTimelinessRow is one quarter of closure of review_timeliness.
+type ReviewTimelinessRow struct {
+	Quarter                                     string
+	ClosedCases, Reviewed, ReviewedWithinTarget int
+	MedianDays                                  *float64
+	WithinDays                                  float64
+}
+
+// ReviewTimeliness runs queries/review_timeliness.sql.
+func ReviewTimeliness(ctx context.Context, q Querier, from, to string) ([]ReviewTimelinessRow, error) {
+	return queryRows(ctx, q, "review_timeliness", reviewTimelinessSQL, []any{from, to}, func(s scanner, r *ReviewTimelinessRow) error {
+		return s.Scan(&r.Quarter, &r.ClosedCases, &r.Reviewed, &r.ReviewedWithinTarget, &r.MedianDays, &r.WithinDays)
+	})
+}

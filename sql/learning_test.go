@@ -127,3 +127,35 @@ func TestBlamelessWording(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewTimeliness: closed cases of severity medium or worse, by the
+// quarter of closure. 2025-Q1: T1 (high) held 3 days after closure, T2
+// (medium) published, held 20 days after, T3 (critical) skipped, T4 (low)
+// not expected, T5 (high) excluded; 2025-Q2: T6 (medium) held the day
+// before closure (0 days). So 2025-Q1: 3 closed, 2 reviewed, 1 within 14
+// days, median 11.5 days; 2025-Q2: 1, 1, 1, 0.
+func TestReviewTimeliness(t *testing.T) {
+	ctx := context.Background()
+	db, err := pirsql.Open(ctx, ":memory:", pirsql.Options{TimeZone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `
+INSERT INTO store.cases (source, case_id, status, excluded, severity, detected_at, closed_at, review_status, review_held_at,
+    content_sha256, source_file, source_sha256, source_format, ingested_at) VALUES
+('pir', 'T1', 'closed', false, 'high', '2025-01-01 00:00:00Z', '2025-02-01 00:00:00Z', 'held', '2025-02-04 00:00:00Z', 'h', 'f', 'h', 'pir', '2025-08-01 00:00:00Z'),
+('pir', 'T2', 'closed', false, 'medium', '2025-01-01 00:00:00Z', '2025-02-01 00:00:00Z', 'published', '2025-02-21 00:00:00Z', 'h', 'f', 'h', 'pir', '2025-08-01 00:00:00Z'),
+('pir', 'T3', 'closed', false, 'critical', '2025-01-01 00:00:00Z', '2025-03-01 00:00:00Z', 'skipped', NULL, 'h', 'f', 'h', 'pir', '2025-08-01 00:00:00Z'),
+('pir', 'T4', 'closed', false, 'low', '2025-01-01 00:00:00Z', '2025-03-01 00:00:00Z', NULL, NULL, 'h', 'f', 'h', 'pir', '2025-08-01 00:00:00Z'),
+('pir', 'T5', 'closed', true, 'high', '2025-01-01 00:00:00Z', '2025-03-01 00:00:00Z', NULL, NULL, 'h', 'f', 'h', 'pir', '2025-08-01 00:00:00Z'),
+('pir', 'T6', 'closed', false, 'medium', '2025-04-01 00:00:00Z', '2025-04-10 00:00:00Z', 'held', '2025-04-09 00:00:00Z', 'h', 'f', 'h', 'pir', '2025-08-01 00:00:00Z')`)
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	got := analyticsRows(t, db, `SELECT * FROM review_timeliness ORDER BY quarter`)
+	want := []string{"2025-Q1 | 3 | 2 | 1 | 11.5", "2025-Q2 | 1 | 1 | 1 | 0"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("review_timeliness:\ngot  %v\nwant %v", got, want)
+	}
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	pirsql "github.com/pirhq/pir/sql"
 )
@@ -25,10 +27,24 @@ type LearningConfig struct {
 	// PersonThings make a role a thing when they follow it ("account":
 	// "the user account").
 	PersonThings []string `toml:"person_things"`
+	// ReviewWithin is how soon after closure a review should be held:
+	// "14d" (default) or a Go duration ("336h").
+	ReviewWithin string `toml:"review_within"`
+	// ReviewMinSeverity is the least severe closed case that should get a
+	// review (default medium).
+	ReviewMinSeverity string `toml:"review_min_severity"`
 }
 
 // validate checks the [learning] table.
 func (l *LearningConfig) validate() error {
+	if _, err := l.reviewWithinDays(); err != nil {
+		return err
+	}
+	switch l.ReviewMinSeverity {
+	case "", "critical", "high", "medium", "low", "informational":
+	default:
+		return fmt.Errorf("learning.review_min_severity %q: want critical, high, medium, low or informational", l.ReviewMinSeverity)
+	}
 	if l.MinWhys < 0 || l.MinWhys > 20 {
 		return fmt.Errorf("learning.min_whys %d: want 1 to 20", l.MinWhys)
 	}
@@ -51,6 +67,22 @@ func (l *LearningConfig) minWhys() string {
 		return ""
 	}
 	return fmt.Sprint(l.MinWhys)
+}
+
+// reviewWithinDays is review_within in days, "" when not set.
+func (l *LearningConfig) reviewWithinDays() (string, error) {
+	v := strings.TrimSpace(l.ReviewWithin)
+	if v == "" {
+		return "", nil
+	}
+	if d, ok := strings.CutSuffix(v, "d"); ok {
+		if n, err := strconv.ParseFloat(d, 64); err == nil && n > 0 {
+			return strconv.FormatFloat(n, 'f', -1, 64), nil
+		}
+	} else if dur, err := time.ParseDuration(v); err == nil && dur > 0 {
+		return strconv.FormatFloat(dur.Hours()/24, 'f', -1, 64), nil
+	}
+	return "", fmt.Errorf("learning.review_within %q: want days such as 14d or a Go duration such as 336h", l.ReviewWithin)
 }
 
 // tables are the word lists the config replaces, as session tables.

@@ -60,6 +60,8 @@ var sqlSettings = []struct {
 	{"cohort", func(s *settings) string { return s.ifGiven("cohort", s.cohort) }},
 	{"quarters", func(s *settings) string { return s.ifGiven("quarters", strconv.Itoa(s.quarters)) }},
 	{"rca_min_whys", func(s *settings) string { return s.cfg.Learning.minWhys() }},
+	{"review_within_days", func(s *settings) string { d, _ := s.cfg.Learning.reviewWithinDays(); return d }},
+	{"review_min_severity", func(s *settings) string { return s.cfg.Learning.ReviewMinSeverity }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)

@@ -186,3 +186,32 @@ WITH c AS (
 )
 SELECT f.case_id, f.source, c.quarter, c.excluded, f.finding, f.detail
 FROM f JOIN c USING (source, case_id);
+
+-- Review timeliness: were the reviews of the closed cases held, and within
+-- how long of closure.
+INSERT INTO pir_settings VALUES
+    ('review_within_days', '14', 'a review held within this many days of closure is on time in review_timeliness (config [learning] review_within)'),
+    ('review_min_severity', 'medium', 'the least severe closed case review_timeliness expects a review for (config [learning] review_min_severity)');
+
+-- review_timeliness: one row per quarter of closure with a closed case of
+-- severity setting('review_min_severity') or worse, excluded cases
+-- (exercises, tests, false positives) left out: closed_cases; reviewed,
+-- those whose review is held or published with a held_at;
+-- reviewed_within_target, those held at most setting('review_within_days')
+-- days after closure; median_days_to_review over the reviewed ones (a
+-- review held before closure counts 0 days).
+CREATE VIEW review_timeliness AS
+WITH c AS (
+    SELECT quarter_of(closed_at) AS quarter,
+           review_status IN ('held', 'published') AND review_held_at IS NOT NULL AS reviewed,
+           greatest(epoch(review_held_at) - epoch(closed_at), 0) / 86400.0 AS days
+    FROM cases
+    WHERE closed_at IS NOT NULL AND NOT excluded
+      AND severity_rank(severity) <= severity_rank(coalesce(setting('review_min_severity'), 'medium'))
+)
+SELECT quarter, count(*) AS closed_cases,
+       count(*) FILTER (WHERE reviewed) AS reviewed,
+       count(*) FILTER (WHERE reviewed AND days <= coalesce(TRY_CAST(setting('review_within_days') AS DOUBLE), 14)) AS reviewed_within_target,
+       median(days) FILTER (WHERE reviewed) AS median_days_to_review
+FROM c
+GROUP BY quarter;
