@@ -21,6 +21,26 @@ import (
 //go:embed readjson.sql
 var readJSONSQL string
 
+//go:embed bareload.sql
+var bareLoadSQL string
+
+// LoadBare loads the canonical JSONL file at path into db the way a user
+// would with DuckDB alone (bareload.sql: read_json with an explicit schema,
+// then CREATE TABLE … AS SELECT with unnest for the child lists), in one
+// transaction, and returns the number of cases. It validates, digests and
+// merges nothing: the floor for loading this data with DuckDB.
+func LoadBare(ctx context.Context, db *pirsql.DB, path string) (int64, error) {
+	q := strings.NewReplacer("{{path}}", quote(path)).Replace(bareLoadSQL)
+	if err := inTx(ctx, db, q); err != nil {
+		return 0, fmt.Errorf("bare load %s: %w", path, err)
+	}
+	n, err := pirsql.RowCount(ctx, db, "bare", "cases")
+	if err != nil {
+		return 0, fmt.Errorf("bare load: count: %w", err)
+	}
+	return n, nil
+}
+
 // LoadReadJSON loads the canonical JSONL file at path into db's store tables
 // with readjson.sql in one transaction, and returns the number of cases.
 // Like `pir ingest` it also digests the file for provenance.
@@ -30,22 +50,34 @@ func LoadReadJSON(ctx context.Context, db *pirsql.DB, path string) (int64, error
 		return 0, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	q := strings.NewReplacer("{{path}}", quote(path), "{{sha256}}", quote(sum)).Replace(readJSONSQL)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("baseline: begin: %w", err)
-	}
-	defer tx.Rollback() // after Commit: a no-op
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	if err := inTx(ctx, db, q); err != nil {
 		return 0, fmt.Errorf("baseline %s: %w", path, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("baseline: commit: %w", err)
 	}
 	n, err := pirsql.StoredCases(ctx, db)
 	if err != nil {
 		return 0, fmt.Errorf("baseline: count: %w", err)
 	}
 	return n, nil
+}
+
+// inTx runs the statements q in one transaction on one connection.
+func inTx(ctx context.Context, db *pirsql.DB, q string) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		conn.ExecContext(context.Background(), "ROLLBACK")
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // quote makes a SQL string literal.

@@ -36,8 +36,8 @@ func sampleFile(b *testing.B) string {
 }
 
 // BenchmarkIngest loads the same file into a fresh database with `pir
-// ingest`'s loader and with the read_json baseline, in the same run; compare
-// the cases/s of the two sub-benchmarks.
+// ingest`'s loader, the bare load and the read_json baseline, in the same
+// run; compare the cases/s of the sub-benchmarks.
 func BenchmarkIngest(b *testing.B) {
 	path := sampleFile(b)
 	st, err := os.Stat(path)
@@ -80,6 +80,15 @@ func BenchmarkIngest(b *testing.B) {
 			return err
 		})
 	})
+	b.Run("Bare", func(b *testing.B) {
+		run(b, func(db *pirsql.DB) error {
+			n, err := LoadBare(ctx, db, path)
+			if err == nil && n != benchCases {
+				b.Fatalf("loaded %d, want %d", n, benchCases)
+			}
+			return err
+		})
+	})
 	b.Run("ReadJSON", func(b *testing.B) {
 		run(b, func(db *pirsql.DB) error {
 			n, err := LoadReadJSON(ctx, db, path)
@@ -91,8 +100,10 @@ func BenchmarkIngest(b *testing.B) {
 	})
 }
 
-// TestReadJSONBaseline checks that the baseline fills the same tables with
-// the same counts as pir ingest, so the comparison is like for like.
+// TestReadJSONBaseline checks that the baselines load what pir ingest
+// loads: the read_json baseline the same tables with the same counts, the
+// bare load every field with the same counts, so the comparisons are like
+// for like.
 func TestReadJSONBaseline(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -157,5 +168,44 @@ func TestReadJSONBaseline(t *testing.T) {
 		if cb[k] != v {
 			t.Errorf("%s: baseline has %d rows, pir ingest %d", k, cb[k], v)
 		}
+	}
+
+	// The bare load reads every field into its own tables: the same number
+	// of cases and child rows as pir stores (techniques before pir makes
+	// them unique, so at least as many).
+	c, err := pirsql.Open(ctx, filepath.Join(dir, "c.duckdb"), pirsql.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := LoadBare(ctx, c, path); err != nil {
+		t.Fatal(err)
+	}
+	bare := map[string]int64{}
+	for _, tbl := range []string{"cases", "case_techniques", "action_items", "detection_rules", "playbook_updates", "root_cause_whys"} {
+		var n int64
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM bare."+tbl).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		bare[tbl] = n
+	}
+	var whys, impact, reviews int64
+	a.QueryRowContext(ctx, "SELECT coalesce(sum(len(root_cause_whys)), 0) FROM cases").Scan(&whys)
+	c.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE impact_records IS NOT NULL OR impact_cost IS NOT NULL OR impact_currency IS NOT NULL OR impact_downtime_hours IS NOT NULL OR regulator_notified IS NOT NULL OR customers_notified IS NOT NULL), count(review_status) FROM bare.cases").Scan(&impact, &reviews)
+	for name, pair := range map[string][2]int64{
+		"cases":            {bare["cases"], ca["store.cases"]},
+		"action items":     {bare["action_items"], ca["store.action_items"]},
+		"detection rules":  {bare["detection_rules"], ca["store.detection_rules"]},
+		"playbook updates": {bare["playbook_updates"], ca["store.playbook_updates"]},
+		"whys":             {bare["root_cause_whys"], whys},
+		"impact":           {impact, ca["impact"]},
+		"reviews":          {reviews, ca["reviews"]},
+	} {
+		if pair[0] != pair[1] {
+			t.Errorf("%s: bare load has %d, pir ingest %d", name, pair[0], pair[1])
+		}
+	}
+	if bare["case_techniques"] < ca["store.case_techniques"] {
+		t.Errorf("techniques: bare load has %d, pir ingest %d", bare["case_techniques"], ca["store.case_techniques"])
 	}
 }

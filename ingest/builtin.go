@@ -9,5 +9,7 @@ func builtinFormats() []Format {
 		Sentinel{},
 		IRIS{},
 		Veris{},
+		Elastic{},
+		Splunk{},
 	}
 }

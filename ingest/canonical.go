@@ -3,18 +3,13 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // Canonical is the "pir case v1" format: a JSON array of cases, JSON Lines
@@ -47,20 +42,6 @@ func (Canonical) Parse(p *ParseContext, r io.Reader, emit func(Record) error) er
 	}
 }
 
-// recordDecoder turns one generic record into a Case.
-type recordDecoder func(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError)
-
-// rawDecoder turns the bytes of one JSON record into a Record.
-type rawDecoder func(p *ParseContext, raw []byte, ref string, lim Limits) Record
-
-// genericRaw is the rawDecoder that checks and decodes a record into a
-// generic map (parseObject) and hands it to decode.
-func genericRaw(decode recordDecoder) rawDecoder {
-	return func(p *ParseContext, raw []byte, ref string, lim Limits) Record {
-		return decodeRaw(p, raw, ref, lim, decode)
-	}
-}
-
 // decodeCanonicalRaw decodes one canonical JSON record: in one pass when
 // it can (fastCanonical), else through the generic map, which also writes
 // every error message.
@@ -71,733 +52,25 @@ func decodeCanonicalRaw(p *ParseContext, raw []byte, ref string, lim Limits) Rec
 	return decodeRaw(p, raw, ref, lim, decodeCanonical)
 }
 
-// parseJSONArray reads a JSON array of objects one element at a time, so
-// memory is bounded by the record limit, not by the file; refs are
-// "record N (line L)". An element larger than the limit, or nested deeper
-// than encoding/json allows, ends the file: the decoder cannot resume.
-func parseJSONArray(p *ParseContext, r io.Reader, emit func(Record) error, decode rawDecoder) error {
-	lim := p.Limits.WithDefaults()
-	w := &windowReader{r: r, max: lim.MaxRecordBytes + 64<<10, line: 1}
-	dec := json.NewDecoder(w)
-	dec.UseNumber()
-	bad := func(ref string, err error) error {
-		if w.err != nil {
-			return fmt.Errorf("%s: %w", p.File, w.err)
-		}
-		reason := "invalid JSON: " + jsonErrText(err)
-		switch {
-		case errors.Is(err, errRecordTooLong):
-			reason = fmt.Sprintf("record longer than %d bytes (the rest of the file was not read)", lim.MaxRecordBytes)
-		case strings.Contains(err.Error(), "exceeded max depth"):
-			reason = fmt.Sprintf("JSON nested more than 10000 levels deep (limit %d)", lim.MaxDepth)
-		}
-		return &RecordError{File: p.File, Ref: ref, Reason: reason}
-	}
-	if _, err := dec.Token(); err != nil { // '['
-		return bad("1", err)
-	}
-	for i := 1; dec.More(); i++ {
-		start := dec.InputOffset()
-		line := w.lineAt(start + int64(leadingSpace(w.from(start))))
-		ref := fmt.Sprintf("record %d (line %d)", i, line)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return bad(ref, err)
-		}
-		if err := emitRaw(p, raw, ref, lim, emit, decode); err != nil {
-			return err
-		}
-		w.advance(dec.InputOffset())
-	}
-	if _, err := dec.Token(); err != nil { // ']'
-		return bad(fmt.Sprintf("line %d", w.lineAt(dec.InputOffset())), err)
-	}
-	end := dec.InputOffset()
-	return afterArray(p, io.MultiReader(dec.Buffered(), w.r), end, w.lineAt(end))
-}
-
-// afterArray reads what follows a JSON array's closing bracket (at byte
-// offset end, on line line): white space only. A second array, JSON Lines
-// or any other text after it used to be ignored, loading the first array
-// alone; it is an error naming its line and byte offset (counted from the
-// first byte after a byte-order mark, in the decompressed text).
-func afterArray(p *ParseContext, r io.Reader, end int64, line int) error {
-	buf := make([]byte, 32<<10)
-	off := end
-	for {
-		n, err := r.Read(buf)
-		for i, c := range buf[:n] {
-			switch c {
-			case ' ', '\t', '\r':
-			case '\n':
-				line++
-			default:
-				tail := buf[i:n]
-				if len(tail) > 24 {
-					tail = tail[:24]
-				}
-				return &RecordError{File: p.File, Ref: fmt.Sprintf("line %d", line), Reason: fmt.Sprintf(
-					"data after the end of the JSON array at byte offset %d: %q (a file holds one JSON array, or JSON Lines; the rest of the file was not read)",
-					off+int64(i), strings.ToValidUTF8(string(tail), "?"))}
-			}
-		}
-		off += int64(n)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: line %d: %w", p.File, line, err)
-		}
-	}
-}
-
-// errRecordTooLong is returned by the limited readers below.
-var errRecordTooLong = errors.New("record too long")
-
-// windowReader keeps the bytes a json.Decoder has read since the start of
-// the current record, to number lines without holding the whole file, and
-// refuses to let that window grow beyond max.
-type windowReader struct {
-	r     io.Reader
-	max   int
-	buf   []byte // bytes from offset base on; buf[start:] is the window
-	start int
-	base  int64
-	line  int   // line number at base+start
-	err   error // a read error of r (not a limit)
-}
-
-func (w *windowReader) Read(p []byte) (int, error) {
-	room := w.max - (len(w.buf) - w.start)
-	if room <= 0 {
-		return 0, errRecordTooLong
-	}
-	if len(p) > room {
-		p = p[:room]
-	}
-	if w.start > 0 && w.start >= len(w.buf)/2 {
-		w.buf = append(w.buf[:0], w.buf[w.start:]...)
-		w.base += int64(w.start)
-		w.start = 0
-	}
-	n, err := w.r.Read(p)
-	w.buf = append(w.buf, p[:n]...)
-	if err != nil && err != io.EOF {
-		w.err = err
-	}
-	return n, err
-}
-
-// index is the position of offset off in buf, clamped to the window.
-func (w *windowReader) index(off int64) int {
-	return min(max(int(off-w.base), w.start), len(w.buf))
-}
-
-// from returns the window from offset off on.
-func (w *windowReader) from(off int64) []byte { return w.buf[w.index(off):] }
-
-// lineAt is the line number of offset off (in the window).
-func (w *windowReader) lineAt(off int64) int {
-	return w.line + bytes.Count(w.buf[w.start:w.index(off)], []byte{'\n'})
-}
-
-// advance moves the window's start to offset off.
-func (w *windowReader) advance(off int64) {
-	i := w.index(off)
-	w.line += bytes.Count(w.buf[w.start:i], []byte{'\n'})
-	w.start = i
-}
-
-// parseJSONLines reads one JSON object per line; refs are line numbers.
-// Blank lines are skipped. A file that is a single pretty-printed object is
-// read as one record. With workers > 0, batches of lines are decoded on that
-// many goroutines while this one reads the next lines and emits (loads)
-// earlier batches, in file order; with 0, each line is decoded and emitted
-// in turn (decoders of other formats may emit from inside decode).
-func parseJSONLines(p *ParseContext, br *bufio.Reader, emit func(Record) error, decode rawDecoder, workers int) error {
-	lim := p.Limits.WithDefaults()
-	size := lineBatch
-	if workers <= 0 {
-		size = 1
-	}
-	batch := make([]pendingLine, 0, size)
-	batchBytes := 0
-	ahead := workers + 1 // batches queued or decoding while one is emitted
-	var inflight []decodingBatch
-	var jobs chan decodingBatch
-	if workers > 0 {
-		jobs = make(chan decodingBatch, ahead+1)
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				buf := make([]byte, 0, 4096)
-				for b := range jobs {
-					decodeLines(p, b.lines, lim, decode, &buf)
-					close(b.done)
-				}
-			}()
-		}
-		defer func() {
-			close(jobs)
-			wg.Wait()
-		}()
-	}
-	emitOldest := func() error {
-		b := inflight[0]
-		inflight = inflight[1:]
-		<-b.done
-		for i := range b.lines {
-			if e := emit(b.lines[i].out); e != nil {
-				return e
-			}
-		}
-		return nil
-	}
-	drain := func() error {
-		for len(inflight) > 0 {
-			if e := emitOldest(); e != nil {
-				return e
-			}
-		}
-		return nil
-	}
-	flush := func() error {
-		if workers <= 0 {
-			decodeLines(p, batch, lim, decode, nil)
-			for i := range batch {
-				if e := emit(batch[i].out); e != nil {
-					return e
-				}
-			}
-			batch, batchBytes = batch[:0], 0
-			return nil
-		}
-		b := decodingBatch{lines: batch, done: make(chan struct{})}
-		jobs <- b // never blocks: at most ahead+1 batches are in flight
-		inflight = append(inflight, b)
-		batch, batchBytes = make([]pendingLine, 0, size), 0
-		for len(inflight) > ahead {
-			if e := emitOldest(); e != nil {
-				return e
-			}
-		}
-		return nil
-	}
-	line := 0
-	first := true // no record line read yet
-	for {
-		b, err := readLine(br, lim.MaxRecordBytes)
-		if len(b) > 0 || err == nil || errors.Is(err, errLineTooLong) {
-			line++
-		}
-		if errors.Is(err, errLineTooLong) {
-			first = false
-			batch = append(batch, pendingLine{out: Record{Err: &RecordError{File: p.File, Ref: strconv.Itoa(line), Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}})
-			continue
-		}
-		if err != nil && err != io.EOF {
-			// The batches read before the error are emitted, as without
-			// workers.
-			if e := drain(); e != nil {
-				return e
-			}
-			return fmt.Errorf("%s: line %d: %w", p.File, line, err)
-		}
-		trimmed := bytes.TrimSpace(b)
-		if len(trimmed) > 0 {
-			if first && !json.Valid(trimmed) {
-				// Maybe one pretty-printed object spanning lines (after
-				// blank lines too), if it is all the file holds.
-				rest, rerr := io.ReadAll(io.LimitReader(br, int64(lim.MaxRecordBytes)+1))
-				if rerr != nil {
-					return fmt.Errorf("%s: %w", p.File, rerr)
-				}
-				whole := append(append(append([]byte{}, b...), '\n'), rest...)
-				if len(rest) <= lim.MaxRecordBytes && json.Valid(whole) {
-					return emitRaw(p, bytes.TrimSpace(whole), strconv.Itoa(line), lim, emit, decode)
-				}
-				// A bad first line of JSON Lines: put the rest back and go
-				// on line by line, so --skip-invalid loses only this line.
-				br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), br), 64<<10)
-			}
-			first = false
-			batch = append(batch, pendingLine{raw: trimmed, ref: strconv.Itoa(line)})
-			batchBytes += len(trimmed)
-		}
-		if len(batch) == cap(batch) || batchBytes >= lineBatchBytes || err == io.EOF {
-			if e := flush(); e != nil {
-				return e
-			}
-		}
-		if err == io.EOF {
-			return drain()
-		}
-	}
-}
-
-// decodingBatch is a batch being decoded; done is closed when it is.
-type decodingBatch struct {
-	lines []pendingLine
-	done  chan struct{}
-}
-
-// lineBatch is how many JSON lines are decoded together; they are emitted
-// in file order after the batch is decoded.
-const lineBatch = 512
-
-// lineBatchBytes also ends a batch, so a batch of long lines (each may be up
-// to the record limit) holds a few MiB, not 512 records' worth.
-const lineBatchBytes = 4 << 20
-
-// pendingLine is one JSON line waiting to be decoded (raw set) or an
-// already known result (out set).
-type pendingLine struct {
-	raw []byte
-	ref string
-	out Record
-}
-
-// decodeLines decodes a batch in order. With hashBuf (a decoding worker's
-// buffer) it also computes each case's content digest, which with parsing
-// and validation is the CPU-heavy part of an ingest; the canonical decoder
-// is free of shared state.
-func decodeLines(p *ParseContext, batch []pendingLine, lim Limits, decode rawDecoder, hashBuf *[]byte) {
-	for i := range batch {
-		l := &batch[i]
-		if l.raw == nil {
-			continue
-		}
-		l.out = decode(p, l.raw, l.ref, lim)
-		if l.out.Case != nil && hashBuf != nil {
-			l.out.Case.hash, *hashBuf = l.out.Case.contentHashBuf(*hashBuf)
-		}
-	}
-}
-
-var errLineTooLong = errors.New("line too long")
-
-// readLine returns the next line without its newline, reading at most max
-// bytes of it; a longer line is consumed and reported as errLineTooLong.
-func readLine(br *bufio.Reader, max int) ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(buf)+len(chunk) > max {
-			// Drain the rest of the line.
-			for err == bufio.ErrBufferFull {
-				_, err = br.ReadSlice('\n')
-			}
-			if err != nil && err != io.EOF {
-				return nil, err
-			}
-			return nil, errLineTooLong
-		}
-		buf = append(buf, chunk...)
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return bytes.TrimRight(buf, "\r\n"), err
-	}
-}
-
-// emitRaw validates and decodes one JSON record and emits it.
-func emitRaw(p *ParseContext, raw []byte, ref string, lim Limits, emit func(Record) error, decode rawDecoder) error {
-	return emit(decode(p, raw, ref, lim))
-}
-
-// decodeRaw validates and decodes one JSON record.
-func decodeRaw(p *ParseContext, raw []byte, ref string, lim Limits, decode recordDecoder) Record {
-	rec, rerr := parseObject(p, raw, ref, lim)
-	if rerr != nil {
-		rerr.Raw = truncate(string(raw), 4096)
-		return Record{Err: rerr}
-	}
-	c, rerr := decode(p, rec, ref)
-	if rerr != nil {
-		rerr.Raw = truncate(string(raw), 4096)
-		return Record{Err: rerr}
-	}
-	return Record{Case: c}
-}
-
-// parseObject checks one JSON record (size, UTF-8, depth, syntax) and
-// decodes it with json.Number for numbers.
-func parseObject(p *ParseContext, raw []byte, ref string, lim Limits) (map[string]any, *RecordError) {
-	bad := func(reason string) *RecordError { return &RecordError{File: p.File, Ref: ref, Reason: reason} }
-	if len(raw) > lim.MaxRecordBytes {
-		return nil, bad(fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes))
-	}
-	if !utf8.Valid(raw) {
-		return nil, bad("invalid UTF-8 (the file must be UTF-8 encoded)")
-	}
-	if d := maxDepth(raw); d > lim.MaxDepth {
-		return nil, bad(fmt.Sprintf("JSON nested %d levels deep (limit %d)", d, lim.MaxDepth))
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, bad("invalid JSON: " + jsonErrText(err))
-	}
-	if dec.More() {
-		return nil, bad("invalid JSON: more than one value on the line")
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, bad("want a JSON object, got " + jsonType(v))
-	}
-	return m, nil
-}
-
-func jsonErrText(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return se.Error()
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return "unexpected end of input (truncated?)"
-	}
-	return err.Error()
-}
-
-// maxDepth is the deepest nesting of objects and arrays, strings skipped.
-func maxDepth(b []byte) int {
-	depth, max := 0, 0
-	inStr, esc := false, false
-	for _, c := range b {
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inStr = true
-		case '{', '[':
-			depth++
-			if depth > max {
-				max = depth
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return max
-}
-
-func leadingSpace(b []byte) int {
-	n := 0
-	for n < len(b) && (b[n] == ' ' || b[n] == '\t' || b[n] == '\r' || b[n] == '\n' || b[n] == ',') {
-		n++
-	}
-	return n
-}
-
-// readCSVHeader reads a CSV header row with the BOM and spaces trimmed from
-// each name; it returns nil and no error for an empty file.
-func readCSVHeader(p *ParseContext, cr *limitedCSV) ([]string, error) {
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, nil
-	}
-	if err != nil {
-		if cr.readErr != nil {
-			return nil, fmt.Errorf("%s: %w", p.File, cr.readErr)
-		}
-		return nil, &RecordError{File: p.File, Ref: "1", Reason: "CSV header: " + csvErrText(err)}
-	}
-	for i, h := range header {
-		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-	}
-	return header, nil
-}
-
-// csvListFields are the canonical CSV columns that hold ;-separated lists.
-var csvListFields = map[string]bool{"tags": true, "techniques": true, "root_cause.whys": true, "assets": true, "platforms": true}
-
-// jsonOnlyFields cannot be expressed in canonical CSV.
-var jsonOnlyFields = map[string]bool{"action_items": true, "lessons": true, "detection_rules": true, "playbook_updates": true}
-
-// parseCanonicalCSV reads one case per row; nested fields are dotted column
-// names, lists are ;-separated, empty cells are absent values.
-func parseCanonicalCSV(p *ParseContext, r io.Reader, emit func(Record) error) error {
-	lim := p.Limits.WithDefaults()
-	cr := newLimitedCSV(r, lim.MaxRecordBytes)
-	header, err := readCSVHeader(p, cr)
-	if header == nil {
-		return err
-	}
-	for i := range header {
-		top, _, _ := strings.Cut(header[i], ".")
-		if jsonOnlyFields[top] {
-			return &RecordError{File: p.File, Ref: "1", Field: header[i], Reason: "action items, lessons, detection rules and playbook updates are JSON-only; use JSON or JSON Lines"}
-		}
-	}
-	for {
-		row, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		ref := strconv.Itoa(cr.Line())
-		var pe *csv.ParseError
-		switch {
-		case err == nil:
-		case errors.As(err, &pe) && pe.Err == csv.ErrFieldCount:
-			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err), Raw: truncate(strings.Join(row, ","), 4096)}}); e != nil {
-				return e
-			}
-			continue
-		case cr.readErr != nil:
-			return fmt.Errorf("%s: line %s: %w", p.File, ref, cr.readErr)
-		default:
-			// A quoting error or a record over the limit: the rest of the
-			// file cannot be trusted (or read in bounded memory).
-			return emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: "CSV: " + csvErrText(err) + " (the rest of the file was not read)", Raw: truncate(strings.Join(row, ","), 4096)}})
-		}
-		if size := cr.size(row); size > lim.MaxRecordBytes {
-			if e := emit(Record{Err: &RecordError{File: p.File, Ref: ref, Reason: fmt.Sprintf("record longer than %d bytes", lim.MaxRecordBytes)}}); e != nil {
-				return e
-			}
-			continue
-		}
-		rec := map[string]any{}
-		var rerr *RecordError
-		for i, cell := range row {
-			if !utf8.ValidString(cell) {
-				rerr = &RecordError{File: p.File, Ref: ref, Field: header[i], Reason: "invalid UTF-8"}
-				break
-			}
-			if strings.TrimSpace(cell) == "" {
-				continue
-			}
-			var v any = cell
-			if csvListFields[header[i]] {
-				var items []any
-				for _, part := range strings.Split(cell, ";") {
-					if s := strings.TrimSpace(part); s != "" {
-						items = append(items, s)
-					}
-				}
-				v = items
-			}
-			setDotted(rec, header[i], v)
-		}
-		if rerr == nil {
-			var c *Case
-			c, rerr = decodeCanonicalCSV(p, rec, ref)
-			if rerr == nil {
-				if e := emit(Record{Case: c}); e != nil {
-					return e
-				}
-				continue
-			}
-		}
-		rerr.Raw = truncate(strings.Join(row, ","), 4096)
-		if e := emit(Record{Err: rerr}); e != nil {
-			return e
-		}
-	}
-}
-
-func csvErrText(err error) string {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-// limitedCSV is a csv.Reader that refuses a record larger than max bytes
-// before reading it whole (encoding/csv buffers a record, and a quoted
-// field may span lines), and knows the line each record starts on.
-type limitedCSV struct {
-	*csv.Reader
-	lr      *recordLimiter
-	max     int
-	line    int   // start line of the record last returned
-	next    int   // line after the record last returned
-	readErr error // an error of the underlying reader
-}
-
-// recordLimiter fails reads beyond limit (an absolute offset).
-type recordLimiter struct {
-	r        io.Reader
-	n, limit int64
-	err      *error
-}
-
-func (l *recordLimiter) Read(p []byte) (int, error) {
-	room := l.limit - l.n
-	if room <= 0 {
-		return 0, errRecordTooLong
-	}
-	if int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := l.r.Read(p)
-	l.n += int64(n)
-	if err != nil && err != io.EOF {
-		*l.err = err
-	}
-	return n, err
-}
-
-// csvSlack is how far encoding/csv may read ahead of the record it returns.
-const csvSlack = 64 << 10
-
-func newLimitedCSV(r io.Reader, max int) *limitedCSV {
-	c := &limitedCSV{max: max, next: 1}
-	c.lr = &recordLimiter{r: r, limit: int64(max) + csvSlack, err: &c.readErr}
-	c.Reader = csv.NewReader(c.lr)
-	return c
-}
-
-// Read returns the next record; errRecordTooLong (wrapped in a
-// *csv.ParseError) when it is over the limit. After a record, the limit
-// moves on to the next one.
-func (c *limitedCSV) Read() ([]string, error) {
-	rec, err := c.Reader.Read()
-	var pe *csv.ParseError
-	if len(rec) > 0 && (err == nil || (errors.As(err, &pe) && pe.Err == csv.ErrFieldCount)) {
-		c.line, _ = c.FieldPos(0)
-		last, _ := c.FieldPos(len(rec) - 1)
-		c.next = last + strings.Count(rec[len(rec)-1], "\n") + 1
-		c.lr.limit = c.InputOffset() + int64(c.max) + csvSlack
-		return rec, err
-	}
-	c.line = c.next
-	if errors.As(err, &pe) {
-		c.line = pe.StartLine
-	}
-	if errors.Is(err, errRecordTooLong) {
-		err = &csv.ParseError{StartLine: c.line, Line: c.line, Err: fmt.Errorf("record longer than %d bytes", c.max)}
-	}
-	return rec, err
-}
-
-// Line is the line the record last returned (or refused) starts on.
-func (c *limitedCSV) Line() int { return c.line }
-
-// size is the length of a record's cells, separators included.
-func (c *limitedCSV) size(rec []string) int {
-	n := 0
-	for _, f := range rec {
-		n += len(f) + 1
-	}
-	return n
-}
-
-// setDotted stores v at a dotted path, creating objects on the way.
-func setDotted(m map[string]any, path string, v any) {
-	parts := strings.Split(path, ".")
-	for _, k := range parts[:len(parts)-1] {
-		next, ok := m[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[k] = next
-		}
-		m = next
-	}
-	m[parts[len(parts)-1]] = v
-}
-
+// decodeCanonical decodes one generic record of the canonical format.
 func decodeCanonical(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-	d := &caseDecoder{p: p, ref: ref}
-	return d.decode(rec)
+	return canonicalDecoder{newFieldDecoder(p, ref)}.decodeCase(rec)
 }
 
-func decodeCanonicalCSV(p *ParseContext, rec map[string]any, ref string) (*Case, *RecordError) {
-	d := &caseDecoder{p: p, ref: ref, lenient: true}
-	return d.decode(rec)
-}
+// canonicalDecoder walks a generic record of the canonical format (JSON, or
+// a CSV row made into nested objects) field by field into a Case.
+type canonicalDecoder struct{ fieldDecoder }
 
-// caseDecoder validates a generic record field by field. lenient accepts
-// strings for booleans (CSV has no types).
-type caseDecoder struct {
-	p       *ParseContext
-	ref     string
-	lenient bool
-}
-
-func (d *caseDecoder) fail(field, format string, args ...any) *RecordError {
-	return &RecordError{File: d.p.File, Ref: d.ref, Field: field, Reason: fmt.Sprintf(format, args...)}
-}
-
-// warn notes on c a value that was accepted but resolved ("" for none).
-func (d *caseDecoder) warn(c *Case, field, note string) {
-	if note != "" {
-		c.warnings = append(c.warnings, Warning{File: d.p.File, Ref: d.ref, Field: field, Message: note})
+// decodeCase is decode with the warnings noted on the case.
+func (d canonicalDecoder) decodeCase(rec map[string]any) (*Case, *RecordError) {
+	c, err := d.decode(rec)
+	if err != nil {
+		return nil, err
 	}
+	return d.warned(c), nil
 }
 
-func (d *caseDecoder) str(field string, v any) (string, *RecordError) {
-	switch x := v.(type) {
-	case nil:
-		return "", nil
-	case string:
-		return CleanText(x), nil
-	}
-	return "", d.fail(field, "want a string, got %s", jsonType(v))
-}
-
-func (d *caseDecoder) strList(field string, v any) ([]string, *RecordError) {
-	switch x := v.(type) {
-	case nil:
-		return nil, nil
-	case []any:
-		out := make([]string, 0, len(x))
-		for i, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				return nil, d.fail(fmt.Sprintf("%s[%d]", field, i), "want a string, got %s", jsonType(e))
-			}
-			if s = CleanText(s); s != "" {
-				out = append(out, s)
-			}
-		}
-		return out, nil
-	}
-	return nil, d.fail(field, "want a list of strings, got %s", jsonType(v))
-}
-
-func (d *caseDecoder) boolean(field string, v any) (bool, *RecordError) {
-	switch x := v.(type) {
-	case nil:
-		return false, nil
-	case bool:
-		return x, nil
-	case string:
-		if d.lenient {
-			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "true", "yes", "1", "y":
-				return true, nil
-			case "false", "no", "0", "n", "":
-				return false, nil
-			}
-		}
-	}
-	return false, d.fail(field, "want true or false, got %s", jsonType(v))
-}
-
-func (d *caseDecoder) obj(field string, v any) (map[string]any, *RecordError) {
-	switch x := v.(type) {
-	case nil:
-		return nil, nil
-	case map[string]any:
-		return x, nil
-	}
-	return nil, d.fail(field, "want an object, got %s", jsonType(v))
-}
-
-func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
+func (d canonicalDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	c := &Case{MilestoneSources: map[string]string{}}
 	var err *RecordError
 	extra := map[string]any{}
@@ -943,7 +216,7 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 			if err != nil {
 				return nil, err
 			}
-			if c.DetectionSource, err = normalized(d, k, s, NormalizeDetectionSource); err != nil {
+			if c.DetectionSource, err = d.normalized(k, s, NormalizeDetectionSource); err != nil {
 				return nil, err
 			}
 		case "impact":
@@ -990,7 +263,7 @@ func (d *caseDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	return c, nil
 }
 
-func (d *caseDecoder) timeline(c *Case, v any) *RecordError {
+func (d canonicalDecoder) timeline(c *Case, v any) *RecordError {
 	m, err := d.obj("timeline", v)
 	if err != nil {
 		return err
@@ -1011,14 +284,14 @@ func (d *caseDecoder) timeline(c *Case, v any) *RecordError {
 		if e != nil {
 			return d.fail("timeline."+k, "%v", e)
 		}
-		d.warn(c, "timeline."+k, note)
+		d.warn("timeline."+k, note)
 		*p = &t
 		c.MilestoneSources[k] = "timeline." + k
 	}
 	return nil
 }
 
-func (d *caseDecoder) rootCause(c *Case, v any) *RecordError {
+func (d canonicalDecoder) rootCause(c *Case, v any) *RecordError {
 	m, err := d.obj("root_cause", v)
 	if err != nil {
 		return err
@@ -1047,7 +320,7 @@ func (d *caseDecoder) rootCause(c *Case, v any) *RecordError {
 	return nil
 }
 
-func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
+func (d canonicalDecoder) actionItems(c *Case, v any) *RecordError {
 	list, ok := v.([]any)
 	if v == nil {
 		return nil
@@ -1119,7 +392,7 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 				if e != nil {
 					return d.fail(f, "%v", e)
 				}
-				d.warn(c, f, note)
+				d.warn(f, note)
 				ai.Completed = &t
 			default:
 				return d.fail(f, "unknown field (want id, summary, owner, priority, due, status, completed)")
@@ -1149,7 +422,7 @@ func (d *caseDecoder) actionItems(c *Case, v any) *RecordError {
 	return nil
 }
 
-func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
+func (d canonicalDecoder) detectionRules(c *Case, v any) *RecordError {
 	list, ok := v.([]any)
 	if v == nil {
 		return nil
@@ -1190,12 +463,12 @@ func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
 			case "status":
 				var s string
 				if s, err = d.str(f, rv); err == nil {
-					r.Status, err = normalized(d, f, s, NormalizeRuleStatus)
+					r.Status, err = d.normalized(f, s, NormalizeRuleStatus)
 				}
 			case "sigma_id":
 				var s string
 				if s, err = d.str(f, rv); err == nil {
-					r.SigmaID, err = normalized(d, f, s, NormalizeSigmaID)
+					r.SigmaID, err = d.normalized(f, s, NormalizeSigmaID)
 				}
 			default:
 				return d.fail(f, "unknown field (want id, title, techniques, status, sigma_id)")
@@ -1212,20 +485,10 @@ func (d *caseDecoder) detectionRules(c *Case, v any) *RecordError {
 	return nil
 }
 
-// normalized applies a vocabulary's normaliser to s, naming field in the
-// error.
-func normalized(d *caseDecoder, field, s string, norm func(string) (string, error)) (string, *RecordError) {
-	v, err := norm(s)
-	if err != nil {
-		return "", d.fail(field, "%v", err)
-	}
-	return v, nil
-}
-
 // lessonList reads a list of lessons, each a string or {text, theme}:
 // the texts, and the themes ("" where none; nil when no lesson has one).
 // Empty strings are dropped as in strList.
-func (d *caseDecoder) lessonList(field string, v any) (texts, themes []string, rerr *RecordError) {
+func (d canonicalDecoder) lessonList(field string, v any) (texts, themes []string, rerr *RecordError) {
 	list, ok := v.([]any)
 	if v == nil {
 		return nil, nil, nil
@@ -1275,29 +538,7 @@ func (d *caseDecoder) lessonList(field string, v any) (texts, themes []string, r
 	return texts, themes, nil
 }
 
-// number reads a JSON number, or (lenient, from CSV) a string, as text.
-func (d *caseDecoder) number(field string, v any) (string, *RecordError) {
-	switch x := v.(type) {
-	case json.Number:
-		return x.String(), nil
-	case string:
-		if d.lenient {
-			return x, nil
-		}
-	}
-	return "", d.fail(field, "want a number, got %s", jsonType(v))
-}
-
-// optBool reads true or false (lenient: yes/no … from CSV).
-func (d *caseDecoder) optBool(field string, v any) (*bool, *RecordError) {
-	b, err := d.boolean(field, v)
-	if err != nil {
-		return nil, err
-	}
-	return &b, nil
-}
-
-func (d *caseDecoder) impact(c *Case, v any) *RecordError {
+func (d canonicalDecoder) impact(c *Case, v any) *RecordError {
 	m, err := d.obj("impact", v)
 	if err != nil || m == nil {
 		return err
@@ -1341,7 +582,7 @@ func (d *caseDecoder) impact(c *Case, v any) *RecordError {
 			if err != nil {
 				return err
 			}
-			if im.Currency, err = normalized(d, f, s, NormalizeCurrency); err != nil {
+			if im.Currency, err = d.normalized(f, s, NormalizeCurrency); err != nil {
 				return err
 			}
 		case "regulator_notified":
@@ -1374,7 +615,7 @@ func impactKey(k string) bool {
 	return false
 }
 
-func (d *caseDecoder) review(c *Case, v any) *RecordError {
+func (d canonicalDecoder) review(c *Case, v any) *RecordError {
 	m, err := d.obj("review", v)
 	if err != nil || m == nil {
 		return err
@@ -1389,7 +630,7 @@ func (d *caseDecoder) review(c *Case, v any) *RecordError {
 			if err != nil {
 				return err
 			}
-			if rv.Status, err = normalized(d, f, s, NormalizeReviewStatus); err != nil {
+			if rv.Status, err = d.normalized(f, s, NormalizeReviewStatus); err != nil {
 				return err
 			}
 		case "held_at", "published_at":
@@ -1438,7 +679,7 @@ func defaultReviewStatus(held, published *time.Time) string {
 	return "scheduled"
 }
 
-func (d *caseDecoder) playbookUpdates(c *Case, v any) *RecordError {
+func (d canonicalDecoder) playbookUpdates(c *Case, v any) *RecordError {
 	list, ok := v.([]any)
 	if v == nil {
 		return nil

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// The fast path of the canonical JSON decoder. parseObject + caseDecoder
+// The fast path of the canonical JSON decoder. parseObject + canonicalDecoder
 // decode each record into a map[string]any and then walk it: most of an
 // ingest's CPU went into that map. fastCanonical reads the bytes of one
 // record once, straight into a Case, and gives up (ok false) on anything it
@@ -436,7 +436,7 @@ func (d *fastDecoder) str() (string, bool) {
 	return d.s[d.start:d.end], true
 }
 
-// text reads a string as caseDecoder.str does: CleanText of it.
+// text reads a string as fieldDecoder.str does: CleanText of it.
 func (d *fastDecoder) text() (string, bool) {
 	s, ok := d.str()
 	if d.plain {
@@ -609,7 +609,7 @@ func (d *fastDecoder) skip() (simple, ok bool) {
 	return false, false
 }
 
-// optStr reads a string (cleaned) or null ("") into *dst: caseDecoder.str.
+// optStr reads a string (cleaned) or null ("") into *dst: fieldDecoder.str.
 func (d *fastDecoder) optStr(dst *string) bool {
 	switch d.next() {
 	case '"':
@@ -624,7 +624,7 @@ func (d *fastDecoder) optStr(dst *string) bool {
 }
 
 // strList reads a list of strings (cleaned, empty ones dropped) or null
-// into *dst: caseDecoder.strList.
+// into *dst: fieldDecoder.strList.
 func (d *fastDecoder) strList(dst *[]string) bool {
 	if d.null() {
 		*dst = nil
@@ -688,7 +688,7 @@ func (d *fastDecoder) severity(c *Case) bool {
 	return err == nil
 }
 
-// instant reads a timestamp value (caseDecoder.timeline and completed):
+// instant reads a timestamp value (canonicalDecoder.timeline and completed):
 // set false for null or a blank string when blankOK.
 func (d *fastDecoder) instant(blankOK bool) (t *time.Time, ok bool) {
 	var ts time.Time
@@ -797,7 +797,7 @@ func (d *fastDecoder) lessons(c *Case) bool {
 }
 
 // lessonList reads null or a list of lessons, each a string or {text,
-// theme}, as caseDecoder.lessonList does.
+// theme}, as canonicalDecoder.lessonList does.
 func (d *fastDecoder) lessonList(texts, themes *[]string) bool {
 	if d.null() {
 		*texts, *themes = nil, nil

@@ -90,11 +90,28 @@ var detectTable = []detectRule{
 	// and /add: the case object (case_name, case_soc_id, …) in "data".
 	{format: "iris", in: []string{"data"}, all: []string{"case_id", "case_name"}, any: [][]string{{"case_soc_id", "open_date", "state_id"}}},
 
+	// Elastic Security cases from the Kibana cases API: a case, or the
+	// cases of a _find page.
+	{format: "elastic", in: []string{"", "cases[]"}, all: []string{"title", "created_at", "owner"}, any: [][]string{{"totalComment", "external_service", "connector", "closed_at"}}},
+
+	// Splunk ES notable events (a `notable` search or Incident Review
+	// export: CSV, result rows, the REST API's results), then incident
+	// review histories, which Parse refuses with a hint.
+	{format: "splunk", in: splunkPlaces, all: []string{"event_id"}, any: [][]string{{"urgency", "status_label", "security_domain"}, {"rule_name", "rule_title", "search_name", "_time"}}},
+	{format: "splunk", csv: true, all: []string{"event_id"}, any: [][]string{{"urgency", "status_label", "security_domain"}, {"rule_name", "rule_title", "search_name", "_time"}}},
+	{format: "splunk", kind: "history", in: splunkPlaces, all: []string{"rule_id", "time", "status"}, not: []string{"event_id"}},
+	{format: "splunk", kind: "history", csv: true, all: []string{"rule_id", "time", "status"}, not: []string{"event_id"}},
+
 	// Canonical records with a required field missing: the canonical
 	// parser then names it. Typed objects (TheHive alerts) are not cases.
 	{format: "pir", any: [][]string{{"id", "timeline"}}, not: []string{"_type"}},
 	{format: "pir", csv: true, any: [][]string{{"id", "timeline.detection"}}},
 }
+
+// splunkPlaces are where Splunk search results hold a row: the row itself
+// (CSV, JSON rows), the REST API's {"results": […]} and its export stream's
+// {"result": {…}}.
+var splunkPlaces = []string{"", "results[]", "result"}
 
 // irisPlaces are where IRIS exports hold a case (see IRIS.Parse).
 var irisPlaces = []string{"", "case", "data.case", "data[]", "data.cases[]", "message.cases[]", "cases[]"}
@@ -117,6 +134,12 @@ const maxSniffRecords = 8
 // then holds no records; a head whose records match no rule is an error
 // that lists the keys it found and the keys each format expects.
 func (fs Formats) Detect(name string, head []byte) (Detection, error) {
+	if isXLSXHead(head) {
+		if f, ok := fs["servicenow"]; ok {
+			return Detection{Format: f, By: "an Excel workbook (.xlsx): only the servicenow importer reads Excel list exports"}, nil
+		}
+		return Detection{}, fmt.Errorf("%s: an Excel workbook (.xlsx), which no available format reads: export CSV", name)
+	}
 	s := sniff(head)
 	if len(s.records) == 0 && s.header == nil {
 		if f, ok := fs["pir"]; ok {

@@ -7,7 +7,8 @@ import (
 )
 
 // Format parses one kind of case export. Each format lives in its own file
-// (canonical.go, thehive.go, servicenow.go, sentinel.go, iris.go, veris.go);
+// (canonical.go, thehive.go, servicenow.go, sentinel.go, iris.go, veris.go,
+// elastic.go, splunk.go);
 // --format auto recognises them by the rows of detectTable (detect.go).
 type Format interface {
 	// Name is the --format value, e.g. "pir", "thehive".

@@ -60,6 +60,9 @@ func FuzzCanonical(f *testing.F) {
 				}
 			}
 			checkDimensionInvariants(t, c)
+			if !canonicalSources(c) { // the store derives them (milestone_sources)
+				t.Fatalf("milestone sources %v of a canonical case", c.MilestoneSources)
+			}
 			_ = c.ContentHash()
 			return nil
 		})

@@ -408,6 +408,7 @@ func fuzzImporter(f *testing.F, format Format, seedGlobs []string, seeds []strin
 			if len(c.Extra) > 0 && !json.Valid(c.Extra) {
 				t.Fatalf("extra is not JSON: %q", c.Extra)
 			}
+			checkDimensionInvariants(t, c)
 			_ = c.ContentHash()
 			return nil
 		})

@@ -24,7 +24,7 @@ import (
 // string is invalid either way; inside a quoted CSV cell it was a line
 // break. It returns the reader to parse and its new head.
 func crOnlyLines(br *bufio.Reader, head []byte) (*bufio.Reader, []byte) {
-	if bytes.IndexByte(head, '\r') < 0 || bytes.IndexByte(head, '\n') >= 0 {
+	if bytes.IndexByte(head, '\r') < 0 || bytes.IndexByte(head, '\n') >= 0 || isXLSXHead(head) {
 		return br, head
 	}
 	nb := bufio.NewReaderSize(crToLF{br}, 64<<10)

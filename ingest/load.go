@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -84,6 +83,12 @@ var ErrInvalidRecord = errors.New("invalid record")
 // Load parses every input and loads the cases in ONE transaction: either all
 // of it commits or the database is exactly as before.
 func Load(ctx context.Context, db *pirsql.DB, inputs []Input, o Options) (*Summary, error) {
+	return loadRouted(ctx, db, inputs, o, wantsDigests)
+}
+
+// loadRouted is Load with the choice of reading the store's digests (tests
+// force each route with it; the result must not depend on it).
+func loadRouted(ctx context.Context, db *pirsql.DB, inputs []Input, o Options, digests func([]inputFile, int64) bool) (*Summary, error) {
 	start := time.Now()
 	if o.Formats == nil {
 		o.Formats = DefaultFormats()
@@ -104,93 +109,91 @@ func Load(ctx context.Context, db *pirsql.DB, inputs []Input, o Options) (*Summa
 		total += f.size
 	}
 
-	conn, err := db.Conn(ctx)
+	tx, err := pirsql.BeginIngest(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return nil, fmt.Errorf("ingest: begin: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			conn.ExecContext(context.Background(), "ROLLBACK")
-		}
-	}()
-	if _, err := conn.ExecContext(ctx, pirsql.IngestStage); err != nil {
-		return nil, fmt.Errorf("ingest: staging tables: %w", err)
-	}
-	var runID int64
-	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) + 1 FROM (SELECT run_id FROM store.ingest_runs UNION ALL SELECT run_id FROM store.rejects)`).Scan(&runID); err != nil {
+	defer tx.Close()
+	runID, err := tx.NextRunID(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-
+	stored, err := tx.StoredCases(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if err := tx.Stage(ctx); err != nil {
+		return nil, fmt.Errorf("ingest: staging tables: %w", err)
+	}
 	sum := &Summary{RunID: runID}
 	now := o.Now()
+	ld := &loader{now: now, runID: runID, keys: newKeyRouter(stored == 0)}
+	if stored > 0 && digests(files, stored) {
+		if err := tx.StoredDigests(ctx, ld.keys.stored); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	var done atomic.Int64
-	st := &stager{now: now}
-	err = pirsql.WithAppenders(conn, "temp", "main", []string{"stage_cases", "stage_techniques", "stage_actions", "stage_rules", "stage_playbooks", "stage_sources", "stage_veris", "stage_rejects", "stage_files"},
-		func(app map[string]func(...driver.Value) error) error {
-			st.app = app
-			for _, f := range files {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				fs, err := st.loadFile(ctx, f, o, runID, sum, func(n int64) {
-					if o.Progress != nil {
-						o.Progress(done.Add(n), total)
-					}
-				})
-				if err != nil {
-					return err
-				}
-				sum.Files = append(sum.Files, *fs)
+	err = tx.Write(ctx, func(w *pirsql.IngestWriter) error {
+		ld.w = w
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			return nil
-		})
+			fs, err := ld.loadFile(ctx, f, o, sum, func(n int64) {
+				if o.Progress != nil {
+					o.Progress(done.Add(n), total)
+				}
+			})
+			if err != nil {
+				return err
+			}
+			sum.Files = append(sum.Files, *fs)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, pirsql.IngestLatest); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	row := conn.QueryRowContext(ctx, pirsql.IngestClassify)
-	if err := row.Scan(&sum.Inserted, &sum.Updated, &sum.Unchanged, &sum.Duplicates); err != nil {
+	counts, err := tx.Classify(ctx, pirsql.IngestTally{Records: int64(sum.Records), Direct: ld.direct, Staged: ld.staged})
+	if err != nil {
 		return nil, fmt.Errorf("ingest: classify: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, pirsql.IngestMerge); err != nil {
-		return nil, fmt.Errorf("ingest: merge: %w", err)
+	sum.Inserted, sum.Updated, sum.Unchanged, sum.Duplicates = int(counts.Inserted), int(counts.Updated), int(counts.Unchanged), int(counts.Duplicates)
+	if ld.staged > 0 {
+		if err := tx.Merge(ctx); err != nil {
+			return nil, fmt.Errorf("ingest: merge: %w", err)
+		}
 	}
-	if _, err := conn.ExecContext(ctx, pirsql.IngestRun, runID, now, o.Now(), int32(len(files)), int32(sum.Inserted), int32(sum.Updated), int32(sum.Unchanged), int32(sum.Rejected)); err != nil {
+	if err := tx.Finish(ctx, pirsql.IngestRun{RunID: runID, Started: now, Finished: o.Now(), Files: len(files),
+		Inserted: counts.Inserted, Updated: counts.Updated, Unchanged: counts.Unchanged, Rejects: int64(sum.Rejected)}); err != nil {
 		return nil, fmt.Errorf("ingest: record run: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return nil, fmt.Errorf("ingest: commit: %w", err)
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	committed = true
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
 
-// stager appends parsed records to the staging tables.
-type stager struct {
-	app map[string]func(...driver.Value) error
-	seq int64
-	now time.Time
+// loader writes parsed records through the ingest transaction's writer:
+// each case straight to the store when it is new (the key router says so),
+// else to the staging tables for Classify and Merge.
+type loader struct {
+	w     *pirsql.IngestWriter
+	now   time.Time
+	runID int64
+	keys  *keyRouter
+	seq   int64
+	rows  pirsql.CaseRows // reused from case to case
 
-	// For stageCase: the appenders, and what it reuses from row to row.
-	cases, techniques, actions, rules, playbooks, sources, veris func(...driver.Value) error
-	row                                                          []driver.Value
-	lists                                                        []any
-	path, format                                                 string
-	pathV, formatV                                               driver.Value
+	direct, staged int64 // cases written to the store, rows to stage_keys
 }
 
-func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int64, sum *Summary, progress func(int64)) (*FileSummary, error) {
+func (s *loader) loadFile(ctx context.Context, f inputFile, o Options, sum *Summary, progress func(int64)) (*FileSummary, error) {
 	var rc io.ReadCloser
 	if f.path == "-" {
 		if o.Stdin == nil {
@@ -227,7 +230,10 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 	if bomErr != nil {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: bomErr.Error()}
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
+	if isXLSXHead(head) && f.format != "" && f.format != "auto" && f.format != "servicenow" {
+		return nil, &RecordError{File: f.path, Ref: "1", Reason: "an Excel workbook (.xlsx): only --format servicenow reads Excel list exports; export CSV for --format " + f.format}
+	}
+	if bytes.IndexByte(head, 0) >= 0 && !isXLSXHead(head) {
 		return nil, &RecordError{File: f.path, Ref: "1", Reason: "NUL bytes: not a text file (UTF-16? save it as UTF-8)"}
 	}
 	br, head = crOnlyLines(br, head)
@@ -264,7 +270,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 			if len(sum.Rejects) < 1000 {
 				sum.Rejects = append(sum.Rejects, rec.Err)
 			}
-			return s.app["stage_rejects"](runID, rec.Err.File, rec.Err.Ref, nullStr(rec.Err.Field), rec.Err.Reason, nullStr(rec.Err.Raw), s.now)
+			return s.reject(rec.Err)
 		}
 		fs.Records++
 		sum.Records++
@@ -274,7 +280,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 				sum.Warnings = append(sum.Warnings, w)
 			}
 		}
-		return s.stageCase(rec.Case, fs.Path, fmtr.Name())
+		return s.writeCase(rec.Case, fs.Path, fmtr.Name())
 	}
 	if err := safeParse(fmtr, pc, br, emit); err != nil {
 		if firstErr != nil {
@@ -288,7 +294,7 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 			fs.Rejects++
 			sum.Rejected++
 			sum.Rejects = append(sum.Rejects, re)
-			if err := s.app["stage_rejects"](runID, re.File, re.Ref, nullStr(re.Field), re.Reason, nullStr(re.Raw), s.now); err != nil {
+			if err := s.reject(re); err != nil {
 				return nil, err
 			}
 		} else {
@@ -306,165 +312,116 @@ func (s *stager) loadFile(ctx context.Context, f inputFile, o Options, runID int
 		return nil, fmt.Errorf("ingest %s: %w", f.path, err)
 	}
 	fs.SHA256 = hex.EncodeToString(h.sum())
-	if err := s.app["stage_files"](runID, fs.Path, fs.SHA256, fs.Format, int32(fs.Records), int32(fs.Rejects), s.now); err != nil {
+	// The file digest is known only now: the cases carry the path, and the
+	// end of the transaction gives them the digest of the file staged here.
+	if err := s.w.File(pirsql.FileRow{RunID: s.runID, Path: fs.Path, SHA256: fs.SHA256, Format: fs.Format,
+		Records: int32(fs.Records), Rejects: int32(fs.Rejects), IngestedAt: s.now}); err != nil {
 		return nil, err
 	}
-	// The file digest is known only now; stage rows carry the path and the
-	// merge joins stage_files for it.
 	return fs, nil
 }
 
-func (s *stager) stageCase(c *Case, path, format string) error {
-	// The staging runs on the reading goroutine for every record: one row
-	// buffer and one []any for the list columns are reused (the Appender
-	// copies the values), and the values repeated on each row are boxed
-	// once.
-	if s.cases == nil {
-		s.cases, s.techniques, s.actions = s.app["stage_cases"], s.app["stage_techniques"], s.app["stage_actions"]
-		s.rules, s.sources, s.veris = s.app["stage_rules"], s.app["stage_sources"], s.app["stage_veris"]
-		s.playbooks = s.app["stage_playbooks"]
-	}
-	if s.pathV == nil || s.path != path || s.format != format {
-		s.path, s.format, s.pathV, s.formatV = path, format, path, format
-	}
+// reject stages a refused record.
+func (s *loader) reject(e *RecordError) error {
+	return s.w.Reject(pirsql.RejectRow{RunID: s.runID, Path: e.File, Record: e.Ref, Field: e.Field, Reason: e.Reason, Raw: e.Raw, RejectedAt: s.now})
+}
+
+// writeCase writes one case where the key router sends it: straight to
+// the store when new, as a key only when unchanged, else to the staging.
+func (s *loader) writeCase(c *Case, path, format string) error {
 	s.seq++
-	var seq driver.Value = s.seq
-	tl := c.Timeline
-	var extra any
-	if len(c.Extra) > 0 {
-		extra = string(c.Extra)
+	h := c.contentHash()
+	// A canonical case's milestone sources are a function of its
+	// milestones, which the view milestone_sources derives: they are not
+	// stored.
+	sources := format != Canonical{}.Name()
+	if !sources && !canonicalSources(c) {
+		return fmt.Errorf("ingest %s: case %s: milestone sources %v are not the canonical format's (please report)", path, c.ID, c.MilestoneSources)
 	}
-	s.lists = s.lists[:0]
-	row := append(s.row[:0], seq, c.Source, c.ID, nullStr(c.Title), nullStr(c.Severity), nullStr(c.Category), c.Status, c.Excluded,
-		s.list(c.Tags), ts(tl.Compromise), ts(tl.Detection), ts(tl.Triage), ts(tl.Containment), ts(tl.Eradication), ts(tl.Recovery), ts(tl.Closure),
-		nullStr(c.RootCause.Category), nullStr(c.RootCause.Summary), s.list(c.RootCause.Whys),
-		s.list(c.Lessons.WentWell), s.list(c.Lessons.NeedsImprovement), extra, c.contentHash(), s.pathV, s.formatV,
-		s.list(c.Assets), s.list(c.Platforms), nullStr(c.Team), nullStr(c.BusinessUnit), nullStr(c.Tenant), nullStr(c.DetectionSource))
+	switch s.keys.route(c.Source, c.ID, h) {
+	case routeNew:
+		s.direct++
+		return s.w.Case(pirsql.ToStore, s.caseRows(c, h, path, format, sources))
+	case routeUnchanged:
+		s.staged++
+		return s.w.Unchanged(s.seq, c.Source, c.ID, h)
+	}
+	s.staged++
+	return s.w.Case(pirsql.ToStage, s.caseRows(c, h, path, format, sources))
+}
+
+// canonicalSources reports whether c's milestone sources are exactly the
+// canonical format's: "timeline.<name>" for each milestone present.
+func canonicalSources(c *Case) bool {
+	n := 0
+	for i, m := range Milestones {
+		if c.Timeline.Get(m) != nil {
+			if c.MilestoneSources[m] != milestoneSource[i] {
+				return false
+			}
+			n++
+		}
+	}
+	return n == len(c.MilestoneSources)
+}
+
+// caseRows is c as the rows of the store, in s.rows (reused).
+func (s *loader) caseRows(c *Case, hash, path, format string, withSources bool) *pirsql.CaseRows {
+	r := &s.rows
+	r.Reset()
+	tl := c.Timeline
+	r.Case = pirsql.CaseRow{Seq: s.seq, Source: c.Source, CaseID: c.ID, Title: c.Title, Severity: c.Severity, Category: c.Category,
+		Status: c.Status, Excluded: c.Excluded, Tags: c.Tags,
+		Compromise: tl.Compromise, Detection: tl.Detection, Triage: tl.Triage, Containment: tl.Containment,
+		Eradication: tl.Eradication, Recovery: tl.Recovery, Closure: tl.Closure,
+		RootCauseCategory: c.RootCause.Category, RootCauseSummary: c.RootCause.Summary, RootCauseWhys: c.RootCause.Whys,
+		WentWell: c.Lessons.WentWell, NeedsImprovement: c.Lessons.NeedsImprovement,
+		Extra: string(c.Extra), ContentSHA256: hash, SourceFile: path, SourceFormat: format, IngestedAt: s.now,
+		Assets: c.Assets, Platforms: c.Platforms, Team: c.Team, BusinessUnit: c.BusinessUnit, Tenant: c.Tenant,
+		DetectionSource: c.DetectionSource,
+		WentWellThemes:  c.Lessons.WentWellThemes, NeedsImprovementThemes: c.Lessons.NeedsImprovementThemes}
 	if im := c.Impact; im != nil {
-		row = append(row, int64Ptr(im.Records), floatPtr(im.Cost), nullStr(im.Currency), floatPtr(im.DowntimeHours),
-			boolPtr(im.RegulatorNotified), boolPtr(im.CustomersNotified))
-	} else {
-		row = append(row, nil, nil, nil, nil, nil, nil)
+		r.Case.ImpactRecords, r.Case.ImpactCost, r.Case.ImpactCurrency, r.Case.ImpactDowntimeHours = im.Records, im.Cost, im.Currency, im.DowntimeHours
+		r.Case.ImpactRegulatorNotified, r.Case.ImpactCustomersNotified = im.RegulatorNotified, im.CustomersNotified
 	}
 	if rv := c.Review; rv != nil {
-		row = append(row, rv.Status, ts(rv.HeldAt), ts(rv.PublishedAt), nullStr(rv.Facilitator))
-	} else {
-		row = append(row, nil, nil, nil, nil)
+		r.Case.ReviewStatus, r.Case.ReviewHeldAt, r.Case.ReviewPublishedAt, r.Case.ReviewFacilitator = rv.Status, rv.HeldAt, rv.PublishedAt, rv.Facilitator
 	}
-	row = append(row, s.optList(c.Lessons.WentWellThemes), s.optList(c.Lessons.NeedsImprovementThemes))
-	s.row = row
-	if err := s.cases(row...); err != nil {
-		return fmt.Errorf("stage case %s: %w", c.ID, err)
-	}
-	for _, t := range c.Techniques {
-		row = append(row[:0], seq, t)
-		if err := s.techniques(row...); err != nil {
-			return err
-		}
-	}
+	r.Techniques = append(r.Techniques, c.Techniques...)
 	for i, a := range c.ActionItems {
-		var due any
-		if a.Due != nil {
-			due = a.Due.Time
-		}
-		row = append(row[:0], seq, int32(i+1), a.ID, nullStr(a.Summary), nullStr(a.Owner), nullStr(a.Priority), due, a.Status, ts(a.Completed))
-		if err := s.actions(row...); err != nil {
-			return err
-		}
+		r.ActionItems = append(r.ActionItems, pirsql.ActionItemRow{Position: int32(i + 1), ItemID: a.ID, Summary: a.Summary,
+			Owner: a.Owner, Priority: a.Priority, Due: dateTime(a.Due), Status: a.Status, Completed: a.Completed})
 	}
-	for _, r := range c.DetectionRules {
-		s.lists = s.lists[:0]
-		row = append(row[:0], seq, r.ID, nullStr(r.Title), s.list(r.Techniques), nullStr(r.Status), nullStr(r.SigmaID))
-		if err := s.rules(row...); err != nil {
-			return err
-		}
+	for _, d := range c.DetectionRules {
+		r.Rules = append(r.Rules, pirsql.DetectionRuleRow{RuleID: d.ID, Title: d.Title, Techniques: d.Techniques, Status: d.Status, SigmaID: d.SigmaID})
 	}
 	for i, u := range c.PlaybookUpdates {
-		var due any
-		if u.Due != nil {
-			due = u.Due.Time
-		}
-		row = append(row[:0], seq, int32(i+1), u.Playbook, nullStr(u.Change), nullStr(u.Owner), due, u.Status, ts(u.Completed))
-		if err := s.playbooks(row...); err != nil {
-			return err
-		}
+		r.Playbooks = append(r.Playbooks, pirsql.PlaybookUpdateRow{Position: int32(i + 1), Playbook: u.Playbook, Change: u.Change,
+			Owner: u.Owner, Due: dateTime(u.Due), Status: u.Status, Completed: u.Completed})
 	}
-	var keyBuf [8]string
-	keys := keyBuf[:0]
-	for k := range c.MilestoneSources {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		row = append(row[:0], seq, k, c.MilestoneSources[k])
-		if err := s.sources(row...); err != nil {
-			return err
+	if withSources {
+		var keyBuf [8]string
+		keys := keyBuf[:0]
+		for k := range c.MilestoneSources {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			r.Sources = append(r.Sources, pirsql.MilestoneSourceRow{Milestone: k, SourceField: c.MilestoneSources[k]})
 		}
 	}
 	for _, b := range c.Buckets {
-		row = append(row[:0], seq, b.Phase, b.Unit, floatPtr(b.Value), floatPtr(b.Hours))
-		if err := s.veris(row...); err != nil {
-			return err
-		}
+		r.Veris = append(r.Veris, pirsql.VerisRow{Phase: b.Phase, Unit: b.Unit, Value: b.Value, Hours: b.Hours})
 	}
-	return nil
+	return r
 }
 
-// list is a list column's value: l as []any in s.lists (the driver
-// converts any other slice type by reflection), empty for nil.
-func (s *stager) list(l []string) any {
-	if s.lists == nil {
-		s.lists = make([]any, 0, 64)
-	}
-	n := len(s.lists)
-	for _, v := range l {
-		s.lists = append(s.lists, v)
-	}
-	return s.lists[n:len(s.lists):len(s.lists)]
-}
-
-// optList is list, or NULL for a nil list (a list column where "none"
-// differs from "empty").
-func (s *stager) optList(l []string) any {
-	if l == nil {
+// dateTime is a date as the time the driver binds to a DATE column.
+func dateTime(d *Date) *time.Time {
+	if d == nil {
 		return nil
 	}
-	return s.list(l)
-}
-
-func int64Ptr(n *int64) any {
-	if n == nil {
-		return nil
-	}
-	return *n
-}
-
-func boolPtr(b *bool) any {
-	if b == nil {
-		return nil
-	}
-	return *b
-}
-
-func floatPtr(f *float64) any {
-	if f == nil {
-		return nil
-	}
-	return *f
-}
-
-func ts(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
-}
-
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
+	return &d.Time
 }
 
 // asyncHash is the SHA-256 of what is written to it, computed on another
@@ -556,7 +513,7 @@ type inputFile struct {
 }
 
 // caseFileExt are the files a directory walk picks up.
-var caseFileExt = map[string]bool{".json": true, ".jsonl": true, ".ndjson": true, ".csv": true}
+var caseFileExt = map[string]bool{".json": true, ".jsonl": true, ".ndjson": true, ".csv": true, ".xlsx": true}
 
 // expandInputs resolves files and directories (walked recursively, in name
 // order, without following symlinks, hidden entries skipped).
@@ -639,7 +596,7 @@ func expandInputs(inputs []Input, maxFiles int) ([]inputFile, error) {
 			return nil, err
 		}
 		if len(found) == 0 && !in.AllowEmpty {
-			return nil, fmt.Errorf("ingest %s: no case files (*.json, *.jsonl, *.ndjson, *.csv, and .gz) in this directory; pass --allow-empty if it may be empty", in.Path)
+			return nil, fmt.Errorf("ingest %s: no case files (*.json, *.jsonl, *.ndjson, *.csv, *.xlsx, and .gz) in this directory; pass --allow-empty if it may be empty", in.Path)
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
 		for _, f := range found {

@@ -101,7 +101,7 @@ func TestEmptyInputIsAnError(t *testing.T) {
 		{"HeaderOnlyCSV", writeFile(t, dir, "header.csv", "id,timeline.detection\n"), "header.csv: no records"},
 		{"EmptyWrapper", writeFile(t, dir, "sentinel.json", `{"value": []}`), "sentinel.json: no records"},
 		{"CROnlyHeaderOnly", writeFile(t, dir, "mac.csv", "id,timeline.detection\r"), "mac.csv: no records"},
-		{"EmptyDirectory", emptyDir, "nothing: no case files (*.json, *.jsonl, *.ndjson, *.csv, and .gz) in this directory; pass --allow-empty"},
+		{"EmptyDirectory", emptyDir, "nothing: no case files (*.json, *.jsonl, *.ndjson, *.csv, *.xlsx, and .gz) in this directory; pass --allow-empty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := openTestDB(t)

@@ -39,6 +39,7 @@ var sentinelDefaults = map[string]string{
 	"closure":                 "ClosedTime",
 	"latest_by":               "TimeGenerated|LastModifiedTime",
 	"exclude_classifications": "FalsePositive,BenignPositive",
+	"tenant":                  "TenantId",
 }
 
 // sentinelAPINames maps the REST API's property names to the table's
@@ -294,6 +295,11 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	c.Excluded = s.m.set("exclude_classifications", sentinelDefaults["exclude_classifications"])[normWord(classification)]
 
 	extra := map[string]any{"status": status, "classification": classification}
+	// ClosedTime is "when the incident was last closed" (SecurityIncident
+	// table reference): the row of a reopened incident (Status Active or
+	// New) still carries its old closure, which is no longer one. The
+	// status decides; the old time is kept in extra.
+	closedOnlyByStatus(c, extra)
 	for _, k := range [][2]string{{"ClassificationReason", "classification_reason"}, {"IncidentName", "incident_name"},
 		{"IncidentUrl", "incident_url"}, {"ProviderName", "provider_name"}, {"ProviderIncidentId", "provider_incident_id"}} {
 		v, err := text(k[0])
@@ -307,9 +313,11 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 	if err != nil {
 		return err
 	}
-	if c.Tags, err = sentinelLabels(d, labels); err != nil {
+	var autoLabels []string
+	if c.Tags, autoLabels, err = sentinelLabels(d, labels); err != nil {
 		return err
 	}
+	extra["auto_labels"] = autoLabels
 	owner, err := sentinelDynamic(d, "Owner", get)
 	if err != nil {
 		return err
@@ -321,6 +329,37 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 				break
 			}
 		}
+		// IncidentOwnerInfo.ownerType is Unknown, User or Group ("The
+		// incident owner type is an AAD group"; azure-rest-api-specs
+		// specification/securityinsights/resource-manager/
+		// Microsoft.SecurityInsights/stable/2024-09-01/common/IncidentTypes.json):
+		// an incident assigned to a group is owned by that team.
+		if t, _ := om["ownerType"].(string); normWord(t) == "group" {
+			if n, _ := om["assignedTo"].(string); n != "" {
+				c.Team = CleanText(n)
+			}
+		}
+	}
+	// The workspace is the tenant: a REST resource names it in its id
+	// (…/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/
+	// incidents/…), a SecurityIncident row carries TenantId, which the
+	// table reference defines as the Log Analytics workspace ID
+	// (learn.microsoft.com/azure/azure-monitor/reference/tables/securityincident).
+	// The id's workspace is set here; TenantId is the default of the
+	// mapping key tenant (mapDimensions, below).
+	c.Tenant = sentinelWorkspace(rec)
+	// RelatedAnalyticRuleIds: "List of resource ids of Analytic rules
+	// related to the incident" (IncidentProperties, same specification,
+	// Incidents.json). An incident raised by the workspace's own analytics
+	// rules was detected by the organisation's tooling; one without (created
+	// by hand, perhaps on a call from outside) says nothing about who
+	// detected it and is left empty.
+	rules, err := sentinelDynamic(d, "RelatedAnalyticRuleIds", get)
+	if err != nil {
+		return err
+	}
+	if l, ok := rules.([]any); ok && len(l) > 0 {
+		c.DetectionSource = "internal"
 	}
 	add, err := sentinelDynamic(d, "AdditionalData", get)
 	if err != nil {
@@ -349,8 +388,18 @@ func (s *sentinelParser) row(p *ParseContext, rec map[string]any, ref string) *R
 			return err
 		}
 		extra["alert_products"] = products
+		c.Platforms = sentinelPlatforms(products)
 	} else if add != nil {
 		return d.fail("AdditionalData", "want an object, got %s", jsonType(add))
+	}
+	// The optional canonical fields a mapping file names (and the tenant's
+	// default, TenantId); a dynamic column's JSON text is read as JSON.
+	err = mapDimensions(d, c, s.m, sentinelDefaults, func(alt string) (any, string, bool, *RecordError) {
+		v, err := sentinelDynamic(d, alt, get)
+		return v, alt, v != nil, err
+	})
+	if err != nil {
+		return err
 	}
 	c.Extra = extraJSON(extra)
 	d.warned(c)
@@ -398,34 +447,102 @@ func sentinelDynamic(d fieldDecoder, field string, get func(string) (any, *Recor
 	return out, nil
 }
 
-// sentinelLabels reads Labels: [{labelName, labelType}] or strings.
-func sentinelLabels(d fieldDecoder, v any) ([]string, *RecordError) {
+// sentinelLabels reads Labels: [{labelName, labelType}] or strings, and
+// returns the labels people gave the incident (the case's tags) apart from
+// the ones the system gave it. IncidentLabelType is "User" ("Label manually
+// created by a user") or "AutoAssigned" ("Label automatically created by
+// the system"; azure-rest-api-specs specification/securityinsights/
+// resource-manager/Microsoft.SecurityInsights/stable/2024-09-01/common/
+// IncidentTypes.json): only User labels are tags. Any other type
+// (AutoAssigned, or a value outside the enum) is kept in
+// extra.auto_labels. A
+// label without a type (a plain string, or an object from an older export)
+// is taken as a user's.
+func sentinelLabels(d fieldDecoder, v any) (user, auto []string, err *RecordError) {
 	switch x := v.(type) {
 	case nil:
-		return nil, nil
+		return nil, nil, nil
 	case string:
-		return splitList(x, ","), nil
+		return splitList(x, ","), nil, nil
 	case []any:
-		var out []string
 		for i, e := range x {
 			switch l := e.(type) {
 			case string:
-				out = append(out, CleanText(l))
+				if s := CleanText(l); s != "" {
+					user = append(user, s)
+				}
 			case map[string]any:
 				name, err := d.text(fmt.Sprintf("Labels[%d].labelName", i), l["labelName"])
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				if name != "" {
-					out = append(out, name)
+				typ, err := d.text(fmt.Sprintf("Labels[%d].labelType", i), l["labelType"])
+				if err != nil {
+					return nil, nil, err
+				}
+				switch {
+				case name == "":
+				case typ == "" || normWord(typ) == "user":
+					user = append(user, name)
+				default:
+					auto = append(auto, name)
 				}
 			default:
-				return nil, d.fail(fmt.Sprintf("Labels[%d]", i), "want {labelName, labelType}, got %s", jsonType(e))
+				return nil, nil, d.fail(fmt.Sprintf("Labels[%d]", i), "want {labelName, labelType}, got %s", jsonType(e))
 			}
 		}
-		return out, nil
+		return user, auto, nil
 	}
-	return nil, d.fail("Labels", "want a list of labels, got %s", jsonType(v))
+	return nil, nil, d.fail("Labels", "want a list of labels, got %s", jsonType(v))
+}
+
+// sentinelProductPlatforms are the alert product names (AdditionalData.
+// alertProductNames) that say where an incident happened. The names are
+// the MicrosoftSecurityProductName values of azure-rest-api-specs
+// (specification/securityinsights/resource-manager/
+// Microsoft.SecurityInsights/stable/2024-09-01/AlertRules.json) and the
+// products' current names. Only products that watch one platform are
+// mapped: Identity Protection watches Entra ID sign-ins (azure), Defender
+// for Office 365 mail and collaboration (m365), Defender for Identity
+// on-premises Active Directory (windows, which includes Active Directory in
+// docs/format.md). Defender for Endpoint (Windows, macOS, Linux, mobile),
+// Defender for Cloud (Azure, AWS, GCP), Defender for Cloud Apps (any SaaS)
+// and Sentinel's own analytics span several and set none.
+var sentinelProductPlatforms = map[string]string{
+	"azureactivedirectoryidentityprotection": "azure",
+	"microsoftentraidprotection":             "azure",
+	"office365advancedthreatprotection":      "m365",
+	"microsoftdefenderforoffice365":          "m365",
+	"azureadvancedthreatprotection":          "windows",
+	"microsoftdefenderforidentity":           "windows",
+}
+
+// sentinelPlatforms maps alert product names to platforms, unique, in
+// first-seen order.
+func sentinelPlatforms(products []string) []string {
+	var out []string
+	for _, p := range products {
+		if pl, ok := sentinelProductPlatforms[normWord(p)]; ok {
+			out = appendUnique(out, pl)
+		}
+	}
+	return out
+}
+
+// sentinelWorkspace returns the workspace name in a REST incident's
+// resource id, or "".
+func sentinelWorkspace(rec map[string]any) string {
+	id, _ := rec["id"].(string)
+	if _, ok := rec["properties"]; !ok || id == "" {
+		return ""
+	}
+	parts := strings.Split(id, "/")
+	for i := 0; i+1 < len(parts); i++ {
+		if strings.EqualFold(parts[i], "workspaces") {
+			return CleanText(parts[i+1])
+		}
+	}
+	return ""
 }
 
 // sentinelPortalLayouts are the date-times of a CSV exported from the Azure

@@ -47,11 +47,69 @@ func TestSentinelKQLExportCSV(t *testing.T) {
 		Sources: sentinelSources,
 		Extra:   map[string]any{"classification": "BenignPositive"},
 	})
+	// Only the User label is a tag; the AutoAssigned "Redirected" is kept
+	// apart. The owner is a group: the owning team.
 	checkCase(t, got.cases[3], want{
 		ID: "104", Source: "sentinel", Title: "Beaconing to rare domain", Severity: "informational", Status: "open", Techniques: []string{"T1071.001"},
+		Tags:     []string{"beaconing"},
 		Timeline: map[string]*time.Time{"compromise": tp("2024-06-30T20:00:00Z"), "detection": tp("2024-06-30T23:59:00Z")},
 		Sources:  map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime"},
-		Extra:    map[string]any{"status": "New", "tactics": []string{"CommandAndControl"}},
+		Extra:    map[string]any{"status": "New", "tactics": []string{"CommandAndControl"}, "auto_labels": []string{"Redirected"}, "owner": "SOC Tier 2"},
+	})
+	const workspace = "11111111-2222-3333-4444-555555555555"
+	// 101 and 104 come from analytics rules of the workspace (internal
+	// detections); 102 and 103 name no rule. "Azure Sentinel" is no platform.
+	checkDims(t, got.cases[0], dims{Tenant: workspace, DetectionSource: "internal"})
+	checkDims(t, got.cases[1], dims{Tenant: workspace})
+	checkDims(t, got.cases[2], dims{Tenant: workspace})
+	checkDims(t, got.cases[3], dims{Tenant: workspace, Team: "SOC Tier 2", DetectionSource: "internal"})
+}
+
+// TestSentinelLabelsAndOwner: a REST incident (api-version 2024-09-01)
+// keeps only its User labels as tags, its AutoAssigned and other system
+// labels in extra.auto_labels; a group owner is the team, the workspace of
+// the resource id the tenant, and single-platform alert products the
+// platforms.
+func TestSentinelLabelsAndOwner(t *testing.T) {
+	got := parseWith(t, Sentinel{}, sed("incident-labels-api-2024-09-01.json"), "", nil)
+	if got.err != nil || len(got.errs) != 0 || len(got.cases) != 1 {
+		t.Fatalf("got %d cases, errors %v, %v", len(got.cases), got.errs, got.err)
+	}
+	c := got.cases[0]
+	checkCase(t, c, want{
+		ID: "3177", Source: "sentinel", Title: "My incident", Severity: "high", Status: "open", Tags: []string{"phishing"},
+		Timeline: map[string]*time.Time{"compromise": tp("2019-01-01T13:00:30Z"), "detection": tp("2019-01-01T13:15:30Z")},
+		Sources:  map[string]string{"compromise": "FirstActivityTime", "detection": "CreatedTime"},
+		Extra: map[string]any{"auto_labels": []string{"Redirected", "auto-enriched"}, "owner": "SOC Tier 2", "tactics": []string{"InitialAccess"},
+			"alert_products": []string{"Azure Active Directory Identity Protection", "Office 365 Advanced Threat Protection", "Azure Sentinel"}},
+	})
+	checkDims(t, c, dims{Platforms: []string{"azure", "m365"}, Team: "SOC Tier 2", Tenant: "myWorkspace", DetectionSource: "internal"})
+
+	t.Run("OK/the official example: no labels, a user owner, two related rules", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, sed("incident-by-id-api-2024-09-01.json"), "", nil)
+		if len(got.cases) != 1 {
+			t.Fatalf("got %+v", got)
+		}
+		checkDims(t, got.cases[0], dims{Tenant: "myWorkspace", DetectionSource: "internal"})
+	})
+	t.Run("OK/mapping switches the tenant column off", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, sed("SecurityIncident.csv"), "", map[string]string{"sentinel.tenant": ""})
+		if len(got.cases) != 4 || got.cases[0].Tenant != "" {
+			t.Fatalf("got %d cases, tenant %q", len(got.cases), got.cases[0].Tenant)
+		}
+	})
+	t.Run("OK/mapping file dimensions", func(t *testing.T) {
+		m := map[string]string{"sentinel.tenant": "=ACME", "business_unit": "=Retail", "assets": "Hosts", "platforms": "Platform"}
+		got := parseWith(t, Sentinel{}, "si.csv", "IncidentNumber,CreatedTime,TenantId,Hosts,Platform\n"+
+			"1,2024-01-01T00:00:00Z,ws-guid,\"[\"\"FS-1\"\",\"\"fs-1\"\",\"\"DC-2\"\"]\",Office 365\n", m)
+		if len(got.cases) != 1 {
+			t.Fatalf("got %+v", got)
+		}
+		checkDims(t, got.cases[0], dims{Tenant: "ACME", BusinessUnit: "Retail", Assets: []string{"FS-1", "DC-2"}, Platforms: []string{"m365"}})
+	})
+	t.Run("ErrLabelTypeNotText", func(t *testing.T) {
+		got := parseWith(t, Sentinel{}, "l.json", `[{"IncidentNumber":1,"CreatedTime":"2024-01-01T00:00:00Z","Labels":[{"labelName":"a","labelType":[1]}]}]`, nil)
+		checkErrs(t, got.errs, "l.json", []wantErr{{"record 1 (line 1)", "Labels[0].labelType", "want a string"}})
 	})
 }
 
@@ -159,6 +217,31 @@ func TestSentinelLatestRow(t *testing.T) {
 				t.Fatalf("got %+v %v", got.cases, got.errs)
 			}
 		})
+	}
+}
+
+// TestSentinelReopened: ClosedTime is the last closure. A reopened
+// incident's latest row (Active, with the old ClosedTime) is open without a
+// closure; closed again, its closure is the new ClosedTime.
+func TestSentinelReopened(t *testing.T) {
+	const head = "IncidentNumber,TimeGenerated,Status,CreatedTime,ClosedTime\n"
+	const rows = "7,2024-01-01T10:00:00Z,New,2024-01-01T10:00:00Z,\n" +
+		"7,2024-01-02T10:00:00Z,Closed,2024-01-01T10:00:00Z,2024-01-02T10:00:00Z\n" +
+		"7,2024-01-03T10:00:00Z,Active,2024-01-01T10:00:00Z,2024-01-02T10:00:00Z\n"
+	got := parseWith(t, Sentinel{}, "si.csv", head+rows, nil)
+	if len(got.cases) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	if c := got.cases[0]; c.Status != "open" || c.Timeline.Closure != nil || c.MilestoneSources["closure"] != "" {
+		t.Errorf("reopened: got %s, closure %v from %q", c.Status, fmtTime(c.Timeline.Closure), c.MilestoneSources["closure"])
+	}
+	checkCase(t, got.cases[0], want{ID: "7", Source: "sentinel", Status: "open",
+		Timeline: map[string]*time.Time{"detection": tp("2024-01-01T10:00:00Z")},
+		Sources:  map[string]string{"detection": "CreatedTime"},
+		Extra:    map[string]any{"closure_before_reopen": map[string]any{"field": "ClosedTime", "at": "2024-01-02T10:00:00Z"}}})
+	got = parseWith(t, Sentinel{}, "si.csv", head+rows+"7,2024-01-04T10:00:00Z,Closed,2024-01-01T10:00:00Z,2024-01-04T09:00:00Z\n", nil)
+	if c := got.cases[0]; c.Status != "closed" || !c.Timeline.Closure.Equal(*tp("2024-01-04T09:00:00Z")) {
+		t.Errorf("closed again: got %s, closure %v", c.Status, fmtTime(c.Timeline.Closure))
 	}
 }
 

@@ -125,14 +125,21 @@ func (ServiceNow) Parse(p *ParseContext, r io.Reader, emit func(Record) error) e
 		d.stored = !snDisplayValues(m)
 		return readJSONRecords(p, br, emit, unwrapKeys("records", "result"), decode)
 	}
-	return readCSVRows(p, br, emit, func(row csvRow) error {
+	rowFn := func(row csvRow) error {
 		c, rerr := decode(p, row.record(), row.ref)
 		if rerr != nil {
 			rerr.Raw = row.raw
 			return emit(Record{Err: rerr})
 		}
 		return emit(Record{Case: c})
-	})
+	}
+	// The list's "Export > Excel" holds the same columns and display
+	// values as "Export > CSV" (see xlsx.go); date cells are wall-clock
+	// times in the exporting user's zone, read in --tz like the CSV's.
+	if isXLSXHead(head) {
+		return readXLSXRows(p, br, emit, rowFn)
+	}
+	return readCSVRows(p, br, emit, rowFn)
 }
 
 // isSNHistoryHead reports whether a head's first records are a state-history

@@ -220,8 +220,9 @@ func (e *SendError) Unwrap() error { return e.Err }
 
 // Send delivers m through srv and returns its Message-ID (without angle
 // brackets). Transient failures are retried srv.Retries times with
-// exponential back-off; a permanent refusal returns at once. The password
-// never appears in the returned error or the log.
+// exponential back-off; a permanent refusal returns at once, and so does a
+// failure that leaves the message possibly delivered (MaybeDelivered). The
+// password never appears in the returned error or the log.
 func Send(ctx context.Context, srv Server, m *Message) (string, error) {
 	if err := srv.Validate(); err != nil {
 		return "", err
@@ -247,6 +248,10 @@ func Send(ctx context.Context, srv Server, m *Message) (string, error) {
 		}
 		err = redact(err, srv.Username, string(srv.Password))
 		last = err
+		if MaybeDelivered(err) {
+			// Never retried: the first attempt may have been delivered.
+			return "", &SendError{Addr: srv.Addr(), Attempts: i, Err: err}
+		}
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("smtp %s: %w", srv.Addr(), ctx.Err())
 		}
@@ -322,9 +327,52 @@ func sendOnce(ctx context.Context, srv Server, m *Message) error {
 	stop := context.AfterFunc(ctx, func() { sc.Close() })
 	defer stop()
 	if err := c.SendWithSMTPClient(sc, msg); err != nil {
+		if msg.IsDelivered() {
+			// The server accepted the message (250 after DATA); what
+			// failed came after it (RSET). Not a failure: retrying would
+			// deliver it twice.
+			return nil
+		}
+		if maybeDelivered(err) {
+			return &maybeDeliveredError{err: fmt.Errorf("send: %w", err)}
+		}
 		return fmt.Errorf("send: %w", err)
 	}
 	return nil
+}
+
+// maybeDelivered reports a failure after the whole message, its final dot
+// included, went to the server and before its reply arrived: a lost
+// connection, a timeout, a cancelled run. The server may have accepted the
+// message (RFC 5321 section 6.1: it takes responsibility when it sends its
+// 250, which we did not read). A reply that refuses it (4xx, 5xx) is not
+// this: the message was not accepted.
+func maybeDelivered(err error) bool {
+	var se *gomail.SendError
+	if !errors.As(err, &se) || se.Reason != gomail.ErrSMTPDataClose {
+		return false
+	}
+	var tp *textproto.Error
+	return se.ErrorCode() == 0 && !errors.As(err, &tp)
+}
+
+// maybeDeliveredError is a failure after which the message may have been
+// delivered.
+type maybeDeliveredError struct{ err error }
+
+func (e *maybeDeliveredError) Error() string {
+	return e.err.Error() + " (after the whole message was transmitted: the server may have accepted it)"
+}
+func (e *maybeDeliveredError) Unwrap() error { return e.err }
+
+// MaybeDelivered reports whether a Send error leaves the message possibly
+// delivered: the connection failed after the whole message was transmitted
+// and before the server's reply. Send never retries such a failure (a retry
+// could deliver it twice); the caller must not send it again without
+// finding out whether it arrived.
+func MaybeDelivered(err error) bool {
+	var md *maybeDeliveredError
+	return errors.As(err, &md)
 }
 
 // plainOrLogin is SMTP AUTH with PLAIN, or LOGIN when the server does not

@@ -406,3 +406,51 @@ func TestSendTimeout(t *testing.T) {
 		t.Errorf("took %v, want about 2 × 200ms", d)
 	}
 }
+
+// TestSendMaybeDelivered: a connection lost after the message's final dot
+// and before the server's reply leaves the message possibly delivered (here
+// it was: mailpit has it). Send reports that and does not retry, which
+// would deliver it twice; a 4xx reply to the message is retried.
+func TestSendMaybeDelivered(t *testing.T) {
+	srv := func(port int) mail.Server {
+		return mail.Server{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, Retries: 3, Backoff: time.Millisecond}
+	}
+	t.Run("ReplyLost", func(t *testing.T) {
+		mp := mailpittest.Start(t)
+		r := mp.Relay(t, func(int) mailpittest.Answer { return mailpittest.HangUp })
+		_, err := mail.Send(context.Background(), srv(r.Port), reportMessage(t, []byte("%PDF")))
+		if err == nil || !mail.MaybeDelivered(err) || !strings.Contains(err.Error(), "may have accepted it") {
+			t.Fatalf("got %v, want a possibly delivered error", err)
+		}
+		if n := r.Conns.Load(); n != 1 {
+			t.Errorf("got %d connections, want 1 (no retry after the final dot)", n)
+		}
+		if n := len(mp.Messages(t)); n != 1 {
+			t.Errorf("mailpit got %d messages, want 1", n)
+		}
+	})
+	t.Run("DeliveredThenHangUp", func(t *testing.T) {
+		// The server answers 250 and drops the connection before RSET: the
+		// message is delivered, the send succeeded.
+		mp := mailpittest.Start(t)
+		r := mp.Relay(t, func(int) mailpittest.Answer { return mailpittest.AcceptThenHangUp })
+		m := reportMessage(t, []byte("%PDF"))
+		id, err := mail.Send(context.Background(), srv(r.Port), m)
+		if err != nil || id != m.MessageID {
+			t.Fatalf("got %q %v, want %s sent", id, err, m.MessageID)
+		}
+		if n := len(mp.Messages(t)); n != 1 || r.Conns.Load() != 1 {
+			t.Errorf("mailpit got %d messages over %d connections, want 1 over 1", n, r.Conns.Load())
+		}
+	})
+	t.Run("RefusedIsNot", func(t *testing.T) {
+		r := mailpittest.Respond(t, "220 responder ready", "451 4.3.0 try again later")
+		_, err := mail.Send(context.Background(), srv(r.Port), reportMessage(t, []byte("%PDF")))
+		if err == nil || mail.MaybeDelivered(err) {
+			t.Fatalf("got %v, want a failure that is not possibly delivered", err)
+		}
+		if n := r.Conns.Load(); n != 4 {
+			t.Errorf("got %d connections, want 4 (a 4xx reply is retried)", n)
+		}
+	})
+}

@@ -116,3 +116,15 @@ func StoredCases(ctx context.Context, q Querier) (int64, error) {
 	}
 	return rows[0], nil
 }
+
+// RowCount counts the rows of the table schema.name (both quoted as
+// identifiers), for harnesses that load tables of their own (the bench's
+// bare-load baseline).
+func RowCount(ctx context.Context, q Querier, schema, name string) (int64, error) {
+	query := "SELECT count(*) FROM " + quoteIdent(schema) + "." + quoteIdent(name)
+	rows, err := queryRows(ctx, q, "row_count", query, nil, func(s scanner, n *int64) error { return s.Scan(n) })
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	return rows[0], nil
+}

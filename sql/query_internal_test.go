@@ -19,6 +19,7 @@ func TestQueryFiles(t *testing.T) {
 		"review_techniques": reviewTechniquesSQL, "coverage_techniques": coverageTechniquesSQL,
 		"coverage_rule_techniques": coverageRuleTechniquesSQL, "export_relations": exportRelationsSQL,
 		"mail_log_last": mailLogLast, "attack_catalogue": AttackCatalogue,
+		"mail_outbox_select": mailOutboxSelect,
 	} {
 		if !strings.HasPrefix(q, "-- "+name+":") || !strings.Contains(q, "one row") {
 			t.Errorf("%s: must start with a comment naming the file and saying what one row is", name)

@@ -3,7 +3,11 @@
 // read_json and plain SQL (bench/readjson.sql), so scripts/bench.sh can time
 // it as a whole process next to `pir ingest`.
 //
-//	baseline --db FILE cases.jsonl
+//	baseline [--bare] --db FILE cases.jsonl
+//
+// With --bare it runs bench/bareload.sql instead: read_json into a temp
+// table, then CREATE TABLE … AS SELECT with unnest, the load a user would
+// write with DuckDB alone.
 package main
 
 import (
@@ -24,11 +28,12 @@ func main() {
 func run() int {
 	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
 	dbPath := fs.String("db", "", "DuckDB database `FILE` to create (must not exist)")
+	bare := fs.Bool("bare", false, "the bare load (bareload.sql: read_json, then CREATE TABLE … AS SELECT), not pir's store tables")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
 	}
 	if *dbPath == "" || fs.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: baseline --db FILE cases.jsonl")
+		fmt.Fprintln(os.Stderr, "usage: baseline [--bare] --db FILE cases.jsonl")
 		return 2
 	}
 	if _, err := os.Stat(*dbPath); err == nil {
@@ -43,7 +48,11 @@ func run() int {
 		return 1
 	}
 	defer db.Close()
-	n, err := bench.LoadReadJSON(ctx, db, fs.Arg(0))
+	load := bench.LoadReadJSON
+	if *bare {
+		load = bench.LoadBare
+	}
+	n, err := load(ctx, db, fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 		return 1

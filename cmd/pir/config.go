@@ -60,7 +60,7 @@ type Config struct {
 // mapping file (importer field names).
 type SourceConfig struct {
 	Paths   []string `toml:"paths"`
-	Format  string   `toml:"format"` // auto (default), pir, thehive, servicenow, sentinel, iris, veris
+	Format  string   `toml:"format"` // auto (default), pir, thehive, servicenow, sentinel, iris, veris, elastic, splunk
 	Mapping string   `toml:"mapping"`
 	// AllowEmpty accepts a file without records (pir ingest --allow-empty).
 	AllowEmpty bool `toml:"allow_empty"`

@@ -38,7 +38,9 @@ Examples:
    pir ingest --skip-invalid --format pir cases.csv
    cat cases.jsonl | pir ingest -
    pir ingest --allow-empty exports/today/
-   pir ingest --format thehive --mapping thehive-map.toml thehive-cases.json`,
+   pir ingest --format thehive --mapping thehive-map.toml thehive-cases.json
+   pir ingest --tz America/New_York sn_si_incident.xlsx    # ServiceNow list export to Excel
+   pir ingest --mapping splunk-map.toml notables.csv    # splunk-map.toml: "splunk.history" = "incident_review.csv"`,
 		Flags: []cli.Flag{
 			dbFlag(), tzFlag(),
 			&cli.StringFlag{Name: "format", Value: "auto", Usage: "input format: auto, " + strings.Join(ingest.DefaultFormats().Names(), ", ")},

@@ -22,6 +22,7 @@ import (
 
 	"github.com/russross/blackfriday/v2"
 
+	"github.com/pirhq/pir/internal/confcheck"
 	"github.com/pirhq/pir/internal/testenv"
 )
 
@@ -118,6 +119,28 @@ attach_html = true
 		}
 		checkHTML(t, "review", readFile(t, p), "PIRMARK-title", "PIRMARK-link", "PIRMARK-action", "PIRMARK-rule")
 		checkInBrowser(t, p)
+	})
+	t.Run("ReviewConfluence", func(t *testing.T) {
+		code, page, stderr := runPir(t, "", "review", "--db", db, "--format", "confluence", hostileID)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		// Every payload reached the page as text: the page body is still
+		// well-formed storage format with only pir's own elements, and no
+		// payload is markup in it.
+		for _, m := range []string{"PIRMARK-title", "PIRMARK-link", "PIRMARK-why", "PIRMARK-action", "PIRMARK-rule", "PIRMARK-iframe"} {
+			if !strings.Contains(page, m) {
+				t.Errorf("%s missing from the Confluence page", m)
+			}
+		}
+		if err := confcheck.Check(page); err != nil {
+			t.Errorf("Confluence page body: %v", err)
+		}
+		for _, bad := range activeMarkup {
+			if strings.Contains(page, bad) {
+				t.Errorf("payload %q is markup in the Confluence page", bad)
+			}
+		}
 	})
 	t.Run("ReviewPDF", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "review.pdf")

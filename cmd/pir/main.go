@@ -31,6 +31,10 @@ func onSignals(parent context.Context) (ctx context.Context, caught func() sysca
 	var first atomic.Int32
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	// Past a file size limit (ulimit -f, systemd's LimitFSIZE=) a write
+	// then fails with "file too large", an error pir reports, instead of
+	// SIGXFSZ killing the process when the write runs on a DuckDB thread.
+	signal.Ignore(syscall.SIGXFSZ)
 	go func() {
 		sig := (<-ch).(syscall.Signal)
 		first.Store(int32(sig))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pirhq/pir/internal/confcheck"
 	"github.com/pirhq/pir/internal/testenv"
 )
 
@@ -78,6 +79,7 @@ func TestReviewGolden(t *testing.T) {
 	for _, f := range []struct{ format, file string }{
 		{"md", "review-" + reviewCase + ".md"},
 		{"html", "review-" + reviewCase + ".html"},
+		{"confluence", "review-" + reviewCase + ".xhtml"},
 	} {
 		t.Run(f.format, func(t *testing.T) {
 			// The case ID before the flags, as the issue writes it.
@@ -86,6 +88,11 @@ func TestReviewGolden(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
 			reviewGolden(t, f.file, out)
+			if f.format == "confluence" {
+				if err := confcheck.Check(out); err != nil {
+					t.Errorf("Confluence page body: %v", err)
+				}
+			}
 		})
 	}
 	t.Run("pdf", func(t *testing.T) {

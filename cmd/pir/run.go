@@ -35,13 +35,25 @@ complete quarter in the config's time zone):
    4. renders out_dir/report-<Q>.pdf,
    5. emails the PDF (and the dashboard with email.attach_html) to email.to.
 
-Any failure stops the run with exit 1 and a one-line reason on stderr, sends
-no email and leaves the previous outputs in place: files are written to
-temporary names and renamed only when every step succeeded. A lock file next
-to the database (<db>.lock) keeps two runs from overlapping: the second exits
-with code 3. Re-running a quarter is safe (ingest is idempotent, outputs are
-replaced); with --no-resend a quarter whose email was already sent (recorded
-in the database with its Message-ID, see the mail_log view) is skipped.
+Any failure before the email stops the run with exit 1 and a one-line reason
+on stderr, sends no email and leaves the previous outputs in place: files are
+written to temporary names and renamed only when every step succeeded. Once
+the email was (or may have been) sent, the outputs that were mailed are
+published even if a later part fails. A lock file next to the database
+(<db>.lock) keeps two runs from overlapping: the second exits with code 3.
+Re-running a quarter is safe (ingest is idempotent, outputs are replaced);
+with --no-resend a quarter whose email was already sent (recorded in the
+database with its Message-ID, see the mail_log view) is skipped.
+
+Before it connects to the SMTP server, run records its intent to send (the
+Message-ID and recipients, the mail_outbox view). If a run stopped before it
+recorded the server's answer (killed, a full disk, a connection lost after
+the whole message went out), the email may have been delivered: --no-resend
+then exits 1 naming it, and never sends the quarter again on its own. Look
+for that Message-ID in the SMTP server's log or a recipient's mailbox, and
+record what you found with --mark-sent ID (it arrived: the quarter counts as
+sent) or --mark-unsent ID (it did not: the next run sends a new one). Both
+only record; they send nothing.
 
 --dry-run does everything except sending, and writes the message to
 out_dir/report-<Q>.eml to open in a mail client.
@@ -52,19 +64,23 @@ from [email] and may be overridden with the --smtp-* flags or PIR_SMTP_*
 variables; the password only from $PIR_SMTP_PASSWORD, email.password_env or
 email.password_file.
 
-Exit codes: 0 done (or skipped), 1 failed, 2 usage or config error,
-3 another pir run (or pir process) holds the lock.
+Exit codes: 0 done (or skipped, or recorded), 1 failed (or an email may have
+been delivered), 2 usage or config error, 3 another pir run (or pir process)
+holds the lock.
 
 Examples:
    pir run --config /etc/pir/pir.toml
    pir run --config pir.toml --quarter 2024-Q1 --dry-run
    pir run --config pir.toml --no-resend          # daily timer: sends once
+   pir run --config pir.toml --mark-sent pir.20260101T050500Z.3d61a2@example.org
    pir --log-format json run --config pir.toml --summary`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "the run's config `FILE` (pir.toml)", EnvVars: []string{"PIR_CONFIG"}},
 			&cli.StringFlag{Name: "quarter", Usage: "report `QUARTER`, e.g. 2024-Q1 (default: the last complete quarter in the config's time zone)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "do everything but send; write the message to out_dir/report-<Q>.eml"},
-			&cli.BoolFlag{Name: "no-resend", Usage: "skip the quarter if its email was already sent"},
+			&cli.BoolFlag{Name: "no-resend", Usage: "skip the quarter if its email was already sent; stop if it may have been (see the mail_outbox view)"},
+			&cli.StringFlag{Name: "mark-sent", Usage: "record the possibly sent email `MESSAGE-ID` as delivered (it arrived), send nothing"},
+			&cli.StringFlag{Name: "mark-unsent", Usage: "record the possibly sent email `MESSAGE-ID` as not delivered (the next run sends), send nothing"},
 			&cli.BoolFlag{Name: "summary", Usage: "print what was written and sent on stdout"},
 		}, smtpFlags()...),
 		Action: func(c *cli.Context) error {
@@ -89,6 +105,18 @@ Examples:
 				e: e, c: c, s: s, quarter: s.quarter,
 				dryRun: c.Bool("dry-run"), noResend: c.Bool("no-resend"),
 				log: e.log.With("quarter", s.quarter),
+			}
+			if c.IsSet("mark-sent") || c.IsSet("mark-unsent") {
+				if c.IsSet("mark-sent") == c.IsSet("mark-unsent") || r.dryRun {
+					return usagef("pir run --config pir.toml --mark-sent MESSAGE-ID", "--mark-sent and --mark-unsent take one message and go without --dry-run")
+				}
+				if err := r.mark(c.Context, c.String("mark-sent"), c.String("mark-unsent")); err != nil {
+					return fmt.Errorf("run: %w", err)
+				}
+				if c.Bool("summary") {
+					r.printSummary()
+				}
+				return nil
 			}
 			// SMTP settings are checked before any work, so a config
 			// mistake fails in a second, not after the report is rendered.
@@ -128,9 +156,18 @@ type quarterRun struct {
 	pub *publication
 	// Results, for --summary.
 	skipped   *pirsql.MailRecord
+	marked    *markedMail
 	outputs   []string
 	messageID string
 	rcpts     int
+	// intent is the email as recorded in the outbox before sending;
+	// sentAt is when the server accepted it.
+	intent pirsql.MailRecord
+	sentAt time.Time
+	// maybeSent is the Message-ID of an email that may have been
+	// delivered: the SMTP session failed after the whole message was
+	// transmitted. It stays 'sending' in the outbox.
+	maybeSent string
 }
 
 // step runs one step and logs it with its duration (one line per step).
@@ -147,48 +184,23 @@ func (r *quarterRun) step(name string, f func() ([]any, error)) error {
 }
 
 // run is the job: lock, open, ingest, then the report pipeline (metrics,
-// html, pdf steps), email, and publish the outputs only when all of it
-// succeeded.
+// html, pdf steps), email, and publish the outputs when all of it
+// succeeded, or when the email may have gone out even though a later part
+// failed: the outputs that were mailed are always published.
 func (r *quarterRun) run(ctx context.Context) error {
 	s := r.s
 	r.pub = newPublication(s.outDir)
 	defer r.pub.discard()
 
-	var unlock func()
-	if err := r.step("lock", func() ([]any, error) {
-		var err error
-		unlock, err = lockRun(s.db+".lock", r.e.now())
-		return []any{"lock", s.db + ".lock"}, err
-	}); err != nil {
+	db, unlock, err := r.open(ctx)
+	if err != nil {
 		return err
 	}
 	defer unlock()
-
-	var db *pirsql.DB
-	if err := r.step("open", func() ([]any, error) {
-		if err := os.MkdirAll(filepath.Dir(s.db), 0o755); err != nil {
-			return nil, err
-		}
-		var err error
-		db, err = s.openDB(ctx, false)
-		return []any{"db", s.db}, err
-	}); err != nil {
-		return err
-	}
 	defer db.Close()
 
-	if r.noResend {
-		last, err := db.LastMail(ctx, r.quarter)
-		if err != nil {
-			return err
-		}
-		if last != nil {
-			r.skipped = last
-			r.log.Info("skipped: the email for this quarter was already sent (--no-resend)",
-				"message_id", last.MessageID, "sent_at", last.SentAt.In(s.loc).Format(time.RFC3339),
-				"recipients", strings.Join(last.Recipients, ", "))
-			return nil
-		}
+	if skip, err := r.checkSent(ctx, db); skip || err != nil {
+		return err
 	}
 
 	if err := r.step("ingest", func() ([]any, error) { return r.ingest(ctx, db) }); err != nil {
@@ -198,20 +210,122 @@ func (r *quarterRun) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := r.step("email", func() ([]any, error) { return r.email(ctx, db, rep) }); err != nil {
-		return err
+	emailErr := r.step("email", func() ([]any, error) { return r.email(ctx, db, rep) })
+	if emailErr != nil && r.maybeSent == "" {
+		return emailErr
 	}
-	return r.step("publish", func() ([]any, error) {
+	pubErr := r.step("publish", func() ([]any, error) {
 		paths, err := r.pub.commit()
 		r.outputs = append(r.outputs, paths...)
 		if err != nil {
-			if r.messageID != "" {
-				return nil, fmt.Errorf("%w (the email %s was sent)", err, r.messageID)
+			switch {
+			case r.messageID != "":
+				err = fmt.Errorf("%w (the email %s was sent)", err, r.messageID)
+			case r.maybeSent != "":
+				err = fmt.Errorf("%w (the email %s may have been sent)", err, r.maybeSent)
 			}
+		}
+		// Recorded after the outputs are in place: a crash between the two
+		// leaves the email 'sending' (possibly sent), never recorded as
+		// sent with the mailed PDF unpublished.
+		if r.messageID != "" {
+			if recErr := r.recordSent(ctx, db); recErr != nil {
+				if err != nil {
+					return nil, fmt.Errorf("%w; and %w", recErr, err)
+				}
+				return nil, fmt.Errorf("%w (the outputs are published)", recErr)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 		return []any{"files", len(r.outputs), "dir", s.outDir}, nil
 	})
+	if emailErr != nil {
+		if pubErr == nil {
+			return fmt.Errorf("%w; the outputs that were mailed are published", emailErr)
+		}
+		return fmt.Errorf("%w; %w", emailErr, pubErr)
+	}
+	return pubErr
+}
+
+// open takes the lock and opens the database ("lock" and "open" steps).
+func (r *quarterRun) open(ctx context.Context) (*pirsql.DB, func(), error) {
+	s := r.s
+	var unlock func()
+	if err := r.step("lock", func() ([]any, error) {
+		var err error
+		unlock, err = lockRun(s.db+".lock", r.e.now())
+		return []any{"lock", s.db + ".lock"}, err
+	}); err != nil {
+		return nil, nil, err
+	}
+	var db *pirsql.DB
+	if err := r.step("open", func() ([]any, error) {
+		if err := os.MkdirAll(filepath.Dir(s.db), 0o755); err != nil {
+			return nil, err
+		}
+		var err error
+		db, err = s.openDB(ctx, false)
+		return []any{"db", s.db}, err
+	}); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return db, unlock, nil
+}
+
+// checkSent decides from the mail log and the outbox whether this run may
+// send. With --no-resend: skip (true) when the quarter's email was sent,
+// fail when one may have been (an outbox message still 'sending'). Without
+// it a run always sends, and says so when an earlier email may have gone
+// out.
+func (r *quarterRun) checkSent(ctx context.Context, db *pirsql.DB) (bool, error) {
+	if r.noResend {
+		last, err := db.LastMail(ctx, r.quarter)
+		if err != nil {
+			return false, err
+		}
+		if last != nil {
+			r.skipped = last
+			r.log.Info("skipped: the email for this quarter was already sent (--no-resend)",
+				"message_id", last.MessageID, "sent_at", last.SentAt.In(r.s.loc).Format(time.RFC3339),
+				"recipients", strings.Join(last.Recipients, ", "))
+			return true, nil
+		}
+	}
+	pending, err := db.Outbox(ctx, pirsql.OutboxFilter{Quarter: r.quarter, State: pirsql.OutboxSending})
+	if err != nil || len(pending) == 0 {
+		return false, err
+	}
+	perr := &possiblySentError{mails: pending, config: r.c.String("config"), loc: r.s.loc}
+	switch {
+	case r.noResend && !r.dryRun:
+		return false, perr
+	case r.noResend:
+		r.log.Warn("a real run with --no-resend would stop here: " + perr.Error())
+	case !r.dryRun:
+		last := pending[len(pending)-1]
+		r.log.Warn("an earlier email for this quarter may have been delivered; sending again (no --no-resend)",
+			"message_id", last.MessageID, "attempted", last.CreatedAt.In(r.s.loc).Format(time.RFC3339))
+	}
+	return false, nil
+}
+
+// mark is `pir run --mark-sent ID` / `--mark-unsent ID`: lock, open, and
+// record what became of a possibly sent email.
+func (r *quarterRun) mark(ctx context.Context, sentID, unsentID string) error {
+	db, unlock, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	defer db.Close()
+	if sentID != "" {
+		return r.markOutbox(ctx, db, sentID, true)
+	}
+	return r.markOutbox(ctx, db, unsentID, false)
 }
 
 // ingest loads every configured source in one transaction.
@@ -298,28 +412,55 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, rep *producedRepo
 		}
 		return []any{"sent", false, "dry_run", true, "eml", p, "message_id", msg.MessageID, "recipients", len(msg.Recipients())}, nil
 	}
-	// Build the message before connecting so a bad address fails first.
+	// Build the message before connecting so a bad address fails first;
+	// this also fixes its Message-ID, which the outbox records.
 	if _, err := msg.WriteTo(&bytes.Buffer{}); err != nil {
 		return nil, err
 	}
-	id, err := mail.Send(ctx, srv, msg)
-	if err != nil {
-		return nil, fmt.Errorf("not sent: %w", err)
-	}
-	r.messageID, r.rcpts = id, len(msg.Recipients())
 	digest := sha256.Sum256(rep.files["pdf"])
 	var names []string
 	for _, a := range msg.Attachments {
 		names = append(names, a.Name)
 	}
-	rec := pirsql.MailRecord{
-		Quarter: r.quarter, MessageID: id, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
+	r.intent = pirsql.MailRecord{
+		Quarter: r.quarter, MessageID: msg.MessageID, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
 		Subject: msg.Subject, SMTPServer: srv.Addr(), Attachments: names, PDFSHA256: hex.EncodeToString(digest[:]),
 	}
-	if err := db.RecordMail(context.WithoutCancel(ctx), rec); err != nil {
-		return nil, fmt.Errorf("sent as %s, but %w", id, err)
+	// The intent is committed before the SMTP session: whatever happens
+	// from here on (a crash, a full disk, a lost reply), a re-run with
+	// --no-resend finds it and does not send blindly.
+	if err := db.RecordMailIntent(ctx, r.intent); err != nil {
+		return nil, fmt.Errorf("not sent: %w", err)
 	}
+	id, err := mail.Send(ctx, srv, msg)
+	if err != nil {
+		if mail.MaybeDelivered(err) {
+			r.maybeSent = msg.MessageID
+			return nil, fmt.Errorf("may have been sent as %s: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again (see --mark-sent)", msg.MessageID, err)
+		}
+		settle := pirsql.MailOutcome{MessageID: msg.MessageID, State: pirsql.OutboxNotSent, SettledAt: r.e.now(), Outcome: err.Error()}
+		if serr := db.SettleMail(context.WithoutCancel(ctx), settle); serr != nil {
+			return nil, fmt.Errorf("not sent: %w (and %v: a re-run with --no-resend will take it as possibly sent)", err, serr)
+		}
+		return nil, fmt.Errorf("not sent: %w", err)
+	}
+	r.messageID, r.rcpts, r.sentAt = id, len(msg.Recipients()), r.e.now()
 	return []any{"sent", true, "message_id", id, "recipients", r.rcpts, "server", srv.Addr()}, nil
+}
+
+// recordSent settles the accepted email as sent in the outbox and the mail
+// log. When that fails (a full disk), the outbox still has it as
+// 'sending': a re-run with --no-resend stops instead of sending it again.
+func (r *quarterRun) recordSent(ctx context.Context, db *pirsql.DB) error {
+	err := db.SettleMail(context.WithoutCancel(ctx), pirsql.MailOutcome{
+		MessageID: r.messageID, State: pirsql.OutboxSent, SettledAt: r.sentAt, SentAt: r.sentAt,
+		Outcome: "accepted by " + r.intent.SMTPServer,
+	})
+	if err != nil {
+		return fmt.Errorf("the email %s was sent, but recording it failed: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again: record it with `pir run --config %s --mark-sent %s`",
+			r.messageID, err, shellWord(r.c.String("config")), r.messageID)
+	}
+	return nil
 }
 
 // message is the quarterly email: the KPI summary of the report in the
@@ -353,6 +494,10 @@ func (r *quarterRun) message(rep *producedReport) (*mail.Message, error) {
 
 func (r *quarterRun) printSummary() {
 	w := r.e.stdout
+	if m := r.marked; m != nil {
+		fmt.Fprintf(w, "%s: recorded %s as %s\n", m.mail.Quarter, m.mail.MessageID, m.state)
+		return
+	}
 	if r.skipped != nil {
 		fmt.Fprintf(w, "%s: skipped, already sent as %s on %s\n", r.quarter, r.skipped.MessageID,
 			r.skipped.SentAt.In(r.s.loc).Format(time.RFC3339))

@@ -155,6 +155,9 @@ func TestRunEndToEnd(t *testing.T) {
 	if !strings.Contains(out, m.MessageID) {
 		t.Errorf("mail_log got %q, want Message-ID %s", out, m.MessageID)
 	}
+	if got := outboxStates(t, filepath.Join(dir, "data", "pir.duckdb")); got != m.MessageID+"=sent" {
+		t.Errorf("outbox got %q, want %s=sent", got, m.MessageID)
+	}
 
 	t.Run("NoResendSkips", func(t *testing.T) {
 		code, stdout, stderr := runPirAt(t, runNow, "run", "--config", cfg, "--no-resend", "--summary")

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/base64"
 	"net"
+	"net/smtp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -22,14 +24,53 @@ type Responder struct {
 	// auth, when set, offers AUTH PLAIN and LOGIN and answers the
 	// credentials received with auth(user, pass) (a "235 …" accepts).
 	auth func(user, pass string) string
+	// relay, when set, receives each message before the reply to DATA and
+	// says what to answer.
+	relay func(from string, rcpts []string, data []byte) Answer
 }
+
+// Answer is what a Relay does once the message is stored.
+type Answer int
+
+const (
+	// Accept answers 250.
+	Accept Answer = iota
+	// HangUp closes the connection without a reply: the client cannot
+	// know that the message was accepted.
+	HangUp
+	// AcceptThenHangUp answers 250, then closes the connection before the
+	// next command (the client's RSET or QUIT fails).
+	AcceptThenHangUp
+)
 
 // Respond starts a responder. greeting is the first line ("220 ready",
 // "421 busy", "554 go away"); dataReply answers the end of DATA ("250 ok",
-// "554 5.7.1 rejected").
+// "554 5.7.1 rejected"); an empty dataReply closes the connection after the
+// message's final dot without a reply, as a server that crashes (or a
+// network that fails) just then would.
 func Respond(t testing.TB, greeting, dataReply string) *Responder {
 	t.Helper()
 	return respond(t, greeting, dataReply, nil)
+}
+
+// Relay starts an SMTP server in front of mailpit s: each message it
+// receives is passed on to s, and once s has stored it, accepted(n) is
+// called (n counts the messages from 1) before the reply to DATA, which is
+// what accepted returns. In accepted, a test does what may happen to a
+// client once the server has taken the message: a full disk, a SIGKILL, a
+// lost reply. Messages counts the ones s stored.
+func (s *Server) Relay(t testing.TB, accepted func(n int) Answer) *Responder {
+	t.Helper()
+	r := respond(t, "220 relay ready", "250 2.0.0 ok: queued", nil)
+	r.relay = func(from string, rcpts []string, data []byte) Answer {
+		addr := net.JoinHostPort(s.Host, strconv.Itoa(s.SMTPPort))
+		if err := smtp.SendMail(addr, nil, from, rcpts, data); err != nil {
+			t.Errorf("relay to mailpit: %v", err)
+			return HangUp
+		}
+		return accepted(int(r.Messages.Add(1)))
+	}
+	return r
 }
 
 // RespondAuth starts a responder that offers AUTH PLAIN and LOGIN and
@@ -72,6 +113,8 @@ func (r *Responder) serve(c net.Conn, greeting, dataReply string) {
 		return
 	}
 	br := bufio.NewReader(c)
+	var from string
+	var rcpts []string
 	for {
 		line, err := br.ReadString('\n')
 		if err != nil {
@@ -103,11 +146,18 @@ func (r *Responder) serve(c net.Conn, greeting, dataReply string) {
 				creds = append(creds, string(b))
 			}
 			reply(r.auth(creds[0], creds[1]))
+		case strings.HasPrefix(cmd, "MAIL FROM:"):
+			from, rcpts = envelopeAddr(line), nil
+			reply("250 ok")
+		case strings.HasPrefix(cmd, "RCPT TO:"):
+			rcpts = append(rcpts, envelopeAddr(line))
+			reply("250 ok")
 		case strings.HasPrefix(cmd, "HELO"), strings.HasPrefix(cmd, "MAIL"),
 			strings.HasPrefix(cmd, "RCPT"), strings.HasPrefix(cmd, "RSET"), strings.HasPrefix(cmd, "NOOP"):
 			reply("250 ok")
 		case cmd == "DATA":
 			reply("354 go ahead")
+			var data []byte
 			for {
 				l, err := br.ReadString('\n')
 				if err != nil {
@@ -116,9 +166,21 @@ func (r *Responder) serve(c net.Conn, greeting, dataReply string) {
 				if l == ".\r\n" || l == ".\n" {
 					break
 				}
+				data = append(data, strings.TrimPrefix(l, ".")...) // undo dot-stuffing
 			}
-			if strings.HasPrefix(dataReply, "2") {
+			if r.relay != nil {
+				switch r.relay(from, rcpts, data) {
+				case HangUp:
+					return
+				case AcceptThenHangUp:
+					reply(dataReply)
+					return
+				}
+			} else if strings.HasPrefix(dataReply, "2") {
 				r.Messages.Add(1)
+			}
+			if dataReply == "" {
+				return
 			}
 			reply(dataReply)
 		case cmd == "QUIT":
@@ -128,4 +190,14 @@ func (r *Responder) serve(c net.Conn, greeting, dataReply string) {
 			reply("502 not implemented")
 		}
 	}
+}
+
+// envelopeAddr is the address of a MAIL FROM or RCPT TO command.
+func envelopeAddr(line string) string {
+	_, a, _ := strings.Cut(line, ":")
+	a = strings.TrimSpace(a)
+	if i := strings.IndexByte(a, '>'); strings.HasPrefix(a, "<") && i > 0 {
+		return a[1:i]
+	}
+	return a
 }

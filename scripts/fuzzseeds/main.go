@@ -26,7 +26,7 @@ import (
 )
 
 // importerTargets are the fuzz targets of the importers.
-var importerTargets = []string{"FuzzParseIRIS", "FuzzParseSentinel", "FuzzParseServiceNow", "FuzzParseTheHive", "FuzzParseVeris"}
+var importerTargets = []string{"FuzzParseElastic", "FuzzParseIRIS", "FuzzParseSentinel", "FuzzParseServiceNow", "FuzzParseSplunk", "FuzzParseTheHive", "FuzzParseVeris"}
 
 // framing are the hostile files whose hostility is in the framing or the
 // encoding of a file (what the shared JSON and CSV readers see), not in
@@ -44,7 +44,7 @@ var importerSeeds = map[string][]string{
 	"ambiguous-keys.csv":       {"FuzzParseServiceNow"},
 	"bidi-id.jsonl":            {"FuzzParseTheHive"},
 	"case-differing-keys.json": {"FuzzParseSentinel"},
-	"cr-only.csv":              {"FuzzParseSentinel", "FuzzParseServiceNow"},
+	"cr-only.csv":              {"FuzzParseSentinel", "FuzzParseServiceNow", "FuzzParseSplunk"},
 	"thehive-number-1e0.json":  {"FuzzParseTheHive"},
 }
 

@@ -1,10 +1,13 @@
--- ingest_classify: one row with the counts of the staged cases that are new
--- (inserted), differ from the stored version (updated), equal it
--- (unchanged), and records that repeated a key within the run (duplicates).
--- Needs temp.stage_latest (ingest_latest.sql). No parameters.
-SELECT count(*) FILTER (WHERE NOT existed) AS inserted,
-       count(*) FILTER (WHERE existed AND NOT same) AS updated,
-       count(*) FILTER (WHERE existed AND same) AS unchanged,
-       (SELECT count(*) FROM temp.stage_cases) - count(*) AS duplicates
+-- ingest_classify: one row counting the staged keys (temp.stage_latest,
+-- ingest_latest.sql): new to the store (inserted), stored before with
+-- another digest (updated) or the same (unchanged), written straight to the
+-- store earlier in the run (fresh), all keys, and keys staged as unchanged
+-- that are not (unverified: must be 0). No parameters.
+SELECT count(*) FILTER (WHERE NOT prior AND NOT fresh) AS inserted,
+       count(*) FILTER (WHERE prior AND NOT same) AS updated,
+       count(*) FILTER (WHERE prior AND same) AS unchanged,
+       count(*) FILTER (WHERE fresh) AS fresh,
+       count(*) AS keys,
+       count(*) FILTER (WHERE NOT "full" AND NOT (prior AND same)) AS unverified
 FROM temp.stage_latest
 ORDER BY 1;

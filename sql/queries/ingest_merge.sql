@@ -1,13 +1,17 @@
--- ingest_merge: replaces every new or changed case (with all its child rows)
--- by its staged version, records the files and rejects, and drops the
--- staging tables. Runs inside the ingest transaction. No parameters.
+-- ingest_merge: writes the last staged version of every case that is new,
+-- differs from the store's, or was written earlier in the run
+-- (temp.stage_latest, ingest_latest.sql: the last occurrence wins, with its
+-- file), replacing the stored one with all its child rows. A staged case
+-- goes in with its file's digest (temp.stage_files). Runs inside the ingest
+-- transaction. No parameters.
 CREATE OR REPLACE TEMP TABLE stage_apply AS
-SELECT * FROM temp.stage_latest WHERE NOT existed OR NOT same;
+SELECT seq, source, case_id, prior OR fresh AS stored FROM temp.stage_latest
+WHERE "full" AND (fresh OR NOT same);
 
--- Only cases that already existed have rows to replace: a load of new cases
+-- Only cases already in the store have rows to replace: a load of new cases
 -- deletes nothing and does not scan the store for it.
 CREATE OR REPLACE TEMP TABLE stage_replace AS
-SELECT source, case_id FROM temp.stage_apply WHERE existed;
+SELECT source, case_id FROM temp.stage_apply WHERE stored;
 
 DELETE FROM store.cases t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
 DELETE FROM store.case_techniques t USING temp.stage_replace a WHERE t.source = a.source AND t.case_id = a.case_id;
@@ -37,13 +41,15 @@ SELECT a.source, a.case_id, a.title, a.severity, a.category, a.status, a.exclude
        a.impact_regulator_notified, a.impact_customers_notified,
        a.review_status, a.review_held_at, a.review_published_at, a.review_facilitator,
        a.went_well_themes, a.needs_improvement_themes
-FROM temp.stage_apply a JOIN temp.stage_files f ON f.path = a.source_file;
+FROM temp.stage_cases a
+JOIN temp.stage_apply p ON p.seq = a.seq
+JOIN temp.stage_files f ON f.path = a.source_file;
 
-INSERT INTO store.case_techniques
+INSERT INTO store.case_techniques (source, case_id, technique_id)
 SELECT a.source, a.case_id, t.technique_id
 FROM temp.stage_apply a JOIN temp.stage_techniques t ON t.seq = a.seq;
 
-INSERT INTO store.action_items
+INSERT INTO store.action_items (source, case_id, position, item_id, summary, owner, priority, due_date, status, completed_at)
 SELECT a.source, a.case_id, t.position, t.item_id, t.summary, t.owner, t.priority,
        t.due_date, t.status, t.completed_at
 FROM temp.stage_apply a JOIN temp.stage_actions t ON t.seq = a.seq;
@@ -56,29 +62,14 @@ INSERT INTO store.playbook_updates (source, case_id, position, playbook, change,
 SELECT a.source, a.case_id, t.position, t.playbook, t.change, t.owner, t.due_date, t.status, t.completed_at
 FROM temp.stage_apply a JOIN temp.stage_playbooks t ON t.seq = a.seq;
 
-INSERT INTO store.milestone_sources
+INSERT INTO store.milestone_sources (source, case_id, milestone, source_field)
 SELECT a.source, a.case_id, t.milestone, t.source_field
 FROM temp.stage_apply a JOIN temp.stage_sources t ON t.seq = a.seq;
 
-INSERT INTO store.veris_timeline
+INSERT INTO store.veris_timeline (source, case_id, phase, unit, value, hours)
 SELECT a.source, a.case_id, t.phase, t.unit, t.value, t.hours
 FROM temp.stage_apply a JOIN temp.stage_veris t ON t.seq = a.seq;
-
-INSERT INTO store.ingest_files
-SELECT run_id, path, sha256, format, records, rejects FROM temp.stage_files;
-
-INSERT INTO store.rejects
-SELECT run_id, path, record, field, reason, raw, rejected_at FROM temp.stage_rejects;
 
 DROP TABLE temp.stage_replace;
 DROP TABLE temp.stage_apply;
 DROP TABLE temp.stage_latest;
-DROP TABLE temp.stage_cases;
-DROP TABLE temp.stage_techniques;
-DROP TABLE temp.stage_actions;
-DROP TABLE temp.stage_rules;
-DROP TABLE temp.stage_playbooks;
-DROP TABLE temp.stage_sources;
-DROP TABLE temp.stage_veris;
-DROP TABLE temp.stage_rejects;
-DROP TABLE temp.stage_files;

@@ -1,6 +1,12 @@
 -- ingest_stage: creates the connection's temporary staging tables that one
--- `pir ingest` appends to inside its transaction. seq orders records as
--- read, so the last occurrence of a (source, case_id) wins. No parameters.
+-- `pir ingest` appends to inside its transaction, for the cases it cannot
+-- write straight to the store (ones that may exist there, or repeat a key
+-- of the run). stage_keys has a row per staged record, seq orders them as
+-- read (the last occurrence of a (source, case_id) wins); full says whether
+-- its rows are in the other tables (false: found unchanged by digest). The
+-- run's files and rejects are staged too. No parameters.
+CREATE OR REPLACE TEMP TABLE stage_keys (
+    seq BIGINT, source VARCHAR, case_id VARCHAR, content_sha256 VARCHAR, "full" BOOLEAN);
 CREATE OR REPLACE TEMP TABLE stage_cases (
     seq BIGINT, source VARCHAR, case_id VARCHAR, title VARCHAR, severity VARCHAR,
     category VARCHAR, status VARCHAR, excluded BOOLEAN, tags VARCHAR[],
