@@ -434,6 +434,8 @@ func TestBuildDataQuality(t *testing.T) {
 		{Kind: "revoked_technique", Detail: "T1086 is revoked in ATT&CK; counted as T1059.001 (PowerShell)", Count: 1, CaseIDs: []string{"C3"}, KindCases: 1},
 		{Kind: "deprecated_technique", Detail: "T1064 (Scripting) is deprecated in ATT&CK, with no replacement", Count: 1, CaseIDs: []string{"C4"}, KindCases: 1},
 		{Kind: "excluded", Detail: "excluded from metrics", Count: 1, CaseIDs: []string{"C5"}, KindCases: 1},
+		// C3 (no whys) and C4 (one) have a root-cause category (rca_findings).
+		{Kind: "rca_shallow", Detail: "a root cause with fewer than 3 whys", Count: 2, CaseIDs: []string{"C3", "C4"}, KindCases: 2},
 	})
 	want := "4 cases in 2024-Q1: compromise recorded for 25% (the least complete milestone); 1 case with out-of-order milestones, " +
 		"1 case (any quarter) with a timestamp in the future, 1 case (any quarter) with a timestamp before 1990 and 1 case with an unknown ATT&CK ID."

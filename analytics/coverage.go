@@ -15,6 +15,8 @@ import (
 // CoverageMatching states how rules are matched to incident techniques; the
 // outputs print it so a reader knows what "covered" means.
 const CoverageMatching = "A rule covers the ATT&CK technique or sub-technique it is tagged with (attack.tNNNN[.NNN]), " +
+	"on the platforms of its logsource: a technique counts as covered when every case it was seen in has a rule for one of the case's platforms " +
+	"(or for any platform, such as a web-server log); a case without platforms, or a rule whose logsource is not mapped, matches by the technique alone (platform unknown). " +
 	"revoked IDs counted as MITRE's replacement. A rule tagged only with the parent technique does not cover " +
 	"its sub-techniques, and a rule for one sub-technique does not cover the parent: such rules are listed " +
 	"as related, not counted. Deprecated and unsupported rules never count."
@@ -69,6 +71,13 @@ type Coverage struct {
 	Inactive []coverage.Rule    `json:"inactive"`
 	Invalid  []coverage.Problem `json:"invalid"`
 
+	// Promised are the detection rules the trailing quarters' reviews
+	// recorded that the folder does not have (missing, or marked deployed
+	// but not found), newest quarter first; FollowThrough counts them all
+	// (buildPromised).
+	Promised      []PromisedRule    `json:"promised_not_found"`
+	FollowThrough RuleFollowThrough `json:"rule_follow_through"`
+
 	Matching string     `json:"matching"`
 	License  string     `json:"license"`
 	ATTACK   ATTACKInfo `json:"attack"`
@@ -97,6 +106,13 @@ type CoverageTechnique struct {
 	CaseIDs []string          `json:"case_ids"`
 	Rules   []CoverageRuleRef `json:"rules"`
 	Related []CoverageRuleRef `json:"related"`
+	// Platforms are the platforms its cases record (sorted, each once);
+	// CasesCovered counts its cases a rule for one of the case's platforms
+	// (or any platform) detects; PlatformUnknown those of them matched by
+	// the technique alone (the case or the rule has no platform).
+	Platforms       []string `json:"platforms"`
+	CasesCovered    int      `json:"cases_covered"`
+	PlatformUnknown int      `json:"platform_unknown"`
 }
 
 // CoverageRuleRef names a rule and the technique tag that links it.
@@ -109,6 +125,9 @@ type CoverageRuleRef struct {
 	// Technique is the rule's technique ID that matched (the technique
 	// itself, its parent or a sub-technique).
 	Technique string `json:"technique"`
+	// Platform is the rule's platform from its logsource ("any"; "" when
+	// not mapped).
+	Platform string `json:"platform,omitempty"`
 }
 
 // CoverageOptions say which quarters to compare.
@@ -178,35 +197,47 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
+	platforms := map[[2]string]map[string][]string{}
 	for _, row := range rows {
 		t := CoverageTechnique{ID: row.ID, Name: row.Name, Tactics: row.Tactics, Parent: row.Parent, Status: row.Status,
-			Cases: row.Cases, CaseIDs: row.CaseIDs}
+			Cases: row.Cases, CaseIDs: row.CaseIDs, Platforms: casePlatforms(row.Platforms)}
 		perQuarter[row.Quarter] = append(perQuarter[row.Quarter], t)
+		platforms[[2]string{row.Quarter, row.ID}] = row.Platforms
 	}
 
 	for _, q := range c.Quarters {
 		share := CoverageShare{Quarter: q}
 		for _, t := range perQuarter[q] {
 			m := ix.Match(t.ID)
+			pm := matchPlatforms(ix, m.Exact, platforms[[2]string{q, t.ID}])
+			t.CasesCovered, t.PlatformUnknown = pm.casesCovered, pm.unknown
+			covered := len(pm.fit) > 0 && pm.casesCovered == t.Cases
 			share.Techniques++
 			switch {
-			case m.Covered():
+			case covered:
 				share.Covered++
-			case m.Related():
+			case m.Related() || len(m.Exact) > 0:
 				share.Related++
 			}
 			if q != c.Quarter {
 				continue
 			}
-			t.Rules = ruleRefs(ix, m.Exact)
-			t.Related = append(ruleRefs(ix, m.Parent), ruleRefs(ix, m.Sub)...)
+			t.Rules = ruleRefs(ix, pm.fit)
 			for i := range t.Rules {
-				t.Rules[i].Technique = matchedTag(ix.Rule(m.Exact[i]), current, t.ID)
+				t.Rules[i].Technique = matchedTag(ix.Rule(pm.fit[i]), current, t.ID)
 			}
+			// Rules tagged with the technique for another platform are
+			// related, like the parent's and the sub-techniques' rules.
+			other := ruleRefs(ix, pm.other)
+			for i := range other {
+				other[i].Technique = matchedTag(ix.Rule(pm.other[i]), current, t.ID)
+			}
+			t.Related = append(ruleRefs(ix, m.Parent), ruleRefs(ix, m.Sub)...)
 			for i, ri := range append(append([]int{}, m.Parent...), m.Sub...) {
 				t.Related[i].Technique = relatedTag(ix.Rule(ri), current, t.ID)
 			}
-			if m.Covered() {
+			t.Related = append(other, t.Related...)
+			if covered {
 				c.CoveredList = append(c.CoveredList, t)
 			} else {
 				c.GapList = append(c.GapList, t)
@@ -221,6 +252,9 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 			c.Gaps = share.Techniques - share.Covered
 		}
 	}
+	if err := buildPromised(ctx, tx, sp, set, c); err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
 	for _, l := range [][]CoverageTechnique{c.GapList, c.CoveredList} {
 		sort.SliceStable(l, func(i, j int) bool {
 			if l[i].Cases != l[j].Cases {
@@ -230,6 +264,65 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 		})
 	}
 	return c, nil
+}
+
+// platformMatch is how a technique's exact rules meet its cases'
+// platforms: fit are the rules for a platform of at least one case, other
+// the rest; casesCovered counts the cases a fitting rule detects, unknown
+// those matched by technique alone.
+type platformMatch struct {
+	fit, other            []int
+	casesCovered, unknown int
+}
+
+// matchPlatforms matches the rules exact (indexes into ix) with each case's
+// platforms (by case reference).
+func matchPlatforms(ix *coverage.Index, exact []int, cases map[string][]string) platformMatch {
+	var pm platformMatch
+	fits := map[int]bool{}
+	for _, plats := range cases {
+		ok, known := false, false
+		for _, i := range exact {
+			r := ix.Rule(i)
+			if coverage.ForPlatforms(r.Platform, plats) {
+				fits[i] = true
+				ok = true
+				if len(plats) > 0 && r.Platform != "" {
+					known = true
+				}
+			}
+		}
+		if ok {
+			pm.casesCovered++
+			if !known {
+				pm.unknown++
+			}
+		}
+	}
+	for _, i := range exact {
+		if fits[i] {
+			pm.fit = append(pm.fit, i)
+		} else {
+			pm.other = append(pm.other, i)
+		}
+	}
+	return pm
+}
+
+// casePlatforms is the union of the cases' platforms, sorted.
+func casePlatforms(cases map[string][]string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, ps := range cases {
+		for _, p := range ps {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // resolveRuleTechniques maps each technique ID of the rules' tags to the ID
@@ -263,7 +356,7 @@ func ruleRefs(ix *coverage.Index, idx []int) []CoverageRuleRef {
 	out := make([]CoverageRuleRef, 0, len(idx))
 	for _, i := range idx {
 		r := ix.Rule(i)
-		out = append(out, CoverageRuleRef{Title: r.Title, Path: r.Path, ID: r.ID, Author: r.Author, Status: r.Status})
+		out = append(out, CoverageRuleRef{Title: r.Title, Path: r.Path, ID: r.ID, Author: r.Author, Status: r.Status, Platform: r.Platform})
 	}
 	return out
 }

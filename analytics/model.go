@@ -97,6 +97,9 @@ type Report struct {
 	// unit, tenant and detection source, with impact totals and detection
 	// shares (analytics/slices.go).
 	Slices *Slices `json:"slices,omitempty"`
+	// Learning is the lessons that keep coming back and the quality of the
+	// root-cause chains (buildLearning).
+	Learning *Learning `json:"learning,omitempty"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.

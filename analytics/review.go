@@ -69,6 +69,10 @@ type Review struct {
 	Techniques     []ReviewTechnique `json:"techniques"`
 	// ATTACK names the catalogue the technique names come from.
 	ATTACK ATTACKInfo `json:"attack"`
+	// Prompts are the facilitator's questions from the root-cause and
+	// blameless-language checks; Playbooks the playbook updates agreed.
+	Prompts   []ReviewPrompt   `json:"facilitator_prompts"`
+	Playbooks []ReviewPlaybook `json:"playbook_updates"`
 }
 
 // AgendaItem is one part of the review meeting, with its time box.
@@ -247,6 +251,7 @@ func BuildReview(ctx context.Context, db *pirsql.DB, caseID string, opts ReviewO
 
 	steps := []func(context.Context, querier, *Review, time.Time, *time.Location) error{
 		reviewTimeline, reviewMetrics, reviewActions, reviewRules, reviewTechniques,
+		reviewLearning,
 	}
 	for _, step := range steps {
 		if err := step(ctx, tx, rv, now, loc); err != nil {

@@ -29,6 +29,14 @@ type coverageView struct {
 	Invalid  []string
 	Matching string
 	License  string
+	// Promised is the follow-through of the rules the reviews promised.
+	Promised     string
+	PromisedRows []promisedRow
+	PromisedMore int
+}
+
+type promisedRow struct {
+	Quarter, Case, Title, RuleID, Status, Owner, Result string
 }
 
 type coverageTrendRow struct {
@@ -67,9 +75,9 @@ func coverageSection(r *analytics.Report) (template.HTML, error) {
 	row := func(t analytics.CoverageTechnique, refs []analytics.CoverageRuleRef) coverageTechRow {
 		titles := make([]string, len(refs))
 		for i, x := range refs {
-			titles[i] = x.Title
+			titles[i] = display.RuleTitle(x.Title, x.Platform)
 			if x.Technique != "" && x.Technique != t.ID {
-				titles[i] = x.Technique + ": " + x.Title
+				titles[i] = x.Technique + ": " + titles[i]
 			}
 		}
 		name := t.Name
@@ -95,6 +103,22 @@ func coverageSection(r *analytics.Report) (template.HTML, error) {
 	for _, p := range c.Invalid {
 		v.Invalid = append(v.Invalid, p.Path+": "+p.Error)
 	}
+	ft := c.FollowThrough
+	from := c.Quarter
+	if len(c.Quarters) > 0 {
+		from = c.Quarters[0]
+	}
+	v.Promised = fmt.Sprintf("%s detection rules were written for the cases of %s: %s deployed, %s proposed. Over %s to %s, %s of the promised rules are in the rules folder (by Sigma id, else by title), %s are missing and %s are marked deployed but not in the folder.",
+		display.Count(ft.Written), c.Quarter, display.Count(ft.Deployed), display.Count(ft.Proposed), from, c.Quarter,
+		display.Count(ft.Found), display.Count(ft.Missing), display.Count(ft.DeployedNotFound))
+	for i, p := range c.Promised {
+		if i == coverageRows {
+			v.PromisedMore = len(c.Promised) - i
+			break
+		}
+		v.PromisedRows = append(v.PromisedRows, promisedRow{Quarter: p.Quarter, Case: p.CaseID, Title: display.OrNoValue(p.Title), RuleID: p.RuleID,
+			Status: display.OrNoValue(p.Status), Owner: display.OrNoValue(p.Owner), Result: display.PromisedResult(p.Result)})
+	}
 	tmpl, err := template.New("coverage").Parse(coverageTmpl)
 	if err != nil {
 		return "", fmt.Errorf("coverage section: %w", err)
@@ -108,7 +132,7 @@ func coverageSection(r *analytics.Report) (template.HTML, error) {
 
 const coverageTmpl = `
 <section id="coverage" aria-labelledby="coverage-h">
-  <h2 id="coverage-h">Detection coverage, {{.Quarter}}</h2>
+  <h2 id="coverage-h">Detection engineering, {{.Quarter}}</h2>
   <div class="card table-card">
     <p class="sub">{{.Summary}} Rules: {{.RulesDir}}.</p>
     <div class="table-wrap">
@@ -162,6 +186,23 @@ const coverageTmpl = `
       <p class="empty">No technique seen this quarter has a rule.</p>
       {{- end}}
     </div>
+  </div>
+  <div class="card table-card">
+    <h3>Rules the reviews promised</h3>
+    <p class="sub">{{.Promised}}</p>
+    {{- if .PromisedRows}}
+    <div class="table-wrap">
+      <table>
+        <thead><tr><th scope="col">Quarter</th><th scope="col">Case</th><th scope="col">Rule</th><th scope="col">Status</th><th scope="col">Owner</th><th scope="col">Result</th></tr></thead>
+        <tbody>
+          {{- range .PromisedRows}}
+          <tr><td>{{.Quarter}}</td><td>{{.Case}}</td><td>{{.Title}}<br><span class="note">{{.RuleID}}</span></td><td>{{.Status}}</td><td>{{.Owner}}</td><td>{{.Result}}</td></tr>
+          {{- end}}
+        </tbody>
+      </table>
+    </div>
+    {{- if .PromisedMore}}<p class="note">and {{.PromisedMore}} more (pir coverage lists them all)</p>{{end}}
+    {{- end}}
   </div>
   <div class="card">
     {{- if .Inactive}}<p class="note">{{.Inactive}} deprecated or unsupported rule(s) are not counted.</p>{{end}}

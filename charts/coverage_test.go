@@ -28,7 +28,7 @@ func TestCoverageSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(h)
-	for _, want := range []string{`<section id="coverage"`, "Detection coverage, 2025-Q4", "25% of the 4 ATT&amp;CK techniques",
+	for _, want := range []string{`<section id="coverage"`, "Detection engineering, 2025-Q4", "25% of the 4 ATT&amp;CK techniques",
 		"T1110: &lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;", "rules/&lt;x&gt;", `style="width: 25%"`,
 		"Detection Rule License 1.1"} {
 		if !strings.Contains(s, want) {

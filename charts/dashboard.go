@@ -96,6 +96,9 @@ type pageView struct {
 	// Benchmark is the VERIS benchmark section (benchmarkSection), empty
 	// unless the report has a Benchmark.
 	Benchmark template.HTML
+	// Learning is "What we keep learning" (learningSection), empty unless
+	// the report has Learning.
+	Learning template.HTML
 
 	CSP            string
 	CSS            template.CSS
@@ -233,6 +236,9 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	v.Leadership = leadershipSection(r)
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
+	if v.Learning, err = learningSection(r); err != nil {
+		return nil, err
+	}
 	if v.DetectionCoverage, err = coverageSection(r); err != nil {
 		return nil, err
 	}

@@ -204,6 +204,10 @@ footer { margin-top: 36px; border-top: 1px solid var(--rule); padding-top: 8px; 
 <ol class="whys">{{range .R.RootCause.Whys}}
 <li>{{.}}</li>{{end}}
 </ol>{{else}}<p class="none">No 5 Whys chain is recorded.</p>{{end}}
+{{if .R.Prompts}}<h3>Facilitator prompts</h3>
+<ul class="prompts">{{range .R.Prompts}}
+<li><strong>{{.Label}}</strong>: {{.Detail}}<br><em>{{.Prompt}}</em></li>{{end}}
+</ul>{{end}}
 </section>
 
 <section id="action-items">
@@ -218,6 +222,11 @@ footer { margin-top: 36px; border-top: 1px solid var(--rule); padding-top: 8px; 
 
 <section id="detection">
 <h2>7. Playbook and detection updates</h2>
+{{if .R.Playbooks}}<table>
+<thead><tr><th>Playbook</th><th>Change</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead>
+<tbody>{{range .R.Playbooks}}
+<tr><td>{{.Playbook}}</td><td>{{.Change}}</td><td>{{.Owner}}</td><td class="num">{{.Due}}</td><td{{if .Overdue}} class="overdue"{{end}}>{{if .Overdue}}<span class="badge">OVERDUE</span>{{end}}{{.Status}}</td></tr>{{end}}
+</tbody></table>{{else}}<p class="none">No playbook updates are recorded.</p>{{end}}
 {{if .Rules}}<table>
 <thead><tr><th>Rule</th><th>Title</th><th>ATT&amp;CK techniques</th></tr></thead>
 <tbody>{{range .Rules}}

@@ -57,6 +57,9 @@ type Rule struct {
 	// Techniques are the ATT&CK IDs from the rule's attack.tNNNN[.NNN] tags,
 	// upper case, each once, in tag order.
 	Techniques []string `json:"techniques"`
+	// Platform is the platform its logsource detects on (PlatformOf):
+	// "windows", "aws", …, "any", or "" when not mapped.
+	Platform string `json:"platform,omitempty"`
 }
 
 // Problem is a rule file that could not be used, with the reason.
@@ -245,6 +248,7 @@ func (raw rawRule) rule(path string, doc int) (Rule, error) {
 		Path: path, Doc: doc, ID: strings.TrimSpace(raw.ID), Title: title, Status: status,
 		Author: strings.TrimSpace(raw.Author), Date: strings.TrimSpace(raw.Date), Level: strings.TrimSpace(raw.Level),
 		Techniques: []string{},
+		Platform:   PlatformOf(logsourceField(raw.Logsource, "product"), logsourceField(raw.Logsource, "service"), logsourceField(raw.Logsource, "category")),
 	}
 	seen := map[string]bool{}
 	for _, tag := range raw.Tags {
@@ -286,4 +290,11 @@ func Parent(id string) string {
 		return ""
 	}
 	return p
+}
+
+// logsourceField is a string field of a rule's logsource ("" when absent or
+// not a string).
+func logsourceField(ls map[string]any, key string) string {
+	v, _ := ls[key].(string)
+	return v
 }

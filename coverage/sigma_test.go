@@ -54,7 +54,7 @@ func TestLoad(t *testing.T) {
 			Path: "sigmahq/windows/builtin/security/win_security_susp_rc4_kerberos.yml",
 			ID:   "496a0e47-0a33-4dca-b009-9e6ca3591f39", Title: "Suspicious Kerberos RC4 Ticket Encryption",
 			Status: "test", Author: "Florian Roth (Nextron Systems)", Date: "2017-02-06", Level: "medium",
-			Techniques: []string{"T1558.003"},
+			Techniques: []string{"T1558.003"}, Platform: "windows",
 		}
 		if !reflect.DeepEqual(rc4, want) {
 			t.Errorf("got %+v, want %+v", rc4, want)

@@ -159,6 +159,9 @@ var findings = []Finding{
 	{"revoked_technique", "Revoked technique IDs (mapped to their replacement)", "", ""},
 	{"deprecated_technique", "Deprecated technique IDs", "", ""},
 	{"excluded", "Excluded from metrics", "", ""},
+	{"rca_shallow", "Root cause with too few whys", "", ""},
+	{"rca_ends_at_person", "5 Whys ending at a person", "", ""},
+	{"rca_blame_language", "Blame language in the review", "", ""},
 }
 
 // Findings returns every data-quality finding kind with its wording, in

@@ -122,11 +122,25 @@ func (m *md) rootCause(rv *analytics.Review) {
 	}
 	if len(rc.Whys) == 0 {
 		m.p("No 5 Whys chain is recorded.\n\n")
+	} else {
+		m.p("The 5 Whys:\n\n")
+		for i, why := range rc.Whys {
+			m.p("%d. %s\n", i+1, Escape(why))
+		}
+		m.p("\n")
+	}
+	m.prompts(rv)
+}
+
+// prompts are the facilitator's questions from the root-cause and
+// blameless-language checks.
+func (m *md) prompts(rv *analytics.Review) {
+	if len(rv.Prompts) == 0 {
 		return
 	}
-	m.p("The 5 Whys:\n\n")
-	for i, why := range rc.Whys {
-		m.p("%d. %s\n", i+1, Escape(why))
+	m.p("### Facilitator prompts\n\n")
+	for _, p := range rv.Prompts {
+		m.p("- **%s**: %s  \n  %s\n", Escape(p.Label), Escape(p.Detail), Escape(p.Prompt))
 	}
 	m.p("\n")
 }
@@ -153,6 +167,19 @@ func (m *md) actions(rv *analytics.Review) {
 
 func (m *md) detection(rv *analytics.Review) {
 	m.p("## 7. Playbook and detection updates\n\n")
+	if len(rv.Playbooks) > 0 {
+		m.p("| Playbook | Change | Owner | Due | Status |\n|---|---|---|---|---|\n")
+		for _, p := range rv.Playbooks {
+			state := Cell(p.Status)
+			if p.Overdue {
+				state = "**OVERDUE** " + state
+			}
+			m.p("| %s | %s | %s | %s | %s |\n", Cell(p.Playbook), Cell(p.Change), Cell(p.Owner), Cell(p.Due), state)
+		}
+		m.p("\n")
+	} else {
+		m.p("No playbook updates are recorded.\n\n")
+	}
 	if len(rv.DetectionRules) == 0 {
 		m.p("No detection rules are linked to this case.\n\n")
 		return

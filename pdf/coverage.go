@@ -21,8 +21,8 @@ func (rp *report) coverage() {
 		return
 	}
 	q := rp.quarter()
-	rp.heading("Detection coverage", fmt.Sprintf(
-		"ATT&CK techniques of the cases %s in %s against the Sigma rules in %s. Covered: a rule is tagged with the technique; related: a rule for its parent or a sub-technique only.",
+	rp.heading("Detection engineering", fmt.Sprintf(
+		"ATT&CK techniques of the cases %s in %s against the Sigma rules in %s. Covered: every case of the technique has a rule tagged with it for one of the case's platforms; related: a rule for another platform, or for its parent or a sub-technique only.",
 		rp.cohortVerb(), q, clean(c.RulesDir, rp.fs.regular, 120)))
 
 	gaps := tile{value: display.Count(c.Gaps), label: "techniques seen without a rule", color: colAccent}
@@ -55,6 +55,8 @@ func (rp *report) coverage() {
 		rp.subheading(fmt.Sprintf("Covered techniques, %s (%s)", q, display.Count(len(c.CoveredList))), 14)
 		rp.coverageTable(c.CoveredList, "Rules", func(t analytics.CoverageTechnique) []analytics.CoverageRuleRef { return t.Rules })
 	}
+
+	rp.promisedRules(c)
 
 	var notes []string
 	if n := len(c.Inactive); n > 0 {
@@ -97,7 +99,7 @@ func (rp *report) coverageTable(ts []analytics.CoverageTechnique, rulesTitle str
 		rs := rules(t)
 		titles := make([]string, 0, len(rs))
 		for _, r := range rs {
-			titles = append(titles, r.Title)
+			titles = append(titles, display.RuleTitle(r.Title, r.Platform))
 		}
 		ruleText := display.NoValue
 		if len(titles) > 0 {
@@ -131,4 +133,41 @@ func techniqueName(name, status, version string) cell {
 		return cell{{text: name, st: stTD}, {text: note, st: stSmall.with(func(s *style) { s.color = colWarn })}}
 	}
 	return td(name)
+}
+
+// promisedRules is the follow-through of the rules the reviews promised:
+// written and deployed this quarter, and those the rules folder does not
+// have, newest first.
+func (rp *report) promisedRules(c *analytics.Coverage) {
+	ft := c.FollowThrough
+	q := rp.quarter()
+	rp.subheading("Rules the reviews promised", 30)
+	rp.paragraph(fmt.Sprintf("%s detection rules were written for the cases of %s: %s deployed, %s proposed. Over %s to %s, %s of the promised rules are in the rules folder (by Sigma id, else by title), %s are missing and %s are marked deployed but not in the folder.",
+		display.Count(ft.Written), q, display.Count(ft.Deployed), display.Count(ft.Proposed), clean(c.Quarters[0], rp.fs.regular, 20), q,
+		display.Count(ft.Found), display.Count(ft.Missing), display.Count(ft.DeployedNotFound)), stBody.with(func(s *style) { s.size = 8.5 }))
+	if len(c.Promised) == 0 {
+		return
+	}
+	ps := c.Promised
+	more := 0
+	if len(ps) > maxCoverageRows {
+		ps, more = ps[:maxCoverageRows], len(ps)-maxCoverageRows
+	}
+	rows := make([]trow, 0, len(ps))
+	for _, p := range ps {
+		res := tdStyled(display.PromisedResult(p.Result), stTD.with(func(s *style) { s.color = colWarn }))
+		rows = append(rows, tr(td(p.Quarter), td(p.CaseID), cell{{text: display.OrNoValue(p.Title), st: stTD}, {text: p.RuleID, st: stSmall.with(func(s *style) { s.mono = true })}},
+			td(display.OrNoValue(p.Owner)), res))
+	}
+	rp.gap(1.5)
+	rp.table([]column{
+		{title: "Quarter", w: 18},
+		{title: "Case", w: 22},
+		{title: "Rule"},
+		{title: "Owner", w: 34},
+		{title: "Result", w: 34},
+	}, rows)
+	if more > 0 {
+		rp.paragraph("and "+display.Count(more)+" more (pir coverage lists them all).", stSmall)
+	}
 }

@@ -128,6 +128,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.slices()
 	rep.rootCauses()
 	rep.failedFixes()
+	rep.lessons()
 	rep.attack()
 	rep.coverage()
 	rep.actionItems()

@@ -528,7 +528,7 @@ func TestPdfCoverageSection(t *testing.T) {
 	path := renderFile(t, r, Options{})
 	checkInsideMargins(t, path)
 	text := words(run(t, "pdftotext", "-raw", path, "-"))
-	for _, want := range []string{"Detection coverage", display.Rate(r.Coverage.Share) + " of the 21 techniques seen have a rule",
+	for _, want := range []string{"Detection engineering", display.Rate(r.Coverage.Share) + " of the 21 techniques seen have a rule",
 		fmt.Sprintf("Detection gaps, 2025-Q1 (%d)", len(r.Coverage.GapList)),
 		fmt.Sprintf("Covered techniques, 2025-Q1 (%d)", len(r.Coverage.CoveredList)),
 		"Detection Rule License", "Suspicious Spearphishing Attachment Activity"} {
@@ -539,7 +539,7 @@ func TestPdfCoverageSection(t *testing.T) {
 	if n := pageCount(t, path); n > 12 {
 		t.Errorf("got %d pages, want at most 12", n)
 	}
-	if strings.Contains(words(run(t, "pdftotext", "-raw", fixturePath(t), "-")), "Detection coverage") {
+	if strings.Contains(words(run(t, "pdftotext", "-raw", fixturePath(t), "-")), "Detection engineering") {
 		t.Error("got a coverage section without Report.Coverage")
 	}
 }

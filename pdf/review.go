@@ -284,12 +284,27 @@ func (d *reviewDoc) rootCause() {
 	d.gap(2)
 	if len(rc.Whys) == 0 {
 		d.paragraph("No 5 Whys chain is recorded.", stBody.with(func(s *style) { s.color = colMuted }))
+		d.prompts()
 		return
 	}
 	d.paragraph("The 5 Whys", stCaption)
 	d.gap(1)
 	for i, why := range rc.Whys {
 		d.item(fmt.Sprintf("%d.", i+1), why, i == len(rc.Whys)-1)
+	}
+	d.prompts()
+}
+
+// prompts are the facilitator's questions from the root-cause and
+// blameless-language checks, set apart in the warning colour.
+func (d *reviewDoc) prompts() {
+	ps := d.rv.Prompts
+	if len(ps) == 0 {
+		return
+	}
+	d.subheading("Facilitator prompts", 14)
+	for i, p := range ps {
+		d.item("?", p.Label+": "+p.Detail+" — "+p.Prompt, i == len(ps)-1)
 	}
 }
 
@@ -325,6 +340,20 @@ func (d *reviewDoc) actions() {
 func (d *reviewDoc) detection() {
 	rv := d.rv
 	d.section("7. Playbook and detection updates", 20)
+	if len(rv.Playbooks) == 0 {
+		d.paragraph("No playbook updates are recorded.", stBody.with(func(s *style) { s.color = colMuted }))
+	} else {
+		rows := make([]trow, 0, len(rv.Playbooks))
+		for _, p := range rv.Playbooks {
+			state := td(p.Status)
+			if p.Overdue {
+				state = tdStyled("OVERDUE · "+p.Status, stTD.with(func(s *style) { s.color = colBad; s.bold = true }))
+			}
+			rows = append(rows, tr(td(p.Playbook), td(display.OrNoValue(p.Change)), td(display.OrNoValue(p.Owner)), td(display.OrNoValue(p.Due)), state))
+		}
+		d.table([]column{{title: "Playbook", w: 34}, {title: "Change"}, {title: "Owner", w: 30}, {title: "Due", w: 23}, {title: "Status", w: 30}}, rows)
+		d.gap(3)
+	}
 	if len(rv.DetectionRules) == 0 {
 		d.paragraph("No detection rules are linked to this case.", stBody.with(func(s *style) { s.color = colMuted }))
 	} else {

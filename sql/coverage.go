@@ -27,15 +27,20 @@ type CoverageTechniqueRow struct {
 	Status  string   // active, deprecated, newer, unknown
 	Cases   int
 	CaseIDs []string
+	// Platforms are each case's platforms, by case reference.
+	Platforms map[string][]string
 }
 
 // CoverageTechniques runs queries/coverage_techniques.sql for the cohort's
 // quarters from through to, inclusive.
 func CoverageTechniques(ctx context.Context, q Querier, cohort, from, to string) ([]CoverageTechniqueRow, error) {
 	return queryRows(ctx, q, "coverage_techniques", coverageTechniquesSQL, []any{cohort, from, to}, func(s scanner, t *CoverageTechniqueRow) error {
-		var tactics, caseIDs string
-		if err := s.Scan(&t.Quarter, &t.ID, &t.Name, &tactics, &t.Parent, &t.Status, &t.Cases, &caseIDs); err != nil {
+		var tactics, caseIDs, platforms string
+		if err := s.Scan(&t.Quarter, &t.ID, &t.Name, &tactics, &t.Parent, &t.Status, &t.Cases, &caseIDs, &platforms); err != nil {
 			return err
+		}
+		if err := json.Unmarshal([]byte(platforms), &t.Platforms); err != nil {
+			return fmt.Errorf("technique %s: platforms: %w", t.ID, err)
 		}
 		if err := stringList(tactics, &t.Tactics); err != nil {
 			return fmt.Errorf("technique %s: tactics: %w", t.ID, err)
@@ -64,5 +69,21 @@ func CoverageRuleTechniques(ctx context.Context, q Querier, ids []string) ([]Rul
 	}
 	return queryRows(ctx, q, "coverage_rule_techniques", coverageRuleTechniquesSQL, []any{string(b)}, func(s scanner, r *RuleTechniqueIDRow) error {
 		return s.Scan(&r.ID, &r.CountsAs, &r.Name, &r.Known)
+	})
+}
+
+//go:embed queries/promised_rules.sql
+var promisedRulesSQL string
+
+// PromisedRuleRow is a detection rule a case's review recorded.
+type PromisedRuleRow struct {
+	Quarter, CaseRef, RuleID, Title, Status, SigmaID, Owner string
+}
+
+// PromisedRules runs queries/promised_rules.sql for the cohort's quarters
+// from through to, inclusive.
+func PromisedRules(ctx context.Context, q Querier, cohort, from, to string) ([]PromisedRuleRow, error) {
+	return queryRows(ctx, q, "promised_rules", promisedRulesSQL, []any{cohort, from, to}, func(s scanner, r *PromisedRuleRow) error {
+		return s.Scan(&r.Quarter, &r.CaseRef, &r.RuleID, &r.Title, &r.Status, &r.SigmaID, &r.Owner)
 	})
 }

@@ -36,6 +36,12 @@ type Config struct {
 	OutDir string `toml:"out_dir"`
 	// Rules is an optional folder of Sigma rules for the coverage section.
 	Rules string `toml:"rules"`
+	// RulesDir is the same as Rules, another name for it;
+	// give one of them.
+	RulesDir string `toml:"rules_dir"`
+	// Learning tunes the root-cause and blameless-language checks.
+	Learning LearningConfig `toml:"learning"`
+
 	// ReferenceDB is an optional pir database loaded with VERIS data (the
 	// VCDB): pir run adds a benchmark section; Industry (a NAICS prefix)
 	// and OrgSize (small, large or a VERIS employee_count) narrow it.
@@ -178,6 +184,15 @@ func loadConfig(path string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if cfg.owners, err = tracker.ParseOwners(cfg.Owners); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if cfg.Rules != "" && cfg.RulesDir != "" {
+		return nil, fmt.Errorf("config %s: rules and rules_dir: give one (they are the same setting)", path)
+	}
+	if cfg.Rules == "" {
+		cfg.Rules = cfg.RulesDir
+	}
+	if err := cfg.Learning.validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := cfg.Email.validate(); err != nil {

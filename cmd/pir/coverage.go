@@ -27,8 +27,15 @@ left out; revoked IDs counted as MITRE's replacement):
 - the detection gaps: incident techniques with no rule, most cases first;
 - the covered techniques and their rules;
 - the share of the quarter's incident techniques covered, and its trend
-  over the trailing quarters (against the same rules).
+  over the trailing quarters (against the same rules);
+- the rules the reviews promised (detection_rules): written and deployed
+  this quarter, and those the folder does not have (by Sigma id, else by
+  title), with case and owner.
 
+A rule detects on the platform of its logsource (product windows: windows,
+aws: aws, ...). A technique counts as covered only when every case it was
+seen in has a rule for one of the case's platforms (or for any platform);
+a case without platforms matches by the technique alone (platform unknown).
 A rule covers the technique or sub-technique it is tagged with. As ATT&CK
 defines sub-techniques as specific ways of doing the parent, a rule tagged
 only with the parent (T1078) does not cover its sub-techniques (T1078.004),
@@ -167,6 +174,19 @@ func writeCoverageTable(w io.Writer, c *analytics.Coverage) error {
 		tw.Flush()
 	}
 
+	ft := c.FollowThrough
+	fmt.Fprintf(w, "\nRules the reviews promised: %s written in %s (%s deployed, %s proposed); in %s to %s %s found in the folder, %s missing, %s marked deployed but not found\n",
+		n(ft.Written), c.Quarter, n(ft.Deployed), n(ft.Proposed), c.Quarters[0], c.Quarter, n(ft.Found), n(ft.Missing), n(ft.DeployedNotFound))
+	if len(c.Promised) > 0 {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "QUARTER	CASE	RULE	TITLE	STATUS	OWNER	RESULT")
+		for _, p := range c.Promised {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Quarter, terminalText(p.CaseID, 40), terminalText(p.RuleID, 40), terminalText(display.OrNoValue(p.Title), 60),
+				display.OrNoValue(p.Status), terminalText(display.OrNoValue(p.Owner), 30), p.Result)
+		}
+		tw.Flush()
+	}
+
 	if len(c.Inactive) > 0 {
 		fmt.Fprintln(w, "\nInactive rules (deprecated or unsupported; not counted)")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -213,7 +233,7 @@ func relatedText(t analytics.CoverageTechnique) string {
 	}
 	parts := make([]string, len(t.Related))
 	for i, r := range t.Related {
-		parts[i] = r.Technique + ": " + r.Title
+		parts[i] = r.Technique + ": " + display.RuleTitle(r.Title, r.Platform)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -222,7 +222,7 @@ func TestReportCoverageSection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.Contains(pdfText(t, b), "Detection coverage"); got != withRules {
+		if got := strings.Contains(pdfText(t, b), "Detection engineering"); got != withRules {
 			t.Errorf("rules %v: coverage section present %v", withRules, got)
 		}
 	}

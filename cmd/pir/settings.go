@@ -71,6 +71,9 @@ var sqlSettings = []struct {
 	{"as_of", func(s *settings) string { return s.asOf }},
 	{"slice_min_cases", func(s *settings) string { return optInt(s.cfg.SliceMinCases) }},
 	{"slice_max_values", func(s *settings) string { return optInt(s.cfg.SliceMaxValues) }},
+	{"rca_min_whys", func(s *settings) string { return s.cfg.Learning.minWhys() }},
+	{"review_within_days", func(s *settings) string { d, _ := s.cfg.Learning.reviewWithinDays(); return d }},
+	{"review_min_severity", func(s *settings) string { return s.cfg.Learning.ReviewMinSeverity }},
 }
 
 // resolveSettings reads --config (when the command has it and it is given)
@@ -217,6 +220,7 @@ func (s *settings) session() pirsql.Session {
 			sess.Settings[m.key] = v
 		}
 	}
+	sess.Tables = append(sess.Tables, s.cfg.Learning.tables()...)
 	for _, m := range s.cfg.Metrics {
 		sess.Metrics = append(sess.Metrics, pirsql.MetricDefinition{Name: m.Name, Label: m.Label, Start: m.Start, End: m.End})
 	}
