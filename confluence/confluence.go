@@ -225,6 +225,27 @@ func (p *page) rootCause(rv *analytics.Review) {
 		p.el("li", why)
 	}
 	p.raw("</ol>\n")
+	p.prompts(rv)
+}
+
+// prompts writes the facilitator prompts of the root-cause and blameless
+// checks in a Note panel, each finding as a yellow status lozenge.
+func (p *page) prompts(rv *analytics.Review) {
+	if len(rv.Prompts) == 0 {
+		return
+	}
+	p.el("h3", "Facilitator prompts")
+	p.raw(`<ac:structured-macro ac:name="note"><ac:rich-text-body>` + "\n<ul>\n")
+	for _, q := range rv.Prompts {
+		p.raw("<li>")
+		p.status(colourYellow, q.Label)
+		p.raw(" ")
+		p.text(q.Detail)
+		p.raw(": ")
+		p.text(q.Prompt)
+		p.raw("</li>\n")
+	}
+	p.raw("</ul>\n</ac:rich-text-body></ac:structured-macro>\n")
 }
 
 func (p *page) actions(rv *analytics.Review) {
@@ -265,6 +286,26 @@ func (p *page) actions(rv *analytics.Review) {
 
 func (p *page) detection(rv *analytics.Review) {
 	p.el("h2", "7. Playbook and detection updates")
+	if len(rv.Playbooks) == 0 {
+		p.el("p", "No playbook updates are recorded.")
+	} else {
+		p.header("Playbook", "Change", "Owner", "Due", "Status")
+		for _, u := range rv.Playbooks {
+			p.raw("<tr>")
+			p.cell(u.Playbook)
+			p.cell(u.Change)
+			p.cell(u.Owner)
+			p.cell(u.Due)
+			p.raw("<td>")
+			if u.Overdue {
+				p.status(colourRed, "Overdue")
+				p.raw(" ")
+			}
+			p.text(u.Status)
+			p.raw("</td></tr>\n")
+		}
+		p.raw("</tbody></table>\n")
+	}
 	if len(rv.DetectionRules) == 0 {
 		p.el("p", "No detection rules are linked to this case.")
 		return

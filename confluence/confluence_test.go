@@ -79,6 +79,8 @@ func hostileReview() *analytics.Review {
 			{ID: "A-2", Summary: "done one", Owner: "SOC", Priority: "low", Due: due, Status: "done", Done: true},
 		},
 		OverdueActions: 1,
+		Prompts:        []analytics.ReviewPrompt{{Finding: "blame-language", Label: "Blame <language>", Detail: `"careless" in why 1`, Prompt: "Ask what made the action look reasonable & safe"}},
+		Playbooks:      []analytics.ReviewPlaybook{{Playbook: "Phishing </td>", Change: "add <b>MFA</b> reset", Owner: "SOC", Due: due, Status: "open", Overdue: true}},
 		DetectionRules: []analytics.ReviewRule{{ID: "<rule>", Title: "| x |", Techniques: []analytics.TechniqueRef{{ID: "T1566.001"}}}},
 		Techniques:     []analytics.ReviewTechnique{{ID: "T1566.001", CountsAs: "T1566.001", Name: "Spearphishing <Attachment>", Status: "active"}},
 	}
@@ -105,6 +107,9 @@ func TestReviewHostile(t *testing.T) {
 		`<ac:parameter ac:name="colour">Red</ac:parameter><ac:parameter ac:name="title">Overdue</ac:parameter>`,
 		`<ac:parameter ac:name="colour">Green</ac:parameter><ac:parameter ac:name="title">Done</ac:parameter>`,
 		"<strong>1 of 2 overdue</strong> on 2026-01-15.</p>\n",
+		`<ac:structured-macro ac:name="note"><ac:rich-text-body>`,
+		`<ac:parameter ac:name="colour">Yellow</ac:parameter><ac:parameter ac:name="title">Blame &lt;language&gt;</ac:parameter></ac:structured-macro> &#34;careless&#34; in why 1: Ask what made the action look reasonable &amp; safe</li>`,
+		"<tr><td>Phishing &lt;/td&gt;</td><td>add &lt;b&gt;MFA&lt;/b&gt; reset</td>",
 		"<li>&lt;ol&gt;&lt;li&gt;fake&lt;/li&gt;&lt;/ol&gt;</li>\n",
 	} {
 		if !strings.Contains(page, want) {

@@ -132,7 +132,7 @@ WHERE NOT excluded
 -- quarterly_impact_cost: amounts in different currencies are not added.
 CREATE VIEW quarterly_impact AS
 SELECT quarter, count(*) AS cases,
-       sum(records) AS records, count(records) AS records_cases,
+       CAST(sum(records) AS BIGINT) AS records, count(records) AS records_cases,
        sum(downtime_hours) AS downtime_hours, count(downtime_hours) AS downtime_cases,
        count(*) FILTER (WHERE regulator_notified) AS regulator_notified,
        count(*) FILTER (WHERE customers_notified) AS customers_notified
