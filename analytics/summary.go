@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -119,8 +120,14 @@ func metricSentence(r *Report, k KPI) string {
 	}
 	switch ch.Direction {
 	case "neutral":
-		return fmt.Sprintf("%s was %s against %s in %s across %s: %s (under %.0f%%).%s", lead, display.SentenceDuration(to, from),
-			display.SentenceDuration(from, to), baseQ, display.Plural(cur.N, "incident", "incidents"), display.NoClearChange, NeutralPct, p90Clause(r, k))
+		// Say why it is neutral: a small move, or a larger one that the
+		// Mann–Whitney test cannot tell from chance.
+		why := fmt.Sprintf("under %.0f%%", NeutralPct)
+		if ch.Pct != nil && math.Abs(*ch.Pct) >= NeutralPct && ch.PValue != nil && *ch.PValue >= SignificanceLevel {
+			why = fmt.Sprintf("%s, but %s in a Mann–Whitney test: it may be chance", display.SentencePct(*ch.Pct), display.PValue(ch.PValue))
+		}
+		return fmt.Sprintf("%s was %s against %s in %s across %s: %s (%s).%s", lead, display.SentenceDuration(to, from),
+			display.SentenceDuration(from, to), baseQ, display.Plural(cur.N, "incident", "incidents"), display.NoClearChange, why, p90Clause(r, k))
 	default:
 		v := "fell"
 		if to > from {
