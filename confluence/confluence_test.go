@@ -140,3 +140,39 @@ func TestReviewEmpty(t *testing.T) {
 		t.Error("nil review: no error")
 	}
 }
+
+// TestLessonsHostile: the lessons page escapes every lesson text and case
+// ID and stays a valid page body; an empty quarter says so.
+func TestLessonsHostile(t *testing.T) {
+	days := 2.5
+	r := &analytics.Report{Quarter: "2025-Q4", Organisation: "ACME <Corp>", Marking: "TLP:AMBER", Learning: &analytics.Learning{
+		NeedsImprovement: []analytics.Lesson{{Lesson: "Out-of-hours </td> coverage", Themed: true, Cases: 8, Previous: 3, Quarters: 8, Since: "2024-Q1",
+			Texts: []string{"Triage waited for <b>business</b> hours", "‮evil"}, CaseIDs: []string{"IR-1", "<IR-2>"}}},
+		MinWhys:          3,
+		RootCauseQuality: []analytics.RCAQuarter{{Quarter: "2025-Q4", RootCauses: 51, Shallow: 19, EndsAtPerson: 10, BlameLanguage: 5}},
+		ReviewWithinDays: 14,
+		Reviews:          []analytics.ReviewQuarter{{Quarter: "2025-Q4", ClosedCases: 37, Reviewed: 29, WithinTarget: 26, MedianDays: &days}},
+	}}
+	var b bytes.Buffer
+	if err := Lessons(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if err := confcheck.Check(page); err != nil {
+		t.Fatalf("page body: %v\n%s", err, page)
+	}
+	for _, want := range []string{
+		"<p>ACME &lt;Corp&gt;: the lessons of the post-incident reviews of the cases in 2025-Q4",
+		"<tr><td><strong>Out-of-hours &lt;/td&gt; coverage</strong></td><td>Triage waited for &lt;b&gt;business&lt;/b&gt; hours · ‹U+202E›evil</td><td>8</td><td>3</td><td>8</td><td>2024-Q1</td><td>IR-1, &lt;IR-2&gt;</td></tr>",
+		"<tr><td>2025-Q4</td><td>51</td><td>19</td><td>10</td><td>5</td></tr>",
+		"<tr><td>2025-Q4</td><td>37</td><td>29</td><td>26</td><td>2.5</td></tr>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("%q missing from\n%s", want, page)
+		}
+	}
+	b.Reset()
+	if err := Lessons(&b, &analytics.Report{Quarter: "2025-Q4"}); err != nil || !strings.Contains(b.String(), "No lessons are recorded") || confcheck.Check(b.String()) != nil {
+		t.Errorf("empty quarter: %v %q", err, b.String())
+	}
+}

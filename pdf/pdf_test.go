@@ -333,8 +333,13 @@ func TestPdfSizeBounds(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := path()
-			if n := pageCount(t, p); n > 12 || n < 7 {
-				t.Errorf("got %d pages, want 7 to 12 (one per section, at most 12)", n)
+			// Page 1 and 2 carry the decisions and the summary; the sections
+			// after them (trends, open cases and confidence, slices, root
+			// causes, fixes that did not hold, lessons, ATT&CK, detection
+			// engineering, action items, notable cases, appendix) take about
+			// a page each.
+			if n := pageCount(t, p); n > 18 || n < 7 {
+				t.Errorf("got %d pages, want 7 to 18 (about one per section)", n)
 			}
 			st, err := os.Stat(p)
 			if err != nil {

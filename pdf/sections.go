@@ -372,8 +372,10 @@ func (rp *report) trends() {
 			if k.Current.SmallSample {
 				n += "*"
 			}
+			// One unit for the median and p90 of a metric, as in the tables.
+			u := display.UnitForPtrs(k.Current.Median, k.Current.P90)
 			sub += fmt.Sprintf(" · %s: median %s, p90 %s, n %s", rp.quarter(),
-				display.DurationPtr(k.Current.Median), display.DurationPtr(k.Current.P90), n)
+				u.FormatPtr(k.Current.Median), u.FormatPtr(k.Current.P90), n)
 		}
 		var c chart
 		if i < len(rp.charts.trends) {

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/confluence"
 	"github.com/pirhq/pir/display"
 )
 
@@ -41,7 +42,9 @@ to be chance). docs/metrics.md explains them.
 
 --format table is for a terminal (medians first; * marks fewer than 5
 cases), json is the complete report model (the schema is in docs/metrics.md),
-csv is one row per metric and quarter. --by DIMENSION (severity, category,
+csv is one row per metric and quarter, confluence the quarter's "What we
+keep learning" section (lessons that keep coming back, root-cause quality,
+reviews held) as a Confluence storage-format page body. --by DIMENSION (severity, category,
 team, business_unit, tenant, detection_source) prints the durations of the
 cases with each value of it instead (the view quarterly_metrics_by), values
 with too few cases pooled as "other". The lists that grow with the case
@@ -57,19 +60,23 @@ Examples:
    pir metrics --quarter 2024-Q1 --config pir.toml --format json > report.json
    pir metrics --quarter 2024-Q1 --format csv | column -s, -t
    pir metrics --quarter 2024-Q1 --by team       # MTTx per team, with changes
-   pir metrics --by severity --format csv`,
+   pir metrics --by severity --format csv
+   pir metrics --quarter 2024-Q1 --format confluence > lessons-2024-Q1.xhtml`,
 		Flags: []cli.Flag{
 			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(), asOfFlag(),
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, json or csv", EnvVars: []string{"PIR_METRICS_FORMAT"}},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, json, csv or confluence (the lessons section)", EnvVars: []string{"PIR_METRICS_FORMAT"}},
 			&cli.StringFlag{Name: "by", Usage: "split the durations by `DIMENSION`: " + strings.Join(sliceDimensions, ", ")},
 			&cli.IntFlag{Name: "list-limit", Value: analytics.DefaultListLimit, Usage: "at most `N` overdue items, notable cases and case IDs per technique or finding (-1: all)"},
 		},
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			switch format {
-			case "table", "json", "csv":
+			case "table", "json", "csv", "confluence":
 			default:
-				return usagef("pir metrics --format json", "--format %q: want table, json or csv", format)
+				return usagef("pir metrics --format json", "--format %q: want table, json, csv or confluence", format)
+			}
+			if c.String("by") != "" && format == "confluence" {
+				return usagef("pir metrics --by team --format csv", "--by prints a table, JSON or CSV; --format confluence writes the lessons section of the whole quarter")
 			}
 			if err := checkByDimension(c.String("by")); err != nil {
 				return err
@@ -98,6 +105,8 @@ Examples:
 				return enc.Encode(rep)
 			case "csv":
 				return writeMetricsCSV(e.stdout, rep)
+			case "confluence":
+				return confluence.Lessons(e.stdout, rep)
 			default:
 				return writeMetricsTable(e.stdout, rep)
 			}

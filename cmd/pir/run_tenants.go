@@ -182,21 +182,40 @@ func (r *quarterRun) tenantEmail(ctx context.Context, db *pirsql.DB, pub *public
 	if r.srv.Host == "" {
 		return nil, errors.New("no SMTP server: set [email] host")
 	}
-	id, err := mail.Send(ctx, r.srv, msg)
-	if err != nil {
-		return nil, fmt.Errorf("not sent: %w", err)
-	}
 	digest := sha256.Sum256(rep.files["pdf"])
 	var names []string
 	for _, a := range msg.Attachments {
 		names = append(names, a.Name)
 	}
 	rec := pirsql.MailRecord{
-		Quarter: r.quarter, MessageID: id, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
+		Quarter: r.quarter, MessageID: msg.MessageID, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
 		Subject: msg.Subject, SMTPServer: r.srv.Addr(), Attachments: names, PDFSHA256: hex.EncodeToString(digest[:]),
 	}
-	if err := db.RecordMail(context.WithoutCancel(ctx), rec); err != nil {
-		return nil, fmt.Errorf("sent as %s, but %w", id, err)
+	// As for the provider's own report (quarterRun.email): the intent is
+	// committed before the SMTP session, so a crash or a lost reply leaves
+	// the client's email "possibly sent" and --no-resend does not send it
+	// again.
+	if err := db.RecordMailIntent(ctx, rec); err != nil {
+		return nil, fmt.Errorf("not sent: %w", err)
+	}
+	id, err := mail.Send(ctx, r.srv, msg)
+	if err != nil {
+		if mail.MaybeDelivered(err) {
+			r.maybeSent = msg.MessageID
+			return nil, fmt.Errorf("may have been sent as %s: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again (see --mark-sent)", msg.MessageID, err)
+		}
+		settle := pirsql.MailOutcome{MessageID: msg.MessageID, State: pirsql.OutboxNotSent, SettledAt: r.e.now(), Outcome: err.Error()}
+		if serr := db.SettleMail(context.WithoutCancel(ctx), settle); serr != nil {
+			return nil, fmt.Errorf("not sent: %w (and %v: a re-run with --no-resend will take it as possibly sent)", err, serr)
+		}
+		return nil, fmt.Errorf("not sent: %w", err)
+	}
+	now := r.e.now()
+	if err := db.SettleMail(context.WithoutCancel(ctx), pirsql.MailOutcome{
+		MessageID: id, State: pirsql.OutboxSent, SettledAt: now, SentAt: now, Outcome: "accepted by " + rec.SMTPServer,
+	}); err != nil {
+		return nil, fmt.Errorf("the email %s was sent, but recording it failed: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again: record it with `pir run --config %s --mark-sent %s`",
+			id, err, shellWord(r.c.String("config")), id)
 	}
 	r.sent = append(r.sent, id)
 	return []any{"sent", true, "message_id", id, "recipients", len(msg.Recipients())}, nil
