@@ -442,50 +442,68 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, rep *producedRepo
 	if _, err := msg.WriteTo(&bytes.Buffer{}); err != nil {
 		return nil, err
 	}
-	digest := sha256.Sum256(rep.files["pdf"])
+	intent, id, err := r.sendOutboxed(ctx, db, srv, msg, rep.files["pdf"])
+	if err != nil {
+		return nil, err
+	}
+	r.intent = intent
+	r.messageID, r.rcpts, r.sentAt = id, len(msg.Recipients()), r.e.now()
+	return []any{"sent", true, "message_id", id, "recipients", r.rcpts, "server", srv.Addr()}, nil
+}
+
+// sendOutboxed sends a report email through the outbox: the intent (its
+// Message-ID, recipients and the PDF's digest) is committed before the SMTP
+// session, so whatever happens from there on (a crash, a full disk, a lost
+// reply) a re-run with --no-resend finds it and does not send blindly. A
+// definite failure is settled as not sent; a possible delivery stays
+// "sending". The message must be built (WriteTo) first: that fixes its
+// Message-ID.
+func (r *quarterRun) sendOutboxed(ctx context.Context, db *pirsql.DB, srv mail.Server, msg *mail.Message, pdf []byte) (pirsql.MailRecord, string, error) {
+	digest := sha256.Sum256(pdf)
 	var names []string
 	for _, a := range msg.Attachments {
 		names = append(names, a.Name)
 	}
-	r.intent = pirsql.MailRecord{
+	intent := pirsql.MailRecord{
 		Quarter: r.quarter, MessageID: msg.MessageID, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
 		Subject: msg.Subject, SMTPServer: srv.Addr(), Attachments: names, PDFSHA256: hex.EncodeToString(digest[:]),
 	}
-	// The intent is committed before the SMTP session: whatever happens
-	// from here on (a crash, a full disk, a lost reply), a re-run with
-	// --no-resend finds it and does not send blindly.
-	if err := db.RecordMailIntent(ctx, r.intent); err != nil {
-		return nil, fmt.Errorf("not sent: %w", err)
+	if err := db.RecordMailIntent(ctx, intent); err != nil {
+		return intent, "", fmt.Errorf("not sent: %w", err)
 	}
 	id, err := mail.Send(ctx, srv, msg)
 	if err != nil {
 		if mail.MaybeDelivered(err) {
 			r.maybeSent = msg.MessageID
-			return nil, fmt.Errorf("may have been sent as %s: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again (see --mark-sent)", msg.MessageID, err)
+			return intent, "", fmt.Errorf("may have been sent as %s: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again (see --mark-sent)", msg.MessageID, err)
 		}
 		settle := pirsql.MailOutcome{MessageID: msg.MessageID, State: pirsql.OutboxNotSent, SettledAt: r.e.now(), Outcome: err.Error()}
 		if serr := db.SettleMail(context.WithoutCancel(ctx), settle); serr != nil {
-			return nil, fmt.Errorf("not sent: %w (and %v: a re-run with --no-resend will take it as possibly sent)", err, serr)
+			return intent, "", fmt.Errorf("not sent: %w (and %v: a re-run with --no-resend will take it as possibly sent)", err, serr)
 		}
-		return nil, fmt.Errorf("not sent: %w", err)
+		return intent, "", fmt.Errorf("not sent: %w", err)
 	}
-	r.messageID, r.rcpts, r.sentAt = id, len(msg.Recipients()), r.e.now()
-	return []any{"sent", true, "message_id", id, "recipients", r.rcpts, "server", srv.Addr()}, nil
+	return intent, id, nil
+}
+
+// settleSent records an accepted email as sent in the outbox and the mail
+// log; when that fails the outbox keeps it as possibly sent.
+func (r *quarterRun) settleSent(ctx context.Context, db *pirsql.DB, id, server string, at time.Time) error {
+	err := db.SettleMail(context.WithoutCancel(ctx), pirsql.MailOutcome{
+		MessageID: id, State: pirsql.OutboxSent, SettledAt: at, SentAt: at, Outcome: "accepted by " + server,
+	})
+	if err != nil {
+		return fmt.Errorf("the email %s was sent, but recording it failed: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again: record it with `pir run --config %s --mark-sent %s`",
+			id, err, shellWord(r.c.String("config")), id)
+	}
+	return nil
 }
 
 // recordSent settles the accepted email as sent in the outbox and the mail
 // log. When that fails (a full disk), the outbox still has it as
 // 'sending': a re-run with --no-resend stops instead of sending it again.
 func (r *quarterRun) recordSent(ctx context.Context, db *pirsql.DB) error {
-	err := db.SettleMail(context.WithoutCancel(ctx), pirsql.MailOutcome{
-		MessageID: r.messageID, State: pirsql.OutboxSent, SettledAt: r.sentAt, SentAt: r.sentAt,
-		Outcome: "accepted by " + r.intent.SMTPServer,
-	})
-	if err != nil {
-		return fmt.Errorf("the email %s was sent, but recording it failed: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again: record it with `pir run --config %s --mark-sent %s`",
-			r.messageID, err, shellWord(r.c.String("config")), r.messageID)
-	}
-	return nil
+	return r.settleSent(ctx, db, r.messageID, r.intent.SMTPServer, r.sentAt)
 }
 
 // message is the quarterly email: the KPI summary of the report in the
@@ -497,8 +515,16 @@ func (r *quarterRun) message(rep *producedReport) (*mail.Message, error) {
 		r.log.Warn("no email configured (email.to is empty): nothing sent")
 		return nil, nil
 	}
+	return r.newMessage(ec.To, ec.Cc, rep)
+}
+
+// newMessage is a report email to the recipients: the KPI summary in the
+// body, the PDF (and with email.attach_html the dashboard) attached; the
+// provider's report and each client's report are built the same way.
+func (r *quarterRun) newMessage(to, cc []string, rep *producedReport) (*mail.Message, error) {
+	ec := r.s.cfg.Email
 	msg := &mail.Message{
-		From: ec.From, To: ec.To, Cc: ec.Cc, Date: r.e.now(),
+		From: ec.From, To: to, Cc: cc, Date: r.e.now(),
 		Attachments: []mail.Attachment{{Name: "report-" + r.quarter + ".pdf", ContentType: mail.ContentTypePDF, Data: rep.files["pdf"]}},
 	}
 	if r.c.IsSet("from") {

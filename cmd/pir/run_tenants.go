@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -12,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/pirhq/pir/mail"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -150,23 +147,9 @@ func (r *quarterRun) tenantEmail(ctx context.Context, db *pirsql.DB, pub *public
 		r.log.Warn("no recipients for this report: nothing sent", "report", tr.Name)
 		return []any{"sent", false}, nil
 	}
-	ec := r.s.cfg.Email
-	msg := &mail.Message{
-		From: ec.From, To: tr.Recipients, Date: r.e.now(),
-		Attachments: []mail.Attachment{{Name: "report-" + r.quarter + ".pdf", ContentType: mail.ContentTypePDF, Data: rep.files["pdf"]}},
-	}
-	if r.c.IsSet("from") {
-		msg.From = r.c.String("from")
-	}
-	if msg.From == "" {
-		return nil, errors.New("email.from is empty (or set --from / PIR_SMTP_FROM)")
-	}
-	if ec.AttachHTML {
-		msg.Attachments = append(msg.Attachments, mail.Attachment{
-			Name: "dashboard-" + r.quarter + ".html", ContentType: "text/html; charset=utf-8", Data: rep.files["html"]})
-	}
-	if err := summaryBody(msg, reportSummary(rep.model), ec.Subject); err != nil {
-		return nil, fmt.Errorf("email.subject: %w", err)
+	msg, err := r.newMessage(tr.Recipients, nil, rep)
+	if err != nil {
+		return nil, err
 	}
 	var b bytes.Buffer
 	if _, err := msg.WriteTo(&b); err != nil {
@@ -182,40 +165,12 @@ func (r *quarterRun) tenantEmail(ctx context.Context, db *pirsql.DB, pub *public
 	if r.srv.Host == "" {
 		return nil, errors.New("no SMTP server: set [email] host")
 	}
-	digest := sha256.Sum256(rep.files["pdf"])
-	var names []string
-	for _, a := range msg.Attachments {
-		names = append(names, a.Name)
-	}
-	rec := pirsql.MailRecord{
-		Quarter: r.quarter, MessageID: msg.MessageID, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
-		Subject: msg.Subject, SMTPServer: r.srv.Addr(), Attachments: names, PDFSHA256: hex.EncodeToString(digest[:]),
-	}
-	// As for the provider's own report (quarterRun.email): the intent is
-	// committed before the SMTP session, so a crash or a lost reply leaves
-	// the client's email "possibly sent" and --no-resend does not send it
-	// again.
-	if err := db.RecordMailIntent(ctx, rec); err != nil {
-		return nil, fmt.Errorf("not sent: %w", err)
-	}
-	id, err := mail.Send(ctx, r.srv, msg)
+	_, id, err := r.sendOutboxed(ctx, db, r.srv, msg, rep.files["pdf"])
 	if err != nil {
-		if mail.MaybeDelivered(err) {
-			r.maybeSent = msg.MessageID
-			return nil, fmt.Errorf("may have been sent as %s: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again (see --mark-sent)", msg.MessageID, err)
-		}
-		settle := pirsql.MailOutcome{MessageID: msg.MessageID, State: pirsql.OutboxNotSent, SettledAt: r.e.now(), Outcome: err.Error()}
-		if serr := db.SettleMail(context.WithoutCancel(ctx), settle); serr != nil {
-			return nil, fmt.Errorf("not sent: %w (and %v: a re-run with --no-resend will take it as possibly sent)", err, serr)
-		}
-		return nil, fmt.Errorf("not sent: %w", err)
+		return nil, err
 	}
-	now := r.e.now()
-	if err := db.SettleMail(context.WithoutCancel(ctx), pirsql.MailOutcome{
-		MessageID: id, State: pirsql.OutboxSent, SettledAt: now, SentAt: now, Outcome: "accepted by " + rec.SMTPServer,
-	}); err != nil {
-		return nil, fmt.Errorf("the email %s was sent, but recording it failed: %w; the outbox keeps it as possibly sent, so a re-run with --no-resend does not send it again: record it with `pir run --config %s --mark-sent %s`",
-			id, err, shellWord(r.c.String("config")), id)
+	if err := r.settleSent(ctx, db, id, r.srv.Addr(), r.e.now()); err != nil {
+		return nil, err
 	}
 	r.sent = append(r.sent, id)
 	return []any{"sent", true, "message_id", id, "recipients", len(msg.Recipients())}, nil
