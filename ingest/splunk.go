@@ -508,27 +508,22 @@ func readSplunkHistory(p *ParseContext, path string, hist map[string][]splunkRev
 		return &RecordError{File: path, Ref: "1", Reason: "not a Splunk ES incident review history (want the columns rule_id, time, status of | inputlookup incident_review_lookup)"}
 	}
 	add := func(d fieldDecoder, rec *foldRecord) *RecordError {
-		get := func(k string) (any, *RecordError) {
+		text := func(k string) (string, *RecordError) {
 			v, _, err := rec.get(d, k)
-			return v, err
+			if err != nil {
+				return "", err
+			}
+			return d.text(k, v)
 		}
-		idv, err := get("rule_id")
+		id, err := text("rule_id")
 		if err != nil {
 			return err
 		}
-		id, err := d.text("rule_id", idv)
+		status, err := text("status")
 		if err != nil {
 			return err
 		}
-		sv, err := get("status")
-		if err != nil {
-			return err
-		}
-		status, err := d.text("status", sv)
-		if err != nil {
-			return err
-		}
-		tv, err := get("time")
+		tv, _, err := rec.get(d, "time")
 		if err != nil {
 			return err
 		}
