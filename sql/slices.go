@@ -37,19 +37,31 @@ func SliceDimensions() []string {
 	return []string{"severity", "category", "team", "business_unit", "tenant", "detection_source"}
 }
 
-// MetricSlices runs queries/metric_slices.sql: the duration statistics by
-// dimension and value, folded by the session's slice settings, for the
-// dimensions dims (nil: every one of SliceDimensions). Each dimension costs
-// about one pass over the cases' durations: compute only those an output
-// shows.
+// MetricSlices runs queries/metric_slices.sql once per dimension of dims
+// (nil: every one of SliceDimensions), in display order: the duration
+// statistics by dimension and value, folded by the session's slice
+// settings. Each dimension costs about one pass over the durations and
+// holds them while it runs: compute only those an output shows.
 func MetricSlices(ctx context.Context, q Querier, p MetricStatsParams, dims []string) ([]MetricSliceRow, error) {
-	if dims == nil {
-		dims = SliceDimensions()
+	want := map[string]bool{}
+	for _, d := range dims {
+		want[d] = true
 	}
-	args := []any{definitionsJSON(p.Definitions), p.Cohort, p.From, p.To, jsonList(dims)}
-	return queryRows(ctx, q, "metric_slices", metricSlicesSQL, args, func(s scanner, r *MetricSliceRow) error {
-		return s.Scan(&r.Dimension, &r.Value, &r.Quarter, &r.Metric, &r.N, &r.Mean, &r.Median, &r.P90)
-	})
+	out := []MetricSliceRow{}
+	for _, d := range SliceDimensions() {
+		if dims != nil && !want[d] {
+			continue
+		}
+		args := []any{definitionsJSON(p.Definitions), p.Cohort, p.From, p.To, d}
+		rows, err := queryRows(ctx, q, "metric_slices "+d, metricSlicesSQL, args, func(s scanner, r *MetricSliceRow) error {
+			return s.Scan(&r.Dimension, &r.Value, &r.Quarter, &r.Metric, &r.N, &r.Mean, &r.Median, &r.P90)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
 }
 
 // ImpactTotalsRow is the impact of one quarter's cases that record any.

@@ -1,92 +1,78 @@
 -- Slices at a million cases (issue 20): the same rows as 0013's
--- quarterly_metrics_by, computed for the dimensions an output shows and in
--- one plan instead of one per dimension; and the mail outbox and log keep
+-- quarterly_metrics_by, computed for the dimensions an output shows, one
+-- dimension per statement, each pass cheaper; and the mail outbox and log keep
 -- which report (the provider's, or a client's [[report]]) an email carried,
 -- so --no-resend decides per report.
 
--- metric_slices_of(defs_json, cohort, min_n, max_values, dims): the rows of
--- metric_slices (0013) for the dimensions in the list dims only (a
--- VARCHAR[] of slice_dimensions' names). The cases are read once: each
--- case's quarter and milestones once, crossed with the definitions and the
--- wanted dimensions (one row per case, metric and dimension, the value as
--- a column). The counts decide the fold (fewer than min_n counted
--- durations in the quarter, or not among the dimension's max_values
--- largest over all quarters: 'other'); the statistics group the same rows
--- by the shown value, so 'other' pools the folded values' durations.
-CREATE MACRO metric_slices_of(defs_json, cohort, min_n, max_values, dims) AS TABLE
+-- slice_of(defs_json, cohort, min_n, max_values, dim): metric_slices for
+-- one dimension, the same rows as 0013's. One pass of metric_observations'
+-- rules over the cases (one row per case and metric, the dimension's value
+-- as a column, recomputed rather than held for the second read), the
+-- counts decide the fold (fewer than min_n counted durations in the
+-- quarter, or not among the dimension's max_values largest over all
+-- quarters: 'other'), then one GROUP BY over the shown values with both
+-- quantiles from one sorted state per group. A statement per dimension
+-- holds one dimension's durations at a time: the report asks for the
+-- dimensions its outputs show, one by one.
+CREATE OR REPLACE MACRO slice_of(defs_json, cohort, min_n, max_values, dim) AS TABLE
 WITH d AS (
     SELECT unnest(from_json(defs_json::VARCHAR,
         '[{"metric":"VARCHAR","start":"VARCHAR","end":"VARCHAR"}]'), recursive := true)
-), w AS (
-    SELECT DISTINCT dimension FROM (SELECT unnest(dims::VARCHAR[]) AS dimension)
-    WHERE dimension IN (SELECT dimension FROM slice_dimensions)
 ), c AS (
     SELECT CASE cohort WHEN 'closure' THEN quarter_of(closed_at)
                 ELSE quarter_of(coalesce(detected_at, compromise_at)) END AS quarter,
            excluded, compromise_at, detected_at, triaged_at, contained_at, eradicated_at,
            recovered_at, closed_at,
-           severity, category, team, business_unit, tenant, detection_source
+           coalesce(CASE dim WHEN 'severity' THEN severity WHEN 'category' THEN category
+                             WHEN 'team' THEN team WHEN 'business_unit' THEN business_unit
+                             WHEN 'tenant' THEN tenant WHEN 'detection_source' THEN detection_source END,
+                    'unspecified') AS value
     FROM store.cases
 ), m AS (
-    SELECT c.quarter, d.metric, c.excluded,
+    SELECT c.quarter, d.metric, c.excluded, c.value,
            milestone_at(d.start, c.compromise_at, c.detected_at, c.triaged_at, c.contained_at,
                         c.eradicated_at, c.recovered_at, c.closed_at) AS start_at,
            milestone_at(d."end", c.compromise_at, c.detected_at, c.triaged_at, c.contained_at,
-                        c.eradicated_at, c.recovered_at, c.closed_at) AS end_at,
-           c.severity, c.category, c.team, c.business_unit, c.tenant, c.detection_source
+                        c.eradicated_at, c.recovered_at, c.closed_at) AS end_at
     FROM c CROSS JOIN d
     WHERE c.quarter IS NOT NULL
-), h AS (
-    -- metric_observations' rule (0006) for a counted duration
-    SELECT quarter, metric,
-           CASE WHEN NOT excluded AND end_at >= start_at
-                THEN epoch(end_at) / 3600.0 - epoch(start_at) / 3600.0 END AS hours,
-           severity, category, team, business_unit, tenant, detection_source
-    FROM m
 ), o AS NOT MATERIALIZED (
-    SELECT w.dimension, h.quarter, h.metric, h.hours,
-           coalesce(CASE w.dimension WHEN 'severity' THEN h.severity WHEN 'category' THEN h.category
-                                     WHEN 'team' THEN h.team WHEN 'business_unit' THEN h.business_unit
-                                     WHEN 'tenant' THEN h.tenant WHEN 'detection_source' THEN h.detection_source END,
-                    'unspecified') AS value
-    FROM h CROSS JOIN w
+    -- metric_observations' rule (0006) for a counted duration
+    SELECT quarter, metric, value,
+           CASE WHEN NOT excluded AND end_at >= start_at
+                THEN epoch(end_at) / 3600.0 - epoch(start_at) / 3600.0 END AS hours
+    FROM m
 ), k AS (
-    SELECT dimension, value, quarter, metric, count(hours) AS n FROM o GROUP BY ALL
+    SELECT quarter, metric, value, count(hours) AS n FROM o GROUP BY ALL
 ), r AS (
-    SELECT dimension, value,
-           row_number() OVER (PARTITION BY dimension ORDER BY sum(n) DESC, value) AS rank
-    FROM k GROUP BY dimension, value
+    SELECT value, row_number() OVER (ORDER BY sum(n) DESC, value) AS rank FROM k GROUP BY value
 ), fm AS (
-    SELECT k.dimension, k.quarter, k.metric, k.value,
+    SELECT k.quarter, k.metric, k.value,
            CASE WHEN k.n < min_n OR r.rank > max_values THEN 'other' ELSE k.value END AS shown
-    FROM k JOIN r USING (dimension, value)
+    FROM k JOIN r USING (value)
+), s AS (
+    SELECT fm.shown, o.quarter, o.metric, count(o.hours) AS n, avg(o.hours) AS mean_hours,
+           quantile_cont(o.hours, [0.5, 0.9]) AS q
+    FROM o JOIN fm USING (quarter, metric, value)
+    GROUP BY fm.shown, o.quarter, o.metric
 )
-SELECT o.dimension, fm.shown AS value, o.quarter, o.metric,
-       count(o.hours) AS n, avg(o.hours) AS mean_hours,
-       quantile_cont(o.hours, 0.5) AS median_hours, quantile_cont(o.hours, 0.9) AS p90_hours
-FROM o JOIN fm USING (dimension, quarter, metric, value)
-GROUP BY o.dimension, fm.shown, o.quarter, o.metric;
+SELECT dim AS dimension, shown AS value, quarter, metric, n, mean_hours,
+       q[1] AS median_hours, q[2] AS p90_hours
+FROM s;
 
--- slice_of(defs_json, cohort, min_n, max_values, dim): metric_slices for
--- one dimension, as in 0013.
-CREATE OR REPLACE MACRO slice_of(defs_json, cohort, min_n, max_values, dim) AS TABLE
-SELECT * FROM metric_slices_of(defs_json, cohort, min_n, max_values, [dim]);
+-- metric_slices_of(defs_json, cohort, min_n, max_values, dims): the rows
+-- of metric_slices (0013) for the dimensions in the list dims only (a
+-- VARCHAR[] of slice_dimensions' names, e.g. ['team', 'business_unit']).
+-- With a constant list the other dimensions are not computed at all.
+CREATE MACRO metric_slices_of(defs_json, cohort, min_n, max_values, dims) AS TABLE
+SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'severity') WHERE list_contains(dims, 'severity')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'category') WHERE list_contains(dims, 'category')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'team') WHERE list_contains(dims, 'team')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'business_unit') WHERE list_contains(dims, 'business_unit')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'tenant') WHERE list_contains(dims, 'tenant')
+UNION ALL SELECT * FROM slice_of(defs_json, cohort, min_n, max_values, 'detection_source') WHERE list_contains(dims, 'detection_source');
 
--- metric_slices(defs_json, cohort, min_n, max_values): every dimension of
--- slice_dimensions, as in 0013, in one plan.
-CREATE OR REPLACE MACRO metric_slices(defs_json, cohort, min_n, max_values) AS TABLE
-SELECT * FROM metric_slices_of(defs_json, cohort, min_n, max_values,
-    ['severity', 'category', 'team', 'business_unit', 'tenant', 'detection_source']);
-
--- quarterly_metrics_by: as in 0013 (the macro it reads is the one above).
-CREATE OR REPLACE VIEW quarterly_metrics_by AS
-SELECT s.dimension, s.value, s.quarter, s.metric, s.n, s.mean_hours, s.median_hours, s.p90_hours
-FROM metric_slices(default_metric_defs(), coalesce(setting('cohort'), 'detection'),
-                   CAST(setting('slice_min_cases') AS INTEGER),
-                   CAST(setting('slice_max_values') AS INTEGER)) s
-JOIN slice_dimensions sd ON sd.dimension = s.dimension
-JOIN metric_definitions d ON d.metric = s.metric
-ORDER BY s.quarter, sd.position, s.value IN ('other', 'unspecified'), s.value = 'other', s.value, d.position;
+-- metric_slices and quarterly_metrics_by (0013) read slice_of above.
 
 -- The report an email carried: '' for the report on every case (the
 -- provider's), a [[report]] name for a client's. NULL for emails recorded
