@@ -388,7 +388,11 @@ func (r *quarterRun) checkSent(ctx context.Context, db *pirsql.DB) (bool, error)
 			log.Warn("not sending: " + perr.Error())
 			continue
 		case r.noResend:
-			log.Warn("a real run with --no-resend would not send this report: " + perr.Error())
+			if rep == "" {
+				log.Warn("a real run with --no-resend would stop here: " + perr.Error())
+			} else {
+				log.Warn("a real run with --no-resend would hold back this report: " + perr.Error())
+			}
 		case !r.dryRun:
 			last := mine[len(mine)-1]
 			log.Warn("an earlier email for this quarter may have been delivered; sending again (no --no-resend)",
