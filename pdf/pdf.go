@@ -134,6 +134,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.actionItems()
 	rep.notable()
 	rep.appendix()
+	rep.overdueList()
 
 	out, err := m.Generate()
 	if err != nil {
