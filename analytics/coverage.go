@@ -65,8 +65,9 @@ type Coverage struct {
 	// matched by technique alone).
 	ByPlatform []CoveragePlatform `json:"by_platform"`
 
-	// GapList are the uncovered techniques, most cases without a rule
-	// for their platform first (then most cases).
+	// GapList are the uncovered techniques, most cases first: the top
+	// uncovered techniques by case count (Uncovered says how many of the
+	// cases lack a rule for their platform).
 	GapList []CoverageTechnique `json:"gap_list"`
 	// CoveredList are the covered techniques, most cases first.
 	CoveredList []CoverageTechnique `json:"covered_list"`
@@ -287,22 +288,14 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 	if err := buildPromised(ctx, tx, sp, set, c); err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
-	sort.SliceStable(c.GapList, func(i, j int) bool {
-		a, b := c.GapList[i], c.GapList[j]
-		if a.Uncovered() != b.Uncovered() {
-			return a.Uncovered() > b.Uncovered()
-		}
-		if a.Cases != b.Cases {
-			return a.Cases > b.Cases
-		}
-		return a.ID < b.ID
-	})
-	sort.SliceStable(c.CoveredList, func(i, j int) bool {
-		if c.CoveredList[i].Cases != c.CoveredList[j].Cases {
-			return c.CoveredList[i].Cases > c.CoveredList[j].Cases
-		}
-		return c.CoveredList[i].ID < c.CoveredList[j].ID
-	})
+	for _, l := range [][]CoverageTechnique{c.GapList, c.CoveredList} {
+		sort.SliceStable(l, func(i, j int) bool {
+			if l[i].Cases != l[j].Cases {
+				return l[i].Cases > l[j].Cases
+			}
+			return l[i].ID < l[j].ID
+		})
+	}
 	return c, nil
 }
 

@@ -103,9 +103,9 @@ func TestCoveragePlatforms(t *testing.T) {
 // esxi: A, C, F; T1486 (the Windows rule is not for ESXi), T1190 (covered),
 // T1059: 1 of 3, top gaps T1486 (2 cases), T1059 (1).
 // okta: D; T1078 covered: 1 of 1. No platform: E; T1078 by technique: 1 of 1.
-// Gaps by cases without a rule for one of their platforms: T1486 (only C:
-// A has the Windows rule for its windows; "1 of 3"), then T1059 (1 of 1,
-// fewer cases).
+// Gaps, most cases first: T1486 (3 cases, only C without a rule for one of
+// its platforms: A has the Windows rule for its windows; "1 of 3"), then
+// T1059 (1 of 1).
 func TestCoverageByPlatform(t *testing.T) {
 	ctx := context.Background()
 	db, err := pirsql.Open(ctx, ":memory:", pirsql.Options{TimeZone: "UTC"})

@@ -184,7 +184,7 @@ const coverageTmpl = `
   <div class="grid grid-2">
     <div class="card table-card">
       <h3>Top uncovered techniques</h3>
-      <p class="sub">Most cases without a rule for their platform first ("1 of 3": a rule covers the other cases' platforms); related rules detect another platform, the parent or a sub-technique only</p>
+      <p class="sub">Most cases first; "1 of 3": one of its 3 cases has no rule for its platform, a rule covers the others'; related rules detect another platform, the parent or a sub-technique only</p>
       {{- if .Gaps}}
       <div class="table-wrap">
         <table>
