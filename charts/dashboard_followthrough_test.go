@@ -14,8 +14,8 @@ func TestFollowThroughSection(t *testing.T) {
 	r := &analytics.Report{Quarter: "2025-Q4", AsOfDate: "2025-12-31",
 		Actions: []analytics.ActionSummary{{Quarter: "2025-Q3"}, {Quarter: "2025-Q4", Created: 40, Completed: 30, Overdue: 5, CompletionRate: new(0.75)}},
 		PlaybookUpdates: &analytics.PlaybookFollowThrough{
-			Quarters: []analytics.PlaybookQuarter{{Quarter: "2025-Q3"}, {Quarter: "2025-Q4", Updates: 11, Due: 7, Done: 9, Overdue: 2, CompletionRate: new(0.8182), OnTimeRate: new(0.4286)}},
-			Overdue: []analytics.OverduePlaybook{{CaseID: "7", Source: "thehive", Playbook: "<b>Phishing</b>", Change: "Block <script>", Owner: "SOC", Due: "2025-10-01", DaysOverdue: 91}},
+			Quarters:     []analytics.PlaybookQuarter{{Quarter: "2025-Q3"}, {Quarter: "2025-Q4", Updates: 11, Due: 7, Done: 9, Overdue: 2, CompletionRate: new(0.8182), OnTimeRate: new(0.4286)}},
+			Overdue:      []analytics.OverduePlaybook{{CaseID: "7", Source: "thehive", Playbook: "<b>Phishing</b>", Change: "Block <script>", Owner: "SOC", Due: "2025-10-01", DaysOverdue: 91}},
 			OverdueTotal: 3,
 		}}
 	h, err := followThroughSection(r)
