@@ -602,6 +602,7 @@ func (rp *report) actionItems() {
 			{title: "Overdue", w: 20, align: align.Right},
 		}, rows)
 	}
+	rp.playbookFollowThrough()
 
 	rp.subheading("Overdue action items ("+display.Count(r.OverdueTotal)+")", 14)
 	if r.OverdueTotal == 0 {
