@@ -132,6 +132,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.attack()
 	rep.coverage()
 	rep.actionItems()
+	rep.overduePlaybooks()
 	rep.notable()
 	rep.appendix()
 	rep.overdueList()

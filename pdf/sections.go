@@ -632,6 +632,7 @@ func (rp *report) actionItems() {
 			{title: "Overdue", w: 20, align: align.Right},
 		}, rows)
 	}
+	rp.playbookFollowThrough()
 
 	if r.OverdueTotal == 0 {
 		rp.paragraph("No action item is overdue on "+rp.asOf()+".", stBody)
