@@ -15,4 +15,3 @@ func TechniqueCount(name, id string, cases int, withSubs bool) string {
 	}
 	return name + " (" + id + ", " + Plural(cases, "case", "cases") + ")"
 }
-
