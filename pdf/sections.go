@@ -632,15 +632,14 @@ func (rp *report) actionItems() {
 			{title: "Overdue", w: 20, align: align.Right},
 		}, rows)
 	}
-	rp.playbookFollowThrough()
-
+	rp.gap(2)
 	if r.OverdueTotal == 0 {
 		rp.paragraph("No action item is overdue on "+rp.asOf()+".", stBody)
-		return
+	} else {
+		rp.paragraph(fmt.Sprintf("%s overdue on %s: by owner and priority in the summary, one by one in the appendix (Overdue action items).",
+			display.Plural(r.OverdueTotal, "action item", "action items"), rp.asOf()), stBody)
 	}
-	rp.gap(2)
-	rp.paragraph(fmt.Sprintf("%s overdue on %s: by owner and priority in the summary, one by one in the appendix (Overdue action items).",
-		display.Plural(r.OverdueTotal, "action item", "action items"), rp.asOf()), stBody)
+	rp.playbookFollowThrough()
 }
 
 // ---- notable incidents ----
