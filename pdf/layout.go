@@ -184,13 +184,6 @@ func (d *doc) breakPage() {
 	d.pages++
 }
 
-// newPage starts a new page unless the current one is still empty.
-func (d *doc) newPage() {
-	if !d.atTop() {
-		d.breakPage()
-	}
-}
-
 // ensure starts a new page unless h more millimetres fit on this one.
 func (d *doc) ensure(h float64) {
 	if !d.fits(h) && !d.atTop() {
