@@ -135,6 +135,7 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.overduePlaybooks()
 	rep.notable()
 	rep.appendix()
+	rep.overdueList()
 
 	out, err := m.Generate()
 	if err != nil {
