@@ -317,3 +317,25 @@ func TestTrendLogScale(t *testing.T) {
 		t.Errorf("log trend PNG: %v", err)
 	}
 }
+
+// TestTrendUnitFollowsQuarter: a trend is drawn in the unit of the report
+// quarter's median and p90 (the last quarter), the unit its caption and
+// the key-metrics table use, even when an earlier quarter's p90 runs into
+// days: the time to contain of the sample read "0.11 d" on the axis
+// beside a caption of "2.7 h".
+func TestTrendUnitFollowsQuarter(t *testing.T) {
+	qs := []string{"2025-Q1", "2025-Q2", "2025-Q3"}
+	contain := analytics.MetricSeries{Metric: "contain", Stats: []analytics.Stat{
+		{Quarter: "2025-Q1", N: 30, Median: ptr(4), P90: ptr(190)},
+		{Quarter: "2025-Q2", N: 30, Median: ptr(3), P90: ptr(70)},
+		{Quarter: "2025-Q3", N: 30, Median: ptr(2.7), P90: ptr(32.9)},
+	}}
+	if u := trendOf(contain, qs).unit; u != display.Hours {
+		t.Errorf("2025-Q3 median 2.7 h, p90 32.9 h: got the axis in %s, want hours", u.Name())
+	}
+	// no value in the last quarter: the whole series' unit
+	gap := analytics.MetricSeries{Metric: "contain", Stats: contain.Stats[:2]}
+	if u := trendOf(gap, qs).unit; u != display.Days {
+		t.Errorf("no 2025-Q3 value, p90 up to 190 h: got %s, want days", u.Name())
+	}
+}

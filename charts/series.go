@@ -396,7 +396,16 @@ func trendOf(s analytics.MetricSeries, quarters []string) trend {
 			}
 		}
 	}
+	// The unit of the last quarter's (the report quarter's) median and p90,
+	// as its caption, the key-metrics table and the email give them, so
+	// that a chart does not read "0.11 d" beside a caption of "2.7 h"; the
+	// whole series' unit when that quarter has no value.
 	t.unit = display.UnitFor(t.hours...)
+	if len(quarters) > 0 {
+		if st, ok := byQ[quarters[len(quarters)-1]]; ok && st.N > 0 && (st.Median != nil || st.P90 != nil) {
+			t.unit = display.UnitForPtrs(st.Median, st.P90)
+		}
+	}
 	for i, q := range quarters {
 		st, ok := byQ[q]
 		if !ok {
