@@ -73,3 +73,16 @@ func parentTechniques(ctx context.Context, q querier, cohort, first, last string
 	}
 	return out, nil
 }
+
+// WithSubTechniques reports whether the report quarter's count for the
+// parent technique id (ATTACK.ParentRollup) takes in sub-techniques: a
+// sub-technique of it was recorded in the quarter. The summary and the
+// ATT&CK page say so next to such a count.
+func (r *Report) WithSubTechniques(id string) bool {
+	for _, t := range r.Techniques {
+		if t.Parent == id && t.Cases > 0 {
+			return true
+		}
+	}
+	return false
+}

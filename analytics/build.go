@@ -140,7 +140,7 @@ func Build(ctx context.Context, db *pirsql.DB, opts Options) (*Report, error) {
 	steps := []func(context.Context, querier, *span, *Report) error{
 		buildMetrics, buildStatistics, buildYardstickStep, buildVolume, buildAgeing, buildRootCauses, buildRecurrences, buildAttack,
 		buildActions, buildOverdue, buildNotable, buildDataQuality, buildInputs, buildFreshness,
-		buildTargets, buildOverdueByOwner, buildSlices, buildLearning,
+		buildTargets, buildOverdueByOwner, buildSlices, buildLearning, buildPlaybooks,
 	}
 	q := pirsql.Logged(tx, opts.Logger)
 	for _, step := range steps {

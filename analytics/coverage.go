@@ -60,8 +60,14 @@ type Coverage struct {
 	Share *float64 `json:"share"`
 	// Trend has the share per trailing quarter, oldest first.
 	Trend []CoverageShare `json:"trend"`
+	// ByPlatform is the report quarter's coverage per platform of its
+	// cases, most cases first ("" collects the cases without platforms,
+	// matched by technique alone).
+	ByPlatform []CoveragePlatform `json:"by_platform"`
 
-	// GapList are the uncovered techniques, most cases first.
+	// GapList are the uncovered techniques, most cases first: the top
+	// uncovered techniques by case count (Uncovered says how many of the
+	// cases lack a rule for their platform).
 	GapList []CoverageTechnique `json:"gap_list"`
 	// CoveredList are the covered techniques, most cases first.
 	CoveredList []CoverageTechnique `json:"covered_list"`
@@ -92,6 +98,26 @@ type CoverageShare struct {
 	Share      *float64 `json:"share"` // nil without incident techniques
 }
 
+// CoveragePlatform is the coverage of the techniques seen on one platform
+// in the report quarter: a technique counts as covered on the platform
+// when a rule tagged with it is for that platform, for any platform, or
+// has an unmapped log source (technique alone).
+type CoveragePlatform struct {
+	// Platform is a platform of the vocabulary; "" for the cases that
+	// record none.
+	Platform string `json:"platform"`
+	// Cases counts the quarter's cases with a technique on the platform;
+	// Techniques the distinct techniques seen there, Covered of them with
+	// a rule for it, Share = Covered / Techniques.
+	Cases      int      `json:"cases"`
+	Techniques int      `json:"techniques"`
+	Covered    int      `json:"covered"`
+	Share      *float64 `json:"share"`
+	// TopGaps are the uncovered techniques on the platform, most cases
+	// first (at most 3).
+	TopGaps []string `json:"top_gaps"`
+}
+
 // CoverageTechnique is a technique seen in the quarter's incidents and the
 // rules that cover it (Rules) or are related to it (Related).
 type CoverageTechnique struct {
@@ -114,6 +140,10 @@ type CoverageTechnique struct {
 	CasesCovered    int      `json:"cases_covered"`
 	PlatformUnknown int      `json:"platform_unknown"`
 }
+
+// Uncovered counts the technique's cases no rule for one of the case's
+// platforms detects.
+func (t CoverageTechnique) Uncovered() int { return t.Cases - t.CasesCovered }
 
 // CoverageRuleRef names a rule and the technique tag that links it.
 type CoverageRuleRef struct {
@@ -205,6 +235,7 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 		platforms[[2]string{row.Quarter, row.ID}] = row.Platforms
 	}
 
+	byPlatform := map[string]*platformTally{}
 	for _, q := range c.Quarters {
 		share := CoverageShare{Quarter: q}
 		for _, t := range perQuarter[q] {
@@ -222,6 +253,7 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 			if q != c.Quarter {
 				continue
 			}
+			addPlatformCoverage(byPlatform, ix, t.ID, m.Exact, platforms[[2]string{q, t.ID}])
 			t.Rules = ruleRefs(ix, pm.fit)
 			for i := range t.Rules {
 				t.Rules[i].Technique = matchedTag(ix.Rule(pm.fit[i]), current, t.ID)
@@ -252,6 +284,7 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 			c.Gaps = share.Techniques - share.Covered
 		}
 	}
+	c.ByPlatform = platformCoverage(byPlatform)
 	if err := buildPromised(ctx, tx, sp, set, c); err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
@@ -264,6 +297,85 @@ func BuildCoverage(ctx context.Context, db *pirsql.DB, set *coverage.RuleSet, op
 		})
 	}
 	return c, nil
+}
+
+// platformTally gathers one platform's cases and techniques of the report
+// quarter: the cases per technique, and whether a rule covers it there.
+type platformTally struct {
+	cases      map[string]bool
+	techniques map[string]int // technique → cases on the platform
+	covered    map[string]bool
+}
+
+// addPlatformCoverage adds technique id, seen in cases (case reference →
+// platforms), to the tally of each platform of each case ("" for a case
+// without platforms).
+func addPlatformCoverage(tally map[string]*platformTally, ix *coverage.Index, id string, exact []int, cases map[string][]string) {
+	for ref, plats := range cases {
+		if len(plats) == 0 {
+			plats = []string{""}
+		}
+		for _, p := range plats {
+			t := tally[p]
+			if t == nil {
+				t = &platformTally{cases: map[string]bool{}, techniques: map[string]int{}, covered: map[string]bool{}}
+				tally[p] = t
+			}
+			t.cases[ref] = true
+			t.techniques[id]++
+			if t.covered[id] {
+				continue
+			}
+			var on []string
+			if p != "" {
+				on = []string{p}
+			}
+			for _, i := range exact {
+				if coverage.ForPlatforms(ix.Rule(i).Platform, on) {
+					t.covered[id] = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// platformCoverage turns the tallies into rows, most cases first, the
+// cases without platforms last.
+func platformCoverage(tally map[string]*platformTally) []CoveragePlatform {
+	out := []CoveragePlatform{}
+	for p, t := range tally {
+		row := CoveragePlatform{Platform: p, Cases: len(t.cases), Techniques: len(t.techniques), TopGaps: []string{}}
+		var gaps []string
+		for id := range t.techniques {
+			if t.covered[id] {
+				row.Covered++
+			} else {
+				gaps = append(gaps, id)
+			}
+		}
+		sort.Slice(gaps, func(i, j int) bool {
+			if t.techniques[gaps[i]] != t.techniques[gaps[j]] {
+				return t.techniques[gaps[i]] > t.techniques[gaps[j]]
+			}
+			return gaps[i] < gaps[j]
+		})
+		row.TopGaps = append(row.TopGaps, gaps[:min(3, len(gaps))]...)
+		if row.Techniques > 0 {
+			row.Share = ptr(round(float64(row.Covered) / float64(row.Techniques)))
+		}
+		out = append(out, row)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Platform == "") != (out[j].Platform == "") {
+			return out[j].Platform == ""
+		}
+		if out[i].Cases != out[j].Cases {
+			return out[i].Cases > out[j].Cases
+		}
+		return out[i].Platform < out[j].Platform
+	})
+	return out
 }
 
 // platformMatch is how a technique's exact rules meet its cases'

@@ -37,6 +37,7 @@ var decisionRules = []decisionRule{
 	decideTargetsMissed,
 	decideP90Regressions,
 	decideFailedFixes,
+	decideOverdueReviews,
 	decideRisingRootCauses,
 }
 
@@ -143,6 +144,20 @@ func decideFailedFixes(r *Report) []Decision {
 			Proposal: "reopen the fix: decide what must change beyond its action items"})
 	}
 	return out
+}
+
+// decideOverdueReviews: the critical and high cases closed in the report
+// quarter whose review was due (review_within after closure) before the
+// as-of date and not held by then (Learning.OverdueReviews). One decision.
+func decideOverdueReviews(r *Report) []Decision {
+	if r.Learning == nil || r.Learning.OverdueReviews.Cases == 0 {
+		return nil
+	}
+	o := r.Learning.OverdueReviews
+	return []Decision{{Rule: "overdue_review", Count: o.Cases,
+		What:     display.OverdueReviewsWhat(o.Cases, o.Skipped, o.OldestDays, r.Quarter, r.Learning.ReviewWithinDays, r.asOfDay(), o.CaseIDs),
+		Owner:    "IR lead",
+		Proposal: "hold these reviews within two weeks, or record why each is skipped"}}
 }
 
 // decideRisingRootCauses: root-cause categories whose case count rose in

@@ -60,3 +60,37 @@ func TestDecisions(t *testing.T) {
 		t.Errorf("what: %s", w)
 	}
 }
+
+// TestDecideOverdueReviews: one decision for the quarter's critical and
+// high cases whose review is overdue, with the skipped ones and the oldest
+// named; none without such cases. The cap keeps the box at 6: the review
+// decision comes after the failed fixes and before rising root causes.
+func TestDecideOverdueReviews(t *testing.T) {
+	r := &Report{Quarter: "2025-Q4", Quarters: []string{"2025-Q4"}, AsOfDate: "2025-12-31",
+		Learning: &Learning{ReviewWithinDays: 14, OverdueReviews: OverdueReviews{Cases: 7, Skipped: 2, Scheduled: 1, OldestDays: 61,
+			CaseIDs: []string{"IR-1", "IR-2", "IR-3", "IR-4", "IR-5", "IR-6", "soc:7"}}}}
+	got := decideOverdueReviews(r)
+	if len(got) != 1 {
+		t.Fatalf("got %+v, want one decision", got)
+	}
+	d := got[0]
+	if d.Rule != "overdue_review" || d.Count != 7 || d.Owner != "IR lead" {
+		t.Errorf("got %+v", d)
+	}
+	want := "critical or high cases closed in 2025-Q4 without a review within 14 days of closure, on 31 December 2025 (2 skipped; oldest 61 days past due): IR-1, IR-2, IR-3, IR-4, IR-5 and 2 more"
+	if d.What != want {
+		t.Errorf("what:\ngot  %s\nwant %s", d.What, want)
+	}
+	r.Learning.OverdueReviews = OverdueReviews{Cases: 1, OldestDays: 1, CaseIDs: []string{"IR-9"}}
+	if got := decideOverdueReviews(r); len(got) != 1 || got[0].What != "critical or high case closed in 2025-Q4 without a review within 14 days of closure, on 31 December 2025 (oldest 1 day past due): IR-9" {
+		t.Errorf("one case: got %+v", got)
+	}
+	r.Learning.OverdueReviews = OverdueReviews{}
+	if got := decideOverdueReviews(r); len(got) != 0 {
+		t.Errorf("no overdue review: got %+v", got)
+	}
+	r.Learning = nil
+	if got := decideOverdueReviews(r); len(got) != 0 {
+		t.Errorf("no learning section: got %+v", got)
+	}
+}

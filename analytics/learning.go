@@ -30,6 +30,9 @@ type Learning struct {
 	Reviews []ReviewQuarter `json:"reviews"`
 	// ReviewWithinDays is the target (config review_within).
 	ReviewWithinDays float64 `json:"review_within_days"`
+	// OverdueReviews are the report quarter's closed critical and high
+	// cases whose review is overdue at the as-of date.
+	OverdueReviews OverdueReviews `json:"overdue_reviews"`
 }
 
 // ReviewQuarter is review timeliness for the cases closed in one quarter.
@@ -150,6 +153,9 @@ func buildLearning(ctx context.Context, q querier, sp *span, r *Report) error {
 			rq.OnTimeShare = ptr(round(float64(row.ReviewedWithinTarget) / float64(row.ClosedCases)))
 		}
 		l.Reviews = append(l.Reviews, rq)
+	}
+	if err := buildOverdueReviews(ctx, q, sp, l); err != nil {
+		return err
 	}
 	r.Learning = l
 	return nil

@@ -100,6 +100,9 @@ type Report struct {
 	// Learning is the lessons that keep coming back and the quality of the
 	// root-cause chains (buildLearning).
 	Learning *Learning `json:"learning,omitempty"`
+	// PlaybookUpdates is the follow-through of the playbook updates the
+	// reviews agreed, at AsOf (buildPlaybooks).
+	PlaybookUpdates *PlaybookFollowThrough `json:"playbook_updates,omitempty"`
 }
 
 // MetricDef names a duration: end milestone minus start milestone, in hours.

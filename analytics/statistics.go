@@ -41,6 +41,18 @@ type Survival struct {
 	P90Reached    bool    `json:"p90_reached"`
 }
 
+// RowHours are the durations a statistics row about s shows — the
+// completed-only median and p90, the median's interval and the
+// Kaplan–Meier median and p90 — so the row picks one unit for all of them
+// (display.UnitForPtrs).
+func (s Stat) RowHours() []*float64 {
+	out := []*float64{s.Median, s.P90, s.MedianCILow, s.MedianCIHigh}
+	if sv := s.Survival; sv != nil {
+		out = append(out, &sv.Median, &sv.P90)
+	}
+	return out
+}
+
 // buildStatistics adds to the metrics of buildMetrics the median's
 // confidence interval, the Kaplan–Meier estimate per quarter and the
 // p-value of each KPI change.

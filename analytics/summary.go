@@ -13,8 +13,9 @@ import (
 // custom metrics follow in definition order.
 var headlineMetrics = []string{"contain", "dwell", "recover", "resolve", "triage", "close", "eradicate"}
 
-// summarize writes the executive summary: 3–6 plain sentences on volume,
-// up to two headline metrics, root causes, techniques and overdue actions.
+// summarize writes the executive summary: 3–7 plain sentences on volume,
+// up to two headline metrics, root causes, techniques, overdue actions and
+// the public yardstick for dwell time with its population.
 func summarize(r *Report) []string {
 	out := []string{volumeSentence(r)}
 	out = append(out, metricSentences(r, 2)...)
@@ -23,10 +24,37 @@ func summarize(r *Report) []string {
 		out = append(out, s)
 	}
 	out = append(out, actionSentence(r))
-	if len(out) > 6 {
-		out = out[:6]
+	if s := yardstickSentence(r); s != "" {
+		out = append(out, s)
+	}
+	if len(out) > 7 {
+		out = out[:7]
 	}
 	return out
+}
+
+// yardstickSentence names the published median the quarter's dwell time is
+// read against and the population it comes from, so nobody compares a
+// team's own incidents with outside-responder breaches as if they were
+// alike. "" without a yardstick or without a dwell median.
+func yardstickSentence(r *Report) string {
+	y := r.Yardstick
+	if y == nil {
+		return ""
+	}
+	var dwell *Stat
+	for i := range r.KPIs {
+		if r.KPIs[i].Metric == "dwell" && r.KPIs[i].Current.Median != nil {
+			dwell = &r.KPIs[i].Current
+		}
+	}
+	if dwell == nil {
+		return ""
+	}
+	ref := y.Reference
+	refH := ref.Days * 24
+	return fmt.Sprintf("Yardstick: the median dwell time of %s in %s sits against a %s of %s in %s %s (%s data), measured over %s: a different population, so a reference, not a target.",
+		display.SentenceDuration(*dwell.Median, refH), r.Quarter, ref.Measure, display.SentenceDuration(refH, refH), ref.Publisher, ref.Report, ref.DataYear, ref.Population)
 }
 
 func volumeSentence(r *Report) string {
@@ -219,7 +247,7 @@ func techniqueSentence(r *Report) string {
 	}
 	var parts []string
 	for _, t := range top {
-		parts = append(parts, fmt.Sprintf("%s (%s, %s)", t.Name, t.ID, display.Plural(t.Cases, "case", "cases")))
+		parts = append(parts, display.TechniqueCount(t.Name, t.ID, t.Cases, r.WithSubTechniques(t.ID)))
 	}
 	noun := "The most frequent ATT&CK technique was "
 	if len(parts) > 1 {

@@ -21,14 +21,16 @@ type coverageView struct {
 	Share    string
 	Summary  string
 	Trend    []coverageTrendRow
-	Gaps     []coverageTechRow
-	GapsMore int
-	Covered  []coverageTechRow
-	CovMore  int
-	Inactive int
-	Invalid  []string
-	Matching string
-	License  string
+	// Platforms is the coverage of the quarter's techniques by platform.
+	Platforms []coveragePlatformRow
+	Gaps      []coverageTechRow
+	GapsMore  int
+	Covered   []coverageTechRow
+	CovMore   int
+	Inactive  int
+	Invalid   []string
+	Matching  string
+	License   string
 	// Promised is the follow-through of the rules the reviews promised.
 	Promised     string
 	PromisedRows []promisedRow
@@ -45,6 +47,11 @@ type coverageTrendRow struct {
 
 type coverageTechRow struct {
 	ID, Name, Cases, Rules, Titles string
+}
+
+type coveragePlatformRow struct {
+	Platform, Cases, Techniques, Covered, Share, Bar, Gaps string
+	Low                                                    bool
 }
 
 // coverageSection renders the dashboard's detection-coverage section for
@@ -72,6 +79,15 @@ func coverageSection(r *analytics.Report) (template.HTML, error) {
 		v.Trend = append(v.Trend, coverageTrendRow{Quarter: s.Quarter, Techniques: display.Count(s.Techniques), Covered: display.Count(s.Covered),
 			Related: display.Count(s.Related), Share: display.Rate(s.Share), Bar: bar})
 	}
+	for _, p := range c.ByPlatform {
+		bar := ""
+		if p.Share != nil {
+			bar = fmt.Sprintf("%.0f%%", *p.Share*100)
+		}
+		v.Platforms = append(v.Platforms, coveragePlatformRow{Platform: display.PlatformLabel(p.Platform), Cases: display.Count(p.Cases),
+			Techniques: display.Count(p.Techniques), Covered: display.Count(p.Covered), Share: display.Rate(p.Share), Bar: bar,
+			Gaps: display.OrNoValue(strings.Join(p.TopGaps, ", ")), Low: p.Share != nil && *p.Share < 0.5})
+	}
 	row := func(t analytics.CoverageTechnique, refs []analytics.CoverageRuleRef) coverageTechRow {
 		titles := make([]string, len(refs))
 		for i, x := range refs {
@@ -91,7 +107,9 @@ func coverageSection(r *analytics.Report) (template.HTML, error) {
 			v.GapsMore = len(c.GapList) - i
 			break
 		}
-		v.Gaps = append(v.Gaps, row(t, t.Related))
+		g := row(t, t.Related)
+		g.Cases = display.UncoveredCases(t.Uncovered(), t.Cases)
+		v.Gaps = append(v.Gaps, g)
 	}
 	for i, t := range c.CoveredList {
 		if i == coverageRows {
@@ -147,14 +165,30 @@ const coverageTmpl = `
       </table>
     </div>
   </div>
+  {{- if .Platforms}}
+  <div class="card table-card">
+    <h3>Coverage by platform</h3>
+    <p class="sub">Per platform of the {{.Quarter}} cases: the techniques seen there and how many have a rule that detects on that platform (or on any); a case on two platforms counts on both</p>
+    <div class="table-wrap">
+      <table>
+        <thead><tr><th scope="col">Platform</th><th scope="col" class="num">Cases</th><th scope="col" class="num">Techniques</th><th scope="col" class="num">With a rule</th><th scope="col" class="num">Share</th><th scope="col">Top gaps (most cases)</th></tr></thead>
+        <tbody>
+          {{- range .Platforms}}
+          <tr><td>{{.Platform}}</td><td class="num">{{.Cases}}</td><td class="num">{{.Techniques}}</td><td class="num">{{.Covered}}</td><td class="num">{{if .Low}}<strong>{{.Share}}</strong>{{else}}{{.Share}}{{end}}{{if .Bar}}<span class="bar" aria-hidden="true"><span style="width: {{.Bar}}"></span></span>{{end}}</td><td>{{.Gaps}}</td></tr>
+          {{- end}}
+        </tbody>
+      </table>
+    </div>
+  </div>
+  {{- end}}
   <div class="grid grid-2">
     <div class="card table-card">
-      <h3>Gaps: techniques seen without a rule</h3>
-      <p class="sub">Most cases first; related rules detect the parent or a sub-technique only</p>
+      <h3>Top uncovered techniques</h3>
+      <p class="sub">Most cases first; "1 of 3": one of its 3 cases has no rule for its platform, a rule covers the others'; related rules detect another platform, the parent or a sub-technique only</p>
       {{- if .Gaps}}
       <div class="table-wrap">
         <table>
-          <thead><tr><th scope="col">Technique</th><th scope="col">Name</th><th scope="col" class="num">Cases</th><th scope="col">Related rules</th></tr></thead>
+          <thead><tr><th scope="col">Technique</th><th scope="col">Name</th><th scope="col" class="num">Cases without a rule</th><th scope="col">Related rules</th></tr></thead>
           <tbody>
             {{- range .Gaps}}
             <tr><td>{{.ID}}</td><td>{{.Name}}</td><td class="num">{{.Cases}}</td><td>{{.Titles}}</td></tr>

@@ -99,6 +99,9 @@ type pageView struct {
 	// Learning is "What we keep learning" (learningSection), empty unless
 	// the report has Learning.
 	Learning template.HTML
+	// FollowThrough is action items beside playbook updates
+	// (followThroughSection), empty when no playbook update was agreed.
+	FollowThrough template.HTML
 
 	CSP            string
 	CSS            template.CSS
@@ -241,6 +244,9 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 	v.Notable = notableTable(r)
 	v.Coverage = coverageTable(r)
 	if v.Learning, err = learningSection(r); err != nil {
+		return nil, err
+	}
+	if v.FollowThrough, err = followThroughSection(r); err != nil {
 		return nil, err
 	}
 	if v.DetectionCoverage, err = coverageSection(r); err != nil {

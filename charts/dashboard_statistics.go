@@ -41,11 +41,12 @@ func statisticsSection(r *analytics.Report) (template.HTML, error) {
 			snap, r.Statistics.Significance)}
 	for _, k := range r.KPIs {
 		s := k.Current
-		row := statisticsRow{Label: k.Label, Median: display.DurationPtr(s.Median), Interval: display.Interval(s.MedianCILow, s.MedianCIHigh),
+		u := display.UnitForPtrs(s.RowHours()...) // one unit per row
+		row := statisticsRow{Label: k.Label, Median: u.FormatPtr(s.Median), Interval: display.IntervalIn(u, s.MedianCILow, s.MedianCIHigh),
 			KM: display.NoValue, KMP90: display.NoValue, Open: display.NoValue,
 			PQoQ: display.PValue(k.QoQ.PValue), PYoY: display.PValue(k.YoY.PValue)}
 		if sv := s.Survival; sv != nil {
-			row.KM, row.KMP90, row.Open = display.Quantile(sv.Median, sv.MedianReached), display.Quantile(sv.P90, sv.P90Reached), display.OpenCounted(sv.Censored)
+			row.KM, row.KMP90, row.Open = display.QuantileIn(u, sv.Median, sv.MedianReached), display.QuantileIn(u, sv.P90, sv.P90Reached), display.OpenCounted(sv.Censored)
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -234,7 +234,8 @@ func trendChart(r *analytics.Report, s analytics.MetricSeries, id string) (*char
 
 // heavyTailed says whether durations span so many orders of magnitude that
 // a log axis is needed: all positive (a log axis cannot show zero) and the
-// largest at least 20 times the smallest.
+// largest at least 10 times the smallest — beyond that the median lies
+// along the bottom of a linear axis and its trend cannot be read.
 func heavyTailed(hours []float64) bool {
 	if len(hours) == 0 {
 		return false
@@ -246,7 +247,7 @@ func heavyTailed(hours []float64) bool {
 		}
 		lo, hi = min(lo, h), max(hi, h)
 	}
-	return hi >= 20*lo
+	return hi >= 10*lo
 }
 
 // stackedBars draws a prepared stack as stacked bars per quarter.
@@ -312,10 +313,10 @@ func volumeChart(r *analytics.Report, id string) (*chartView, error) {
 }
 
 // rootCauseChart is cases per root-cause category per quarter, stacked: the
-// most frequent categories of the period, the rest as Other (as in the
+// categories of rootCauseStack on their own, the rest as Other (as in the
 // PDF). The table under it lists every category.
 func rootCauseChart(r *analytics.Report, id string) (*chartView, error) {
-	cv := &chartView{ID: id, Title: "Root causes per quarter", Subtitle: "Cases with a root cause, stacked by root-cause category; the most frequent categories of the period, the rest as Other", Height: 340}
+	cv := &chartView{ID: id, Title: "Root causes per quarter", Subtitle: "Cases with a root cause, stacked by root-cause category; the two largest categories of every quarter and any that rose in " + r.Quarter + " on their own, the rest summed as Other", Height: 340}
 	all := rankedStack(r.Quarters, rootCauseCounts(r), 0, categoryName)
 	current := map[string]analytics.RootCause{}
 	for _, rc := range r.RootCauses {
@@ -341,6 +342,9 @@ func rootCauseChart(r *analytics.Report, id string) (*chartView, error) {
 		return cv, nil
 	}
 	s := rootCauseStack(r)
+	if s.dropped > 0 {
+		cv.Note = display.NotDrawn(s.dropped, s.droppedKeys)
+	}
 	cv.Height += 22 * (legendRows(s.names) - 1)
 	var err error
 	cv.Option, err = stackedBars(id, s, "Cases")

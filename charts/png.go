@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -217,8 +218,11 @@ func maxOf(vs [][]float64, stacked bool) float64 {
 }
 
 // TrendPNG draws one metric's median and p90 over the trailing quarters as
-// two lines, in hours or days (the y-axis says which). A quarter without a
-// counted case is a gap, not a zero.
+// two lines, in hours or days (the y-axis says which). When the values span
+// a factor of 20 or more (a p90 far above the median, which would flatten
+// the median into a line on zero) the axis is logarithmic, as on the
+// dashboard, and its title says so. A quarter without a counted case is a
+// gap, not a zero.
 func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte, error) {
 	p, err := newPNG(o)
 	if err != nil {
@@ -228,26 +232,36 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 	if len(quarters) == 0 || len(tr.hours) == 0 {
 		return nil, fmt.Errorf("trend chart %s: %w", s.Metric, ErrNoData)
 	}
-	top := 0.0
+	var ref *float64
+	if o.Reference != nil {
+		v := tr.unit.Value(o.Reference.Hours)
+		ref = &v
+	}
+	logScale := heavyTailed(tr.hours)
+	// y is where a value is drawn: itself, or its logarithm on a log axis.
+	y := func(v float64) float64 { return v }
+	if logScale {
+		y = math.Log10
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
 	null := gacharts.GetNullValue()
 	median := make([]float64, len(quarters))
 	p90 := make([]float64, len(quarters))
 	for i := range quarters {
 		median[i], p90[i] = null, null
 		if v := tr.median[i]; v != nil {
-			median[i] = *v
-			top = math.Max(top, *v)
+			median[i] = y(*v)
+			lo, hi = math.Min(lo, *v), math.Max(hi, *v)
 		}
 		if v := tr.p90[i]; v != nil {
-			p90[i] = *v
-			top = math.Max(top, *v)
+			p90[i] = y(*v)
+			lo, hi = math.Min(lo, *v), math.Max(hi, *v)
 		}
 	}
 	data, colors, names := [][]float64{median, p90}, []gacharts.Color{colorNavy, colorSteel}, []string{"median", "p90"}
-	if ref := o.Reference; ref != nil {
-		v := tr.unit.Value(ref.Hours)
-		data, colors, names = append(data, referenceSeries(len(quarters), v)), append(colors, colorReference), append(names, ref.Label)
-		top = math.Max(top, v)
+	if ref != nil && (!logScale || *ref > 0) {
+		data, colors, names = append(data, referenceSeries(len(quarters), y(*ref))), append(colors, colorReference), append(names, o.Reference.Label)
+		lo, hi = math.Min(lo, *ref), math.Max(hi, *ref)
 	}
 	opt := gacharts.NewLineChartOptionWithData(data)
 	opt.Theme = p.theme(colors)
@@ -256,10 +270,50 @@ func TrendPNG(s analytics.MetricSeries, quarters []string, o PNGOptions) ([]byte
 	opt.Legend = p.legend(names)
 	opt.XAxis = p.quarterAxis(quarters)
 	opt.XAxis.BoundaryGap = gacharts.Ptr(true)
-	opt.YAxis = []gacharts.YAxisOption{p.zeroAxis(tr.unit.Name(), top, false)}
+	if logScale {
+		opt.YAxis = []gacharts.YAxisOption{p.logAxis(tr.unit.Name()+", log scale", lo, hi)}
+	} else {
+		opt.YAxis = []gacharts.YAxisOption{p.zeroAxis(tr.unit.Name(), hi, false)}
+	}
 	opt.LineStrokeWidth = 2 * p.o.Scale
 	opt.Symbol = gacharts.Symbol{Shape: gacharts.SymbolCircle, Size: 2.5 * p.o.Scale}
 	return p.render(func(pt *gacharts.Painter) error { return pt.LineChart(opt) })
+}
+
+// TrendLogScale reports whether TrendPNG draws the metric on a log axis,
+// so a caption can say so.
+func TrendLogScale(s analytics.MetricSeries, quarters []string) bool {
+	return heavyTailed(trendOf(s, quarters).hours)
+}
+
+// logAxis is a value axis for values already drawn as their base-10
+// logarithm: from the decade at or below lo to the decade at or above hi,
+// one label per decade, each the value itself (0.1, 1, 10, 100).
+func (p *png) logAxis(unit string, lo, hi float64) gacharts.ValueAxisOption {
+	bottom, top := logDecades(lo, hi)
+	a := p.valueAxis(unit, func(v float64) string { return decadeLabel(v) })
+	a.Min, a.Max = gacharts.Ptr(bottom), gacharts.Ptr(top)
+	a.LabelCount = int(top-bottom) + 1
+	a.PreferNiceIntervals = gacharts.Ptr(false)
+	return a
+}
+
+// logDecades are the whole powers of ten (as exponents) that enclose lo and
+// hi (both positive), at least one decade apart.
+func logDecades(lo, hi float64) (bottom, top float64) {
+	bottom = math.Floor(math.Log10(lo) + 1e-9)
+	top = math.Ceil(math.Log10(hi) - 1e-9)
+	if top <= bottom {
+		top = bottom + 1
+	}
+	return bottom, top
+}
+
+// decadeLabel labels the log axis tick at exponent e: 10^e without
+// trailing zeros ("0.01", "1", "100").
+func decadeLabel(e float64) string {
+	v := math.Pow(10, math.Round(e))
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 func (p *png) categoryAxis(labels []string) gacharts.XAxisOption {
@@ -363,15 +417,30 @@ func TechniquesPNG(r *analytics.Report, top int, o PNGOptions) ([]byte, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("technique chart: %w", ErrNoData)
 	}
+	short := techniqueAxisLabels(names)
 	labels := make([]string, len(ts))
 	vals := make([]float64, len(ts))
 	// The chart draws the first category at the bottom: fill in reverse.
 	for i, t := range ts {
 		j := len(ts) - 1 - i
-		labels[j] = clip(names[i], 26)
+		labels[j] = short[i]
 		vals[j] = float64(t.Cases)
 	}
 	return p.horizontalBars(labels, vals, "cases", colorNavy)
+}
+
+// techniqueLabelRunes is how long a technique label on the PNG's axis may
+// be: about 40 % of a half-page chart. The table under it has the full name.
+const techniqueLabelRunes = 28
+
+// techniqueAxisLabels shortens "T1567.002 Exfiltration to Cloud Storage"
+// to whole words that fit, with an ellipsis; the ID is always whole.
+func techniqueAxisLabels(labels []string) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = clip(l, techniqueLabelRunes)
+	}
+	return out
 }
 
 // TacticsPNG draws the tactic roll-up of the report quarter as horizontal
@@ -475,14 +544,25 @@ func shortQuarters(qs []string) []string {
 	return out
 }
 
-// clip shortens s to at most n runes with an ellipsis and makes it one line.
+// clip shortens s to at most n runes with an ellipsis and makes it one
+// line. It cuts after the last whole word that fits, so a label never ends
+// in half a word ("T1133 External Remote…", not "…Remote Ser…"); the first
+// word (a technique ID, a quarter) is only cut when it alone is too long.
 func clip(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		// r[n-1] is a space: cut ends with a whole word.
+		if r[n-1] == ' ' {
+			return strings.TrimSpace(cut) + "…"
+		}
+		return strings.TrimSpace(cut[:i]) + "…"
+	}
+	return strings.TrimSpace(cut) + "…"
 }
 
 // axisNumber labels a duration axis: whole numbers, one decimal below 10.

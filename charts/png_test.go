@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pirhq/pir/analytics"
@@ -227,5 +228,114 @@ func TestPngTacticLabel(t *testing.T) {
 	}
 	if got, want := display.TacticLabel("Initial Access", "initial-access"), "Initial Access"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestTechniqueAxisLabels: a technique label on the PNG's axis is cut after
+// a whole word with an ellipsis, never inside a word, and its ID is always
+// whole (the old cut gave "T1133 External Remote Ser…").
+func TestTechniqueAxisLabels(t *testing.T) {
+	in := []string{
+		"T1133 External Remote Services",
+		"T1567.002 Exfiltration to Cloud Storage",
+		"T1486 Data Encrypted for Impact",
+		"T1530 Data from Cloud Storage",
+		"T1566.001 Spearphishing Attachment",
+		"T1059.001 PowerShell",
+		"T1078 Valid Accounts",
+		"T9999 (not in ATT&CK)",
+		"T1548.002 Bypass User Account Control",
+	}
+	want := map[string]string{
+		"T1133 External Remote Services":          "T1133 External Remote…",
+		"T1567.002 Exfiltration to Cloud Storage": "T1567.002 Exfiltration to…",
+		"T1566.001 Spearphishing Attachment":      "T1566.001 Spearphishing…",
+		"T1059.001 PowerShell":                    "T1059.001 PowerShell",
+	}
+	got := techniqueAxisLabels(in)
+	for i, l := range got {
+		full := in[i]
+		if w, ok := want[full]; ok && l != w {
+			t.Errorf("%q: got %q, want %q", full, l, w)
+		}
+		if n := len([]rune(l)); n > techniqueLabelRunes {
+			t.Errorf("%q: got %q, %d runes, want at most %d", full, l, n, techniqueLabelRunes)
+		}
+		id := strings.Fields(full)[0]
+		if !strings.HasPrefix(l, id+" ") && l != id {
+			t.Errorf("%q: got %q, want the ID %s whole", full, l, id)
+		}
+		if l == full {
+			continue
+		}
+		prefix, ok := strings.CutSuffix(l, "…")
+		if !ok || !strings.HasPrefix(full, prefix) || full[len(prefix)] != ' ' {
+			t.Errorf("%q: got %q, want whole words and an ellipsis", full, l)
+		}
+	}
+}
+
+// TestTrendLogScale: a p90 ten or more times the median puts the trend on
+// a log axis (so the median is not a flat line on zero), labelled by
+// decade; a narrow spread or a zero keeps the linear axis.
+func TestTrendLogScale(t *testing.T) {
+	qs := []string{"2025-Q1", "2025-Q2", "2025-Q3"}
+	wide := analytics.MetricSeries{Metric: "dwell", Stats: []analytics.Stat{
+		{Quarter: "2025-Q1", N: 30, Median: ptr(40), P90: ptr(1300)},
+		{Quarter: "2025-Q2", N: 30, Median: ptr(20), P90: ptr(400)},
+		{Quarter: "2025-Q3", N: 30, Median: ptr(45), P90: ptr(1500)},
+	}}
+	narrow := analytics.MetricSeries{Metric: "close", Stats: []analytics.Stat{
+		{Quarter: "2025-Q1", N: 30, Median: ptr(200), P90: ptr(1400)},
+		{Quarter: "2025-Q3", N: 30, Median: ptr(250), P90: ptr(1000)},
+	}}
+	if !TrendLogScale(wide, qs) {
+		t.Error("median 20–45 h, p90 up to 1500 h: got a linear axis, want a log axis")
+	}
+	if TrendLogScale(narrow, qs) {
+		t.Error("p90 at most 7 times the median: got a log axis, want a linear one")
+	}
+	if TrendLogScale(pngFixture().Metrics[0], pngFixture().Quarters) {
+		t.Error("a zero median: got a log axis, which cannot show zero")
+	}
+	// In days: 0.83 d … 62.5 d spans the decades 0.1 to 100.
+	lo, hi := logDecades(20.0/24, 1500.0/24)
+	if lo != -1 || hi != 2 {
+		t.Errorf("decades: got 10^%g–10^%g, want 10^-1–10^2", lo, hi)
+	}
+	var labels []string
+	for e := lo; e <= hi; e++ {
+		labels = append(labels, decadeLabel(e))
+	}
+	if strings.Join(labels, " ") != "0.1 1 10 100" {
+		t.Errorf("axis labels: got %q, want 0.1 1 10 100", labels)
+	}
+	if lo, hi := logDecades(3, 3); lo != 0 || hi != 1 {
+		t.Errorf("one value: got 10^%g–10^%g, want one decade 10^0–10^1", lo, hi)
+	}
+	if _, err := TrendPNG(wide, qs, pngSize); err != nil {
+		t.Errorf("log trend PNG: %v", err)
+	}
+}
+
+// TestTrendUnitFollowsQuarter: a trend is drawn in the unit of the report
+// quarter's median and p90 (the last quarter), the unit its caption and
+// the key-metrics table use, even when an earlier quarter's p90 runs into
+// days: the time to contain of the sample read "0.11 d" on the axis
+// beside a caption of "2.7 h".
+func TestTrendUnitFollowsQuarter(t *testing.T) {
+	qs := []string{"2025-Q1", "2025-Q2", "2025-Q3"}
+	contain := analytics.MetricSeries{Metric: "contain", Stats: []analytics.Stat{
+		{Quarter: "2025-Q1", N: 30, Median: ptr(4), P90: ptr(190)},
+		{Quarter: "2025-Q2", N: 30, Median: ptr(3), P90: ptr(70)},
+		{Quarter: "2025-Q3", N: 30, Median: ptr(2.7), P90: ptr(32.9)},
+	}}
+	if u := trendOf(contain, qs).unit; u != display.Hours {
+		t.Errorf("2025-Q3 median 2.7 h, p90 32.9 h: got the axis in %s, want hours", u.Name())
+	}
+	// no value in the last quarter: the whole series' unit
+	gap := analytics.MetricSeries{Metric: "contain", Stats: contain.Stats[:2]}
+	if u := trendOf(gap, qs).unit; u != display.Days {
+		t.Errorf("no 2025-Q3 value, p90 up to 190 h: got %s, want days", u.Name())
 	}
 }

@@ -14,12 +14,8 @@ import (
 // "Other", the same unit and the same numbers; the renderers only draw
 // (and clip labels to the room they have).
 
-// maxStackKeys is how many categories a stacked chart gives their own
-// colour; from the seventh on they are summed into "Other", so the legend
-// stays readable in a half-page PDF chart and a dashboard card alike.
-const maxStackKeys = 7
-
-// otherName and otherColor are the summed rest of a capped stack.
+// otherName and otherColor are the summed rest of a capped stack (the
+// root-cause chart's categories that are not drawn on their own).
 const (
 	otherName  = "Other"
 	otherColor = "#bab0ac"
@@ -34,6 +30,9 @@ type stack struct {
 	colors   []string // hex colours, aligned with keys
 	values   [][]int  // values[k][q]: key k in quarter q
 	other    bool     // the last series sums the keys beyond the cap
+	// dropped counts the cases of the droppedKeys categories that are not
+	// drawn at all (a chart names them in a note).
+	dropped, droppedKeys int
 }
 
 // count is one quarter's number for one key.
@@ -144,11 +143,167 @@ func (s *stack) fill(counts []count) {
 // blank one.
 func categoryName(slug string) string { return display.Or(display.Words(slug), "(none)") }
 
-// rootCauseStack is cases per root-cause category and quarter, the most
-// frequent categories of the period with their own colour, the rest as
-// Other.
+// rootCauseStack is cases per root-cause category and quarter: the
+// categories that lead any quarter and those that rose into the report
+// quarter keep their own colour, the rest are summed as Other — which is
+// never the largest segment of a quarter's bar, so the chart cannot tell a
+// reader that "Other" is the main root cause.
 func rootCauseStack(r *analytics.Report) stack {
-	return rankedStack(r.Quarters, rootCauseCounts(r), maxStackKeys, categoryName)
+	counts := rootCauseCounts(r)
+	keep := rootCauseKeys(r.Quarters, r.Quarter, counts)
+	all := rankedStack(r.Quarters, counts, 0, categoryName)
+	if len(all.keys)-len(keep) == 1 {
+		// A single category left over is named, not called Other.
+		for _, k := range all.keys {
+			keep[k] = true
+		}
+	}
+	s := stack{quarters: all.quarters}
+	palette := Palette()
+	for i, k := range all.keys {
+		if !keep[k] {
+			continue
+		}
+		s.keys = append(s.keys, k)
+		s.names = append(s.names, all.names[i])
+		// The grey of Other is in the palette; a named series skips it.
+		c := palette[len(s.colors)%len(palette)]
+		if c == otherColor {
+			c = palette[(len(s.colors)+1)%len(palette)]
+		}
+		s.colors = append(s.colors, c)
+	}
+	if len(s.keys) < len(all.keys) {
+		s.other = true
+		s.keys = append(s.keys, "")
+		s.names = append(s.names, otherName)
+		s.colors = append(s.colors, otherColor)
+	}
+	s.fill(counts)
+	if s.other && !s.otherSmaller() {
+		// More small categories than colours: the sum would still be the
+		// largest segment, so it is left out and counted in a note.
+		last := len(s.keys) - 1
+		for _, n := range s.values[last] {
+			s.dropped += n
+		}
+		s.droppedKeys = len(all.keys) - last
+		s.keys, s.names, s.colors, s.values = s.keys[:last], s.names[:last], s.colors[:last], s.values[:last]
+		s.other = false
+	}
+	return s
+}
+
+// otherSmaller reports whether the Other series is, in every quarter,
+// smaller than the largest named segment of that quarter.
+func (s stack) otherSmaller() bool {
+	if !s.other {
+		return true
+	}
+	last := len(s.values) - 1
+	for q := range s.quarters {
+		largest := 0
+		for k := 0; k < last; k++ {
+			largest = max(largest, s.values[k][q])
+		}
+		if s.values[last][q] > 0 && s.values[last][q] >= largest {
+			return false
+		}
+	}
+	return true
+}
+
+// RootCauseNote is what a caption says about the root-cause chart's
+// categories that are not drawn (neither on their own nor as Other); ""
+// when every case is drawn.
+func RootCauseNote(r *analytics.Report) string {
+	s := rootCauseStack(r)
+	if s.dropped == 0 {
+		return ""
+	}
+	return display.NotDrawn(s.dropped, s.droppedKeys)
+}
+
+// Root-cause chart: how many leading categories of each quarter keep
+// their own colour, and the most named series the palette tells apart.
+const (
+	rootCauseTopPerQuarter = 2
+	maxRootCauseKeys       = 11
+)
+
+// rootCauseKeys picks the root-cause categories drawn on their own: the
+// rootCauseTopPerQuarter largest of every quarter, every category with
+// more cases in the report quarter than in the one before (it rose), and
+// then, while the rest summed would still be at least as large as the
+// largest named category of some quarter, that quarter's largest remaining
+// category (up to maxRootCauseKeys).
+func rootCauseKeys(quarters []string, quarter string, counts []count) map[string]bool {
+	by := map[string]map[string]int{} // quarter → key → cases
+	for _, c := range counts {
+		if by[c.quarter] == nil {
+			by[c.quarter] = map[string]int{}
+		}
+		by[c.quarter][c.key] += c.n
+	}
+	// ranked is a quarter's categories with cases, most first (then by key).
+	ranked := func(q string) []string {
+		var ks []string
+		for k, n := range by[q] {
+			if n > 0 {
+				ks = append(ks, k)
+			}
+		}
+		sort.Slice(ks, func(i, j int) bool {
+			if by[q][ks[i]] != by[q][ks[j]] {
+				return by[q][ks[i]] > by[q][ks[j]]
+			}
+			return ks[i] < ks[j]
+		})
+		return ks
+	}
+	keep := map[string]bool{}
+	for _, q := range quarters {
+		for i, k := range ranked(q) {
+			if i < rootCauseTopPerQuarter {
+				keep[k] = true
+			}
+		}
+	}
+	for i, q := range quarters {
+		if q != quarter || i == 0 {
+			continue
+		}
+		for k, n := range by[q] {
+			if n > by[quarters[i-1]][k] {
+				keep[k] = true
+			}
+		}
+	}
+	for len(keep) < maxRootCauseKeys {
+		added := false
+		for _, q := range quarters {
+			largest, other, next := 0, 0, ""
+			for _, k := range ranked(q) {
+				switch {
+				case keep[k]:
+					largest = max(largest, by[q][k])
+				case next == "":
+					next = k
+					other += by[q][k]
+				default:
+					other += by[q][k]
+				}
+			}
+			if next != "" && other >= largest {
+				keep[next], added = true, true
+				break
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	return keep
 }
 
 // rootCauseCounts are cases per root-cause category and quarter.
@@ -241,7 +396,16 @@ func trendOf(s analytics.MetricSeries, quarters []string) trend {
 			}
 		}
 	}
+	// The unit of the last quarter's (the report quarter's) median and p90,
+	// as its caption, the key-metrics table and the email give them, so
+	// that a chart does not read "0.11 d" beside a caption of "2.7 h"; the
+	// whole series' unit when that quarter has no value.
 	t.unit = display.UnitFor(t.hours...)
+	if len(quarters) > 0 {
+		if st, ok := byQ[quarters[len(quarters)-1]]; ok && st.N > 0 && (st.Median != nil || st.P90 != nil) {
+			t.unit = display.UnitForPtrs(st.Median, st.P90)
+		}
+	}
 	for i, q := range quarters {
 		st, ok := byQ[q]
 		if !ok {

@@ -40,3 +40,21 @@ func PromisedResult(result string) string {
 	}
 	return result
 }
+
+// PlatformLabel names a platform row of the coverage-by-platform table:
+// the platform, or "no platform recorded" for the cases without one.
+func PlatformLabel(platform string) string {
+	if platform == "" {
+		return "no platform recorded"
+	}
+	return platform
+}
+
+// UncoveredCases is a gap's case count: "3", or "1 of 3" when a rule for
+// the platform of some of its cases exists.
+func UncoveredCases(uncovered, cases int) string {
+	if uncovered == cases {
+		return Count(cases)
+	}
+	return Count(uncovered) + " of " + Count(cases)
+}

@@ -206,3 +206,24 @@ func TestVisibleCopy(t *testing.T) {
 		t.Error("plain string changed")
 	}
 }
+
+func TestPlaybookFollowThroughSentence(t *testing.T) {
+	r := 0.4286
+	for _, c := range []struct {
+		name                                  string
+		updates, due, done, overdue, anyTotal int
+		onTime                                *float64
+		want                                  string
+	}{
+		{"Quarter", 11, 7, 9, 2, 20, &r, "11 playbook updates agreed for 2025-Q4 cases: 9 done and 2 overdue on 31 December 2025; of the 7 due by then, 43% were done on time. 20 updates of any quarter are overdue."},
+		{"NoneDue", 1, 0, 0, 0, 0, nil, "1 playbook update agreed for 2025-Q4 cases: 0 done and 0 overdue on 31 December 2025."},
+		{"NoneAgreed", 0, 0, 0, 0, 1, nil, "No playbook update was agreed for 2025-Q4 cases. 1 update from earlier cases is overdue on 31 December 2025."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := PlaybookFollowThroughSentence("2025-Q4", c.updates, c.due, c.done, c.overdue, c.onTime, "31 December 2025", c.anyTotal)
+			if got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}

@@ -15,6 +15,14 @@ func Quantile(hours float64, reached bool) string {
 	return "> " + Duration(hours)
 }
 
+// QuantileIn is Quantile in unit u, the unit of the row it stands in.
+func QuantileIn(u Unit, hours float64, reached bool) string {
+	if reached {
+		return u.Format(hours)
+	}
+	return "> " + u.Format(hours)
+}
+
 // SentenceQuantile is Quantile for a sentence, in the unit of other too.
 func SentenceQuantile(hours float64, reached bool, other float64) string {
 	if reached {
@@ -30,6 +38,15 @@ func Interval(low, high *float64) string {
 		return NoValue
 	}
 	u := UnitFor(*low, *high)
+	return Number(u.Convert(*low)) + "–" + u.Format(*high)
+}
+
+// IntervalIn is Interval in unit u, the unit of the row it stands in (so
+// a median of "1.7 d" is not followed by an interval in hours).
+func IntervalIn(u Unit, low, high *float64) string {
+	if low == nil || high == nil {
+		return NoValue
+	}
 	return Number(u.Convert(*low)) + "–" + u.Format(*high)
 }
 

@@ -28,3 +28,27 @@ func TestStatisticsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRowUnit: the statistics row's median, interval and Kaplan–Meier
+// median share the unit of the row — a 41-hour median next to an interval
+// that reaches 6.3 days is written 1.7 d, 0.45–6.3 d, not "41.0 h" and
+// "0.45–6.3 d".
+func TestRowUnit(t *testing.T) {
+	med, lo, hi := 41.0, 10.8, 151.2
+	u := UnitForPtrs(&med, &lo, &hi)
+	if got := u.FormatPtr(&med); got != "1.7 d" {
+		t.Errorf("median: got %q, want 1.7 d", got)
+	}
+	if got := IntervalIn(u, &lo, &hi); got != "0.45–6.3 d" {
+		t.Errorf("interval: got %q, want 0.45–6.3 d", got)
+	}
+	if got := QuantileIn(u, 36, false); got != "> 1.5 d" {
+		t.Errorf("KM median not reached: got %q, want > 1.5 d", got)
+	}
+	if got := QuantileIn(Hours, 12, true); got != "12.0 h" {
+		t.Errorf("KM median in hours: got %q, want 12.0 h", got)
+	}
+	if got := IntervalIn(Hours, nil, &hi); got != NoValue {
+		t.Errorf("interval without a bound: got %q, want %q", got, NoValue)
+	}
+}

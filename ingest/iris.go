@@ -63,6 +63,10 @@ var irisDefaults = map[string]string{
 	"assets":    "assets",
 	"platforms": "asset_types",
 	"tenant":    "client.customer_name|client_name|for_customer",
+	// closing_note: the note written when the case is closed (Cases model,
+	// iris-web source/app/models/cases.py), where a team records what the
+	// case concluded: the root-cause summary.
+	"root_cause_summary": "closing_note",
 }
 
 // irisAssetPlatforms maps IRIS's stock asset types (the asset types a new

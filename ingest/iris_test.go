@@ -86,6 +86,12 @@ func TestIRISStatesAndTimeline(t *testing.T) {
 		},
 		Extra: map[string]any{"state": "Closed", "status": "true_positive_with_impact", "owner": "Ada", "client": "ACME", "soc_id": "INC-2024-042"},
 	})
+	// The closing note is the root-cause summary by default; a case
+	// closed without one (#43) has none.
+	checkDims(t, got.cases[0], dims{Tenant: "ACME", RootCause: "Initial access through an unpatched VPN appliance that had no owner; backups were reachable from the domain"})
+	if s := got.cases[1].RootCause.Summary; s != "" {
+		t.Errorf("case 43: root-cause summary %q, want none", s)
+	}
 	checkCase(t, got.cases[1], want{
 		ID: "43", Source: "iris", Title: "#43 - Phishing simulation", Severity: "low", Category: "spam", Status: "closed", Excluded: true,
 		Tags:     []string{"phishing", "test"},

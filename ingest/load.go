@@ -83,12 +83,20 @@ var ErrInvalidRecord = errors.New("invalid record")
 // Load parses every input and loads the cases in ONE transaction: either all
 // of it commits or the database is exactly as before.
 func Load(ctx context.Context, db *pirsql.DB, inputs []Input, o Options) (*Summary, error) {
-	return loadRouted(ctx, db, inputs, o, wantsDigests)
+	return loadRouted(ctx, db, inputs, o, routing{choose: chooseLookup, batch: probeBatch})
 }
 
-// loadRouted is Load with the choice of reading the store's digests (tests
-// force each route with it; the result must not depend on it).
-func loadRouted(ctx context.Context, db *pirsql.DB, inputs []Input, o Options, digests func([]inputFile, int64) bool) (*Summary, error) {
+// routing is how a load learns which keys the store holds: the lookup for
+// its inputs, and with lookupProbe how many cases it reads before it asks.
+type routing struct {
+	choose func([]inputFile, int64) lookup
+	batch  int
+}
+
+// loadRouted is Load with the choice of how the loader learns which keys
+// the store holds (tests force each lookup with it; the result must not
+// depend on it).
+func loadRouted(ctx context.Context, db *pirsql.DB, inputs []Input, o Options, rt routing) (*Summary, error) {
 	start := time.Now()
 	if o.Formats == nil {
 		o.Formats = DefaultFormats()
@@ -127,8 +135,11 @@ func loadRouted(ctx context.Context, db *pirsql.DB, inputs []Input, o Options, d
 	}
 	sum := &Summary{RunID: runID}
 	now := o.Now()
-	ld := &loader{now: now, runID: runID, keys: newKeyRouter(stored == 0)}
-	if stored > 0 && digests(files, stored) {
+	ld := &loader{now: now, runID: runID, keys: newKeyRouter(stored == 0), batch: max(rt.batch, 1)}
+	if stored > 0 {
+		ld.lookup = rt.choose(files, stored)
+	}
+	if ld.lookup == lookupAll {
 		if err := tx.StoredDigests(ctx, ld.keys.stored); err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
@@ -183,15 +194,37 @@ func loadRouted(ctx context.Context, db *pirsql.DB, inputs []Input, o Options, d
 // each case straight to the store when it is new (the key router says so),
 // else to the staging tables for Classify and Merge.
 type loader struct {
-	w     *pirsql.IngestWriter
-	now   time.Time
-	runID int64
-	keys  *keyRouter
-	seq   int64
-	rows  pirsql.CaseRows // reused from case to case
+	w      *pirsql.IngestWriter
+	now    time.Time
+	runID  int64
+	keys   *keyRouter
+	lookup lookup
+	seq    int64
+	rows   pirsql.CaseRows // reused from case to case
+
+	// With lookupProbe, the cases read since the store was last asked
+	// about their keys (fewer than batch), in file order, and the number
+	// of batches asked.
+	pending []pendingCase
+	batch   int
+	batches int32
 
 	direct, staged int64 // cases written to the store, rows to stage_keys
 }
+
+// pendingCase is a case read, waiting for the store's answer about its key.
+type pendingCase struct {
+	c                  *Case
+	seq                int64
+	hash, path, format string
+	sources            bool
+}
+
+// probeBatch is how many cases the loader reads before it asks the store
+// about their keys: one query per batch scans the store's keys once, and
+// the batch is held in memory (only inputs small next to the store are
+// probed: chooseLookup).
+const probeBatch = 4096
 
 func (s *loader) loadFile(ctx context.Context, f inputFile, o Options, sum *Summary, progress func(int64)) (*FileSummary, error) {
 	var rc io.ReadCloser
@@ -280,7 +313,7 @@ func (s *loader) loadFile(ctx context.Context, f inputFile, o Options, sum *Summ
 				sum.Warnings = append(sum.Warnings, w)
 			}
 		}
-		return s.writeCase(rec.Case, fs.Path, fmtr.Name())
+		return s.writeCase(ctx, rec.Case, fs.Path, fmtr.Name())
 	}
 	if err := safeParse(fmtr, pc, br, emit); err != nil {
 		if firstErr != nil {
@@ -307,6 +340,9 @@ func (s *loader) loadFile(ctx context.Context, f inputFile, o Options, sum *Summ
 	if fs.Records == 0 && fs.Rejects == 0 && !f.allowEmpty {
 		return nil, fmt.Errorf("ingest %s: no records (an empty export?); nothing was loaded: pass --allow-empty (allow_empty in a [[source]]) if the file may be empty", f.path)
 	}
+	if err := s.flushPending(ctx); err != nil {
+		return nil, err
+	}
 	// Drain what the parser did not read so the digest covers the file.
 	if _, err := io.Copy(io.Discard, cr); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", f.path, err)
@@ -328,7 +364,9 @@ func (s *loader) reject(e *RecordError) error {
 
 // writeCase writes one case where the key router sends it: straight to
 // the store when new, as a key only when unchanged, else to the staging.
-func (s *loader) writeCase(c *Case, path, format string) error {
+// With lookupProbe a case whose key the router does not know waits, with
+// the cases read after it, until the store is asked about a batch of keys.
+func (s *loader) writeCase(ctx context.Context, c *Case, path, format string) error {
 	s.seq++
 	h := c.contentHash()
 	// A canonical case's milestone sources are a function of its
@@ -338,16 +376,61 @@ func (s *loader) writeCase(c *Case, path, format string) error {
 	if !sources && !canonicalSources(c) {
 		return fmt.Errorf("ingest %s: case %s: milestone sources %v are not the canonical format's (please report)", path, c.ID, c.MilestoneSources)
 	}
+	if s.lookup == lookupProbe && (len(s.pending) > 0 || s.keys.needsProbe(c.Source, c.ID)) {
+		s.pending = append(s.pending, pendingCase{c: c, seq: s.seq, hash: h, path: path, format: format, sources: sources})
+		if len(s.pending) < s.batch {
+			return nil
+		}
+		return s.flushPending(ctx)
+	}
+	return s.routeCase(c, s.seq, h, path, format, sources)
+}
+
+// flushPending asks the store about the keys of the pending cases the
+// router does not know (each once) and writes the cases in order.
+func (s *loader) flushPending(ctx context.Context) error {
+	if len(s.pending) == 0 {
+		return nil
+	}
+	var keys []pirsql.Key
+	for _, p := range s.pending {
+		if s.keys.needsProbe(p.c.Source, p.c.ID) {
+			s.keys.probed(p.c.Source, p.c.ID, false, 0)
+			keys = append(keys, pirsql.Key{Source: p.c.Source, CaseID: p.c.ID})
+		}
+	}
+	if len(keys) > 0 {
+		s.batches++
+		err := s.w.Probe(ctx, s.batches, keys, func(source, caseID string, digest uint64) {
+			s.keys.probed(source, caseID, true, digest)
+		})
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+	}
+	for i, p := range s.pending {
+		if err := s.routeCase(p.c, p.seq, p.hash, p.path, p.format, p.sources); err != nil {
+			return err
+		}
+		s.pending[i] = pendingCase{}
+	}
+	s.pending = s.pending[:0]
+	return nil
+}
+
+// routeCase writes case number seq (in read order) where the router sends
+// it.
+func (s *loader) routeCase(c *Case, seq int64, h, path, format string, sources bool) error {
 	switch s.keys.route(c.Source, c.ID, h) {
 	case routeNew:
 		s.direct++
-		return s.w.Case(pirsql.ToStore, s.caseRows(c, h, path, format, sources))
+		return s.w.Case(pirsql.ToStore, s.caseRows(c, seq, h, path, format, sources))
 	case routeUnchanged:
 		s.staged++
-		return s.w.Unchanged(s.seq, c.Source, c.ID, h)
+		return s.w.Unchanged(seq, c.Source, c.ID, h)
 	}
 	s.staged++
-	return s.w.Case(pirsql.ToStage, s.caseRows(c, h, path, format, sources))
+	return s.w.Case(pirsql.ToStage, s.caseRows(c, seq, h, path, format, sources))
 }
 
 // canonicalSources reports whether c's milestone sources are exactly the
@@ -366,11 +449,11 @@ func canonicalSources(c *Case) bool {
 }
 
 // caseRows is c as the rows of the store, in s.rows (reused).
-func (s *loader) caseRows(c *Case, hash, path, format string, withSources bool) *pirsql.CaseRows {
+func (s *loader) caseRows(c *Case, seq int64, hash, path, format string, withSources bool) *pirsql.CaseRows {
 	r := &s.rows
 	r.Reset()
 	tl := c.Timeline
-	r.Case = pirsql.CaseRow{Seq: s.seq, Source: c.Source, CaseID: c.ID, Title: c.Title, Severity: c.Severity, Category: c.Category,
+	r.Case = pirsql.CaseRow{Seq: seq, Source: c.Source, CaseID: c.ID, Title: c.Title, Severity: c.Severity, Category: c.Category,
 		Status: c.Status, Excluded: c.Excluded, Tags: c.Tags,
 		Compromise: tl.Compromise, Detection: tl.Detection, Triage: tl.Triage, Containment: tl.Containment,
 		Eradication: tl.Eradication, Recovery: tl.Recovery, Closure: tl.Closure,

@@ -32,7 +32,8 @@ func storeText(t testing.TB, db *pirsql.DB) string {
 // TestLoadRoutesAgree loads the same inputs through each route the loader
 // has (straight to an empty store; staged and merged, as into a store it
 // does not read; straight to a store whose digests it read, and staged by
-// key when unchanged) and checks that the store and the summary come out
+// key when unchanged; the same after asking the store about the keys it
+// reads, a batch at a time) and checks that the store and the summary come out
 // the same: the routes change the speed, never the result. The inputs have
 // the cases of the sample, a case repeated unchanged and repeated changed
 // in the same file, and a TheHive export (milestone sources appended, not
@@ -56,15 +57,18 @@ func TestLoadRoutesAgree(t *testing.T) {
 		"testdata/thehive/thehive5-cases.json",
 	}
 	seed := writeFile(t, dir, "seed.jsonl", `{"id":"S","source":"seed","timeline":{"detection":"2024-01-01T00:00:00Z"}}`+"\n")
-	never := func([]inputFile, int64) bool { return false }
-	always := func([]inputFile, int64) bool { return true }
-	run := func(t *testing.T, db *pirsql.DB, digests func([]inputFile, int64) bool, paths ...string) *Summary {
+	staged := routing{choose: func([]inputFile, int64) lookup { return lookupNone }}
+	digests := routing{choose: func([]inputFile, int64) lookup { return lookupAll }}
+	// probed in batches of 7 cases: keys repeat within and across batches
+	probed := routing{choose: func([]inputFile, int64) lookup { return lookupProbe }, batch: 7}
+	auto := routing{choose: chooseLookup, batch: probeBatch}
+	run := func(t *testing.T, db *pirsql.DB, rt routing, paths ...string) *Summary {
 		t.Helper()
 		var in []Input
 		for _, p := range paths {
 			in = append(in, Input{Path: p, Format: "auto"})
 		}
-		s, err := loadRouted(context.Background(), db, in, Options{Now: fixedNow}, digests)
+		s, err := loadRouted(context.Background(), db, in, Options{Now: fixedNow}, rt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,27 +80,27 @@ func TestLoadRoutesAgree(t *testing.T) {
 
 	// Empty store: every first-seen case goes straight to the store.
 	bulk := openTestDB(t)
-	want := res(bulk, run(t, bulk, wantsDigests, files...))
+	want := res(bulk, run(t, bulk, auto, files...))
 	if want.inserted < 100 || want.dups != 4 || want.updated != 0 {
 		t.Fatalf("first load: got %+v", want)
 	}
 	if !strings.Contains(want.store, "timeline.detection") || !strings.Contains(want.store, "_createdAt") {
 		t.Fatal("milestone sources of both kinds missing")
 	}
-	for name, digests := range map[string]func([]inputFile, int64) bool{"Staged": never, "Digests": always} {
+	for name, rt := range map[string]routing{"Staged": staged, "Digests": digests, "Probed": probed} {
 		t.Run(name, func(t *testing.T) {
 			db := openTestDB(t)
-			run(t, db, wantsDigests, seed)
-			if got := res(db, run(t, db, digests, files...)); got != want {
+			run(t, db, auto, seed)
+			if got := res(db, run(t, db, rt, files...)); got != want {
 				t.Errorf("first load: %s", resultDiff(got, want))
 			}
 		})
 	}
 
 	// Again: everything unchanged, whichever route.
-	for name, digests := range map[string]func([]inputFile, int64) bool{"Staged": never, "Digests": always} {
+	for name, rt := range map[string]routing{"Staged": staged, "Digests": digests, "Probed": probed} {
 		t.Run("Again"+name, func(t *testing.T) {
-			s := run(t, bulk, digests, files...)
+			s := run(t, bulk, rt, files...)
 			if s.Unchanged != want.inserted || s.Inserted != 0 || s.Updated != 0 || s.Duplicates != 4 {
 				t.Errorf("again: got %+v", s)
 			}
@@ -117,13 +121,16 @@ func TestLoadRoutesAgree(t *testing.T) {
 	}
 	p3 := writeFile(t, dir, "c.jsonl", strings.Join(third, "\n")+"\n")
 	var after []routeResult
-	for _, digests := range []func([]inputFile, int64) bool{never, always} {
+	for _, rt := range []routing{staged, digests, probed} {
 		db := openTestDB(t)
-		run(t, db, wantsDigests, files...)
-		after = append(after, res(db, run(t, db, digests, p3)))
+		run(t, db, auto, files...)
+		after = append(after, res(db, run(t, db, rt, p3)))
 	}
 	if after[0] != after[1] {
 		t.Errorf("changes: staged vs digests: %s", resultDiff(after[0], after[1]))
+	}
+	if after[0] != after[2] {
+		t.Errorf("changes: staged vs probed: %s", resultDiff(after[0], after[2]))
 	}
 	if a := after[0]; a.inserted != 1 || a.updated != 1 || a.unchanged != 2 || a.dups != 1 {
 		t.Errorf("changes: got %+v, want 1 inserted, 1 updated, 2 unchanged, 1 duplicate", a)
@@ -144,12 +151,50 @@ func TestLoadUnchangedIsVerified(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, db)
-	_, err := loadRouted(context.Background(), db, []Input{{Path: p}}, Options{Now: fixedNow}, func([]inputFile, int64) bool { return true })
-	if !errors.Is(err, pirsql.ErrDigestMismatch) {
-		t.Fatalf("got %v, want ErrDigestMismatch", err)
+	for _, l := range []lookup{lookupAll, lookupProbe} {
+		_, err := loadRouted(context.Background(), db, []Input{{Path: p}}, Options{Now: fixedNow},
+			routing{choose: func([]inputFile, int64) lookup { return l }, batch: 1})
+		if !errors.Is(err, pirsql.ErrDigestMismatch) {
+			t.Fatalf("lookup %d: got %v, want ErrDigestMismatch", l, err)
+		}
+		if after := snapshot(t, db); after != before {
+			t.Errorf("lookup %d: a failed ingest changed the database", l)
+		}
 	}
-	if after := snapshot(t, db); after != before {
-		t.Errorf("a failed ingest changed the database")
+}
+
+// TestKeyRouterProbed: a router that does not know the store routes the
+// keys it asked about as one that read the store's digests would, and
+// stages the others.
+func TestKeyRouterProbed(t *testing.T) {
+	const h1, h2 = "00000000000000010000", "00000000000000020000"
+	k := newKeyRouter(false)
+	if !k.needsProbe("pir", "A") {
+		t.Fatal("an unknown key needs no probe")
+	}
+	k.probed("pir", "A", true, 1)
+	k.probed("pir", "B", true, 1)
+	k.probed("pir", "C", false, 0)
+	if k.needsProbe("pir", "A") || k.needsProbe("pir", "C") {
+		t.Error("a probed key needs another probe")
+	}
+	for i, c := range []struct {
+		source, id, hash string
+		want             route
+	}{
+		{"pir", "A", h1, routeUnchanged},
+		{"pir", "B", h2, routeStage}, // stored, changed
+		{"pir", "C", h1, routeNew},   // not stored
+		{"pir", "C", h1, routeStage}, // repeated in the run
+		{"pir", "D", h1, routeStage}, // not asked about
+		{"pir", "A", h1, routeStage}, // repeated in the run
+	} {
+		if got := k.route(c.source, c.id, c.hash); got != c.want {
+			t.Errorf("%d %s/%s: got %v, want %v", i, c.source, c.id, got, c.want)
+		}
+	}
+	if k.needsProbe("pir", "C") {
+		t.Error("a key read in the run needs a probe")
 	}
 }
 

@@ -55,8 +55,12 @@ var thehiveDefaults = map[string]string{
 	// TheHive's own examples (TheHive-Project/docs
 	// docs/thehive/api/case/create.md; the CustomField tag of TheHive 5's
 	// API reference).
-	"assets":                 "observables",
-	"business_unit":          "customFields.business-unit|customFields.businessUnit",
+	"assets":        "observables",
+	"business_unit": "customFields.business-unit|customFields.businessUnit",
+	// summary: "Summary of the case, to be provided when closing a case"
+	// (TheHive's Case model), where a team writes what the case concluded
+	// and why: the root-cause summary (the rca_findings checks read it).
+	"root_cause_summary":     "summary",
 	"asset_observable_types": "hostname,fqdn,ip",
 }
 
@@ -261,6 +265,9 @@ func (d *thehiveDecoder) decode(rec map[string]any) (*Case, *RecordError) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if sum, ok := extra["summary"].(string); ok && sum != "" && sum == c.RootCause.Summary {
+		delete(extra, "summary") // it is the root-cause summary now
 	}
 	if len(d.custom) > len(d.used) {
 		rest := map[string]any{}

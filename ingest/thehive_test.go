@@ -82,10 +82,15 @@ func TestTheHiveV1Cases(t *testing.T) {
 		},
 		Sources: map[string]string{"detection": "_createdAt", "triage": "inProgressDate", "containment": "customFields.containment-date",
 			"eradication": "customFields.eradication-date", "closure": "endDate"},
-		Extra: map[string]any{"owner": "alice@example.org", "status": "TruePositive", "stage": "Closed", "summary": "Credentials reset, rule added",
+		Extra: map[string]any{"owner": "alice@example.org", "status": "TruePositive", "stage": "Closed",
 			"tactics": []string{"initial-access", "persistence"}},
 	})
-	checkDims(t, got.byID(t, "101"), dims{BusinessUnit: "Sales"})
+	// TheHive's closing summary is the root-cause summary by default, and
+	// leaves extra.
+	checkDims(t, got.byID(t, "101"), dims{BusinessUnit: "Sales", RootCause: "Credentials reset, rule added"})
+	if strings.Contains(string(got.byID(t, "101").Extra), "summary") {
+		t.Errorf("case 101: extra still holds the summary: %s", got.byID(t, "101").Extra)
+	}
 	checkCase(t, got.byID(t, "102"), want{
 		ID: "102", Source: "thehive", Title: "Impossible travel alert", Severity: "low", Status: "closed", Excluded: true,
 		Timeline: map[string]*time.Time{"detection": tp("2024-01-10T08:00:00Z"), "closure": tp("2024-01-10T09:00:00Z")},
@@ -288,7 +293,7 @@ func TestTheHiveStageDecidesClosure(t *testing.T) {
 		Sources:  map[string]string{"detection": "_createdAt", "triage": "inProgressDate", "closure": "endDate"},
 		Extra:    map[string]any{"stage": "Closed", "status": "TruePositive", "customFields": map[string]any{"went-well": "Sessions revoked within the hour", "pir-review": "completed"}},
 	})
-	checkDims(t, got.byID(t, "202"), dims{BusinessUnit: "Wealth Management"})
+	checkDims(t, got.byID(t, "202"), dims{BusinessUnit: "Wealth Management", RootCause: "MFA not enforced on legacy protocols; enforced and sessions revoked"})
 	checkCase(t, got.byID(t, "203"), want{
 		ID: "203", Source: "thehive", Title: "Unclear beaconing from lab host", Severity: "low", Status: "closed",
 		Timeline: map[string]*time.Time{"detection": tp("2024-05-04T09:00:00Z"), "closure": tp("2024-05-05T09:00:00Z")},

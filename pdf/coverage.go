@@ -45,15 +45,19 @@ func (rp *report) coverage() {
 		rp.paragraph("Share of the techniques seen that have a rule, by quarter: "+strings.Join(parts, " · ")+".", stBody.with(func(s *style) { s.size = 8.5 }))
 	}
 
-	rp.subheading(fmt.Sprintf("Detection gaps, %s (%s)", q, display.Count(len(c.GapList))), 14)
+	rp.platformCoverage(c)
+
+	rp.subheading(fmt.Sprintf("Top uncovered techniques, %s (%s)", q, display.Count(len(c.GapList))), 14)
 	if len(c.GapList) == 0 {
 		rp.paragraph("Every technique seen in "+q+" has a rule.", stBody)
 	} else {
-		rp.coverageTable(c.GapList, "Related rules", func(t analytics.CoverageTechnique) []analytics.CoverageRuleRef { return t.Related })
+		rp.coverageTable(c.GapList, "Cases without a rule", func(t analytics.CoverageTechnique) string { return display.UncoveredCases(t.Uncovered(), t.Cases) },
+			"Related rules", func(t analytics.CoverageTechnique) []analytics.CoverageRuleRef { return t.Related })
 	}
 	if len(c.CoveredList) > 0 {
 		rp.subheading(fmt.Sprintf("Covered techniques, %s (%s)", q, display.Count(len(c.CoveredList))), 14)
-		rp.coverageTable(c.CoveredList, "Rules", func(t analytics.CoverageTechnique) []analytics.CoverageRuleRef { return t.Rules })
+		rp.coverageTable(c.CoveredList, "Cases", func(t analytics.CoverageTechnique) string { return display.Count(t.Cases) },
+			"Rules", func(t analytics.CoverageTechnique) []analytics.CoverageRuleRef { return t.Rules })
 	}
 
 	rp.promisedRules(c)
@@ -68,6 +72,35 @@ func (rp *report) coverage() {
 	notes = append(notes, "How rules are matched and whose rules they are: see the appendix.")
 	rp.gap(1.5)
 	rp.paragraph(strings.Join(notes, " "), stSmall)
+}
+
+// platformCoverage is the report quarter's coverage by platform: per
+// platform of the cases, the techniques seen there, how many have a rule
+// for it, and the uncovered ones with the most cases.
+func (rp *report) platformCoverage(c *analytics.Coverage) {
+	if len(c.ByPlatform) == 0 {
+		return
+	}
+	rp.subheading("Coverage by platform, "+rp.quarter(), 24)
+	rows := make([]trow, 0, len(c.ByPlatform))
+	for _, p := range c.ByPlatform {
+		share := tdStyled(display.Rate(p.Share), stTD.strong())
+		if p.Share != nil && *p.Share < 0.5 {
+			share = tdStyled(display.Rate(p.Share), stTD.with(func(s *style) { s.bold = true; s.color = colBad }))
+		}
+		rows = append(rows, tr(td(display.PlatformLabel(p.Platform)), td(display.Count(p.Cases)), td(display.Count(p.Techniques)),
+			td(display.Count(p.Covered)), share,
+			tdStyled(display.OrNoValue(strings.Join(p.TopGaps, ", ")), stTD.with(func(s *style) { s.mono = true; s.size = 8 }))))
+	}
+	rp.table([]column{
+		{title: "Platform", w: 32},
+		{title: "Cases", w: 16, align: align.Right},
+		{title: "Techniques", w: 22, align: align.Right},
+		{title: "With a rule", w: 22, align: align.Right},
+		{title: "Share", w: 18, align: align.Right},
+		{title: "Top gaps (most cases)"},
+	}, rows)
+	rp.paragraph("A technique counts as covered on a platform when a rule tagged with it detects on that platform (or on any). A case on two platforms counts on both.", stSmall)
 }
 
 // coverageNotes are the matching rule and the rules' licence and authors
@@ -89,7 +122,8 @@ func (rp *report) coverageNotes() []string {
 
 // coverageTable lists techniques with the rules that cover or relate to
 // them, most cases first as the model orders them.
-func (rp *report) coverageTable(ts []analytics.CoverageTechnique, rulesTitle string, rules func(analytics.CoverageTechnique) []analytics.CoverageRuleRef) {
+func (rp *report) coverageTable(ts []analytics.CoverageTechnique, casesTitle string, cases func(analytics.CoverageTechnique) string,
+	rulesTitle string, rules func(analytics.CoverageTechnique) []analytics.CoverageRuleRef) {
 	more := 0
 	if len(ts) > maxCoverageRows {
 		ts, more = ts[:maxCoverageRows], len(ts)-maxCoverageRows
@@ -108,14 +142,14 @@ func (rp *report) coverageTable(ts []analytics.CoverageTechnique, rulesTitle str
 		rows = append(rows, tr(
 			tdStyled(t.ID, stTD.with(func(s *style) { s.mono = true; s.size = 8 })),
 			techniqueName(t.Name, t.Status, rp.r.Coverage.ATTACK.Version),
-			td(display.Count(t.Cases)),
+			td(cases(t)),
 			cell{{text: ruleText, st: stSmall.with(func(s *style) { s.color = colInk }), maxLines: 4}},
 		))
 	}
 	rp.table([]column{
 		{title: "ID", w: 24},
 		{title: "Technique", w: 58},
-		{title: "Cases", w: 16, align: align.Right},
+		{title: casesTitle, w: 22, align: align.Right},
 		{title: rulesTitle},
 	}, rows)
 	if more > 0 {

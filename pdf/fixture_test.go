@@ -289,6 +289,35 @@ func withCoverage(r *analytics.Report) *analytics.Report {
 	}
 	c.Covered, c.Gaps = len(c.CoveredList), len(c.GapList)
 	c.Share = share(c.Covered, c.Techniques)
+	if len(c.GapList) > 0 {
+		c.GapList[0].CasesCovered = c.GapList[0].Cases - 1 // one case on a platform without a rule
+	}
+	c.ByPlatform = []analytics.CoveragePlatform{
+		{Platform: "windows", Cases: 20, Techniques: 14, Covered: 7, Share: share(7, 14), TopGaps: []string{"T1021.002", "T1047"}},
+		{Platform: "esxi", Cases: 3, Techniques: 3, Covered: 0, Share: share(0, 3), TopGaps: []string{"T1486", "T1490", "T1059.004"}},
+		{Platform: "", Cases: 2, Techniques: 2, Covered: 1, Share: share(1, 2), TopGaps: []string{"T1566.002"}},
+	}
 	r.Coverage = c
+	return r
+}
+
+// withPlaybooks adds playbook-update follow-through to the fixture: the
+// report quarter's 6 updates (4 due, 3 done, 1 overdue) and 3 overdue in
+// all, one with a hostile change text.
+func withPlaybooks(r *analytics.Report) *analytics.Report {
+	p := &analytics.PlaybookFollowThrough{OverdueTotal: 3}
+	for i, q := range r.Quarters {
+		pq := analytics.PlaybookQuarter{Quarter: q}
+		if i%2 == 1 || q == r.Quarter {
+			pq = analytics.PlaybookQuarter{Quarter: q, Updates: 6, Due: 4, Done: 3, Overdue: 1, CompletionRate: ptr(0.5), OnTimeRate: ptr(0.75)}
+		}
+		p.Quarters = append(p.Quarters, pq)
+	}
+	p.Overdue = []analytics.OverduePlaybook{
+		{CaseID: "IR-2024-031", Source: "pir", Playbook: "Ransomware", Change: "Isolate the ESXi management network first", Owner: "SOC", Due: "2024-11-30", DaysOverdue: 121, Status: "open"},
+		{CaseID: "42", Source: "thehive", Playbook: "Phishing", Change: hostile[0], Owner: "", Due: "2025-02-01", DaysOverdue: 58, Status: "in-progress"},
+		{CaseID: "IR-2025-007", Source: "pir", Playbook: "Cloud exposure", Change: "Query access logs for the whole exposure window", Owner: "Cloud Security", Due: "2025-03-01", DaysOverdue: 30, Status: "open"},
+	}
+	r.PlaybookUpdates = p
 	return r
 }

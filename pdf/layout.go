@@ -184,13 +184,6 @@ func (d *doc) breakPage() {
 	d.pages++
 }
 
-// newPage starts a new page unless the current one is still empty.
-func (d *doc) newPage() {
-	if !d.atTop() {
-		d.breakPage()
-	}
-}
-
 // ensure starts a new page unless h more millimetres fit on this one.
 func (d *doc) ensure(h float64) {
 	if !d.fits(h) && !d.atTop() {
@@ -282,9 +275,29 @@ func (d *doc) paragraphIn(s string, st style, indent, w float64) {
 	}
 }
 
-// heading starts a section: a new page, the title and a rule.
-func (d *doc) heading(title, sub string) {
-	d.newPage()
+// headingKeep is how much of a section's content must fit under its
+// heading on the same page (a row of trend charts, a table's first rows);
+// when it does not, the section starts on the next page.
+const headingKeep = 58.0
+
+// heading starts a section: the title, a rule and the subtitle. The section
+// follows the previous one on the same page when the heading and the first
+// headingKeep millimetres of its content still fit there, so no page ends
+// with a lone chart or a few rows that a page break left behind.
+func (d *doc) heading(title, sub string) { d.headingWith(title, sub, headingKeep) }
+
+// headingWith is heading keeping keep millimetres of content with it (a
+// taller first chart).
+func (d *doc) headingWith(title, sub string, keep float64) {
+	if !d.atTop() {
+		h := 6 + stH1.fontH()*1.5 + 2.5
+		if sub != "" {
+			f := d.fs.face(stSmall)
+			h += float64(len(wrap(clean(sub, f, 0), f, stSmall.size, contentW-slack)))*stSmall.leadH() + 2
+		}
+		d.ensure(h + keep)
+		d.gap(6)
+	}
 	d.add(stH1.fontH()*1.5, col.New(grid).Add(text.New(fit(clean(title, d.fs.bold, 200), d.fs.bold, stH1.size, contentW), stH1.textProp(0))))
 	d.rule(colAccent, 0.5, 2.5)
 	if sub != "" {

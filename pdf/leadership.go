@@ -95,7 +95,7 @@ func (rp *report) overdueRollup() {
 		{title: "Oldest overdue", w: 30, align: align.Right},
 	}, rows)
 	if n := len(r.OverdueByOwner) - maxOwnerRows; n > 0 {
-		rp.paragraph(fmt.Sprintf("and %s more owner and priority pairs; every item is listed in the action-item section and by `pir actions --as-of %s`.",
+		rp.paragraph(fmt.Sprintf("and %s more owner and priority pairs; every item is listed in the appendix and by `pir actions --as-of %s`.",
 			display.Count(n), r.AsOfDate), stSmall)
 	}
 }

@@ -132,8 +132,10 @@ func render(r *analytics.Report, o Options) ([]byte, int, error) {
 	rep.attack()
 	rep.coverage()
 	rep.actionItems()
+	rep.overduePlaybooks()
 	rep.notable()
 	rep.appendix()
+	rep.overdueList()
 
 	out, err := m.Generate()
 	if err != nil {

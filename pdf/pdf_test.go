@@ -534,7 +534,9 @@ func TestPdfCoverageSection(t *testing.T) {
 	checkInsideMargins(t, path)
 	text := words(run(t, "pdftotext", "-raw", path, "-"))
 	for _, want := range []string{"Detection engineering", display.Rate(r.Coverage.Share) + " of the 21 techniques seen have a rule",
-		fmt.Sprintf("Detection gaps, 2025-Q1 (%d)", len(r.Coverage.GapList)),
+		fmt.Sprintf("Top uncovered techniques, 2025-Q1 (%d)", len(r.Coverage.GapList)),
+		"Coverage by platform, 2025-Q1", "esxi 3 3 0 0% T1486, T1490, T1059.004", "no platform recorded 2 2 1 50% T1566.002",
+		fmt.Sprintf("%d of %d", r.Coverage.GapList[0].Cases-r.Coverage.GapList[0].CasesCovered, r.Coverage.GapList[0].Cases),
 		fmt.Sprintf("Covered techniques, 2025-Q1 (%d)", len(r.Coverage.CoveredList)),
 		"Detection Rule License", "Suspicious Spearphishing Attachment Activity"} {
 		if !strings.Contains(text, want) {
@@ -546,6 +548,34 @@ func TestPdfCoverageSection(t *testing.T) {
 	}
 	if strings.Contains(words(run(t, "pdftotext", "-raw", fixturePath(t), "-")), "Detection engineering") {
 		t.Error("got a coverage section without Report.Coverage")
+	}
+}
+
+// TestPdfPlaybookFollowThrough: the playbook updates are their own table
+// after the action items' (the report quarter's row and the sentence with
+// the as-of date), and the overdue ones are listed after the overdue
+// action items; without updates neither appears.
+func TestPdfPlaybookFollowThrough(t *testing.T) {
+	r := withPlaybooks(fixture())
+	path := renderFile(t, r, Options{})
+	checkInsideMargins(t, path)
+	text := words(run(t, "pdftotext", "-raw", path, "-"))
+	for _, want := range []string{
+		"Playbook updates by quarter",
+		"6 playbook updates agreed for 2025-Q1 cases: 3 done and 1 overdue on 31 March 2025; of the 4 due by then, 75% were done on time. 3 updates of any quarter are overdue.",
+		"2025-Q1 6 4 3 50% 75% 1",
+		"Overdue playbook updates (3)",
+		"Isolate the ESXi management network first", hostile[0], "thehive:42",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("got no %q in the extracted text", want)
+		}
+	}
+	if i, j := strings.Index(text, "Overdue action items"), strings.Index(text, "Overdue playbook updates"); i < 0 || j < i {
+		t.Errorf("the overdue playbook updates (at %d) do not follow the overdue action items (at %d)", j, i)
+	}
+	if strings.Contains(words(run(t, "pdftotext", "-raw", fixturePath(t), "-")), "Playbook updates by quarter") {
+		t.Error("got a playbook-update table without Report.PlaybookUpdates")
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/props"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/charts"
 	"github.com/pirhq/pir/display"
 )
 
@@ -288,7 +289,7 @@ func (rp *report) tiles(ts []tile) {
 		if t.note != "" {
 			ns := noteSt
 			ns.color = t.noteC
-			parts = append(parts, part{text: t.note, st: ns, maxLines: 1})
+			parts = append(parts, part{text: t.note, st: ns, maxLines: 2})
 		}
 		blocks[i] = rp.layout(parts, tw, 3, 3)
 		h = max(h, blocks[i].h)
@@ -355,7 +356,7 @@ type tileChart struct {
 func (rp *report) trends() {
 	r := rp.r
 	rp.heading("Trends", fmt.Sprintf(
-		"Median (dark) and 90th percentile (light) per quarter for the cases %s in it, last %d quarters, time zone %s. Lower is better; a gap is a quarter without a counted case.",
+		"Median (dark) and 90th percentile (light) per quarter for the cases %s in it, last %d quarters, time zone %s. Lower is better; a gap is a quarter without a counted case. Where the p90 is many times the median, the axis is a log scale (each gridline ten times the one below) so the median's trend stays readable.",
 		rp.cohortVerb(), len(r.Quarters), rp.timeZone()))
 	defs := map[string]analytics.MetricDef{}
 	for _, d := range r.Definitions {
@@ -376,6 +377,9 @@ func (rp *report) trends() {
 			u := display.UnitForPtrs(k.Current.Median, k.Current.P90)
 			sub += fmt.Sprintf(" · %s: median %s, p90 %s, n %s", rp.quarter(),
 				u.FormatPtr(k.Current.Median), u.FormatPtr(k.Current.P90), n)
+		}
+		if charts.TrendLogScale(s, r.Quarters) {
+			sub += " · log scale"
 		}
 		var c chart
 		if i < len(rp.charts.trends) {
@@ -429,8 +433,8 @@ func (rp *report) chartRow(ts []tileChart, w, h float64) {
 func (rp *report) rootCauses() {
 	r := rp.r
 	q := rp.quarter()
-	rp.heading("Root causes", fmt.Sprintf("Cases per root-cause category and quarter %s, last %d quarters.", rp.cohortVerb(), len(r.Quarters)))
-	rp.chartRow([]tileChart{{title: "Root-cause categories per quarter", sub: "cases; the most frequent categories of the period, the rest as Other",
+	rp.headingWith("Root causes", fmt.Sprintf("Cases per root-cause category and quarter %s, last %d quarters.", rp.cohortVerb(), len(r.Quarters)), wideH+12)
+	rp.chartRow([]tileChart{{title: "Root-cause categories per quarter", sub: strings.TrimSpace("cases; the two largest categories of every quarter and any that rose in " + q + " on their own, the rest summed as Other. " + charts.RootCauseNote(r)),
 		c: rp.charts.rootCauses, empty: "No root cause recorded in these quarters."}}, contentW, wideH)
 
 	rcs := rp.rootCausesOf(r.Quarter)
@@ -480,7 +484,7 @@ func (rp *report) attack() {
 	if ver != "" {
 		src += " " + ver
 	}
-	rp.heading("MITRE ATT&CK", fmt.Sprintf("Techniques recorded in the cases %s in %s, each counted once per case. Names and tactics from %s.", rp.cohortVerb(), q, src))
+	rp.headingWith("MITRE ATT&CK", fmt.Sprintf("Techniques recorded in the cases %s in %s, each counted once per case. Names and tactics from %s.", rp.cohortVerb(), q, src), halfH+10)
 	tsub := "cases, " + q
 	if p := rp.previousQuarter(); p != "" {
 		tsub += " and " + p
@@ -538,6 +542,10 @@ func (rp *report) attack() {
 			rp.paragraph("and "+display.Count(more)+" more techniques with fewer cases.", stSmall)
 		}
 	}
+	if line := rp.parentRollupLine(); line != "" {
+		rp.gap(2)
+		rp.paragraph(line, stBody.with(func(s *style) { s.size = 8.5 }))
+	}
 	if len(r.ATTACK.Unknown) > 0 {
 		rp.gap(2)
 		rp.paragraph(fmt.Sprintf("IDs not in %s, counted and kept: %s.", src, display.JoinCapped(r.ATTACK.Unknown, 20)), stSmall.with(func(s *style) { s.color = colWarn }))
@@ -548,12 +556,34 @@ func (rp *report) attack() {
 	}
 }
 
+// maxRollupTechniques is how many parent techniques the ATT&CK page names
+// with their sub-techniques counted in.
+const maxRollupTechniques = 5
+
+// parentRollupLine names the quarter's most frequent techniques counted
+// with their sub-techniques, the rule of the page-1 summary, so its
+// numbers can be found here; the table above counts each ID on its own.
+func (rp *report) parentRollupLine() string {
+	r := rp.r
+	var parts []string
+	for _, t := range r.ATTACK.ParentRollup {
+		if t.Known && len(parts) < maxRollupTechniques {
+			parts = append(parts, display.TechniqueCount(t.Name, t.ID, t.Cases, r.WithSubTechniques(t.ID)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "The table counts each technique and sub-technique on its own. Counted with their sub-techniques, as in the summary, the most frequent are " +
+		display.JoinAnd(parts) + "."
+}
+
 // ---- action items ----
 
 func (rp *report) actionItems() {
 	r := rp.r
 	q := rp.quarter()
-	rp.heading("Action items", "Corrective actions from post-incident reviews, grouped by the quarter of their case. Overdue: open and past the due date on "+rp.asOf()+".")
+	rp.headingWith("Action items", "Corrective actions from post-incident reviews, grouped by the quarter of their case. Overdue: open and past the due date on "+rp.asOf()+".", 25+actionsH+10)
 	a, _ := rp.actionsFor(r.Quarter)
 	med := display.DaysPtr(a.MedianDays)
 	od := tile{value: display.Count(r.OverdueTotal), label: "overdue on " + rp.asOf(), color: colAccent}
@@ -571,7 +601,7 @@ func (rp *report) actionItems() {
 	rp.chartRow([]tileChart{{title: "Action items per quarter", sub: "by quarter of the case; overdue as of " + rp.asOf(),
 		c: rp.charts.actions, empty: "No action items in these quarters."}}, contentW, actionsH)
 
-	rp.subheading("By quarter", 14)
+	rp.subheading("By quarter, overdue on "+rp.asOf(), 14)
 	rows := make([]trow, 0, len(r.Quarters))
 	for _, qq := range r.Quarters {
 		s, ok := rp.actionsFor(qq)
@@ -602,40 +632,14 @@ func (rp *report) actionItems() {
 			{title: "Overdue", w: 20, align: align.Right},
 		}, rows)
 	}
-
-	rp.subheading("Overdue action items ("+display.Count(r.OverdueTotal)+")", 14)
+	rp.gap(2)
 	if r.OverdueTotal == 0 {
 		rp.paragraph("No action item is overdue on "+rp.asOf()+".", stBody)
-		return
+	} else {
+		rp.paragraph(fmt.Sprintf("%s overdue on %s: by owner and priority in the summary, one by one in the appendix (Overdue action items).",
+			display.Plural(r.OverdueTotal, "action item", "action items"), rp.asOf()), stBody)
 	}
-	items := r.Overdue
-	if len(items) > rp.o.MaxRows {
-		items = items[:rp.o.MaxRows]
-	}
-	more := r.OverdueTotal - len(items)
-	orows := make([]trow, 0, len(items))
-	for _, it := range items {
-		owner := display.OrNoValue(it.Owner)
-		orows = append(orows, tr(
-			td(it.Due),
-			tdStyled(display.DayCount(it.DaysOverdue), stTD.with(func(s *style) { s.color = colBad; s.bold = true })),
-			td(owner),
-			cell{{text: it.Summary, st: stTD, maxLines: 4}},
-			cell{{text: it.CaseID, st: stTD.with(func(s *style) { s.size = 7.5 })}},
-			td(it.Priority),
-		))
-	}
-	rp.table([]column{
-		{title: "Due", w: 22},
-		{title: "Overdue", w: 17, align: align.Right},
-		{title: "Owner", w: 33},
-		{title: "Action item"},
-		{title: "Case", w: 23},
-		{title: "Priority", w: 16},
-	}, orows)
-	if more > 0 {
-		rp.paragraph("and "+display.Count(more)+" more overdue items, not listed here.", stSmall)
-	}
+	rp.playbookFollowThrough()
 }
 
 // ---- notable incidents ----

@@ -26,13 +26,14 @@ func (rp *report) statistics() {
 	rows := make([]trow, 0, len(r.KPIs))
 	for _, k := range r.KPIs {
 		s := k.Current
+		u := display.UnitForPtrs(s.RowHours()...) // one unit per row
 		km, open := display.NoValue, display.NoValue
 		if sv := s.Survival; sv != nil {
-			km, open = display.Quantile(sv.Median, sv.MedianReached), display.OpenCounted(sv.Censored)
+			km, open = display.QuantileIn(u, sv.Median, sv.MedianReached), display.OpenCounted(sv.Censored)
 		}
 		rows = append(rows, tr(
 			tdStyled(k.Label, stTD.strong()),
-			td(display.DurationPtr(s.Median)), td(display.Interval(s.MedianCILow, s.MedianCIHigh)),
+			td(u.FormatPtr(s.Median)), td(display.IntervalIn(u, s.MedianCILow, s.MedianCIHigh)),
 			td(km), td(open), td(display.PValue(k.QoQ.PValue)), td(display.PValue(k.YoY.PValue)),
 		))
 	}

@@ -101,15 +101,27 @@ func (d *doc) table(cols []column, rows []trow) {
 	}
 
 	hh, hc := header()
-	first := 0.0
-	if len(rows) > 0 {
-		first, _ = body(rows[0])
+	heights := make([]float64, len(rows))
+	for i, r := range rows {
+		heights[i], _ = body(r)
 	}
-	d.ensure(hh + first)
+	// sum is the height of rows i..j-1.
+	sum := func(i, j int) float64 {
+		h := 0.0
+		for _, x := range heights[i:j] {
+			h += x
+		}
+		return h
+	}
+	// A table starts with at least its first tableKeepRows rows and never
+	// leaves fewer than that on a page of their own at its end: a page
+	// that holds only the last row or two of a table reads as a mistake.
+	d.ensure(hh + sum(0, min(len(rows), tableKeepRows)))
 	d.add(hh, hc...)
-	for _, r := range rows {
+	for i, r := range rows {
 		h, cs := body(r)
-		if !d.fits(h) {
+		tail := i > 0 && i == len(rows)-tableKeepRows && !d.fits(sum(i, len(rows)))
+		if tail || !d.fits(h) {
 			d.breakPage()
 			hh, hc = header()
 			d.add(hh, hc...)
@@ -117,3 +129,7 @@ func (d *doc) table(cols []column, rows []trow) {
 		d.add(h, cs...)
 	}
 }
+
+// tableKeepRows is how many rows of a table stay together at its start and
+// at its end when it breaks across pages.
+const tableKeepRows = 3

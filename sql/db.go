@@ -102,7 +102,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 				return fmt.Errorf("%s: %w", s, err)
 			}
 		}
-		return session.apply(ctx, ex)
+		if err := session.apply(ctx, ex); err != nil {
+			return err
+		}
+		return literalPatterns(ctx, ex)
 	}
 	conn, err := duckdb.NewConnector(dsn, init)
 	if err != nil {
@@ -130,13 +133,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if !opts.Session.IsZero() {
-		// The connection that migrated a new file met no tables to shadow:
-		// drop the idle connections so that every one in use has the session.
-		session.forget()
-		sdb.SetMaxIdleConns(-1)
-		sdb.SetMaxIdleConns(2) // database/sql's default
-	}
+	// The connection that migrated the file met no tables to shadow and no
+	// pattern macros to make literal (session.go): drop the idle
+	// connections so that every one in use has the session.
+	session.forget()
+	sdb.SetMaxIdleConns(-1)
+	sdb.SetMaxIdleConns(2) // database/sql's default
 	return db, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -26,6 +27,9 @@ var ingestStoredCases string
 
 //go:embed queries/ingest_stored_digests.sql
 var ingestStoredDigests string
+
+//go:embed queries/ingest_probe.sql
+var ingestProbe string
 
 //go:embed queries/ingest_stage.sql
 var ingestStage string
@@ -369,6 +373,7 @@ const (
 	stageVeris
 	stageRejects
 	stageFiles
+	stageProbe
 	numAppenders
 )
 
@@ -398,11 +403,13 @@ var appenderSpecs = [numAppenders]appenderSpec{
 	stageVeris:      {"temp", "main", "stage_veris", cols(stageKey, verisColumns)},
 	stageRejects:    {"temp", "main", "stage_rejects", []string{"run_id", "path", "record", "field", "reason", "raw", "rejected_at"}},
 	stageFiles:      {"temp", "main", "stage_files", []string{"run_id", "path", "sha256", "format", "records", "rejects", "ingested_at"}},
+	stageProbe:      {"temp", "main", "stage_probe", []string{"batch", "source", "case_id"}},
 }
 
 // IngestWriter appends typed rows to the store and staging tables of an
 // IngestTx. It reuses its buffers from row to row: not for concurrent use.
 type IngestWriter struct {
+	conn  driver.QueryerContext // the transaction's connection, for Probe
 	apps  [numAppenders]*duckdb.Appender
 	rows  [numAppenders]int
 	row   []driver.Value
@@ -423,7 +430,11 @@ func (t *IngestTx) Write(ctx context.Context, fn func(w *IngestWriter) error) er
 		if !ok {
 			return fmt.Errorf("appender: unexpected driver connection %T", dc)
 		}
-		w := &IngestWriter{}
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("appender: driver connection %T cannot query", dc)
+		}
+		w := &IngestWriter{conn: q}
 		defer func() {
 			for _, a := range w.apps {
 				if a != nil {
@@ -581,6 +592,48 @@ func (w *IngestWriter) Unchanged(seq int64, source, caseID, contentSHA256 string
 func (w *IngestWriter) Reject(r RejectRow) error {
 	w.row = append(w.row[:0], r.RunID, r.Path, r.Record, nullStr(r.Field), r.Reason, nullStr(r.Raw), r.RejectedAt)
 	return w.append(stageRejects)
+}
+
+// Key is the key of a case: its source and ID.
+type Key struct{ Source, CaseID string }
+
+// Probe asks the store about keys (ingest_probe.sql), as batch number
+// batch (unique within the transaction), and calls fn with the first 64
+// bits of the content digest of each one it holds; a key fn is not called
+// for is not stored. It sees the store as the transaction began: the cases
+// written so far in the run are not asked about (the loader knows them).
+func (w *IngestWriter) Probe(ctx context.Context, batch int32, keys []Key, fn func(source, caseID string, digest uint64)) error {
+	for _, k := range keys {
+		w.row = append(w.row[:0], batch, k.Source, k.CaseID)
+		if err := w.apps[stageProbe].AppendRow(w.row...); err != nil {
+			return fmt.Errorf("append stage_probe: %w", err)
+		}
+	}
+	if err := w.apps[stageProbe].Flush(); err != nil {
+		return fmt.Errorf("append stage_probe: %w", err)
+	}
+	rows, err := w.conn.QueryContext(ctx, ingestProbe, []driver.NamedValue{{Ordinal: 1, Value: int64(batch)}})
+	if err != nil {
+		return fmt.Errorf("query ingest_probe: %w", err)
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, 3)
+	for {
+		err := rows.Next(dest)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("query ingest_probe: %w", err)
+		}
+		source, ok1 := dest[0].(string)
+		caseID, ok2 := dest[1].(string)
+		digest, ok3 := dest[2].(uint64)
+		if !ok1 || !ok2 || !ok3 {
+			return fmt.Errorf("query ingest_probe: row of %T, %T, %T", dest[0], dest[1], dest[2])
+		}
+		fn(source, caseID, digest)
+	}
 }
 
 // File stages an input file; its digest goes to the file's cases.

@@ -2,6 +2,7 @@ package sql_test
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -157,5 +158,56 @@ INSERT INTO store.cases (source, case_id, status, excluded, severity, detected_a
 	want := []string{"2025-Q1 | 3 | 2 | 1 | 11.5", "2025-Q2 | 1 | 1 | 1 | 0"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("review_timeliness:\ngot  %v\nwant %v", got, want)
+	}
+}
+
+// TestRCAPatternsAreLiteral checks that every connection pir opens gives
+// rca_findings its patterns as constants (TEMP macros whose body is a
+// string literal, built from the session's word lists): a pattern that is
+// not a constant is compiled again for every row, which made rca_findings
+// take a minute over 10,000 cases.
+func TestRCAPatternsAreLiteral(t *testing.T) {
+	ctx := context.Background()
+	session := pirsql.Session{Tables: []pirsql.TableRows{{Table: "blame_words", Columns: []string{"term"}, Rows: [][]any{{"zzblame"}}}}}
+	db, err := pirsql.Open(ctx, t.TempDir()+"/p.duckdb", pirsql.Options{TimeZone: "UTC", Session: session})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// two connections at once: both must have the literal macros
+	c1, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	c2, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	for i, c := range []*stdsql.Conn{c1, c2} {
+		rows, err := c.QueryContext(ctx, `SELECT function_name, macro_definition FROM duckdb_functions()
+			WHERE database_name = 'temp' AND function_name LIKE 'rca\_%\_re' ESCAPE '\' ORDER BY function_name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(def, "'") || !strings.HasSuffix(def, "'") {
+				t.Errorf("connection %d: %s is %s, not a string literal", i+1, name, def)
+			}
+			if name == "rca_blame_re" && def != `'\b(zzblame)\b'` {
+				t.Errorf("connection %d: rca_blame_re = %s, want the session's word list '\\b(zzblame)\\b'", i+1, def)
+			}
+			got = append(got, name)
+		}
+		rows.Close()
+		if want := "rca_blame_after_person_re rca_blame_re rca_person_re rca_thing_re"; strings.Join(got, " ") != want {
+			t.Errorf("connection %d: TEMP pattern macros %v, want %s", i+1, got, want)
+		}
 	}
 }

@@ -87,3 +87,92 @@ func defaultsConfig(t *testing.T, db string) string {
 	}
 	return cfg
 }
+
+// TestFollowThroughAgrees: the playbook updates and the overdue reviews of
+// the report equal what their views give pir query at the report's as-of
+// date, with the same config: review_within reaches both the report (and
+// its overdue_review decision) and overdue_reviews_at. The sample's two
+// overdue reviews of 2025-Q4 (IR-00377 skipped, closed 2 December;
+// IR-00376 scheduled for later, closed 5 December) are overdue with the
+// default 14 days and not yet due with 30.
+func TestFollowThroughAgrees(t *testing.T) {
+	db := sampleDB(t)
+	for _, c := range []struct {
+		within  string
+		reviews int
+	}{{"14d", 2}, {"30d", 0}} {
+		t.Run(c.within, func(t *testing.T) { followThroughAgrees(t, db, c.within, c.reviews) })
+	}
+}
+
+func followThroughAgrees(t *testing.T, db, within string, reviews int) {
+	cfg := filepath.Join(t.TempDir(), "pir.toml")
+	if err := os.WriteFile(cfg, []byte("db = "+strconv.Quote(db)+"\n[learning]\nreview_within = \""+within+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runMetricsCLI(t, metricsClock, "metrics", "--config", cfg, "--quarter", "2025-Q4", "--format", "json")
+	if code != 0 {
+		t.Fatalf("metrics: exit %d: %s", code, errs)
+	}
+	var rep struct {
+		AsOf            string `json:"as_of"`
+		AsOfDate        string `json:"as_of_date"`
+		PlaybookUpdates struct {
+			Quarters []struct {
+				Quarter                     string
+				Updates, Due, Done, Overdue int
+			}
+			OverdueTotal int `json:"overdue_total"`
+		} `json:"playbook_updates"`
+		Learning struct {
+			OverdueReviews struct{ Cases, Skipped int } `json:"overdue_reviews"`
+		}
+		Decisions []struct {
+			Rule  string
+			Count int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	query := func(sql string) []string {
+		t.Helper()
+		code, out, errs := runMetricsCLI(t, metricsClock, "query", "--config", cfg, "--format", "csv", sql)
+		if code != 0 {
+			t.Fatalf("query: exit %d: %s", code, errs)
+		}
+		return strings.Split(strings.TrimSpace(out), "\n")[1:]
+	}
+	at := "TIMESTAMPTZ '" + rep.AsOf + "'"
+	var report string
+	for _, q := range rep.PlaybookUpdates.Quarters {
+		if q.Quarter == "2025-Q4" {
+			report = strconv.Itoa(q.Updates) + "," + strconv.Itoa(q.Due) + "," + strconv.Itoa(q.Done) + "," + strconv.Itoa(q.Overdue)
+		}
+	}
+	view := query("SELECT updates, due, done, overdue FROM playbook_update_stats('detection', " + at + ", DATE '" + rep.AsOfDate + "') WHERE quarter = '2025-Q4'")
+	if len(view) != 1 || view[0] != report || report == "0,0,0,0" {
+		t.Errorf("playbook updates 2025-Q4: report %q, view %v", report, view)
+	}
+	total := query("SELECT count(*) FROM playbook_update_state(" + at + ", DATE '" + rep.AsOfDate + "') WHERE overdue AND detected_at < " + at)
+	if total[0] != strconv.Itoa(rep.PlaybookUpdates.OverdueTotal) {
+		t.Errorf("overdue playbook updates: report %d, view %v", rep.PlaybookUpdates.OverdueTotal, total)
+	}
+	view2 := query("SELECT count(*), count(*) FILTER (WHERE review_status = 'skipped') FROM overdue_reviews_at(" + at + ") WHERE quarter = '2025-Q4'")
+	o := rep.Learning.OverdueReviews
+	if view2[0] != strconv.Itoa(o.Cases)+","+strconv.Itoa(o.Skipped) {
+		t.Errorf("overdue reviews: report %d, %d skipped; view %v", o.Cases, o.Skipped, view2)
+	}
+	if o.Cases != reviews {
+		t.Errorf("review_within %s: %d overdue reviews, want %d", within, o.Cases, reviews)
+	}
+	decided := 0
+	for _, d := range rep.Decisions {
+		if d.Rule == "overdue_review" {
+			decided = d.Count
+		}
+	}
+	if decided != reviews {
+		t.Errorf("overdue_review decision for %d cases, want %d (%+v)", decided, reviews, rep.Decisions)
+	}
+}

@@ -71,7 +71,10 @@ func TestMailCommand(t *testing.T) {
 		if m.Subject != "Incident response report 2025-Q4" {
 			t.Errorf("subject got %q", m.Subject)
 		}
-		for _, want := range []string{"Time to contain", "Median 2025-Q3", "p90"} {
+		// The summary sentences of page 1, among them the yardstick with
+		// its population and the technique counts with their rule.
+		for _, want := range []string{"Time to contain", "Median 2025-Q3", "p90", "Yardstick: the median dwell time",
+			"intrusions investigated by Mandiant incident responders worldwide", "(T1078 with its sub-techniques,"} {
 			if !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) {
 				t.Errorf("bodies lack %q:\n%s", want, m.Text)
 			}

@@ -23,12 +23,13 @@ func writeStatisticsTable(w io.Writer, r *analytics.Report) error {
 	fmt.Fprintln(tw, "METRIC\tMEDIAN (COMPLETED)\t95% INTERVAL\tKM MEDIAN\tKM P90\tOPEN COUNTED\tP VS PREVIOUS\tP VS YEAR AGO")
 	for _, k := range r.KPIs {
 		s := k.Current
+		u := display.UnitForPtrs(s.RowHours()...) // one unit per row
 		km, kp, open := display.NoValue, display.NoValue, display.NoValue
 		if sv := s.Survival; sv != nil {
-			km, kp, open = display.Quantile(sv.Median, sv.MedianReached), display.Quantile(sv.P90, sv.P90Reached), display.OpenCounted(sv.Censored)
+			km, kp, open = display.QuantileIn(u, sv.Median, sv.MedianReached), display.QuantileIn(u, sv.P90, sv.P90Reached), display.OpenCounted(sv.Censored)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.Label, display.DurationPtr(s.Median),
-			display.Interval(s.MedianCILow, s.MedianCIHigh), km, kp, open, display.PValue(k.QoQ.PValue), display.PValue(k.YoY.PValue))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.Label, u.FormatPtr(s.Median),
+			display.IntervalIn(u, s.MedianCILow, s.MedianCIHigh), km, kp, open, display.PValue(k.QoQ.PValue), display.PValue(k.YoY.PValue))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

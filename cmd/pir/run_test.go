@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pirhq/pir/internal/testenv"
 	"github.com/pirhq/pir/mail/mailpittest"
 )
 
@@ -455,8 +456,8 @@ func TestRunUsageErrors(t *testing.T) {
 }
 
 // TestRunExampleConfig runs examples/pir.toml as shipped (copied with the
-// sample next to it, so its relative paths land in a temp dir), against
-// mailpit on a free port instead of 1025.
+// sample and the rules folder next to it, so its relative paths land in a
+// temp dir), against mailpit on a free port instead of 1025.
 func TestRunExampleConfig(t *testing.T) {
 	mp := mailpittest.Start(t)
 	root := t.TempDir()
@@ -473,6 +474,7 @@ func TestRunExampleConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	testenv.CopyTree(t, filepath.Join("..", "..", "examples", "rules"), filepath.Join(ex, "rules"))
 	code, stdout, stderr := runPirAt(t, runNow, "run", "--config", filepath.Join(ex, "pir.toml"),
 		"--smtp-port", fmt.Sprint(mp.SMTPPort), "--summary")
 	if code != 0 {
@@ -489,5 +491,9 @@ func TestRunExampleConfig(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "out", "pir.duckdb")); err != nil {
 		t.Errorf("database not where the example says: %v", err)
+	}
+	// rules_dir = "rules": the dashboard has the detection-engineering section
+	if b, err := os.ReadFile(filepath.Join(root, "out", "dashboard-2025-Q4.html")); err != nil || !strings.Contains(string(b), "Detection engineering, 2025-Q4") {
+		t.Errorf("the example's rules_dir gave no Detection engineering section (%v)", err)
 	}
 }

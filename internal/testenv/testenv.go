@@ -105,6 +105,15 @@ func moduleRoot() (string, error) {
 	}
 }
 
+// CopyTree copies the regular files under src to dst (a test's fixture
+// folder into its temp dir).
+func CopyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	if err := copyTree(src, dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // copyTree copies the regular files under src to dst.
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {

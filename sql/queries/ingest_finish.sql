@@ -22,3 +22,4 @@ DROP TABLE temp.stage_sources;
 DROP TABLE temp.stage_veris;
 DROP TABLE temp.stage_rejects;
 DROP TABLE temp.stage_files;
+DROP TABLE temp.stage_probe;

@@ -4,7 +4,9 @@
 -- of the run). stage_keys has a row per staged record, seq orders them as
 -- read (the last occurrence of a (source, case_id) wins); full says whether
 -- its rows are in the other tables (false: found unchanged by digest). The
--- run's files and rejects are staged too. No parameters.
+-- run's files and rejects are staged too. stage_probe holds the keys the
+-- loader asks the store about in batches (ingest_probe.sql) when it reads
+-- a file that is small next to the store. No parameters.
 CREATE OR REPLACE TEMP TABLE stage_keys (
     seq BIGINT, source VARCHAR, case_id VARCHAR, content_sha256 VARCHAR, "full" BOOLEAN);
 CREATE OR REPLACE TEMP TABLE stage_cases (
@@ -35,6 +37,7 @@ CREATE OR REPLACE TEMP TABLE stage_veris (seq BIGINT, phase VARCHAR, unit VARCHA
 CREATE OR REPLACE TEMP TABLE stage_rejects (
     run_id BIGINT, path VARCHAR, record VARCHAR, field VARCHAR, reason VARCHAR,
     raw VARCHAR, rejected_at TIMESTAMPTZ);
+CREATE OR REPLACE TEMP TABLE stage_probe (batch INTEGER, source VARCHAR, case_id VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_files (
     run_id BIGINT, path VARCHAR, sha256 VARCHAR, format VARCHAR, records INTEGER,
     rejects INTEGER, ingested_at TIMESTAMPTZ);
