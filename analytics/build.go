@@ -57,6 +57,11 @@ type Options struct {
 	// totals are always complete). 0 means DefaultListLimit; a negative
 	// value lists everything.
 	ListLimit int
+	// SliceDimensions are the dimensions Report.Slices splits the durations
+	// by (names of the view slice_dimensions): nil means all of them, an
+	// empty list none. Each costs about one pass over the durations, so a
+	// command asks for those its outputs show.
+	SliceDimensions []string
 	// Logger, when set, gets one debug record per query (name, rows,
 	// elapsed): where the time of a slow report goes.
 	Logger *slog.Logger
@@ -76,7 +81,8 @@ type span struct {
 	asOf     time.Time // min(end of quarter, now)
 	asOfDate string    // YYYY-MM-DD of the last day covered by asOf
 	defs     []MetricDef
-	limit    int64 // list limit (Options.ListLimit), always positive
+	limit    int64    // list limit (Options.ListLimit), always positive
+	slices   []string // Options.SliceDimensions
 }
 
 func (s *span) first() string { return s.quarters[0].String() }
@@ -160,7 +166,7 @@ func newSpan(tz string, opts Options) (*span, error) {
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	sp := &span{cohort: opts.Cohort, loc: loc, now: now, defs: opts.Definitions, limit: listLimit(opts.ListLimit)}
+	sp := &span{cohort: opts.Cohort, loc: loc, now: now, defs: opts.Definitions, limit: listLimit(opts.ListLimit), slices: opts.SliceDimensions}
 	if sp.cohort == "" {
 		sp.cohort = "detection"
 	}

@@ -45,11 +45,13 @@ type SliceValue struct {
 
 // SliceMetric is one metric of a slice over the trailing quarters (N = 0
 // where a quarter counted none), and the report quarter's median against
-// the previous quarter's.
+// the previous quarter's and the same quarter a year earlier (the verdict
+// by the 5 % and 5-case rules; no test of chance).
 type SliceMetric struct {
 	Metric string      `json:"metric"`
 	Stats  []SliceStat `json:"stats"`
 	QoQ    Change      `json:"qoq"`
+	YoY    Change      `json:"yoy"`
 }
 
 // SliceStat is a slice's statistics in one quarter.
@@ -134,20 +136,31 @@ func buildSlices(ctx context.Context, q querier, sp *span, r *Report) error {
 	if s.MinCases, err = pirsql.SliceMinCases(ctx, q); err != nil {
 		return err
 	}
-	from := sp.quarter.Prev().String()
+	from := sp.quarter.YearAgo().String()
 	if f := sp.first(); f < from {
 		from = f
 	}
-	rows, err := pirsql.MetricSlices(ctx, q, pirsql.MetricStatsParams{Definitions: sqlDefinitions(sp.defs), Cohort: sp.cohort, From: from, To: sp.last()})
-	if err != nil {
-		return err
+	var rows []pirsql.MetricSliceRow
+	if sp.slices == nil || len(sp.slices) > 0 {
+		if rows, err = pirsql.MetricSlices(ctx, q, pirsql.MetricStatsParams{Definitions: sqlDefinitions(sp.defs), Cohort: sp.cohort, From: from, To: sp.last()}, sp.slices); err != nil {
+			return err
+		}
 	}
 	type key struct{ dim, value, quarter, metric string }
 	stats := map[key]SliceStat{}
 	var dims []string
 	values := map[string][]string{}
-	named := map[string]bool{} // the dimension has a value other than unspecified
+	named := map[string]bool{}              // the dimension has a value other than unspecified
+	shownFrom := sp.quarter.Prev().String() // the trailing quarters and the previous one name the values
+	if f := sp.first(); f < shownFrom {
+		shownFrom = f
+	}
 	for _, row := range rows {
+		stats[key{row.Dimension, row.Value, row.Quarter, row.Metric}] = SliceStat{
+			Quarter: row.Quarter, N: row.N, Mean: roundPtr(row.Mean), Median: roundPtr(row.Median), P90: roundPtr(row.P90)}
+		if row.Quarter < shownFrom {
+			continue // the year-ago quarter only compares
+		}
 		if len(dims) == 0 || dims[len(dims)-1] != row.Dimension {
 			dims = append(dims, row.Dimension)
 		}
@@ -158,10 +171,8 @@ func buildSlices(ctx context.Context, q querier, sp *span, r *Report) error {
 		if row.Value != "unspecified" {
 			named[row.Dimension] = true
 		}
-		stats[key{row.Dimension, row.Value, row.Quarter, row.Metric}] = SliceStat{
-			Quarter: row.Quarter, N: row.N, Mean: roundPtr(row.Mean), Median: roundPtr(row.Median), P90: roundPtr(row.P90)}
 	}
-	prev := sp.quarter.Prev().String()
+	prev, yearAgo := sp.quarter.Prev().String(), sp.quarter.YearAgo().String()
 	for _, d := range dims {
 		if !named[d] {
 			continue
@@ -179,11 +190,14 @@ func buildSlices(ctx context.Context, q querier, sp *span, r *Report) error {
 					sm.Stats = append(sm.Stats, st)
 				}
 				cur := sm.Current()
-				var from *Stat
-				if p, ok := stats[key{d, v, prev, def.Name}]; ok {
-					from = &Stat{Quarter: p.Quarter, N: p.N, Median: p.Median}
+				than := func(quarter string) Change {
+					var from *Stat
+					if p, ok := stats[key{d, v, quarter, def.Name}]; ok {
+						from = &Stat{Quarter: p.Quarter, N: p.N, Median: p.Median}
+					}
+					return change(from, Stat{Quarter: cur.Quarter, N: cur.N, Median: cur.Median})
 				}
-				sm.QoQ = change(from, Stat{Quarter: cur.Quarter, N: cur.N, Median: cur.Median})
+				sm.QoQ, sm.YoY = than(prev), than(yearAgo)
 				sv.Metrics = append(sv.Metrics, sm)
 			}
 			sd.Values = append(sd.Values, sv)

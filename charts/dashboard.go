@@ -63,7 +63,7 @@ type pageView struct {
 
 	KPIs       []kpiTile
 	Trends     []*chartView
-	Slices     *slicesView // filters over the trends (dashboard_slices.go)
+	Slices     *slicesView // filters over the tiles and trends (dashboard_slices.go)
 	Volume     *chartView
 	Ageing     *chartView
 	RootCauses *chartView
@@ -130,6 +130,7 @@ type kpiTile struct {
 // same, na (used as a CSS class, so it comes from a fixed set).
 type changeView struct {
 	Vs        string
+	VsLabel   string // "vs 2024-Q3"
 	Arrow     string
 	Text      string
 	Class     string
@@ -143,6 +144,9 @@ type tableView struct {
 	Head    []headCell
 	Rows    [][]cell
 	Empty   string
+	// Keys, when set, name each row (data-key) for the filter script: one
+	// per row.
+	Keys []string
 }
 
 type headCell struct {
@@ -209,7 +213,7 @@ func buildPage(r *analytics.Report, o DashboardOptions) (*pageView, error) {
 		v.Trends = append(v.Trends, c)
 	}
 	var err error
-	if v.Slices, err = sliceFilters(r, v.Trends); err != nil {
+	if v.Slices, err = sliceFilters(r, v.KPIs, v.Trends); err != nil {
 		return nil, err
 	}
 	build := []struct {
@@ -300,7 +304,7 @@ func changeTile(c analytics.Change, other *analytics.Stat, fallback, quarter str
 	if other != nil && other.Quarter != "" {
 		vs = other.Quarter
 	}
-	cv := changeView{Vs: vs, Arrow: display.Change(c).Arrow(), Text: display.Change(c).String(), Direction: c.Direction}
+	cv := changeView{Vs: vs, VsLabel: display.Versus(vs), Arrow: display.Change(c).Arrow(), Text: display.Change(c).String(), Direction: c.Direction}
 	switch c.Direction {
 	case "better", "worse":
 		cv.Class = c.Direction

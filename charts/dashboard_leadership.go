@@ -43,6 +43,7 @@ func leadershipSection(r *analytics.Report) leadershipView {
 		if s.Share != nil && s.WithinTarget != nil {
 			within = fmt.Sprintf("%s (%s of %s)", display.Share(*s.Share), display.Count(*s.WithinTarget), display.Count(s.N))
 		}
+		v.BySeverity.Keys = append(v.BySeverity.Keys, s.Severity)
 		v.BySeverity.Rows = append(v.BySeverity.Rows, []cell{tdText(s.Severity), tdText(display.Or(s.Label, s.Metric)),
 			tdNum(u.Format(s.Median)), tdNum(u.Format(s.P90)), tdCount(s.N), tdNum(target), tdNum(within)})
 	}

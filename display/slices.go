@@ -73,3 +73,20 @@ func Money(amount float64, currency string) string {
 
 // RecordsCount shows exposed records: "1,250 records".
 func RecordsCount(n int64) string { return Plural(int(n), "record", "records") }
+
+// FilterWords are the sentences the dashboard's filter script shows: the
+// status line for all cases and for one value ("{}" stands for the
+// filter's label and value, e.g. "Team: CSIRT"), the note on every part of
+// the page a filter does not change, and the note on filtered KPI tiles.
+func FilterWords() map[string]string {
+	return map[string]string{
+		"all":         "Showing all cases. One filter applies at a time.",
+		"only":        "Showing only the cases of {}.",
+		"notFiltered": "Not filtered: these numbers are of all cases of the report, whatever the filter above says.",
+		"kpis":        "Filtered tiles: a change is called better or worse by the 5 % and 5-case rules only; the unfiltered tiles also test it for chance (Mann–Whitney).",
+		"noValue":     NoValue,
+	}
+}
+
+// Versus is the comparison label of a KPI change, "vs 2024-Q3".
+func Versus(quarter string) string { return "vs " + quarter }

@@ -10,6 +10,10 @@ import (
 	"github.com/pirhq/pir/display"
 )
 
+// SliceDimensions returns the slice dimensions the PDF shows (the "By team
+// and business unit" tables): the report model needs no other.
+func SliceDimensions() []string { return []string{"team", "business_unit"} }
+
 // sliceMetric is the metric the "By team / business unit" tables show:
 // time to contain, the one leadership asks about first, else the first
 // metric of the report.
@@ -35,7 +39,7 @@ func (rp *report) slices() {
 		return
 	}
 	var dims []*analytics.SliceDimension
-	for _, name := range []string{"team", "business_unit"} {
+	for _, name := range SliceDimensions() {
 		if d := s.Dimension(name); d != nil {
 			dims = append(dims, d)
 		}

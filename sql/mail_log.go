@@ -18,7 +18,13 @@ var mailLogLast string
 
 // MailRecord is one delivered report email (table store.mail_log).
 type MailRecord struct {
-	Quarter     string
+	Quarter string
+	// Report is the report the email carried: "" for the report on every
+	// case (the provider's), else the [[report]] name of a client's.
+	Report string
+	// AnyReport: recorded before pir kept the report (column NULL); it
+	// counts for every report of its quarter.
+	AnyReport   bool
 	MessageID   string
 	SentAt      time.Time
 	Sender      string
@@ -36,19 +42,22 @@ func (db *DB) RecordMail(ctx context.Context, r MailRecord) error {
 		pdf = r.PDFSHA256
 	}
 	_, err := db.ExecContext(ctx, mailLogInsert, r.Quarter, r.MessageID, r.SentAt, r.Sender,
-		jsonList(r.Recipients), r.Subject, r.SMTPServer, jsonList(r.Attachments), pdf)
+		jsonList(r.Recipients), r.Subject, r.SMTPServer, jsonList(r.Attachments), pdf, r.Report)
 	if err != nil {
 		return fmt.Errorf("mail log: record %s: %w", r.Quarter, err)
 	}
 	return nil
 }
 
-// LastMail returns the latest report email recorded for quarter, or nil
-// when none was sent.
-func (db *DB) LastMail(ctx context.Context, quarter string) (*MailRecord, error) {
+// LastMail returns the latest email recorded for quarter's report (""
+// for the report on every case, else a [[report]] name), counting those
+// recorded before pir kept the report, or nil when none was sent.
+func (db *DB) LastMail(ctx context.Context, quarter, report string) (*MailRecord, error) {
 	r := MailRecord{Quarter: quarter}
 	var rcpts string
-	err := db.QueryRowContext(ctx, mailLogLast, quarter).Scan(&r.MessageID, &r.SentAt, &r.Sender, &rcpts, &r.Subject, &r.SMTPServer)
+	var rep stdsql.NullString
+	err := db.QueryRowContext(ctx, mailLogLast, quarter, report).Scan(&r.MessageID, &r.SentAt, &r.Sender, &rcpts, &r.Subject, &r.SMTPServer, &rep)
+	r.Report, r.AnyReport = rep.String, !rep.Valid
 	if errors.Is(err, stdsql.ErrNoRows) {
 		return nil, nil
 	}

@@ -15,7 +15,7 @@ func TestMailLog(t *testing.T) {
 	}
 	defer db.Close()
 	t.Run("NoneYet", func(t *testing.T) {
-		r, err := db.LastMail(ctx, "2024-Q1")
+		r, err := db.LastMail(ctx, "2024-Q1", "")
 		if err != nil || r != nil {
 			t.Fatalf("got %+v %v, want nil", r, err)
 		}
@@ -33,7 +33,7 @@ func TestMailLog(t *testing.T) {
 		}
 	}
 	t.Run("Latest", func(t *testing.T) {
-		r, err := db.LastMail(ctx, "2024-Q1")
+		r, err := db.LastMail(ctx, "2024-Q1", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestMailLog(t *testing.T) {
 		}
 	})
 	t.Run("OtherQuarter", func(t *testing.T) {
-		r, err := db.LastMail(ctx, "2024-Q2")
+		r, err := db.LastMail(ctx, "2024-Q2", "")
 		if err != nil || r != nil {
 			t.Fatalf("got %+v %v, want nil", r, err)
 		}

@@ -57,7 +57,7 @@ func (db *DB) RecordMailIntent(ctx context.Context, r MailRecord) error {
 		pdf = r.PDFSHA256
 	}
 	_, err := db.ExecContext(ctx, mailOutboxInsert, r.MessageID, r.Quarter, r.SentAt, r.Sender,
-		jsonList(r.Recipients), r.Subject, r.SMTPServer, jsonList(r.Attachments), pdf)
+		jsonList(r.Recipients), r.Subject, r.SMTPServer, jsonList(r.Attachments), pdf, r.Report)
 	if err != nil {
 		return fmt.Errorf("mail outbox: record the intent to send %s: %w", r.MessageID, err)
 	}
@@ -130,13 +130,14 @@ func (db *DB) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxMail, error) 
 	var out []OutboxMail
 	for rows.Next() {
 		var m OutboxMail
-		var outcome, pdf stdsql.NullString
+		var outcome, pdf, report stdsql.NullString
 		var rcpts, atts string
 		if err := rows.Scan(&m.MessageID, &m.Quarter, &m.CreatedAt, &m.State, &outcome, &m.Sender, &rcpts,
-			&m.Subject, &m.SMTPServer, &atts, &pdf); err != nil {
+			&m.Subject, &m.SMTPServer, &atts, &pdf, &report); err != nil {
 			return nil, fmt.Errorf("mail outbox: %w", err)
 		}
 		m.Outcome, m.PDFSHA256 = outcome.String, pdf.String
+		m.Report, m.AnyReport = report.String, !report.Valid
 		if err := json.Unmarshal([]byte(rcpts), &m.Recipients); err != nil {
 			return nil, fmt.Errorf("mail outbox: %s: recipients: %w", m.MessageID, err)
 		}

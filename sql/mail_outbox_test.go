@@ -54,7 +54,7 @@ func TestMailOutbox(t *testing.T) {
 		}
 	})
 	t.Run("MailLog", func(t *testing.T) {
-		last, err := db.LastMail(ctx, "2025-Q4")
+		last, err := db.LastMail(ctx, "2025-Q4", "")
 		if err != nil {
 			t.Fatal(err)
 		}

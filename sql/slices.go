@@ -31,13 +31,37 @@ type MetricSliceRow struct {
 	Mean, Median, P90                 *float64
 }
 
-// MetricSlices runs queries/metric_slices.sql: the duration statistics by
-// dimension and value, folded by the session's slice settings.
-func MetricSlices(ctx context.Context, q Querier, p MetricStatsParams) ([]MetricSliceRow, error) {
-	args := []any{definitionsJSON(p.Definitions), p.Cohort, p.From, p.To}
-	return queryRows(ctx, q, "metric_slices", metricSlicesSQL, args, func(s scanner, r *MetricSliceRow) error {
-		return s.Scan(&r.Dimension, &r.Value, &r.Quarter, &r.Metric, &r.N, &r.Mean, &r.Median, &r.P90)
-	})
+// SliceDimensions returns the dimensions a metric can be sliced by, in
+// display order (the view slice_dimensions).
+func SliceDimensions() []string {
+	return []string{"severity", "category", "team", "business_unit", "tenant", "detection_source"}
+}
+
+// MetricSlices runs queries/metric_slices.sql once per dimension of dims
+// (nil: every one of SliceDimensions), in display order: the duration
+// statistics by dimension and value, folded by the session's slice
+// settings. Each dimension costs about one pass over the durations and
+// holds them while it runs: compute only those an output shows.
+func MetricSlices(ctx context.Context, q Querier, p MetricStatsParams, dims []string) ([]MetricSliceRow, error) {
+	want := map[string]bool{}
+	for _, d := range dims {
+		want[d] = true
+	}
+	out := []MetricSliceRow{}
+	for _, d := range SliceDimensions() {
+		if dims != nil && !want[d] {
+			continue
+		}
+		args := []any{definitionsJSON(p.Definitions), p.Cohort, p.From, p.To, d}
+		rows, err := queryRows(ctx, q, "metric_slices "+d, metricSlicesSQL, args, func(s scanner, r *MetricSliceRow) error {
+			return s.Scan(&r.Dimension, &r.Value, &r.Quarter, &r.Metric, &r.N, &r.Mean, &r.Median, &r.P90)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
 }
 
 // ImpactTotalsRow is the impact of one quarter's cases that record any.

@@ -164,13 +164,16 @@ func TestSliceQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := pirsql.MetricSlices(ctx, db, pirsql.MetricStatsParams{Definitions: defs, Cohort: "detection", From: "2024-Q1", To: "2024-Q1"})
+	rows, err := pirsql.MetricSlices(ctx, db, pirsql.MetricStatsParams{Definitions: defs, Cohort: "detection", From: "2024-Q1", To: "2024-Q1"}, []string{"team"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, r := range rows {
-		if r.Dimension == "team" && r.Metric == "contain" {
+		if r.Dimension != "team" {
+			t.Fatalf("asked for team only, got dimension %q", r.Dimension)
+		}
+		if r.Metric == "contain" {
 			med := "NULL"
 			if r.Median != nil {
 				med = strconv.FormatFloat(*r.Median, 'f', -1, 64)

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	_ "embed" // the tenant query is an embedded file
 	"errors"
 	"fmt"
 	"os"
@@ -136,4 +137,22 @@ func (db *DB) CopyTenant(ctx context.Context, dst, tenant string) (int, error) {
 		return 0, fmt.Errorf("copy tenant %s: %w", tenant, err)
 	}
 	return n, nil
+}
+
+//go:embed queries/tenant_cases.sql
+var tenantCasesSQL string
+
+// TenantCasesRow counts one tenant's cases in a quarter; Tenant is nil for
+// the cases without a tenant.
+type TenantCasesRow struct {
+	Tenant *string
+	Cases  int
+}
+
+// TenantCases runs queries/tenant_cases.sql: the quarter's cases per
+// tenant, those without one first.
+func TenantCases(ctx context.Context, q Querier, cohort, quarter string) ([]TenantCasesRow, error) {
+	return queryRows(ctx, q, "tenant_cases", tenantCasesSQL, []any{cohort, quarter}, func(s scanner, r *TenantCasesRow) error {
+		return s.Scan(&r.Tenant, &r.Cases)
+	})
 }

@@ -199,7 +199,7 @@ func quarterSummary(ctx context.Context, e *env, s *settings) (mail.Summary, err
 		return mail.Summary{}, err
 	}
 	defer db.Close()
-	rep, err := buildModel(ctx, e, db, s, false)
+	rep, err := buildModel(ctx, e, db, s, false, []string{}) // the summary shows no slice
 	if err != nil {
 		return mail.Summary{}, err
 	}

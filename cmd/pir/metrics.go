@@ -14,6 +14,7 @@ import (
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/confluence"
 	"github.com/pirhq/pir/display"
+	pirsql "github.com/pirhq/pir/sql"
 )
 
 func metricsCommand(e *env) *cli.Command {
@@ -65,7 +66,7 @@ Examples:
 		Flags: []cli.Flag{
 			quarterFlag(), quartersFlag(8), cohortFlag(), configFlag(), dbFlag(), tzFlag(), asOfFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output: table, json, csv or confluence (the lessons section)", EnvVars: []string{"PIR_METRICS_FORMAT"}},
-			&cli.StringFlag{Name: "by", Usage: "split the durations by `DIMENSION`: " + strings.Join(sliceDimensions, ", ")},
+			&cli.StringFlag{Name: "by", Usage: "split the durations by `DIMENSION`: " + strings.Join(pirsql.SliceDimensions(), ", ")},
 			&cli.IntFlag{Name: "list-limit", Value: analytics.DefaultListLimit, Usage: "at most `N` overdue items, notable cases and case IDs per technique or finding (-1: all)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -90,7 +91,17 @@ Examples:
 				return err
 			}
 			defer db.Close()
-			rep, err := buildModel(c.Context, e, db, s, false)
+			// The slices computed are those printed: --by's dimension, all
+			// of them in the JSON model, none in the table, CSV and
+			// Confluence page.
+			var dims []string
+			switch {
+			case c.String("by") != "":
+				dims = []string{c.String("by")}
+			case format != "json":
+				dims = []string{}
+			}
+			rep, err := buildModel(c.Context, e, db, s, false, dims)
 			if err != nil {
 				return err
 			}

@@ -12,17 +12,15 @@ import (
 
 	"github.com/pirhq/pir/analytics"
 	"github.com/pirhq/pir/display"
+	pirsql "github.com/pirhq/pir/sql"
 )
-
-// sliceDimensions are the values of pir metrics --by (slice_dimensions).
-var sliceDimensions = []string{"severity", "category", "team", "business_unit", "tenant", "detection_source"}
 
 // checkByDimension validates --by.
 func checkByDimension(by string) error {
-	if by == "" || slices.Contains(sliceDimensions, by) {
+	if by == "" || slices.Contains(pirsql.SliceDimensions(), by) {
 		return nil
 	}
-	return usagef("pir metrics --by team", "--by %q: want one of %s", by, strings.Join(sliceDimensions, ", "))
+	return usagef("pir metrics --by team", "--by %q: want one of %s", by, strings.Join(pirsql.SliceDimensions(), ", "))
 }
 
 // writeMetricsBy prints one dimension of the report's slices: for a

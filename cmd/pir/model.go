@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/pirhq/pir/analytics"
+	"github.com/pirhq/pir/charts"
 	"github.com/pirhq/pir/coverage"
 	"github.com/pirhq/pir/display"
+	"github.com/pirhq/pir/pdf"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -18,11 +20,15 @@ import (
 // tables in), then, with coverage, the detection-coverage section when
 // s.rules names a Sigma rules folder (pir report and run; pir metrics and
 // the email summary leave it out), and the benchmark section when
-// s.reference names a VERIS reference database.
-func buildModel(ctx context.Context, e *env, db *pirsql.DB, s *settings, coverage bool) (*analytics.Report, error) {
+// s.reference names a VERIS reference database. slices are the dimensions
+// the model's Slices split the durations by: those the command's outputs
+// show (nil: all, for the complete model of pir metrics --format json; an
+// empty list: none), since each costs about a pass over the durations.
+func buildModel(ctx context.Context, e *env, db *pirsql.DB, s *settings, coverage bool, slices []string) (*analytics.Report, error) {
 	rep, err := analytics.Build(ctx, db, analytics.Options{
 		Quarter: s.reportQuarter(e.now()), Quarters: s.quarters, Cohort: s.cohort, Now: e.now, Version: version,
 		Organisation: s.organisation, Marking: s.marking, ListLimit: s.listLimit, Logger: e.log,
+		SliceDimensions: slices,
 	})
 	if err != nil {
 		return nil, reportError(s, err)
@@ -41,6 +47,29 @@ func buildModel(ctx context.Context, e *env, db *pirsql.DB, s *settings, coverag
 		}
 	}
 	return rep, nil
+}
+
+// outputSlices are the slice dimensions the dashboard (html) and the PDF
+// show, in slice_dimensions order: what produceReport computes.
+func outputSlices(html, pdfToo bool) []string {
+	want := map[string]bool{}
+	if html {
+		for _, d := range charts.SliceDimensions() {
+			want[d] = true
+		}
+	}
+	if pdfToo {
+		for _, d := range pdf.SliceDimensions() {
+			want[d] = true
+		}
+	}
+	out := []string{}
+	for _, d := range pirsql.SliceDimensions() {
+		if want[d] {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // addCoverage loads the Sigma rules in dir and sets rep.Coverage for the

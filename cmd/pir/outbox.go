@@ -33,12 +33,21 @@ func (e *possiblySentError) Error() string {
 		more = fmt.Sprintf(" (and %d earlier one(s): see the mail_outbox view)", n)
 	}
 	cmd := "pir run --config " + shellWord(e.config)
-	return fmt.Sprintf("the email %s for %s (to %s, attempted %s)%s may have been delivered: "+
+	return fmt.Sprintf("the email %s for %s%s (to %s, attempted %s)%s may have been delivered: "+
 		"a run stopped after recording its intent to send it and before recording the SMTP server's answer. "+
 		"Not sending again (--no-resend). Look for Message-ID %s in the SMTP server's log or a recipient's mailbox, then record what you found: "+
 		"`%s --mark-sent %s` if it arrived, or `%s --mark-unsent %s` if it did not (the next run sends a new one)",
-		m.MessageID, m.Quarter, strings.Join(m.Recipients, ", "), m.CreatedAt.In(e.loc).Format(time.RFC3339), more,
+		m.MessageID, m.Quarter, reportLabel(m.Report), strings.Join(m.Recipients, ", "), m.CreatedAt.In(e.loc).Format(time.RFC3339), more,
 		m.MessageID, cmd, m.MessageID, cmd, m.MessageID)
+}
+
+// reportLabel names a client's report in a message (" (report acme)");
+// empty for the report on every case.
+func reportLabel(report string) string {
+	if report == "" {
+		return ""
+	}
+	return " (report " + report + ")"
 }
 
 // markOutbox settles a message left in state 'sending' as an operator

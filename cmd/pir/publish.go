@@ -78,7 +78,7 @@ func produceReport(ctx context.Context, e *env, db *pirsql.DB, s *settings, pub 
 	r := &producedReport{files: map[string][]byte{}}
 	if err := step("metrics", func() ([]any, error) {
 		var err error
-		r.model, err = buildModel(ctx, e, db, s, true)
+		r.model, err = buildModel(ctx, e, db, s, true, outputSlices(html, pdfToo))
 		if err != nil {
 			return nil, err
 		}

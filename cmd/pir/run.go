@@ -64,7 +64,11 @@ A managed security provider adds a [[report]] table per client (tenant,
 name, organisation, marking, recipients): each client's dashboard and PDF
 are built from a copy of the database that holds only that client's cases,
 written to out_dir/<name>/ and emailed to its recipients; the report on
-every case only with all_tenants_report = true (docs/operations.md).
+every case only with all_tenants_report = true (docs/operations.md). Cases
+without a tenant (or of a tenant without a [[report]]) are in no client's
+report: run warns with their count. --no-resend decides per report: a sent
+client email skips that client, a possibly sent one holds back that client
+alone (the others are sent, then the run exits 1 naming it).
 
 --dry-run does everything except sending, and writes the message to
 out_dir/report-<Q>.eml to open in a mail client.
@@ -168,8 +172,14 @@ type quarterRun struct {
 	// pub holds the outputs (and a dry run's .eml) until every step
 	// succeeded.
 	pub *publication
+	// skip holds the reports ("" the one on every case, else a [[report]]
+	// name) that --no-resend leaves out: sent, or possibly sent (held).
+	skip map[string]bool
+	// held is the possibly sent emails that hold their reports back; the
+	// run fails with it once the other reports are done.
+	held *possiblySentError
 	// Results, for --summary.
-	skipped   *pirsql.MailRecord
+	skipped   []pirsql.MailRecord
 	marked    *markedMail
 	outputs   []string
 	messageID string
@@ -222,7 +232,7 @@ func (r *quarterRun) run(ctx context.Context) error {
 		return err
 	}
 	var emailErr error
-	if s.cfg.allCases() {
+	if s.cfg.allCases() && !r.skip[""] {
 		rep, err := produceReport(ctx, r.e, db, s, r.pub, true, true, r.step)
 		if err != nil {
 			return err
@@ -272,6 +282,9 @@ func (r *quarterRun) run(ctx context.Context) error {
 		}
 		return fmt.Errorf("%w; %w", emailErr, pubErr)
 	}
+	if pubErr == nil && r.held != nil {
+		return fmt.Errorf("the other reports are done; %w", r.held)
+	}
 	return pubErr
 }
 
@@ -301,41 +314,102 @@ func (r *quarterRun) open(ctx context.Context) (*pirsql.DB, func(), error) {
 	return db, unlock, nil
 }
 
-// checkSent decides from the mail log and the outbox whether this run may
-// send. With --no-resend: skip (true) when the quarter's email was sent,
-// fail when one may have been (an outbox message still 'sending'). Without
-// it a run always sends, and says so when an earlier email may have gone
-// out.
+// mailedReports are the reports this run emails: "" for the report on
+// every case (with email.to), and the name of each [[report]] with
+// recipients. --no-resend decides for each on its own.
+func (r *quarterRun) mailedReports() []string {
+	var out []string
+	if r.s.cfg.allCases() && len(r.s.cfg.Email.To) > 0 {
+		out = append(out, "")
+	}
+	for _, tr := range r.s.cfg.Reports {
+		if len(tr.Recipients) > 0 {
+			out = append(out, tr.Name)
+		}
+	}
+	return out
+}
+
+// checkSent decides from the mail log and the outbox, report by report,
+// whether this run may send. With --no-resend: a report whose email for the
+// quarter was sent is skipped (no outputs, no email); one whose email may
+// have been sent (an outbox message still 'sending') is held back, and the
+// run fails at its end naming it, after the other reports are done. When no
+// report is left, the run skips (true) or fails before it ingests. Without
+// --no-resend a run always sends, and says so when an earlier email may
+// have gone out. An email recorded before pir kept the report counts for
+// every report of its quarter.
 func (r *quarterRun) checkSent(ctx context.Context, db *pirsql.DB) (bool, error) {
-	if r.noResend {
-		last, err := db.LastMail(ctx, r.quarter)
-		if err != nil {
-			return false, err
-		}
-		if last != nil {
-			r.skipped = last
-			r.log.Info("skipped: the email for this quarter was already sent (--no-resend)",
-				"message_id", last.MessageID, "sent_at", last.SentAt.In(r.s.loc).Format(time.RFC3339),
-				"recipients", strings.Join(last.Recipients, ", "))
-			return true, nil
-		}
+	reports := r.mailedReports()
+	if len(reports) == 0 {
+		return false, nil
 	}
 	pending, err := db.Outbox(ctx, pirsql.OutboxFilter{Quarter: r.quarter, State: pirsql.OutboxSending})
-	if err != nil || len(pending) == 0 {
+	if err != nil {
 		return false, err
 	}
-	perr := &possiblySentError{mails: pending, config: r.c.String("config"), loc: r.s.loc}
-	switch {
-	case r.noResend && !r.dryRun:
-		return false, perr
-	case r.noResend:
-		r.log.Warn("a real run with --no-resend would stop here: " + perr.Error())
-	case !r.dryRun:
-		last := pending[len(pending)-1]
-		r.log.Warn("an earlier email for this quarter may have been delivered; sending again (no --no-resend)",
-			"message_id", last.MessageID, "attempted", last.CreatedAt.In(r.s.loc).Format(time.RFC3339))
+	r.skip = map[string]bool{}
+	var held []pirsql.OutboxMail
+	left := 0
+	for _, rep := range reports {
+		log := r.log
+		if rep != "" {
+			log = log.With("report", rep)
+		}
+		if r.noResend {
+			last, err := db.LastMail(ctx, r.quarter, rep)
+			if err != nil {
+				return false, err
+			}
+			if last != nil {
+				r.skip[rep] = true
+				r.skipped = append(r.skipped, *last)
+				log.Info("skipped: the email for this quarter was already sent (--no-resend)",
+					"message_id", last.MessageID, "sent_at", last.SentAt.In(r.s.loc).Format(time.RFC3339),
+					"recipients", strings.Join(last.Recipients, ", "))
+				continue
+			}
+		}
+		var mine []pirsql.OutboxMail
+		for _, m := range pending {
+			if m.AnyReport || m.Report == rep {
+				mine = append(mine, m)
+			}
+		}
+		if len(mine) == 0 {
+			left++
+			continue
+		}
+		perr := &possiblySentError{mails: mine, config: r.c.String("config"), loc: r.s.loc}
+		switch {
+		case r.noResend && !r.dryRun:
+			r.skip[rep] = true
+			held = append(held, mine...)
+			log.Warn("not sending: " + perr.Error())
+			continue
+		case r.noResend:
+			if rep == "" {
+				log.Warn("a real run with --no-resend would stop here: " + perr.Error())
+			} else {
+				log.Warn("a real run with --no-resend would hold back this report: " + perr.Error())
+			}
+		case !r.dryRun:
+			last := mine[len(mine)-1]
+			log.Warn("an earlier email for this quarter may have been delivered; sending again (no --no-resend)",
+				"message_id", last.MessageID, "attempted", last.CreatedAt.In(r.s.loc).Format(time.RFC3339))
+		}
+		left++
 	}
-	return false, nil
+	if len(held) > 0 {
+		r.held = &possiblySentError{mails: held, config: r.c.String("config"), loc: r.s.loc}
+	}
+	switch {
+	case left > 0:
+		return false, nil
+	case r.held != nil:
+		return false, r.held
+	}
+	return true, nil
 }
 
 // mark is `pir run --mark-sent ID` / `--mark-unsent ID`: lock, open, and
@@ -442,7 +516,7 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, rep *producedRepo
 	if _, err := msg.WriteTo(&bytes.Buffer{}); err != nil {
 		return nil, err
 	}
-	intent, id, err := r.sendOutboxed(ctx, db, srv, msg, rep.files["pdf"])
+	intent, id, err := r.sendOutboxed(ctx, db, srv, msg, rep.files["pdf"], "")
 	if err != nil {
 		return nil, err
 	}
@@ -458,14 +532,14 @@ func (r *quarterRun) email(ctx context.Context, db *pirsql.DB, rep *producedRepo
 // definite failure is settled as not sent; a possible delivery stays
 // "sending". The message must be built (WriteTo) first: that fixes its
 // Message-ID.
-func (r *quarterRun) sendOutboxed(ctx context.Context, db *pirsql.DB, srv mail.Server, msg *mail.Message, pdf []byte) (pirsql.MailRecord, string, error) {
+func (r *quarterRun) sendOutboxed(ctx context.Context, db *pirsql.DB, srv mail.Server, msg *mail.Message, pdf []byte, report string) (pirsql.MailRecord, string, error) {
 	digest := sha256.Sum256(pdf)
 	var names []string
 	for _, a := range msg.Attachments {
 		names = append(names, a.Name)
 	}
 	intent := pirsql.MailRecord{
-		Quarter: r.quarter, MessageID: msg.MessageID, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
+		Quarter: r.quarter, Report: report, MessageID: msg.MessageID, SentAt: r.e.now(), Sender: msg.From, Recipients: msg.Recipients(),
 		Subject: msg.Subject, SMTPServer: srv.Addr(), Attachments: names, PDFSHA256: hex.EncodeToString(digest[:]),
 	}
 	if err := db.RecordMailIntent(ctx, intent); err != nil {
@@ -549,10 +623,9 @@ func (r *quarterRun) printSummary() {
 		fmt.Fprintf(w, "%s: recorded %s as %s\n", m.mail.Quarter, m.mail.MessageID, m.state)
 		return
 	}
-	if r.skipped != nil {
-		fmt.Fprintf(w, "%s: skipped, already sent as %s on %s\n", r.quarter, r.skipped.MessageID,
-			r.skipped.SentAt.In(r.s.loc).Format(time.RFC3339))
-		return
+	for _, m := range r.skipped {
+		fmt.Fprintf(w, "%s: skipped%s, already sent as %s on %s\n", r.quarter, reportLabel(m.Report), m.MessageID,
+			m.SentAt.In(r.s.loc).Format(time.RFC3339))
 	}
 	for _, o := range r.outputs {
 		fmt.Fprintf(w, "%s: wrote %s\n", r.quarter, o)

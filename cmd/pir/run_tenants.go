@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
+	"github.com/pirhq/pir/display"
 	pirsql "github.com/pirhq/pir/sql"
 )
 
@@ -99,12 +101,18 @@ func (r *quarterRun) tenantReports(ctx context.Context, db *pirsql.DB) error {
 	if len(r.s.cfg.Reports) == 0 {
 		return nil
 	}
+	if err := r.warnUnreported(ctx, db); err != nil {
+		return err
+	}
 	tmp, err := os.MkdirTemp("", "pir-tenants-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
 	for i, tr := range r.s.cfg.Reports {
+		if r.skip[tr.Name] {
+			continue // --no-resend: sent, or possibly sent (checkSent)
+		}
 		if err := r.tenantReport(ctx, db, tr, filepath.Join(tmp, strconv.Itoa(i)+".duckdb")); err != nil {
 			return fmt.Errorf("report %q: %w", tr.Name, err)
 		}
@@ -165,7 +173,7 @@ func (r *quarterRun) tenantEmail(ctx context.Context, db *pirsql.DB, pub *public
 	if r.srv.Host == "" {
 		return nil, errors.New("no SMTP server: set [email] host")
 	}
-	_, id, err := r.sendOutboxed(ctx, db, r.srv, msg, rep.files["pdf"])
+	_, id, err := r.sendOutboxed(ctx, db, r.srv, msg, rep.files["pdf"], tr.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -184,4 +192,43 @@ func (c *Config) tenantRecipients() bool {
 		}
 	}
 	return false
+}
+
+// warnUnreported warns on stderr about the quarter's cases that no
+// client's report shows: those without a tenant, and those of a tenant
+// without a [[report]] table. They are only in the report on every case
+// (all_tenants_report = true); without it, in no report at all.
+func (r *quarterRun) warnUnreported(ctx context.Context, db *pirsql.DB) error {
+	rows, err := pirsql.TenantCases(ctx, db, r.s.cohort, r.quarter)
+	if err != nil {
+		return err
+	}
+	configured := map[string]bool{}
+	for _, tr := range r.s.cfg.Reports {
+		configured[tr.Tenant] = true
+	}
+	where := "they are in no report (all_tenants_report = true adds the report on every case)"
+	if r.s.cfg.allCases() {
+		where = "they are only in the report on every case (all_tenants_report)"
+	}
+	var others []string
+	untenanted, unreported := 0, 0
+	for _, t := range rows {
+		switch {
+		case t.Tenant == nil:
+			untenanted = t.Cases
+		case !configured[*t.Tenant]:
+			unreported += t.Cases
+			others = append(others, *t.Tenant)
+		}
+	}
+	if untenanted > 0 {
+		r.log.Warn(fmt.Sprintf("%s of %s have no tenant, so no client's report shows them; %s", display.Plural(untenanted, "case", "cases"), r.quarter, where),
+			"cases", untenanted)
+	}
+	if unreported > 0 {
+		r.log.Warn(fmt.Sprintf("%s of %s belong to tenants without a [[report]] table; %s", display.Plural(unreported, "case", "cases"), r.quarter, where),
+			"cases", unreported, "tenants", strings.Join(display.VisibleCopy(others), ", "))
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 -- mail_log_insert: records one delivered report email. Parameters: $1
 -- quarter, $2 message_id, $3 sent_at, $4 sender, $5 recipients (a JSON
 -- array of strings), $6 subject, $7 smtp_server, $8 attachments (a JSON
--- array of strings), $9 pdf_sha256 (NULL when no PDF).
-INSERT INTO store.mail_log (quarter, message_id, sent_at, sender, recipients, subject, smtp_server, attachments, pdf_sha256)
-VALUES ($1, $2, $3, $4, CAST($5::JSON AS VARCHAR[]), $6, $7, CAST($8::JSON AS VARCHAR[]), $9);
+-- array of strings), $9 pdf_sha256 (NULL when no PDF), $10 report ('' for
+-- the report on every case, else the [[report]] name).
+INSERT INTO store.mail_log (quarter, message_id, sent_at, sender, recipients, subject, smtp_server, attachments, pdf_sha256, report)
+VALUES ($1, $2, $3, $4, CAST($5::JSON AS VARCHAR[]), $6, $7, CAST($8::JSON AS VARCHAR[]), $9, $10);
