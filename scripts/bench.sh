@@ -523,7 +523,7 @@ PY
 		echo "$PROFILE"
 	fi
 	# Decisions measured once, by hand, kept beside the script's own figures.
-	for d in "$ROOT/bench/ingest.md" "$ROOT/bench/decoder.md"; do
+	for d in "$ROOT/bench/ingest.md" "$ROOT/bench/decoder.md" "$ROOT/bench/slices.md"; do
 		[ -f "$d" ] && { echo; cat "$d"; }
 	done
 	echo

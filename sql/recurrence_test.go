@@ -105,6 +105,34 @@ func TestRecurrencesView(t *testing.T) {
 			"2025-Q1 | weak-credentials | 1 | 0",
 		})
 	})
+	t.Run("TiedFixes", func(t *testing.T) {
+		// Three malware cases fixed at the same instant (1 Feb) and one
+		// before (15 Jan); N recurs after the most recent fix, and of the
+		// three tied earlier cases the earliest source, then case id:
+		// pir/A0 (not pir/T1, thehive/T2, nor pir/T3's older fix).
+		db := openRecurrenceFixture(t, pirsql.Session{})
+		if _, err := db.ExecContext(context.Background(), `
+INSERT INTO store.cases (source, case_id, title, status, excluded, detected_at, root_cause_category,
+    content_sha256, source_file, source_sha256, source_format, ingested_at) VALUES
+('thehive', 'T2', 'Macro', 'closed', false, '2024-01-03 00:00:00Z', 'malware', 'h', 'f', 's', 'pir', '2024-06-01 00:00:00Z'),
+('pir', 'T1', 'Macro', 'closed', false, '2024-01-02 00:00:00Z', 'malware', 'h', 'f', 's', 'pir', '2024-06-01 00:00:00Z'),
+('pir', 'A0', 'Macro', 'closed', false, '2024-01-04 00:00:00Z', 'malware', 'h', 'f', 's', 'pir', '2024-06-01 00:00:00Z'),
+('pir', 'T3', 'Macro', 'closed', false, '2024-01-01 00:00:00Z', 'malware', 'h', 'f', 's', 'pir', '2024-06-01 00:00:00Z'),
+('pir', 'N', 'Macro again', 'closed', false, '2024-03-02 00:00:00Z', 'malware', 'h', 'f', 's', 'pir', '2024-06-01 00:00:00Z');
+INSERT INTO store.case_techniques VALUES
+('thehive', 'T2', 'T1204.002'), ('pir', 'T1', 'T1204'), ('pir', 'A0', 'T1204.002'), ('pir', 'T3', 'T1204'), ('pir', 'N', 'T1204');
+INSERT INTO store.action_items (source, case_id, position, item_id, summary, status, completed_at) VALUES
+('thehive', 'T2', 1, 'g', 'Block macros', 'done', '2024-02-01 00:00:00Z'),
+('pir', 'T1', 1, 'h', 'Block macros', 'done', '2024-02-01 00:00:00Z'),
+('pir', 'A0', 1, 'i', 'Block macros', 'done', '2024-02-01 00:00:00Z'),
+('pir', 'T3', 1, 'j', 'Block macros', 'done', '2024-01-15 00:00:00Z');`); err != nil {
+			t.Fatal(err)
+		}
+		checkRows(t, analyticsRows(t, db, `SELECT * FROM recurrences WHERE root_cause_category = 'malware'`), []string{
+			// the tied cases were detected before any fix: not recurrences
+			"N | pir | A0 | pir | malware | 2024-02-01T00:00 | 30",
+		})
+	})
 	t.Run("List", func(t *testing.T) {
 		db := openRecurrenceFixture(t, pirsql.Session{})
 		rows, err := pirsql.Recurrences(context.Background(), db, "detection", "2024-Q1")

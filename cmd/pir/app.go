@@ -85,7 +85,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on stderr: text or json", EnvVars: []string{"PIR_LOG_FORMAT"}},
 			&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log level: debug, info, warn, error", EnvVars: []string{"PIR_LOG_LEVEL"}},
-			&cli.StringFlag{Name: "memory-limit", Usage: "cap DuckDB's memory, e.g. 512MB or 4GB; beyond it work spills to <db>.tmp (default " + defaultWriteMemory + " for ingest, run and export, DuckDB's 80% of RAM for the rest)", EnvVars: []string{"PIR_MEMORY_LIMIT"}},
+			&cli.StringFlag{Name: "memory-limit", Usage: "cap DuckDB's memory, e.g. 512MB or 4GB; beyond it work spills to <db>.tmp (default " + defaultWriteMemory + " for ingest, run, export, report and metrics, DuckDB's 80% of RAM for the rest)", EnvVars: []string{"PIR_MEMORY_LIMIT"}},
 		},
 		Before: func(c *cli.Context) error {
 			return e.configureLogging(c.String("log-format"), c.String("log-level"))

@@ -231,21 +231,35 @@ func (s *settings) session() pirsql.Session {
 }
 
 // memory is DuckDB's memory_limit: --memory-limit (PIR_MEMORY_LIMIT) when
-// given, else defaultWriteMemory for a read-write open and for pir export,
-// else DuckDB's default (80% of RAM) for analysts' queries and reports.
+// given, else defaultWriteMemory for a read-write open and for the
+// commands that build reports or files from the whole database (export,
+// report, metrics), else DuckDB's default (80% of RAM) for analysts'
+// queries and the other read-only commands.
 func (s *settings) memory(readOnly bool) string {
 	if s.memoryLimit != "" {
 		return s.memoryLimit
 	}
-	if readOnly && s.command != "export" {
+	if readOnly && !capped(s.command) {
 		return ""
 	}
 	return defaultWriteMemory
 }
 
+// capped reports whether a read-only command gets defaultWriteMemory: each
+// of these runs every report query over the whole database (a report of a
+// million cases peaked at 4.7 GB under DuckDB's default, 1.6 GB capped).
+func capped(command string) bool {
+	switch command {
+	case "export", "report", "metrics":
+		return true
+	}
+	return false
+}
+
 // defaultWriteMemory caps DuckDB for the commands that write (ingest, run,
-// export): their staging and COPY buffers would otherwise grow with the
-// data (export of a million cases peaked at 2.1 GB; with the cap, 1.3 GB,
+// export) and those that build a report (report, metrics): their staging,
+// COPY buffers and report queries would otherwise grow with the data
+// (export of a million cases peaked at 2.1 GB; with the cap, 1.3 GB,
 // spilling to <db>.tmp). docs/reliability.md gives the peak RSS this leads to.
 const defaultWriteMemory = "1GB"
 
