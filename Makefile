@@ -37,7 +37,7 @@ lint:
 # (the ATT&CK catalogue in sql/attack too, never a migration) and the fuzz
 # seeds generated from testdata/hostile.
 golden:
-	$(GO) test -count=1 $$(grep -rl --include='*_test.go' 'flag.Bool("update"' . | xargs -n1 dirname | sort -u) -update
+	$(GO) test -count=1 -timeout 40m $$(grep -rl --include='*_test.go' 'flag.Bool("update"' . | xargs -n1 dirname | sort -u) -update
 	$(GO) run ./scripts/fuzzseeds
 
 fuzz:
