@@ -593,7 +593,7 @@ func (rp *report) actionItems() {
 	rp.tiles([]tile{
 		{value: display.Count(a.Created), label: "created for " + q + " cases", color: colAccent},
 		{value: display.Rate(a.CompletionRate), label: "completed (" + display.Count(a.Completed) + ")", color: colAccent},
-		{value: display.Rate(a.OnTimeRate), label: "of completed items done by their due date", color: colAccent},
+		{value: display.Rate(a.OnTimeRate), label: "of the items due by " + rp.asOf() + " done on time", color: colAccent},
 		{value: med, label: "median time to complete", color: colAccent},
 		od,
 	})
