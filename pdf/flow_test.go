@@ -225,3 +225,35 @@ func TestPdfSummaryOnPageOne(t *testing.T) {
 		t.Errorf("got %s summary sentences, more than page 1 shows (%d)", got, maxSummary)
 	}
 }
+
+// TestPdfSliceRows: each row of the "By team and business unit" tables
+// gives its median, p90 and change in one unit, and no change carries an
+// arrow: a slice's change is not tested for chance (before, "Other" read
+// "3.4 h, 2.0 d" and SOC's −22 % came with a green arrow).
+func TestPdfSliceRows(t *testing.T) {
+	r := sampleReport(t)
+	layout := run(t, "pdftotext", "-layout", renderFile(t, r, Options{}), "-")
+	table := section(layout, "By team and business unit", "Impact", "Who detected")
+	if table == "" {
+		t.Fatal("no By team and business unit section in the sample")
+	}
+	rows := 0
+	for _, line := range strings.Split(table, "\n") {
+		if strings.ContainsAny(line, "▲▼") {
+			t.Errorf("an arrow on an untested slice change: %q", line)
+		}
+		units := map[string]bool{}
+		for _, m := range duration.FindAllStringSubmatch(line, -1) {
+			units[m[2]] = true
+		}
+		if len(units) > 1 {
+			t.Errorf("units %v in one row: %q", units, line)
+		}
+		if len(units) == 1 {
+			rows++
+		}
+	}
+	if rows < 4 {
+		t.Errorf("only %d rows with durations: the test checks nothing", rows)
+	}
+}

@@ -82,7 +82,9 @@ func (rp *report) sliceTable(d *analytics.SliceDimension, def analytics.MetricDe
 			continue
 		}
 		cur := m.Current()
-		med, p90 := display.DurationPtr(cur.Median), display.DurationPtr(cur.P90)
+		// one unit for the row's median, p90 and change
+		u := display.UnitForPtrs(cur.Median, cur.P90)
+		med, p90 := u.FormatPtr(cur.Median), u.FormatPtr(cur.P90)
 		if cur.N == 0 {
 			med, p90 = display.NoValue, display.NoValue
 		}
@@ -92,7 +94,9 @@ func (rp *report) sliceTable(d *analytics.SliceDimension, def analytics.MetricDe
 		}
 		rows = append(rows, tr(
 			tdStyled(clean(display.SliceValueLabel(d.Dimension, v.Value, rp.r.Slices.MinCases), rp.fs.bold, 80), stTD.strong()),
-			td(med), td(p90), td(n), changeCell(m.QoQ),
+			// a slice's change is not tested for chance (no Mann–Whitney
+			// test per value): shown without arrow or colour
+			td(med), td(p90), td(n), td(display.Change(m.QoQ).StringIn(u)),
 		))
 	}
 	rp.table([]column{
@@ -102,7 +106,7 @@ func (rp *report) sliceTable(d *analytics.SliceDimension, def analytics.MetricDe
 		{title: "n", w: 14, align: align.Right},
 		{title: "vs last quarter", w: 38, align: align.Right},
 	}, rows)
-	rp.paragraph(fmt.Sprintf("* fewer than %d cases: too few to compare.", analytics.SmallSample), stSmall)
+	rp.paragraph(fmt.Sprintf("* fewer than %d cases: too few to compare. Changes within a %s are not tested for chance, so they carry no arrow.", analytics.SmallSample, strings.ToLower(label)), stSmall)
 }
 
 // quarterImpact is the report quarter's impact, nil when no case of it
