@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -163,7 +164,7 @@ recipients = ["ciso@globex.example", "soc@globex.example"]
 			outputs := map[string]string{
 				"dashboard":  string(html),
 				"pdf text":   pdfText(t, pdf),
-				"raw email":  string(mp.Raw(t, m.ID)),
+				"raw email":  withoutBase64Lines(string(mp.Raw(t, m.ID))),
 				"email text": m.Text,
 				"email html": m.HTML,
 				"subject":    m.Subject,
@@ -188,9 +189,6 @@ recipients = ["ciso@globex.example", "soc@globex.example"]
 			// ...and nothing of the other tenant, nor the provider's name.
 			for name, text := range outputs {
 				for _, bad := range append(tenantMarkers[tc.other], tc.other, "Provider SOC") {
-					if name == "raw email" && strings.HasPrefix(bad, "T1") {
-						continue // base64 attachments: checked decoded above
-					}
 					if i := strings.Index(text, bad); i >= 0 {
 						lo, hi := max(0, i-60), min(len(text), i+60)
 						t.Errorf("%s of %s holds %q of %s: …%s…", name, tc.tenant, bad, tc.other, text[lo:hi])
@@ -199,6 +197,23 @@ recipients = ["ciso@globex.example", "soc@globex.example"]
 			}
 		})
 	}
+}
+
+// base64Line is a line of a base64-encoded MIME body.
+var base64Line = regexp.MustCompile(`^[A-Za-z0-9+/]{40,}={0,2}\r?$`)
+
+// withoutBase64Lines is a raw email without the lines of its base64 bodies:
+// the attachments and bodies are searched decoded, and 600 KB of base64 hold
+// any four letters by chance (a PDF's encoding once held "9acmeD").
+func withoutBase64Lines(raw string) string {
+	lines := strings.Split(raw, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if !base64Line.MatchString(l) {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 func mustRead(t *testing.T, path string) []byte {
