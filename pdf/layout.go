@@ -77,6 +77,9 @@ func (s style) right() style  { s.align = align.Right; return s }
 func (s style) center() style { s.align = align.Center; return s }
 func (s style) strong() style { s.bold = true; return s }
 
+// alarm is s in bold red: what is overdue or late.
+func (s style) alarm() style { s.bold, s.color = true, colBad; return s }
+
 // fontH is the height maroto gives one line of this style.
 func (s style) fontH() float64 { return ptToMM(s.size) }
 

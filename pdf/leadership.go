@@ -15,7 +15,7 @@ func (rp *report) leadershipTop() {
 	f := r.Freshness
 	st := stSmall.with(func(s *style) { s.size = 8.5 })
 	if r.Empty() {
-		st = st.with(func(s *style) { s.color = colBad; s.bold = true })
+		st = st.alarm()
 	}
 	rp.paragraph("Data: "+display.Freshness(f.NewestDetected, f.NewestCase, f.NewestFile, f.NewestIngested), st)
 	rp.gap(3)

@@ -27,7 +27,7 @@ func (rp *report) overdueList() {
 	for _, it := range items {
 		rows = append(rows, tr(
 			td(it.Due),
-			tdStyled(display.DayCount(it.DaysOverdue), stTD.with(func(s *style) { s.color = colBad; s.bold = true })),
+			tdStyled(display.DayCount(it.DaysOverdue), stTD.alarm()),
 			td(display.OrNoValue(it.Owner)),
 			cell{{text: it.Summary, st: stTD, maxLines: 4}},
 			cell{{text: it.CaseID, st: stTD.with(func(s *style) { s.size = 7.5 })}},

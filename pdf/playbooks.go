@@ -68,7 +68,7 @@ func (rp *report) overduePlaybooks() {
 	for _, it := range items {
 		rows = append(rows, tr(
 			td(it.Due),
-			tdStyled(display.DayCount(it.DaysOverdue), stTD.with(func(s *style) { s.color = colBad; s.bold = true })),
+			tdStyled(display.DayCount(it.DaysOverdue), stTD.alarm()),
 			td(display.OrNoValue(it.Owner)),
 			cell{{text: it.Playbook, st: stTD.strong()}, {text: it.Change, st: stSmall, maxLines: 3}},
 			cell{{text: display.CaseRef(it.Source, it.CaseID), st: stTD.with(func(s *style) { s.size = 7.5 })}},

@@ -316,14 +316,14 @@ func (d *reviewDoc) actions() {
 		return
 	}
 	if rv.OverdueActions > 0 {
-		d.paragraph(fmt.Sprintf("%s of %s overdue on %s.", display.Count(rv.OverdueActions), display.Count(len(rv.Actions)), rv.AsOfDate), stBody.with(func(s *style) { s.color = colBad; s.bold = true }))
+		d.paragraph(fmt.Sprintf("%s of %s overdue on %s.", display.Count(rv.OverdueActions), display.Count(len(rv.Actions)), rv.AsOfDate), stBody.alarm())
 		d.gap(1)
 	}
 	rows := make([]trow, 0, len(rv.Actions))
 	for _, a := range rv.Actions {
 		state := td(a.State())
 		if a.Overdue {
-			state = tdStyled("OVERDUE · "+a.State(), stTD.with(func(s *style) { s.color = colBad; s.bold = true }))
+			state = tdStyled("OVERDUE · "+a.State(), stTD.alarm())
 		}
 		rows = append(rows, tr(td(a.ID), td(a.Summary), td(display.OrNoValue(a.Owner)), td(display.OrNoValue(a.Priority)), td(display.OrNoValue(a.Due)), state))
 	}
@@ -347,7 +347,7 @@ func (d *reviewDoc) detection() {
 		for _, p := range rv.Playbooks {
 			state := td(p.Status)
 			if p.Overdue {
-				state = tdStyled("OVERDUE · "+p.Status, stTD.with(func(s *style) { s.color = colBad; s.bold = true }))
+				state = tdStyled("OVERDUE · "+p.Status, stTD.alarm())
 			}
 			rows = append(rows, tr(td(p.Playbook), td(display.OrNoValue(p.Change)), td(display.OrNoValue(p.Owner)), td(display.OrNoValue(p.Due)), state))
 		}
